@@ -1,0 +1,162 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <semsteg/error.h>
+#include <semsteg/image.h>
+
+#include <stb_image.h>
+#include <stb_image_resize.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+namespace semsteg {
+
+namespace {
+
+image from_rgb8(const unsigned char* pixels, int w, int h)
+{
+    image img(w, h);
+    const size_t n = img.rgb.size();
+    for (size_t i = 0; i < n; ++i)
+        img.rgb[i] = pixels[i] / 255.0f;
+    return img;
+}
+
+} // namespace
+
+image decode_image(const uint8_t* data, size_t size)
+{
+    if (data == nullptr || size == 0)
+        throw error("image: no data to decode");
+    int w = 0, h = 0, channels = 0;
+    // Asking stb for 3 components converts grey, grey+alpha and RGBA to RGB.
+    unsigned char* pixels =
+        stbi_load_from_memory(data, static_cast<int>(size), &w, &h, &channels, 3);
+    if (pixels == nullptr)
+        throw error(std::string("image: cannot decode (") + stbi_failure_reason() + ")");
+    image img = from_rgb8(pixels, w, h);
+    stbi_image_free(pixels);
+    return img;
+}
+
+image load_image(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw error("image: cannot open '" + path + "'");
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+    if (bytes.empty())
+        throw error("image: '" + path + "' is empty");
+    try {
+        return decode_image(bytes.data(), bytes.size());
+    } catch (const error& e) {
+        throw error("image: '" + path + "' is not a readable image (" +
+                    std::string(e.what()).substr(7) + ")");
+    }
+}
+
+void save_png(const std::string& path, const image& img)
+{
+    if (img.empty())
+        throw error("image: refusing to write an empty image to '" + path + "'");
+    std::vector<unsigned char> pixels(img.rgb.size());
+    for (size_t i = 0; i < pixels.size(); ++i)
+        pixels[i] = static_cast<unsigned char>(
+            std::lround(std::clamp(img.rgb[i], 0.0f, 1.0f) * 255.0f));
+    if (!stbi_write_png(path.c_str(), img.width, img.height, 3, pixels.data(), img.width * 3))
+        throw error("image: cannot write PNG '" + path + "'");
+}
+
+image crop(const image& img, int x, int y, int w, int h)
+{
+    if (w <= 0 || h <= 0 || x < 0 || y < 0 || x + w > img.width || y + h > img.height)
+        throw error("image: crop " + std::to_string(w) + "x" + std::to_string(h) + "+" +
+                    std::to_string(x) + "+" + std::to_string(y) + " outside a " +
+                    std::to_string(img.width) + "x" + std::to_string(img.height) + " image");
+    image out(w, h);
+    for (int row = 0; row < h; ++row) {
+        const float* src = &img.rgb[(static_cast<size_t>(y + row) * img.width + x) * 3];
+        std::copy(src, src + static_cast<size_t>(w) * 3,
+                  &out.rgb[static_cast<size_t>(row) * w * 3]);
+    }
+    return out;
+}
+
+image center_crop_square(const image& img, double fraction)
+{
+    if (img.empty())
+        throw error("image: cannot crop an empty image");
+    if (!(fraction > 0.0 && fraction <= 1.0))
+        throw error("image: crop fraction must be in (0,1], got " + std::to_string(fraction));
+    const int side =
+        std::max(1, static_cast<int>(std::lround(std::min(img.width, img.height) * fraction)));
+    return crop(img, (img.width - side) / 2, (img.height - side) / 2, side, side);
+}
+
+image resize(const image& img, int w, int h)
+{
+    if (img.empty() || w <= 0 || h <= 0)
+        throw error("image: cannot resize " + std::to_string(img.width) + "x" +
+                    std::to_string(img.height) + " to " + std::to_string(w) + "x" +
+                    std::to_string(h));
+    if (w == img.width && h == img.height)
+        return img;
+    image out(w, h);
+    if (!stbir_resize_float(
+            img.rgb.data(), img.width, img.height, 0, out.rgb.data(), w, h, 0, 3))
+        throw error("image: resize failed");
+    return out;
+}
+
+image flip_horizontal(const image& img)
+{
+    image out(img.width, img.height);
+    for (int y = 0; y < img.height; ++y)
+        for (int x = 0; x < img.width; ++x)
+            for (int c = 0; c < 3; ++c)
+                out.at(img.width - 1 - x, y, c) = img.at(x, y, c);
+    return out;
+}
+
+image prepare_image(const image& img, int side, double crop_fraction)
+{
+    if (side <= 0)
+        throw error("image: model side must be positive, got " + std::to_string(side));
+    return resize(center_crop_square(img, crop_fraction), side, side);
+}
+
+image tile_grid(const std::vector<image>& images, int cols, int pad)
+{
+    if (images.empty())
+        throw error("image: tile_grid needs at least one image");
+    if (cols <= 0 || pad < 0)
+        throw error("image: tile_grid needs cols > 0 and pad >= 0");
+    const int w = images[0].width, h = images[0].height;
+    for (const auto& im : images)
+        if (im.width != w || im.height != h)
+            throw error("image: tile_grid needs equal sizes, found " + std::to_string(w) + "x" +
+                        std::to_string(h) + " and " + std::to_string(im.width) + "x" +
+                        std::to_string(im.height));
+    const int n = static_cast<int>(images.size());
+    const int rows = (n + cols - 1) / cols;
+    const int used_cols = std::min(cols, n);
+    image out(used_cols * w + (used_cols - 1) * pad, rows * h + (rows - 1) * pad);
+    std::fill(out.rgb.begin(), out.rgb.end(), 1.0f);
+    for (int i = 0; i < n; ++i) {
+        const int ox = (i % cols) * (w + pad), oy = (i / cols) * (h + pad);
+        for (int y = 0; y < h; ++y)
+            std::copy(&images[i].rgb[static_cast<size_t>(y) * w * 3],
+                      &images[i].rgb[static_cast<size_t>(y) * w * 3] + static_cast<size_t>(w) * 3,
+                      &out.rgb[(static_cast<size_t>(oy + y) * out.width + ox) * 3]);
+    }
+    return out;
+}
+
+} // namespace semsteg
