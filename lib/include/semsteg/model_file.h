@@ -1,0 +1,73 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_MODEL_FILE_H
+#define INCLUDED_SEMSTEG_MODEL_FILE_H
+
+/*!
+ * \file model_file.h
+ * The one place that defines gr-semsteg's model-file format (torch-free).
+ *
+ * The file is a plain safetensors file, so any safetensors reader (Python's `safetensors`,
+ * Rust, numpy with a few lines) opens it, and no LibTorch version dependency exists:
+ *
+ *   bytes 0..7   : N, the JSON header length, unsigned 64-bit little endian
+ *   bytes 8..8+N : UTF-8 JSON object, padded with spaces to a multiple of 8
+ *   the rest     : the data buffer; tensors are stored little endian, row-major, contiguous
+ *
+ * The JSON header maps every tensor name to {"dtype": "F32" | "I64", "shape": [...],
+ * "data_offsets": [begin, end]} (offsets relative to the data buffer), plus "__metadata__",
+ * a string→string map that holds:
+ *   "format"         : "semsteg-model"
+ *   "format_version" : "1"
+ *   "kind"           : what the network is: "jscc", "inn", "eve-mia", "eve-detector"
+ *   "config"         : the architecture configuration as a JSON text (see nn.h's *_config)
+ * and any further informational strings (training stage, step, metrics, ...).
+ *
+ * Tensor names are the LibTorch module's parameter/buffer names ("encoder.conv1.weight").
+ *
+ * Errors (semsteg::error), each naming the file, what was expected and what was found:
+ * missing or unreadable file, truncated file (shorter than its header or data offsets say),
+ * malformed header, not a semsteg model, unsupported format version, wrong kind, and (when
+ * loading into a network, see nn.h) missing, unexpected or wrongly shaped tensors.
+ */
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace semsteg {
+
+struct tensor_record {
+    std::string dtype; //!< "F32" or "I64"
+    std::vector<int64_t> shape;
+    std::vector<uint8_t> bytes; //!< little-endian, row-major
+};
+
+struct model_file {
+    std::string kind;
+    nlohmann::json config = nlohmann::json::object();
+    std::map<std::string, std::string> info; //!< extra __metadata__ strings
+    std::map<std::string, tensor_record> tensors;
+};
+
+constexpr const char* model_format_name = "semsteg-model";
+constexpr const char* model_format_version = "1";
+
+//! Writes atomically (to PATH.tmp, then renamed), so a failed write never clobbers PATH.
+void write_model_file(const std::string& path, const model_file& file);
+
+//! Reads and validates the container; `expected_kind` (if non-empty) must match.
+model_file read_model_file(const std::string& path, const std::string& expected_kind = "");
+
+//! Bytes per element of a dtype name; throws on an unsupported dtype.
+size_t dtype_size(const std::string& dtype);
+
+} // namespace semsteg
+
+#endif

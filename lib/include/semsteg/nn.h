@@ -1,0 +1,256 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_NN_H
+#define INCLUDED_SEMSTEG_NN_H
+
+/*!
+ * \file nn.h
+ * The networks (LibTorch). Include only from the few translation units that need torch:
+ * GNU Radio blocks and other widely included code use the torch-free facades instead.
+ *
+ * Tensors: images are float [B, 3, H, W] in [0,1]; latents are float [B, C, H/4, W/4] with
+ * unit mean complex-symbol power per image (see latent_symbols.h for the I/Q pairing).
+ */
+
+#include <semsteg/image.h>
+#include <semsteg/model_file.h>
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace semsteg {
+
+// ---------------------------------------------------------------- DeepJSCC codec (E, D)
+
+struct jscc_config {
+    int image_side = 64;         //!< the side the codec was trained at (any multiple of 4 works)
+    double bcr = 1.0 / 12.0;     //!< bandwidth compression ratio k/n
+    int encoder_width = 128;     //!< channels of the encoder's inner layers
+    int decoder_width = 128;     //!< channels of the decoder's inner layers
+    int latent_channels() const; //!< C = 2k/(H/4·W/4) = 96·bcr; throws unless a positive even int
+
+    nlohmann::json to_json() const;
+    static jscc_config from_json(const nlohmann::json& j);
+};
+
+//! Encoder E: two stride-2 5×5 convolutions, residual 3×3 stages, PReLU; output C channels.
+class encoder_impl : public torch::nn::Module
+{
+public:
+    explicit encoder_impl(const jscc_config& cfg);
+    //! Images [B,3,H,W] (H, W multiples of 4) → raw latent [B,C,H/4,W/4] (not normalised).
+    torch::Tensor forward(const torch::Tensor& images);
+
+private:
+    torch::nn::Conv2d d_conv1{ nullptr }, d_conv2{ nullptr }, d_conv3{ nullptr },
+        d_conv4{ nullptr }, d_out{ nullptr };
+    torch::nn::PReLU d_act1{ nullptr }, d_act2{ nullptr }, d_act3{ nullptr }, d_act4{ nullptr };
+};
+TORCH_MODULE_IMPL(encoder, encoder_impl);
+
+/*!
+ * Sub-pixel decoder: 3×3 convolutions with PReLU (two residual), two Conv2d + PixelShuffle(2)
+ * upsamplings (the second straight to RGB), sigmoid output. Used as Bob's and Eve's public decoder D and as Eve's inverse network.
+ */
+class decoder_impl : public torch::nn::Module
+{
+public:
+    decoder_impl(int latent_channels, int width);
+    //! Latent [B,C,h,w] → images [B,3,4h,4w] in [0,1].
+    torch::Tensor forward(const torch::Tensor& latent);
+
+private:
+    torch::nn::Conv2d d_in{ nullptr }, d_res1{ nullptr }, d_res2{ nullptr }, d_up1{ nullptr },
+        d_out{ nullptr };
+    torch::nn::PReLU d_act_in{ nullptr }, d_act_res1{ nullptr }, d_act_res2{ nullptr },
+        d_act_up1{ nullptr };
+};
+TORCH_MODULE_IMPL(decoder, decoder_impl);
+
+//! The DeepJSCC codec: E followed by per-image power normalisation, and D.
+class jscc_codec_impl : public torch::nn::Module
+{
+public:
+    explicit jscc_codec_impl(const jscc_config& cfg);
+    //! Images → unit-power latent (the channel input z).
+    torch::Tensor encode(const torch::Tensor& images);
+    //! Received latent → images.
+    torch::Tensor decode(const torch::Tensor& latent);
+    const jscc_config& config() const { return d_cfg; }
+
+private:
+    jscc_config d_cfg;
+    encoder d_encoder{ nullptr };
+    decoder d_decoder{ nullptr };
+};
+TORCH_MODULE_IMPL(jscc_codec, jscc_codec_impl);
+
+// ---------------------------------------------------------------- INN (steganography)
+
+struct inn_config {
+    int channels = 8;     //!< latent channels C (of both host and private latents)
+    int blocks = 8;       //!< invertible blocks
+    int width = 32;       //!< channels inside the Φ, ρ, η sub-networks
+    double clamp = 2.0;   //!< the scale exponent is bounded to ±clamp
+
+    nlohmann::json to_json() const;
+    static inn_config from_json(const nlohmann::json& j);
+};
+
+//! Φ, ρ or η: three 3×3 convolutions with LeakyReLU, the last zero-initialised.
+class coupling_subnet_impl : public torch::nn::Module
+{
+public:
+    coupling_subnet_impl(int channels, int width);
+    torch::Tensor forward(const torch::Tensor& x);
+
+private:
+    torch::nn::Conv2d d_c1{ nullptr }, d_c2{ nullptr }, d_c3{ nullptr };
+};
+TORCH_MODULE_IMPL(coupling_subnet, coupling_subnet_impl);
+
+//! One invertible block (MISSION.md): z_h += Φ(z_p); z_p = z_p ⊙ exp(ρ(z_h)) + η(z_h).
+class inn_block_impl : public torch::nn::Module
+{
+public:
+    inn_block_impl(const inn_config& cfg);
+    void forward(torch::Tensor& zh, torch::Tensor& zp);
+    void inverse(torch::Tensor& zh, torch::Tensor& zp);
+
+private:
+    torch::Tensor log_scale(const torch::Tensor& zh); //!< clamp·(2·sigmoid(ρ(z_h)) − 1)
+    double d_clamp;
+    coupling_subnet d_phi{ nullptr }, d_rho{ nullptr }, d_eta{ nullptr };
+};
+TORCH_MODULE_IMPL(inn_block, inn_block_impl);
+
+struct inn_output {
+    torch::Tensor container; //!< z_c, the z_h branch: what is transmitted
+    torch::Tensor lost;      //!< l, the z_p branch: discarded by Alice
+};
+struct inn_recovery {
+    torch::Tensor host;    //!< ẑ_h
+    torch::Tensor secret;  //!< ẑ_p, decoded by Bob with D
+};
+
+class inn_impl : public torch::nn::Module
+{
+public:
+    explicit inn_impl(const inn_config& cfg);
+    //! (z_h, z_p) → (z_c, l).
+    inn_output embed(const torch::Tensor& zh, const torch::Tensor& zp);
+    //! (ẑ_c, l̂) → (ẑ_h, ẑ_p), the blocks inverted from the last.
+    inn_recovery extract(const torch::Tensor& zc, const torch::Tensor& lost);
+    const inn_config& config() const { return d_cfg; }
+
+private:
+    inn_config d_cfg;
+    torch::nn::ModuleList d_blocks{ nullptr };
+};
+TORCH_MODULE_IMPL(inn, inn_impl);
+
+//! How Bob fills the discarded part l̂.
+struct lost_part_mode {
+    enum class kind { zeros, constant, gaussian } type = kind::zeros;
+    double value = 0.0; //!< the constant, or the Gaussian's standard deviation
+    uint64_t seed = 0;  //!< for the Gaussian sample
+    //! Parses "zeros", "constant:V" or "gaussian:STD[:SEED]".
+    static lost_part_mode parse(const std::string& text);
+    std::string to_string() const;
+};
+torch::Tensor make_lost_part(const lost_part_mode& mode, const torch::Tensor& like);
+
+// ---------------------------------------------------------------- Eve's detector
+
+struct detector_config {
+    int channels = 8;
+    int width = 32;
+    nlohmann::json to_json() const;
+    static detector_config from_json(const nlohmann::json& j);
+};
+
+//! Steganalysis: received latent → logit that it is a container (not a plain host latent).
+class detector_impl : public torch::nn::Module
+{
+public:
+    explicit detector_impl(const detector_config& cfg);
+    torch::Tensor forward(const torch::Tensor& latent); //!< [B] logits
+
+private:
+    torch::nn::Conv2d d_c1{ nullptr }, d_c2{ nullptr }, d_c3{ nullptr };
+    torch::nn::Linear d_fc{ nullptr };
+};
+TORCH_MODULE_IMPL(detector, detector_impl);
+
+//! Eve's inverse network for the model-inversion attack: a decoder trained by Eve.
+struct mia_config {
+    int channels = 8;
+    int width = 128;
+    nlohmann::json to_json() const;
+    static mia_config from_json(const nlohmann::json& j);
+};
+
+// ---------------------------------------------------------------- channels
+
+/*!
+ * Channel models on unit-power latents [B, C, H, W] (see latent_symbols.h). SNR is Es/N0
+ * per complex symbol with Es = 1: complex noise of variance N0 = 10^(−SNR/10), i.e.
+ * N0/2 per real. Rayleigh: block fading, one h ~ CN(0,1) per image, and the receiver
+ * equalises with the known h (zero forcing: ŷ = y / h). Seeded and reproducible through the
+ * generator passed in.
+ */
+struct channel_config {
+    enum class kind { none, awgn, rayleigh } type = kind::awgn;
+    double snr_db = 10.0;
+    double snr_max_db = 10.0; //!< > snr_db: a uniform SNR per image in [snr_db, snr_max_db]
+    //! Parses "none", "awgn:SNR", "awgn:LO-HI" (uniform range), "rayleigh:SNR".
+    static channel_config parse(const std::string& text);
+    std::string to_string() const;
+};
+
+torch::Tensor apply_channel(const torch::Tensor& latent,
+                            const channel_config& cfg,
+                            torch::Generator& gen);
+
+// ---------------------------------------------------------------- conversions, model I/O
+
+//! images ↔ tensors [B,3,H,W]; all images must have the same size.
+torch::Tensor images_to_tensor(const std::vector<image>& images);
+std::vector<image> tensor_to_images(const torch::Tensor& batch);
+
+//! Copies every parameter and buffer of `module` into a model file record.
+model_file module_to_model_file(torch::nn::Module& module,
+                                const std::string& kind,
+                                const nlohmann::json& config);
+//! Loads a record into `module`: every name must be present with the right shape and no
+//! extra names may exist; otherwise semsteg::error naming expected vs found.
+void load_module_state(torch::nn::Module& module,
+                       const model_file& file,
+                       const std::string& path_for_errors);
+
+void save_module(const std::string& path,
+                 torch::nn::Module& module,
+                 const std::string& kind,
+                 const nlohmann::json& config,
+                 const std::map<std::string, std::string>& info = {});
+
+//! Typed loaders: read the config from the file, build the network, load its weights.
+jscc_codec load_jscc(const std::string& path);
+inn load_inn(const std::string& path);
+decoder load_mia(const std::string& path);
+detector load_detector(const std::string& path);
+
+//! Model-file kinds.
+constexpr const char* kind_jscc = "jscc";
+constexpr const char* kind_inn = "inn";
+constexpr const char* kind_mia = "eve-mia";
+constexpr const char* kind_detector = "eve-detector";
+
+} // namespace semsteg
+
+#endif

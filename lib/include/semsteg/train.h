@@ -1,0 +1,78 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_TRAIN_H
+#define INCLUDED_SEMSTEG_TRAIN_H
+
+/*!
+ * \file train.h
+ * The training stages (torch-free interface; the loops live in train.cc):
+ *   jscc          plain DeepJSCC codec (the baseline), MSE through the channel
+ *   inn           the steganography INN, codec frozen, L_forward + L_backward + L_privacy
+ *   eve-mia       Eve's inverse network on (her own image, E(image) through the channel)
+ *   eve-detector  Eve's steganalysis classifier: received container vs received plain latent
+ * Each stage is resumable: the model file (written at every checkpoint, atomically) records the
+ * step reached, and PATH.optim holds the optimiser state. A per-epoch CSV logs losses and
+ * validation metrics.
+ */
+
+#include <semsteg/dataset.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace semsteg {
+
+struct train_options {
+    std::string stage;          //!< jscc | inn | eve-mia | eve-detector
+    std::string out_model;      //!< model file to write (checkpoints and final)
+    std::string csv_path;       //!< per-epoch CSV (appended when resuming)
+    std::string codec_model;    //!< inn, eve-mia, eve-detector: the frozen codec
+    std::string inn_model;      //!< eve-detector: the INN that makes containers
+    int64_t steps = 10000;      //!< total optimiser steps (a resumed run continues to this)
+    int64_t steps_per_epoch = 250;
+    int batch = 64;
+    double lr = 1e-3;           //!< Adam; cosine decay to lr/20 over `steps`
+    double budget_seconds = 0;  //!< wall-clock budget for this run (0 = none)
+    uint64_t seed = 1;
+    std::string channel = "awgn:10"; //!< see channel_config::parse
+    int image_side = 64;
+    double min_crop_scale = 0.9;     //!< random-crop scale range [min, 1] for augmentation
+    int validation_images = 500;     //!< evaluated at each epoch end (fixed, seeded)
+    bool resume = true;
+    // Architecture (used when a stage starts from scratch)
+    double bcr = 1.0 / 12.0;
+    int codec_width = 128;
+    int inn_blocks = 8;
+    int inn_width = 32;
+    int mia_width = 128;
+    // INN loss weights λ1..λ5
+    double lambda[5] = { 1.0, 1.0, 2.0, 1.0, 100.0 };
+};
+
+struct training_data {
+    const image_set* train = nullptr;       //!< Alice's images (private; hosts too for faces)
+    const image_set* hosts = nullptr;       //!< optional separate host set (else `train`)
+    const image_set* validation = nullptr;  //!< held-out images for the epoch metrics
+    const image_set* validation_hosts = nullptr; //!< optional (else `validation`)
+};
+
+struct train_result {
+    int64_t step = 0;          //!< step reached
+    double first_loss = 0;     //!< mean training loss of the first epoch run now
+    double last_loss = 0;      //!< mean training loss of the last epoch run now
+    bool finished = false;     //!< reached `steps` (false: stopped by the budget)
+};
+
+//! Runs one stage; `progress` receives a one-line status now and then (may be empty).
+//! Throws semsteg::error on bad options, models or data.
+train_result run_training(const train_options& opts,
+                          const training_data& data,
+                          const std::function<void(const std::string&, bool)>& progress);
+
+} // namespace semsteg
+
+#endif

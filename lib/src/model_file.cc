@@ -1,0 +1,179 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <semsteg/error.h>
+#include <semsteg/model_file.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace semsteg {
+
+namespace {
+
+// The formats' byte order is little endian; this library targets little-endian hosts only.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "model files assume little endian");
+
+std::string shape_text(const std::vector<int64_t>& shape)
+{
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+        s += (i ? "," : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
+} // namespace
+
+size_t dtype_size(const std::string& dtype)
+{
+    if (dtype == "F32")
+        return 4;
+    if (dtype == "I64")
+        return 8;
+    throw error("model file: unsupported dtype '" + dtype + "' (expected F32 or I64)");
+}
+
+void write_model_file(const std::string& path, const model_file& file)
+{
+    nlohmann::json header = nlohmann::json::object();
+    nlohmann::json meta = nlohmann::json::object();
+    for (const auto& [key, value] : file.info)
+        meta[key] = value;
+    meta["format"] = model_format_name;
+    meta["format_version"] = model_format_version;
+    meta["kind"] = file.kind;
+    meta["config"] = file.config.dump();
+    header["__metadata__"] = meta;
+
+    uint64_t offset = 0;
+    for (const auto& [name, t] : file.tensors) {
+        size_t count = 1;
+        for (auto d : t.shape)
+            count *= static_cast<size_t>(d);
+        if (count * dtype_size(t.dtype) != t.bytes.size())
+            throw error("model file: tensor '" + name + "' of shape " + shape_text(t.shape) +
+                        " holds " + std::to_string(t.bytes.size()) + " bytes");
+        header[name] = { { "dtype", t.dtype },
+                         { "shape", t.shape },
+                         { "data_offsets", { offset, offset + t.bytes.size() } } };
+        offset += t.bytes.size();
+    }
+    std::string text = header.dump();
+    text.append((8 - text.size() % 8) % 8, ' ');
+
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw error("model file: cannot create '" + tmp + "'");
+        const uint64_t n = text.size();
+        out.write(reinterpret_cast<const char*>(&n), 8);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        for (const auto& [name, t] : file.tensors)
+            out.write(reinterpret_cast<const char*>(t.bytes.data()),
+                      static_cast<std::streamsize>(t.bytes.size()));
+        if (!out.flush())
+            throw error("model file: write to '" + tmp + "' failed");
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw error("model file: cannot move '" + tmp + "' to '" + path + "'");
+    }
+}
+
+model_file read_model_file(const std::string& path, const std::string& expected_kind)
+{
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in)
+        throw error("model file: cannot open '" + path + "' (missing or unreadable)");
+    const auto file_size = static_cast<uint64_t>(in.tellg());
+    in.seekg(0);
+    const std::string where = "model file '" + path + "': ";
+    if (file_size < 8)
+        throw error(where + "truncated: " + std::to_string(file_size) +
+                    " bytes, expected at least an 8-byte header length");
+    uint64_t n = 0;
+    in.read(reinterpret_cast<char*>(&n), 8);
+    if (n > file_size - 8)
+        throw error(where + "truncated: header says " + std::to_string(n) +
+                    " header bytes, file has " + std::to_string(file_size - 8) + " after it");
+    std::string text(n, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(n));
+
+    nlohmann::json header;
+    try {
+        header = nlohmann::json::parse(text);
+    } catch (const std::exception& e) {
+        throw error(where + "malformed JSON header (" + e.what() + ")");
+    }
+    if (!header.is_object() || !header.contains("__metadata__") ||
+        !header["__metadata__"].is_object())
+        throw error(where + "not a semsteg model (no __metadata__ in the safetensors header)");
+    const auto& meta = header["__metadata__"];
+    if (meta.value("format", "") != model_format_name)
+        throw error(where + "not a semsteg model (format '" + meta.value("format", "") +
+                    "', expected '" + model_format_name + "')");
+    if (meta.value("format_version", "") != model_format_version)
+        throw error(where + "unsupported format version '" + meta.value("format_version", "") +
+                    "', expected '" + model_format_version + "'");
+
+    model_file file;
+    file.kind = meta.value("kind", "");
+    if (!expected_kind.empty() && file.kind != expected_kind)
+        throw error(where + "holds a '" + file.kind + "' network, expected '" + expected_kind +
+                    "'");
+    try {
+        file.config = nlohmann::json::parse(meta.value("config", "{}"));
+    } catch (const std::exception& e) {
+        throw error(where + "malformed config (" + e.what() + ")");
+    }
+    for (const auto& [key, value] : meta.items())
+        if (key != "format" && key != "format_version" && key != "kind" && key != "config" &&
+            value.is_string())
+            file.info[key] = value.get<std::string>();
+
+    const uint64_t data_size = file_size - 8 - n;
+    std::vector<uint8_t> data(data_size);
+    in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data_size));
+    if (!in)
+        throw error(where + "read error in the data buffer");
+    for (const auto& [name, entry] : header.items()) {
+        if (name == "__metadata__")
+            continue;
+        tensor_record t;
+        try {
+            t.dtype = entry.at("dtype").get<std::string>();
+            t.shape = entry.at("shape").get<std::vector<int64_t>>();
+            const auto offsets = entry.at("data_offsets").get<std::vector<uint64_t>>();
+            if (offsets.size() != 2 || offsets[0] > offsets[1])
+                throw error("bad data_offsets");
+            if (offsets[1] > data_size)
+                throw error(where + "truncated: tensor '" + name + "' ends at byte " +
+                            std::to_string(offsets[1]) + " of a " + std::to_string(data_size) +
+                            "-byte data buffer");
+            size_t count = 1;
+            for (auto d : t.shape) {
+                if (d < 0)
+                    throw error("negative dimension");
+                count *= static_cast<size_t>(d);
+            }
+            if (count * dtype_size(t.dtype) != offsets[1] - offsets[0])
+                throw error("shape " + shape_text(t.shape) + " does not match its byte range");
+            t.bytes.assign(data.begin() + static_cast<std::ptrdiff_t>(offsets[0]),
+                           data.begin() + static_cast<std::ptrdiff_t>(offsets[1]));
+        } catch (const error& e) {
+            const std::string msg = e.what();
+            throw error(msg.rfind("model file", 0) == 0
+                            ? msg
+                            : where + "tensor '" + name + "': " + msg);
+        } catch (const std::exception& e) {
+            throw error(where + "tensor '" + name + "': malformed entry (" + e.what() + ")");
+        }
+        file.tensors.emplace(name, std::move(t));
+    }
+    return file;
+}
+
+} // namespace semsteg

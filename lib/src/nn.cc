@@ -1,0 +1,613 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <semsteg/error.h>
+#include <semsteg/latent_symbols.h>
+#include <semsteg/nn.h>
+#include <semsteg/threads.h>
+
+#include <cmath>
+#include <sstream>
+#include <thread>
+
+namespace semsteg {
+
+namespace nnf = torch::nn::functional;
+
+namespace {
+
+torch::nn::Conv2d conv(int in, int out, int kernel, int stride = 1)
+{
+    return torch::nn::Conv2d(
+        torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2));
+}
+
+int json_int(const nlohmann::json& j, const char* key, int fallback)
+{
+    return j.contains(key) ? j.at(key).get<int>() : fallback;
+}
+
+double json_double(const nlohmann::json& j, const char* key, double fallback)
+{
+    return j.contains(key) ? j.at(key).get<double>() : fallback;
+}
+
+} // namespace
+
+int set_torch_threads(int n)
+{
+    if (n <= 0)
+        n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(n);
+    return torch::get_num_threads();
+}
+
+// ---------------------------------------------------------------- latent ↔ symbols (tensors)
+
+at::Tensor latent_to_complex(const at::Tensor& latent)
+{
+    const int64_t b = latent.size(0);
+    num_symbols_for_reals(static_cast<size_t>(latent.numel() / std::max<int64_t>(b, 1)));
+    return torch::view_as_complex(latent.contiguous().reshape({ b, -1, 2 }));
+}
+
+at::Tensor complex_to_latent(const at::Tensor& symbols, const at::Tensor& like_latent)
+{
+    return torch::view_as_real(symbols.contiguous()).reshape(like_latent.sizes());
+}
+
+at::Tensor normalize_power_batch(const at::Tensor& latent)
+{
+    const int64_t b = latent.size(0);
+    const auto flat = latent.reshape({ b, -1 });
+    const double k = static_cast<double>(num_symbols_for_reals(static_cast<size_t>(flat.size(1))));
+    const auto energy = flat.pow(2).sum(1, /*keepdim=*/true).clamp_min(1e-12);
+    return (flat * torch::sqrt(k / energy)).reshape(latent.sizes());
+}
+
+// ---------------------------------------------------------------- codec
+
+int jscc_config::latent_channels() const
+{
+    // k = bcr·n complex symbols = 2·bcr·n reals over (H/4)·(W/4) positions: C = 96·bcr.
+    const double c = 96.0 * bcr;
+    const long rounded = std::lround(c);
+    if (rounded <= 0 || std::abs(c - rounded) > 1e-6 || rounded % 2 != 0)
+        throw error("jscc config: bcr " + std::to_string(bcr) +
+                    " gives " + std::to_string(c) +
+                    " latent channels; it must give a positive even integer (e.g. 1/12 → 8)");
+    return static_cast<int>(rounded);
+}
+
+nlohmann::json jscc_config::to_json() const
+{
+    return { { "image_side", image_side },
+             { "bcr", bcr },
+             { "encoder_width", encoder_width },
+             { "decoder_width", decoder_width },
+             { "latent_channels", latent_channels() } };
+}
+
+jscc_config jscc_config::from_json(const nlohmann::json& j)
+{
+    jscc_config c;
+    c.image_side = json_int(j, "image_side", c.image_side);
+    c.bcr = json_double(j, "bcr", c.bcr);
+    c.encoder_width = json_int(j, "encoder_width", c.encoder_width);
+    c.decoder_width = json_int(j, "decoder_width", c.decoder_width);
+    c.latent_channels();
+    return c;
+}
+
+encoder_impl::encoder_impl(const jscc_config& cfg)
+{
+    const int w = cfg.encoder_width;
+    d_conv1 = register_module("conv1", conv(3, w / 2, 5, 2));
+    d_act1 = register_module("act1", torch::nn::PReLU());
+    d_conv2 = register_module("conv2", conv(w / 2, w, 5, 2));
+    d_act2 = register_module("act2", torch::nn::PReLU());
+    d_conv3 = register_module("conv3", conv(w, w, 3));
+    d_act3 = register_module("act3", torch::nn::PReLU());
+    d_conv4 = register_module("conv4", conv(w, w, 3));
+    d_act4 = register_module("act4", torch::nn::PReLU());
+    d_out = register_module("out", conv(w, cfg.latent_channels(), 3));
+}
+
+torch::Tensor encoder_impl::forward(const torch::Tensor& images)
+{
+    auto x = d_act1(d_conv1(images));
+    x = d_act2(d_conv2(x));
+    x = x + d_act3(d_conv3(x));
+    x = x + d_act4(d_conv4(x));
+    return d_out(x);
+}
+
+decoder_impl::decoder_impl(int latent_channels, int width)
+{
+    const int w = width;
+    d_in = register_module("in", conv(latent_channels, w, 3));
+    d_act_in = register_module("act_in", torch::nn::PReLU());
+    d_res1 = register_module("res1", conv(w, w, 3));
+    d_act_res1 = register_module("act_res1", torch::nn::PReLU());
+    d_res2 = register_module("res2", conv(w, w, 3));
+    d_act_res2 = register_module("act_res2", torch::nn::PReLU());
+    d_up1 = register_module("up1", conv(w, (w / 2) * 4, 3));
+    d_act_up1 = register_module("act_up1", torch::nn::PReLU());
+    // The last layer makes 3·4 channels at half resolution and shuffles them into RGB: a
+    // full-resolution 3-channel convolution is ~10× slower to train on CPU oneDNN.
+    d_out = register_module("out", conv(w / 2, 3 * 4, 3));
+}
+
+torch::Tensor decoder_impl::forward(const torch::Tensor& latent)
+{
+    auto x = d_act_in(d_in(latent));
+    x = x + d_act_res1(d_res1(x));
+    x = x + d_act_res2(d_res2(x));
+    x = d_act_up1(nnf::pixel_shuffle(d_up1(x), 2));
+    return torch::sigmoid(nnf::pixel_shuffle(d_out(x), 2));
+}
+
+jscc_codec_impl::jscc_codec_impl(const jscc_config& cfg) : d_cfg(cfg)
+{
+    d_encoder = register_module("encoder", encoder(cfg));
+    d_decoder = register_module("decoder", decoder(cfg.latent_channels(), cfg.decoder_width));
+}
+
+torch::Tensor jscc_codec_impl::encode(const torch::Tensor& images)
+{
+    if (images.dim() != 4 || images.size(1) != 3 || images.size(2) % 4 != 0 ||
+        images.size(3) % 4 != 0)
+        throw error("jscc: expected images [B,3,H,W] with H and W multiples of 4, got " +
+                    (std::ostringstream() << images.sizes()).str());
+    return normalize_power_batch(d_encoder(images));
+}
+
+torch::Tensor jscc_codec_impl::decode(const torch::Tensor& latent)
+{
+    if (latent.dim() != 4 || latent.size(1) != d_cfg.latent_channels())
+        throw error("jscc: expected a latent [B," + std::to_string(d_cfg.latent_channels()) +
+                    ",h,w], got " + (std::ostringstream() << latent.sizes()).str());
+    return d_decoder(latent);
+}
+
+// ---------------------------------------------------------------- INN
+
+nlohmann::json inn_config::to_json() const
+{
+    return { { "channels", channels }, { "blocks", blocks }, { "width", width },
+             { "clamp", clamp } };
+}
+
+inn_config inn_config::from_json(const nlohmann::json& j)
+{
+    inn_config c;
+    c.channels = json_int(j, "channels", c.channels);
+    c.blocks = json_int(j, "blocks", c.blocks);
+    c.width = json_int(j, "width", c.width);
+    c.clamp = json_double(j, "clamp", c.clamp);
+    if (c.channels <= 0 || c.blocks <= 0 || c.width <= 0 || !(c.clamp > 0))
+        throw error("inn config: channels, blocks, width and clamp must be positive");
+    return c;
+}
+
+coupling_subnet_impl::coupling_subnet_impl(int channels, int width)
+{
+    d_c1 = register_module("c1", conv(channels, width, 3));
+    d_c2 = register_module("c2", conv(width, width, 3));
+    d_c3 = register_module("c3", conv(width, channels, 3));
+    // Zero-initialised last layer: every block starts as the identity map.
+    torch::NoGradGuard no_grad;
+    d_c3->weight.zero_();
+    d_c3->bias.zero_();
+}
+
+torch::Tensor coupling_subnet_impl::forward(const torch::Tensor& x)
+{
+    auto y = nnf::leaky_relu(d_c1(x), nnf::LeakyReLUFuncOptions().negative_slope(0.2));
+    y = nnf::leaky_relu(d_c2(y), nnf::LeakyReLUFuncOptions().negative_slope(0.2));
+    return d_c3(y);
+}
+
+inn_block_impl::inn_block_impl(const inn_config& cfg) : d_clamp(cfg.clamp)
+{
+    d_phi = register_module("phi", coupling_subnet(cfg.channels, cfg.width));
+    d_rho = register_module("rho", coupling_subnet(cfg.channels, cfg.width));
+    d_eta = register_module("eta", coupling_subnet(cfg.channels, cfg.width));
+}
+
+torch::Tensor inn_block_impl::log_scale(const torch::Tensor& zh)
+{
+    return d_clamp * 2.0 * (torch::sigmoid(d_rho(zh)) - 0.5);
+}
+
+void inn_block_impl::forward(torch::Tensor& zh, torch::Tensor& zp)
+{
+    zh = zh + d_phi(zp);
+    zp = zp * torch::exp(log_scale(zh)) + d_eta(zh);
+}
+
+void inn_block_impl::inverse(torch::Tensor& zh, torch::Tensor& zp)
+{
+    zp = (zp - d_eta(zh)) * torch::exp(-log_scale(zh));
+    zh = zh - d_phi(zp);
+}
+
+inn_impl::inn_impl(const inn_config& cfg) : d_cfg(cfg)
+{
+    d_blocks = register_module("blocks", torch::nn::ModuleList());
+    for (int i = 0; i < cfg.blocks; ++i)
+        d_blocks->push_back(inn_block(cfg));
+}
+
+namespace {
+void check_latent_pair(const torch::Tensor& a, const torch::Tensor& b, int channels)
+{
+    if (a.dim() != 4 || a.sizes() != b.sizes() || a.size(1) != channels)
+        throw error("inn: expected two latents [B," + std::to_string(channels) +
+                    ",h,w] of equal shape, got " + (std::ostringstream() << a.sizes()).str() +
+                    " and " + (std::ostringstream() << b.sizes()).str());
+}
+} // namespace
+
+inn_output inn_impl::embed(const torch::Tensor& zh, const torch::Tensor& zp)
+{
+    check_latent_pair(zh, zp, d_cfg.channels);
+    auto h = zh, p = zp;
+    for (const auto& block : *d_blocks)
+        block->as<inn_block>()->forward(h, p);
+    return { h, p };
+}
+
+inn_recovery inn_impl::extract(const torch::Tensor& zc, const torch::Tensor& lost)
+{
+    check_latent_pair(zc, lost, d_cfg.channels);
+    auto h = zc, p = lost;
+    for (auto it = d_blocks->children().rbegin(); it != d_blocks->children().rend(); ++it)
+        (*it)->as<inn_block>()->inverse(h, p);
+    return { h, p };
+}
+
+lost_part_mode lost_part_mode::parse(const std::string& text)
+{
+    lost_part_mode m;
+    auto fail = [&]() {
+        return error("lost part: '" + text +
+                     "' is not one of zeros, constant:V, gaussian:STD[:SEED]");
+    };
+    std::vector<std::string> f;
+    std::stringstream ss(text);
+    for (std::string s; std::getline(ss, s, ':');)
+        f.push_back(s);
+    try {
+        if (f.size() == 1 && f[0] == "zeros")
+            m.type = kind::zeros;
+        else if (f.size() == 2 && f[0] == "constant") {
+            m.type = kind::constant;
+            m.value = std::stod(f[1]);
+        } else if ((f.size() == 2 || f.size() == 3) && f[0] == "gaussian") {
+            m.type = kind::gaussian;
+            m.value = std::stod(f[1]);
+            if (f.size() == 3)
+                m.seed = std::stoull(f[2]);
+        } else
+            throw fail();
+    } catch (const std::logic_error&) {
+        throw fail();
+    }
+    return m;
+}
+
+std::string lost_part_mode::to_string() const
+{
+    switch (type) {
+    case kind::zeros:
+        return "zeros";
+    case kind::constant:
+        return "constant:" + std::to_string(value);
+    default:
+        return "gaussian:" + std::to_string(value) + ":" + std::to_string(seed);
+    }
+}
+
+torch::Tensor make_lost_part(const lost_part_mode& mode, const torch::Tensor& like)
+{
+    switch (mode.type) {
+    case lost_part_mode::kind::zeros:
+        return torch::zeros_like(like);
+    case lost_part_mode::kind::constant:
+        return torch::full_like(like, mode.value);
+    default: {
+        auto gen = at::detail::createCPUGenerator(mode.seed);
+        return torch::randn(like.sizes(), gen, like.options()) * mode.value;
+    }
+    }
+}
+
+// ---------------------------------------------------------------- detector, MIA configs
+
+nlohmann::json detector_config::to_json() const
+{
+    return { { "channels", channels }, { "width", width } };
+}
+
+detector_config detector_config::from_json(const nlohmann::json& j)
+{
+    detector_config c;
+    c.channels = json_int(j, "channels", c.channels);
+    c.width = json_int(j, "width", c.width);
+    return c;
+}
+
+detector_impl::detector_impl(const detector_config& cfg)
+{
+    d_c1 = register_module("c1", conv(cfg.channels, cfg.width, 3));
+    d_c2 = register_module("c2", conv(cfg.width, 2 * cfg.width, 3, 2));
+    d_c3 = register_module("c3", conv(2 * cfg.width, 2 * cfg.width, 3, 2));
+    d_fc = register_module("fc", torch::nn::Linear(2 * cfg.width, 1));
+}
+
+torch::Tensor detector_impl::forward(const torch::Tensor& latent)
+{
+    const auto opt = nnf::LeakyReLUFuncOptions().negative_slope(0.2);
+    auto x = nnf::leaky_relu(d_c1(latent), opt);
+    x = nnf::leaky_relu(d_c2(x), opt);
+    x = nnf::leaky_relu(d_c3(x), opt);
+    return d_fc(x.mean({ 2, 3 })).squeeze(1);
+}
+
+nlohmann::json mia_config::to_json() const
+{
+    return { { "channels", channels }, { "width", width } };
+}
+
+mia_config mia_config::from_json(const nlohmann::json& j)
+{
+    mia_config c;
+    c.channels = json_int(j, "channels", c.channels);
+    c.width = json_int(j, "width", c.width);
+    return c;
+}
+
+// ---------------------------------------------------------------- channels
+
+channel_config channel_config::parse(const std::string& text)
+{
+    channel_config c;
+    auto fail = [&]() {
+        return error("channel: '" + text + "' is not one of none, awgn:SNR, awgn:LO-HI, " +
+                     "rayleigh:SNR (SNR in dB)");
+    };
+    const auto colon = text.find(':');
+    const std::string type = text.substr(0, colon);
+    if (type == "none" && colon == std::string::npos) {
+        c.type = kind::none;
+        return c;
+    }
+    if (colon == std::string::npos)
+        throw fail();
+    if (type == "awgn")
+        c.type = kind::awgn;
+    else if (type == "rayleigh")
+        c.type = kind::rayleigh;
+    else
+        throw fail();
+    const std::string snr = text.substr(colon + 1);
+    try {
+        // A '-' after the first character separates a range (the first may be a sign).
+        const auto dash = snr.find('-', 1);
+        size_t used = 0;
+        c.snr_db = std::stod(snr.substr(0, dash), &used);
+        if (used != snr.substr(0, dash).size())
+            throw fail();
+        c.snr_max_db = c.snr_db;
+        if (dash != std::string::npos) {
+            c.snr_max_db = std::stod(snr.substr(dash + 1), &used);
+            if (used != snr.size() - dash - 1 || c.snr_max_db < c.snr_db)
+                throw fail();
+        }
+    } catch (const std::logic_error&) {
+        throw fail();
+    }
+    return c;
+}
+
+std::string channel_config::to_string() const
+{
+    if (type == kind::none)
+        return "none";
+    std::ostringstream s;
+    s << (type == kind::awgn ? "awgn:" : "rayleigh:") << snr_db;
+    if (snr_max_db > snr_db)
+        s << "-" << snr_max_db;
+    return s.str();
+}
+
+torch::Tensor apply_channel(const torch::Tensor& latent,
+                            const channel_config& cfg,
+                            torch::Generator& gen)
+{
+    if (cfg.type == channel_config::kind::none)
+        return latent;
+    const int64_t b = latent.size(0);
+    auto snr_db = torch::full({ b, 1 }, cfg.snr_db, latent.options());
+    if (cfg.snr_max_db > cfg.snr_db)
+        snr_db = snr_db + torch::rand({ b, 1 }, gen, latent.options()) *
+                              (cfg.snr_max_db - cfg.snr_db);
+    const auto noise_std_per_real = torch::sqrt(torch::pow(10.0, -snr_db / 10.0) / 2.0);
+    const auto flat = latent.reshape({ b, -1 });
+    const auto noise = torch::randn(flat.sizes(), gen, latent.options()) * noise_std_per_real;
+    if (cfg.type == channel_config::kind::awgn)
+        return (flat + noise).reshape(latent.sizes());
+
+    // Rayleigh block fading: y = h·s + n with h ~ CN(0,1) per image; zero forcing y/h.
+    const auto s = latent_to_complex(latent);
+    const auto hr = torch::randn({ b, 1, 2 }, gen, latent.options()) / std::sqrt(2.0);
+    const auto h = torch::view_as_complex(hr.contiguous());
+    const auto n = latent_to_complex(noise.reshape(latent.sizes()));
+    return complex_to_latent((h * s + n) / h, latent);
+}
+
+// ---------------------------------------------------------------- conversions, model I/O
+
+torch::Tensor images_to_tensor(const std::vector<image>& images)
+{
+    if (images.empty())
+        throw error("images_to_tensor: no images");
+    const int w = images[0].width, h = images[0].height;
+    auto batch = torch::empty({ static_cast<int64_t>(images.size()), h, w, 3 });
+    float* dst = batch.data_ptr<float>();
+    for (const auto& im : images) {
+        if (im.width != w || im.height != h)
+            throw error("images_to_tensor: mixed sizes " + std::to_string(w) + "x" +
+                        std::to_string(h) + " and " + std::to_string(im.width) + "x" +
+                        std::to_string(im.height));
+        dst = std::copy(im.rgb.begin(), im.rgb.end(), dst);
+    }
+    return batch.permute({ 0, 3, 1, 2 }).contiguous();
+}
+
+std::vector<image> tensor_to_images(const torch::Tensor& batch)
+{
+    if (batch.dim() != 4 || batch.size(1) != 3)
+        throw error("tensor_to_images: expected [B,3,H,W], got " +
+                    (std::ostringstream() << batch.sizes()).str());
+    const auto hwc = batch.detach().to(torch::kFloat).permute({ 0, 2, 3, 1 }).contiguous();
+    std::vector<image> out;
+    const float* src = hwc.data_ptr<float>();
+    for (int64_t i = 0; i < batch.size(0); ++i) {
+        image im(static_cast<int>(batch.size(3)), static_cast<int>(batch.size(2)));
+        std::copy(src, src + im.rgb.size(), im.rgb.begin());
+        src += im.rgb.size();
+        out.push_back(std::move(im));
+    }
+    return out;
+}
+
+namespace {
+
+std::map<std::string, torch::Tensor> named_state(torch::nn::Module& module)
+{
+    std::map<std::string, torch::Tensor> state;
+    for (const auto& p : module.named_parameters(/*recurse=*/true))
+        state[p.key()] = p.value();
+    for (const auto& b : module.named_buffers(/*recurse=*/true))
+        state[b.key()] = b.value();
+    return state;
+}
+
+std::string sizes_text(c10::IntArrayRef s) { return (std::ostringstream() << s).str(); }
+
+} // namespace
+
+model_file module_to_model_file(torch::nn::Module& module,
+                                const std::string& kind,
+                                const nlohmann::json& config)
+{
+    model_file file;
+    file.kind = kind;
+    file.config = config;
+    for (const auto& [name, value] : named_state(module)) {
+        const auto t = value.detach().to(torch::kCPU).contiguous();
+        tensor_record r;
+        if (t.scalar_type() == torch::kFloat)
+            r.dtype = "F32";
+        else if (t.scalar_type() == torch::kLong)
+            r.dtype = "I64";
+        else
+            throw error("model file: tensor '" + name + "' has an unsupported dtype");
+        r.shape.assign(t.sizes().begin(), t.sizes().end());
+        const auto* bytes = static_cast<const uint8_t*>(t.data_ptr());
+        r.bytes.assign(bytes, bytes + t.numel() * t.element_size());
+        file.tensors.emplace(name, std::move(r));
+    }
+    return file;
+}
+
+void load_module_state(torch::nn::Module& module,
+                       const model_file& file,
+                       const std::string& path_for_errors)
+{
+    const std::string where = "model file '" + path_for_errors + "' (" + file.kind + "): ";
+    auto state = named_state(module);
+    for (const auto& [name, rec] : file.tensors)
+        if (!state.count(name))
+            throw error(where + "unexpected tensor '" + name +
+                        "' (the network built from its config has no such parameter)");
+    torch::NoGradGuard no_grad;
+    for (auto& [name, dst] : state) {
+        auto it = file.tensors.find(name);
+        if (it == file.tensors.end())
+            throw error(where + "missing tensor '" + name + "' of shape " +
+                        sizes_text(dst.sizes()));
+        const auto& rec = it->second;
+        const auto expected_dtype = dst.scalar_type() == torch::kLong ? "I64" : "F32";
+        if (rec.dtype != expected_dtype ||
+            std::vector<int64_t>(dst.sizes().begin(), dst.sizes().end()) != rec.shape)
+            throw error(where + "tensor '" + name + "' expected " + expected_dtype + " " +
+                        sizes_text(dst.sizes()) + ", found " + rec.dtype + " " +
+                        sizes_text(rec.shape));
+        auto src = torch::from_blob(const_cast<uint8_t*>(rec.bytes.data()),
+                                    dst.sizes(),
+                                    dst.scalar_type() == torch::kLong ? torch::kLong
+                                                                      : torch::kFloat);
+        dst.copy_(src);
+    }
+}
+
+void save_module(const std::string& path,
+                 torch::nn::Module& module,
+                 const std::string& kind,
+                 const nlohmann::json& config,
+                 const std::map<std::string, std::string>& info)
+{
+    auto file = module_to_model_file(module, kind, config);
+    file.info = info;
+    write_model_file(path, file);
+}
+
+namespace {
+template <typename Net, typename Config, typename Build>
+Net load_typed(const std::string& path, const char* kind, Build build)
+{
+    const auto file = read_model_file(path, kind);
+    Config cfg;
+    try {
+        cfg = Config::from_json(file.config);
+    } catch (const error& e) {
+        throw error("model file '" + path + "': " + e.what());
+    } catch (const std::exception& e) {
+        throw error("model file '" + path + "': bad config (" + e.what() + ")");
+    }
+    Net net = build(cfg);
+    load_module_state(*net, file, path);
+    net->eval();
+    return net;
+}
+} // namespace
+
+jscc_codec load_jscc(const std::string& path)
+{
+    return load_typed<jscc_codec, jscc_config>(
+        path, kind_jscc, [](const jscc_config& c) { return jscc_codec(c); });
+}
+
+inn load_inn(const std::string& path)
+{
+    return load_typed<inn, inn_config>(path, kind_inn, [](const inn_config& c) { return inn(c); });
+}
+
+decoder load_mia(const std::string& path)
+{
+    return load_typed<decoder, mia_config>(
+        path, kind_mia, [](const mia_config& c) { return decoder(c.channels, c.width); });
+}
+
+detector load_detector(const std::string& path)
+{
+    return load_typed<detector, detector_config>(
+        path, kind_detector, [](const detector_config& c) { return detector(c); });
+}
+
+} // namespace semsteg

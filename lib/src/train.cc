@@ -1,0 +1,449 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <semsteg/error.h>
+#include <semsteg/latent_symbols.h>
+#include <semsteg/metrics.h>
+#include <semsteg/nn.h>
+#include <semsteg/train.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+namespace semsteg {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using metric_map = std::vector<std::pair<std::string, double>>;
+
+torch::Tensor random_batch(const image_set& set,
+                           const std::vector<size_t>& indices,
+                           const train_options& o,
+                           std::mt19937_64& rng)
+{
+    std::vector<image> images;
+    images.reserve(indices.size());
+    for (size_t i : indices)
+        images.push_back(set.random_crop(i, o.image_side, o.min_crop_scale, rng));
+    return images_to_tensor(images);
+}
+
+std::vector<size_t> random_indices(size_t n, int count, std::mt19937_64& rng)
+{
+    std::uniform_int_distribution<size_t> pick(0, n - 1);
+    std::vector<size_t> out(static_cast<size_t>(count));
+    for (auto& i : out)
+        i = pick(rng);
+    return out;
+}
+
+std::vector<size_t> all_indices(size_t n)
+{
+    std::vector<size_t> v(n);
+    for (size_t i = 0; i < n; ++i)
+        v[i] = i;
+    return v;
+}
+
+torch::Tensor centered_batch(const image_set& set, const std::vector<size_t>& idx, int side)
+{
+    std::vector<image> images;
+    for (size_t i : idx)
+        images.push_back(set.centered(i, side));
+    return images_to_tensor(images);
+}
+
+void freeze(torch::nn::Module& m)
+{
+    for (auto& p : m.parameters())
+        p.set_requires_grad(false);
+    m.eval();
+}
+
+std::string format_duration(double seconds)
+{
+    const long s = std::lround(std::max(0.0, seconds));
+    std::ostringstream o;
+    if (s >= 3600)
+        o << s / 3600 << "h" << std::setw(2) << std::setfill('0') << (s % 3600) / 60 << "m";
+    else
+        o << s / 60 << "m" << std::setw(2) << std::setfill('0') << s % 60 << "s";
+    return o.str();
+}
+
+//! What differs between stages: the network being trained, its loss, its validation.
+struct stage {
+    std::string kind;
+    nlohmann::json config;
+    std::shared_ptr<torch::nn::Module> module;
+    std::function<torch::Tensor(std::mt19937_64&, torch::Generator&)> loss;
+    std::function<metric_map()> validate;
+};
+
+// Validation pairs are fixed by seed and never include an image paired with itself.
+std::vector<std::pair<size_t, size_t>> validation_pairs(const training_data& d, int count, uint64_t seed)
+{
+    const image_set& priv = *d.validation;
+    const image_set& hosts = d.validation_hosts ? *d.validation_hosts : priv;
+    // Distinct sets: index equality is no self-pair, so draw from both full pools anyway.
+    pair_sampler s(all_indices(hosts.size()), all_indices(priv.size()), seed);
+    const size_t n = std::min<size_t>(static_cast<size_t>(count), priv.size());
+    if (!d.validation_hosts)
+        return s.draw(n);
+    std::vector<std::pair<size_t, size_t>> pairs;
+    std::mt19937_64 rng(seed);
+    for (size_t i = 0; i < n; ++i)
+        pairs.emplace_back(rng() % hosts.size(), rng() % priv.size());
+    return pairs;
+}
+
+stage make_stage(const train_options& o, const training_data& d, const channel_config& ch)
+{
+    const bool resuming = o.resume && std::filesystem::exists(o.out_model);
+    stage st;
+    const image_set& train = *d.train;
+    const image_set& hosts = d.hosts ? *d.hosts : train;
+    const image_set& val = *d.validation;
+    const image_set& val_hosts = d.validation_hosts ? *d.validation_hosts : val;
+    const int nval = std::min<int>(o.validation_images, static_cast<int>(val.size()));
+    const auto val_idx = [&] {
+        std::vector<size_t> v;
+        for (int i = 0; i < nval; ++i)
+            v.push_back(static_cast<size_t>(i) * val.size() / nval);
+        return v;
+    }();
+    const int bs = o.batch;
+    auto fixed_gen = [seed = o.seed]() { return at::detail::createCPUGenerator(seed + 99991); };
+
+    if (o.stage == "jscc") {
+        jscc_codec codec = resuming ? load_jscc(o.out_model) : [&] {
+            jscc_config c;
+            c.image_side = o.image_side;
+            c.bcr = o.bcr;
+            c.encoder_width = c.decoder_width = o.codec_width;
+            return jscc_codec(c);
+        }();
+        st.kind = kind_jscc;
+        st.config = codec->config().to_json();
+        st.module = codec.ptr();
+        st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
+            auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng);
+            auto y = apply_channel(codec->encode(x), ch, gen);
+            return torch::mse_loss(codec->decode(y), x);
+        };
+        auto xval = centered_batch(val, val_idx, o.image_side);
+        st.validate = [=]() mutable {
+            auto gen = fixed_gen();
+            auto xh = codec->decode(apply_channel(codec->encode(xval), ch, gen));
+            return metric_map{ { "val_psnr", psnr(xh, xval).mean().item<double>() },
+                               { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
+        };
+        return st;
+    }
+
+    if (o.codec_model.empty())
+        throw error("train: stage '" + o.stage + "' needs the frozen codec (--codec FILE)");
+    jscc_codec codec = load_jscc(o.codec_model);
+    freeze(*codec);
+    const int channels = codec->config().latent_channels();
+
+    // Validation pairs (host index in val_hosts, private index in val).
+    const auto vpairs = validation_pairs(d, nval, o.seed + 7);
+    std::vector<size_t> vh, vp;
+    for (auto [h, p] : vpairs) {
+        vh.push_back(h);
+        vp.push_back(p);
+    }
+
+    if (o.stage == "inn") {
+        inn net = resuming ? load_inn(o.out_model) : [&] {
+            inn_config c;
+            c.channels = channels;
+            c.blocks = o.inn_blocks;
+            c.width = o.inn_width;
+            return inn(c);
+        }();
+        if (net->config().channels != channels)
+            throw error("train: the INN has " + std::to_string(net->config().channels) +
+                        " channels, the codec's latent " + std::to_string(channels));
+        st.kind = kind_inn;
+        st.config = net->config().to_json();
+        st.module = net.ptr();
+        const bool same_pool = d.hosts == nullptr;
+        auto sampler = std::make_shared<pair_sampler>(
+            all_indices(hosts.size()), all_indices(train.size()), o.seed + 3);
+        const auto lam = std::vector<double>(o.lambda, o.lambda + 5);
+        st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
+            std::vector<size_t> hi, pi;
+            for (int i = 0; i < bs; ++i) {
+                auto [h, p] = same_pool ? sampler->next()
+                                        : std::pair<size_t, size_t>{ rng() % hosts.size(),
+                                                                     rng() % train.size() };
+                hi.push_back(h);
+                pi.push_back(p);
+            }
+            auto xh = random_batch(hosts, hi, o, rng);
+            auto xp = random_batch(train, pi, o, rng);
+            torch::Tensor zh, zp;
+            {
+                torch::NoGradGuard ng;
+                zh = codec->encode(xh);
+                zp = codec->encode(xp);
+            }
+            auto out = net->embed(zh, zp);
+            auto y = apply_channel(normalize_power_batch(out.container), ch, gen);
+            auto rec = net->extract(y, torch::zeros_like(out.lost));
+            auto xp_hat = codec->decode(rec.secret);
+            return lam[0] * torch::mse_loss(out.container, zh) +
+                   lam[1] * out.lost.pow(2).mean() + lam[2] * torch::mse_loss(rec.secret, zp) +
+                   lam[3] * torch::mse_loss(rec.host, zh) + lam[4] * torch::mse_loss(xp_hat, xp);
+        };
+        auto xvh = centered_batch(val_hosts, vh, o.image_side);
+        auto xvp = centered_batch(val, vp, o.image_side);
+        st.validate = [=]() mutable {
+            auto gen = fixed_gen();
+            auto zc = normalize_power_batch(
+                net->embed(codec->encode(xvh), codec->encode(xvp)).container);
+            auto y = apply_channel(zc, ch, gen);
+            auto rec = net->extract(y, torch::zeros_like(y));
+            auto bob = codec->decode(rec.secret);
+            auto eve = codec->decode(y);
+            return metric_map{ { "bob_psnr", psnr(bob, xvp).mean().item<double>() },
+                               { "bob_msssim", ms_ssim(bob, xvp).mean().item<double>() },
+                               { "eve_msssim_private", ms_ssim(eve, xvp).mean().item<double>() },
+                               { "eve_msssim_host", ms_ssim(eve, xvh).mean().item<double>() } };
+        };
+        return st;
+    }
+
+    if (o.stage == "eve-mia") {
+        decoder net = resuming ? load_mia(o.out_model) : decoder(channels, o.mia_width);
+        st.kind = kind_mia;
+        st.config = mia_config{ channels, resuming ? 0 : o.mia_width }.to_json();
+        if (resuming)
+            st.config = read_model_file(o.out_model, kind_mia).config;
+        st.module = net.ptr();
+        st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
+            auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng);
+            torch::Tensor y;
+            {
+                torch::NoGradGuard ng;
+                y = apply_channel(codec->encode(x), ch, gen);
+            }
+            return torch::mse_loss(net->forward(y), x);
+        };
+        auto xval = centered_batch(val, val_idx, o.image_side);
+        st.validate = [=]() mutable {
+            auto gen = fixed_gen();
+            auto xh = net->forward(apply_channel(codec->encode(xval), ch, gen));
+            return metric_map{ { "val_psnr", psnr(xh, xval).mean().item<double>() },
+                               { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
+        };
+        return st;
+    }
+
+    if (o.stage == "eve-detector") {
+        if (o.inn_model.empty())
+            throw error("train: stage 'eve-detector' needs the INN (--inn FILE)");
+        inn stego = load_inn(o.inn_model);
+        freeze(*stego);
+        detector net = resuming ? load_detector(o.out_model) : detector(detector_config{ channels, 32 });
+        st.kind = kind_detector;
+        st.config = resuming ? read_model_file(o.out_model, kind_detector).config
+                             : detector_config{ channels, 32 }.to_json();
+        st.module = net.ptr();
+        // Both classes are received signals at the same SNR: a plain host latent, or a
+        // container hiding a private image in that kind of host.
+        auto make_pair_batch = [=](const torch::Tensor& xh, const torch::Tensor& xp,
+                                   torch::Generator& gen) mutable {
+            torch::NoGradGuard ng;
+            auto zh = codec->encode(xh);
+            auto zc = normalize_power_batch(stego->embed(zh, codec->encode(xp)).container);
+            auto y = torch::cat({ apply_channel(zh, ch, gen), apply_channel(zc, ch, gen) });
+            auto labels = torch::cat({ torch::zeros({ zh.size(0) }), torch::ones({ zh.size(0) }) });
+            return std::make_pair(y, labels);
+        };
+        st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
+            const int half = std::max(1, bs / 2);
+            auto xh = random_batch(hosts, random_indices(hosts.size(), half, rng), o, rng);
+            auto xp = random_batch(train, random_indices(train.size(), half, rng), o, rng);
+            auto [y, labels] = make_pair_batch(xh, xp, gen);
+            return torch::binary_cross_entropy_with_logits(net->forward(y), labels);
+        };
+        auto xvh = centered_batch(val_hosts, vh, o.image_side);
+        auto xvp = centered_batch(val, vp, o.image_side);
+        st.validate = [=]() mutable {
+            auto gen = fixed_gen();
+            auto [y, labels] = make_pair_batch(xvh, xvp, gen);
+            auto predicted = (net->forward(y) > 0).to(torch::kFloat);
+            return metric_map{ { "val_accuracy",
+                                 (predicted == labels).to(torch::kFloat).mean().item<double>() } };
+        };
+        return st;
+    }
+    throw error("train: unknown stage '" + o.stage +
+                "' (expected jscc, inn, eve-mia or eve-detector)");
+}
+
+} // namespace
+
+train_result run_training(const train_options& o,
+                          const training_data& data,
+                          const std::function<void(const std::string&, bool)>& progress)
+{
+    if (!data.train || !data.validation || data.train->size() == 0 || data.validation->size() == 0)
+        throw error("train: no training or validation images");
+    if (o.out_model.empty())
+        throw error("train: no output model path");
+    if (o.batch <= 0 || o.steps <= 0 || o.steps_per_epoch <= 0 || !(o.lr > 0))
+        throw error("train: batch, steps, steps per epoch and lr must be positive");
+    if (o.image_side % 4 != 0 || o.image_side < 16)
+        throw error("train: image side must be a multiple of 4 and at least 16");
+    const auto ch = channel_config::parse(o.channel);
+
+    torch::manual_seed(o.seed);
+    stage st = make_stage(o, data, ch);
+
+    int64_t step = 0;
+    double train_seconds_before = 0;
+    if (o.resume && std::filesystem::exists(o.out_model)) {
+        const auto file = read_model_file(o.out_model, st.kind);
+        if (file.info.count("step"))
+            step = std::stoll(file.info.at("step"));
+        if (file.info.count("train_seconds"))
+            train_seconds_before = std::stod(file.info.at("train_seconds"));
+    }
+
+    torch::optim::Adam optimizer(st.module->parameters(), torch::optim::AdamOptions(o.lr));
+    const std::string optim_path = o.out_model + ".optim";
+    if (step > 0 && std::filesystem::exists(optim_path)) {
+        try {
+            torch::load(optimizer, optim_path);
+        } catch (const std::exception& e) {
+            if (progress)
+                progress("note: optimiser state not restored (" + std::string(e.what()).substr(0, 80) + ")", true);
+        }
+    }
+
+    const bool new_csv = !(step > 0 && std::filesystem::exists(o.csv_path));
+    std::ofstream csv;
+    if (!o.csv_path.empty()) {
+        csv.open(o.csv_path, new_csv ? std::ios::trunc : std::ios::app);
+        if (!csv)
+            throw error("train: cannot write CSV '" + o.csv_path + "'");
+    }
+
+    train_result result;
+    result.step = step;
+    const auto t0 = clock_type::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(clock_type::now() - t0).count(); };
+    bool first_epoch = true;
+    const int64_t start_step = step;
+
+    while (step < o.steps) {
+        const int64_t epoch = step / o.steps_per_epoch;
+        std::mt19937_64 rng(o.seed * 1000003 + static_cast<uint64_t>(epoch));
+        auto gen = at::detail::createCPUGenerator(o.seed * 7919 + static_cast<uint64_t>(epoch));
+        st.module->train();
+        double loss_sum = 0;
+        int64_t loss_count = 0;
+        const auto epoch_t0 = clock_type::now();
+        const int64_t epoch_end = std::min(o.steps, (epoch + 1) * o.steps_per_epoch);
+        bool out_of_budget = false;
+        while (step < epoch_end) {
+            const double progress_frac = static_cast<double>(step) / o.steps;
+            const double lr =
+                o.lr / 20 + 0.5 * (o.lr - o.lr / 20) * (1 + std::cos(M_PI * progress_frac));
+            for (auto& group : optimizer.param_groups())
+                static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+            optimizer.zero_grad();
+            auto loss = st.loss(rng, gen);
+            const double lv = loss.item<double>();
+            if (!std::isfinite(lv))
+                throw error("train: loss became " + std::to_string(lv) + " at step " +
+                            std::to_string(step) + " (try a lower --lr)");
+            loss.backward();
+            optimizer.step();
+            loss_sum += lv;
+            ++loss_count;
+            ++step;
+            const double secs = std::chrono::duration<double>(clock_type::now() - epoch_t0).count();
+            const double ips = loss_count * o.batch / std::max(secs, 1e-9);
+            const double eta = (o.steps - step) * secs / loss_count;
+            if (progress && (step % 10 == 0 || step == epoch_end)) {
+                std::ostringstream line;
+                line << "[" << o.stage << "] epoch " << epoch + 1 << " step " << step << "/"
+                     << o.steps << " loss " << std::setprecision(5) << loss_sum / loss_count
+                     << " " << std::fixed << std::setprecision(1) << ips << " img/s ETA "
+                     << format_duration(eta);
+                progress(line.str(), false);
+            }
+            if (o.budget_seconds > 0 && elapsed() >= o.budget_seconds) {
+                out_of_budget = true;
+                break;
+            }
+        }
+        const double epoch_loss = loss_sum / std::max<int64_t>(loss_count, 1);
+        if (first_epoch)
+            result.first_loss = epoch_loss;
+        first_epoch = false;
+        result.last_loss = epoch_loss;
+
+        st.module->eval();
+        metric_map metrics;
+        {
+            torch::NoGradGuard ng;
+            metrics = st.validate();
+        }
+        const double train_seconds = train_seconds_before + elapsed();
+        std::map<std::string, std::string> info{ { "stage", o.stage },
+                                                 { "step", std::to_string(step) },
+                                                 { "steps_total", std::to_string(o.steps) },
+                                                 { "batch", std::to_string(o.batch) },
+                                                 { "channel", ch.to_string() },
+                                                 { "train_seconds", std::to_string(train_seconds) },
+                                                 { "train_loss", std::to_string(epoch_loss) } };
+        for (const auto& [k, v] : metrics)
+            info[k] = std::to_string(v);
+        save_module(o.out_model, *st.module, st.kind, st.config, info);
+        torch::save(optimizer, optim_path);
+
+        if (csv.is_open()) {
+            if (new_csv && epoch == start_step / o.steps_per_epoch) {
+                csv << "epoch,step,train_loss";
+                for (const auto& m : metrics)
+                    csv << "," << m.first;
+                csv << ",images_per_s,train_seconds\n";
+            }
+            const double secs = std::chrono::duration<double>(clock_type::now() - epoch_t0).count();
+            csv << epoch + 1 << "," << step << "," << epoch_loss;
+            for (const auto& m : metrics)
+                csv << "," << m.second;
+            csv << "," << loss_count * o.batch / std::max(secs, 1e-9) << "," << train_seconds
+                << "\n";
+            csv.flush();
+        }
+        if (progress) {
+            std::ostringstream line;
+            line << "[" << o.stage << "] epoch " << epoch + 1 << " done: step " << step
+                 << " loss " << epoch_loss;
+            for (const auto& m : metrics)
+                line << " " << m.first << " " << m.second;
+            progress(line.str(), true);
+        }
+        result.step = step;
+        if (out_of_budget)
+            break;
+    }
+    result.finished = step >= o.steps;
+    return result;
+}
+
+} // namespace semsteg
