@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -47,11 +48,18 @@ image decode_image(const uint8_t* data, size_t size)
 
 image load_image(const std::string& path)
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw error("image: '" + path + "' is a folder, not an image file");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw error("image: cannot open '" + path + "'");
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
+    std::vector<uint8_t> bytes;
+    try {
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::exception& e) {
+        throw error("image: cannot read '" + path + "' (" + e.what() + ")");
+    }
     if (bytes.empty())
         throw error("image: '" + path + "' is empty");
     try {

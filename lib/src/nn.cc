@@ -264,7 +264,8 @@ inn_recovery inn_impl::extract(const torch::Tensor& zc, const torch::Tensor& los
 {
     check_latent_pair(zc, lost, d_cfg.channels);
     auto h = zc, p = lost;
-    for (auto it = d_blocks->children().rbegin(); it != d_blocks->children().rend(); ++it)
+    const auto blocks = d_blocks->children();
+    for (auto it = blocks.rbegin(); it != blocks.rend(); ++it)
         (*it)->as<inn_block>()->inverse(h, p);
     return { h, p };
 }

@@ -1,0 +1,175 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <semsteg/error.h>
+#include <semsteg/model_file.h>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace fs = std::filesystem;
+using namespace semsteg;
+
+namespace {
+
+fs::path temp_path(const std::string& name)
+{
+    auto dir = fs::temp_directory_path() / ("semsteg_test_model_file_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    return dir / name;
+}
+
+model_file sample_file()
+{
+    model_file f;
+    f.kind = "jscc";
+    f.config = { { "bcr", 1.0 / 12 }, { "image_side", 64 } };
+    f.info["step"] = "123";
+    std::mt19937 rng(5);
+    std::normal_distribution<float> nd;
+    tensor_record w{ "F32", { 4, 3, 2 }, {} };
+    std::vector<float> values(24);
+    for (auto& v : values)
+        v = nd(rng);
+    w.bytes.resize(values.size() * 4);
+    std::memcpy(w.bytes.data(), values.data(), w.bytes.size());
+    f.tensors["a.weight"] = w;
+    tensor_record n{ "I64", { 1 }, std::vector<uint8_t>(8, 0) };
+    n.bytes[0] = 7;
+    f.tensors["a.count"] = n;
+    return f;
+}
+
+std::string error_of(const std::function<void()>& fn)
+{
+    try {
+        fn();
+    } catch (const error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::vector<char> read_bytes(const fs::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    return { std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
+}
+
+void write_bytes(const fs::path& p, const std::vector<char>& bytes)
+{
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+} // namespace
+
+TEST(ModelFile, RoundTripIsBitExact)
+{
+    const auto path = temp_path("rt.safetensors");
+    const auto f = sample_file();
+    write_model_file(path, f);
+    const auto g = read_model_file(path, "jscc");
+    EXPECT_EQ(g.kind, "jscc");
+    EXPECT_EQ(g.config, f.config);
+    EXPECT_EQ(g.info.at("step"), "123");
+    ASSERT_EQ(g.tensors.size(), 2u);
+    for (const auto& [name, t] : f.tensors) {
+        EXPECT_EQ(g.tensors.at(name).dtype, t.dtype);
+        EXPECT_EQ(g.tensors.at(name).shape, t.shape);
+        EXPECT_EQ(g.tensors.at(name).bytes, t.bytes) << name;
+    }
+    // Writing what was read gives the same file, byte for byte.
+    const auto path2 = temp_path("rt2.safetensors");
+    write_model_file(path2, g);
+    EXPECT_EQ(read_bytes(path), read_bytes(path2));
+}
+
+TEST(ModelFile, LayoutIsSafetensors)
+{
+    const auto path = temp_path("layout.safetensors");
+    write_model_file(path, sample_file());
+    const auto bytes = read_bytes(path);
+    uint64_t n = 0;
+    std::memcpy(&n, bytes.data(), 8);
+    ASSERT_LE(8 + n, bytes.size());
+    EXPECT_EQ(n % 8, 0u);
+    const auto header = nlohmann::json::parse(std::string(bytes.data() + 8, n));
+    EXPECT_EQ(header["__metadata__"]["format"], "semsteg-model");
+    EXPECT_EQ(header["a.weight"]["dtype"], "F32");
+    EXPECT_EQ(header["a.weight"]["shape"], nlohmann::json({ 4, 3, 2 }));
+    const auto offsets = header["a.weight"]["data_offsets"].get<std::vector<uint64_t>>();
+    EXPECT_EQ(offsets[1] - offsets[0], 24u * 4);
+    EXPECT_EQ(bytes.size(), 8 + n + 24 * 4 + 8);
+}
+
+TEST(ModelFile, MissingFileIsAClearError)
+{
+    const auto msg = error_of([] { read_model_file("/nonexistent/model.safetensors"); });
+    EXPECT_NE(msg.find("cannot open"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("/nonexistent/model.safetensors"), std::string::npos) << msg;
+}
+
+TEST(ModelFile, TruncatedFilesAreClearErrors)
+{
+    const auto path = temp_path("trunc.safetensors");
+    write_model_file(path, sample_file());
+    const auto bytes = read_bytes(path);
+    uint64_t n = 0;
+    std::memcpy(&n, bytes.data(), 8);
+    for (size_t keep : { size_t(0), size_t(5), size_t(8 + n / 2), size_t(bytes.size() - 1) }) {
+        write_bytes(path, std::vector<char>(bytes.begin(), bytes.begin() + keep));
+        const auto msg = error_of([&] { read_model_file(path); });
+        EXPECT_NE(msg.find("truncated"), std::string::npos) << "kept " << keep << ": " << msg;
+    }
+}
+
+TEST(ModelFile, WrongKindAndForeignFilesAreRejected)
+{
+    const auto path = temp_path("kind.safetensors");
+    write_model_file(path, sample_file());
+    auto msg = error_of([&] { read_model_file(path, "inn"); });
+    EXPECT_NE(msg.find("'jscc'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'inn'"), std::string::npos) << msg;
+
+    // A valid safetensors file that is not ours.
+    std::string header = R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
+    header.append((8 - header.size() % 8) % 8, ' ');
+    const uint64_t n = header.size();
+    std::string bytes(reinterpret_cast<const char*>(&n), 8);
+    bytes += header + std::string(4, '\0');
+    write_bytes(path, std::vector<char>(bytes.begin(), bytes.end()));
+    msg = error_of([&] { read_model_file(path); });
+    EXPECT_NE(msg.find("not a semsteg model"), std::string::npos) << msg;
+
+    // Garbage.
+    write_bytes(path, std::vector<char>(64, 'x'));
+    msg = error_of([&] { read_model_file(path); });
+    EXPECT_FALSE(msg.empty());
+}
+
+TEST(ModelFile, ShapeThatDisagreesWithItsBytesIsRejected)
+{
+    auto f = sample_file();
+    f.tensors["a.weight"].shape = { 5, 5 };
+    const auto path = temp_path("bad_shape.safetensors");
+    EXPECT_THROW(write_model_file(path, f), error);
+    EXPECT_FALSE(fs::exists(path));
+}
+
+TEST(ModelFile, FailedWriteLeavesTheOldFile)
+{
+    const auto path = temp_path("keep.safetensors");
+    write_model_file(path, sample_file());
+    const auto before = read_bytes(path);
+    auto f = sample_file();
+    f.tensors["a.weight"].dtype = "F16"; // unsupported: the write must fail
+    EXPECT_THROW(write_model_file(path, f), error);
+    EXPECT_EQ(read_bytes(path), before);
+}

@@ -1,0 +1,308 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <semsteg/error.h>
+#include <semsteg/latent_symbols.h>
+#include <semsteg/nn.h>
+#include <semsteg/threads.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace semsteg;
+
+namespace {
+
+fs::path temp_path(const std::string& name)
+{
+    auto dir = fs::temp_directory_path() / ("semsteg_test_nn_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    return dir / name;
+}
+
+std::string error_of(const std::function<void()>& fn)
+{
+    try {
+        fn();
+    } catch (const error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// Random (not trained) sub-networks, so the INN is far from the identity.
+void randomise(torch::nn::Module& m, double std, uint64_t seed)
+{
+    torch::manual_seed(seed);
+    torch::NoGradGuard ng;
+    for (auto& p : m.parameters())
+        p.copy_(torch::randn_like(p) * std);
+}
+
+jscc_config small_codec() { return jscc_config{ 32, 1.0 / 12, 32, 32 }; }
+
+} // namespace
+
+TEST(Threads, SettingIsApplied)
+{
+    EXPECT_EQ(set_torch_threads(1), 1);
+    EXPECT_GE(set_torch_threads(0), 1);
+    EXPECT_EQ(torch::get_num_threads(), set_torch_threads(0));
+}
+
+TEST(LatentSymbols, PairingIsConsecutiveRealsAsIQ)
+{
+    const std::vector<float> reals{ 1, 2, 3, 4, 5, 6 };
+    const auto s = latent_to_symbols(reals.data(), reals.size());
+    ASSERT_EQ(s.size(), 3u);
+    EXPECT_EQ(s[1], std::complex<float>(3, 4));
+    EXPECT_EQ(symbols_to_latent(s.data(), s.size()), reals);
+    EXPECT_THROW(latent_to_symbols(reals.data(), 5), error);
+
+    // The tensor view agrees with the plain function, and inverts exactly.
+    auto z = torch::randn({ 2, 8, 4, 4 });
+    auto c = latent_to_complex(z);
+    ASSERT_EQ(c.size(1), 64);
+    const float* zp = z[1].contiguous().data_ptr<float>();
+    const auto plain = latent_to_symbols(zp, 128);
+    auto c1 = c[1].contiguous();
+    for (int j = 0; j < 64; ++j)
+        EXPECT_EQ(c1[j].item<c10::complex<float>>(), c10::complex<float>(plain[j].real(), plain[j].imag()));
+    EXPECT_TRUE(torch::equal(complex_to_latent(c, z), z));
+}
+
+TEST(Codec, LatentShapeFollowsTheBandwidthRatio)
+{
+    jscc_config cfg;
+    EXPECT_EQ(cfg.latent_channels(), 8); // 1/12 at 64×64: 8×16×16 reals = 1,024 symbols
+    cfg.bcr = 1.0 / 6;
+    EXPECT_EQ(cfg.latent_channels(), 16);
+    cfg.bcr = 1.0 / 7;
+    EXPECT_THROW(cfg.latent_channels(), error);
+
+    jscc_codec codec(small_codec());
+    codec->eval();
+    torch::NoGradGuard ng;
+    auto z = codec->encode(torch::rand({ 3, 3, 64, 64 }));
+    EXPECT_EQ(z.sizes(), torch::IntArrayRef({ 3, 8, 16, 16 }));
+    EXPECT_EQ(latent_to_complex(z).size(1), 1024);
+    // Fully convolutional: another multiple of 4 works too.
+    EXPECT_EQ(codec->decode(codec->encode(torch::rand({ 1, 3, 40, 24 }))).sizes(),
+              torch::IntArrayRef({ 1, 3, 40, 24 }));
+    EXPECT_THROW(codec->encode(torch::rand({ 1, 3, 30, 32 })), error);
+    EXPECT_THROW(codec->decode(torch::rand({ 1, 6, 16, 16 })), error);
+    auto x = codec->decode(z);
+    EXPECT_GE(x.min().item<float>(), 0.0f);
+    EXPECT_LE(x.max().item<float>(), 1.0f);
+}
+
+TEST(Codec, PowerNormalisationGivesUnitSymbolPowerPerImage)
+{
+    jscc_codec codec(small_codec());
+    randomise(*codec, 0.3, 3);
+    torch::NoGradGuard ng;
+    auto z = codec->encode(torch::rand({ 5, 3, 64, 64 }) * torch::arange(1, 6).view({ 5, 1, 1, 1 }));
+    auto power = latent_to_complex(z).abs().pow(2).mean(1);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_NEAR(power[i].item<double>(), 1.0, 1e-5);
+
+    std::vector<float> reals{ 3, 4, 0, 0 };
+    normalize_power(reals.data(), reals.size());
+    EXPECT_NEAR((reals[0] * reals[0] + reals[1] * reals[1]) / 2.0, 1.0, 1e-6);
+}
+
+TEST(Channel, AwgnMeasuredSnrMatchesRequest)
+{
+    // 10^6 unit-power complex symbols.
+    auto gen = at::detail::createCPUGenerator(42);
+    auto z = normalize_power_batch(torch::randn({ 1, 8, 250, 250 }, gen));
+    for (double snr : { 0.0, 10.0, 20.0 }) {
+        auto y = apply_channel(z, channel_config::parse("awgn:" + std::to_string(snr)), gen);
+        const double signal = latent_to_complex(z).abs().pow(2).mean().item<double>();
+        const double noise = latent_to_complex(y - z).abs().pow(2).mean().item<double>();
+        EXPECT_NEAR(10 * std::log10(signal / noise), snr, 0.05) << "requested " << snr;
+    }
+}
+
+TEST(Channel, SeededAndReproducible)
+{
+    auto z = normalize_power_batch(torch::randn({ 2, 8, 16, 16 }));
+    for (const char* spec : { "awgn:5", "rayleigh:10", "awgn:0-20" }) {
+        auto g1 = at::detail::createCPUGenerator(7), g2 = at::detail::createCPUGenerator(7);
+        auto g3 = at::detail::createCPUGenerator(8);
+        const auto cfg = channel_config::parse(spec);
+        auto a = apply_channel(z, cfg, g1);
+        EXPECT_TRUE(torch::equal(a, apply_channel(z, cfg, g2))) << spec;
+        EXPECT_FALSE(torch::equal(a, apply_channel(z, cfg, g3))) << spec;
+    }
+}
+
+TEST(Channel, RayleighEqualisedNoiseGrowsInDeepFades)
+{
+    // After zero forcing, y/h = s + n/h: the mean error power exceeds the AWGN one at the same
+    // SNR (it is unbounded in expectation), yet the signal itself passes through undistorted.
+    auto gen = at::detail::createCPUGenerator(3);
+    auto z = normalize_power_batch(torch::randn({ 400, 8, 16, 16 }, gen));
+    auto y = apply_channel(z, channel_config::parse("rayleigh:20"), gen);
+    auto err = (y - z).pow(2).mean({ 1, 2, 3 });
+    EXPECT_GT(err.max().item<double>(), 10 * std::pow(10.0, -2.0) / 2);
+    // The median error is the order of N0/2/|h|² with median |h|² = ln 2.
+    const double median = err.median().item<double>();
+    EXPECT_GT(median, 0.005 / 4);
+    EXPECT_LT(median, 0.005 * 4);
+    // Noise-free fading cancels exactly.
+    EXPECT_TRUE(torch::allclose(apply_channel(z, channel_config::parse("rayleigh:300"), gen), z,
+                                1e-4, 1e-4));
+}
+
+TEST(Channel, ParseRejectsBadSpecs)
+{
+    EXPECT_EQ(channel_config::parse("awgn:-5").snr_db, -5.0);
+    const auto r = channel_config::parse("awgn:0-20");
+    EXPECT_EQ(r.snr_db, 0.0);
+    EXPECT_EQ(r.snr_max_db, 20.0);
+    EXPECT_EQ(channel_config::parse("none").type, channel_config::kind::none);
+    for (const char* bad : { "awgn", "awgn:", "awgn:x", "awgn:10dB", "fading:3", "awgn:20-0", "" })
+        EXPECT_THROW(channel_config::parse(bad), error) << bad;
+}
+
+TEST(Inn, BackwardOfForwardIsTheIdentity)
+{
+    inn net(inn_config{ 8, 8, 32, 2.0 });
+    randomise(*net, 0.05, 11);
+    net->eval();
+    torch::NoGradGuard ng;
+    auto gen = at::detail::createCPUGenerator(1);
+    auto zh = torch::randn({ 4, 8, 16, 16 }, gen), zp = torch::randn({ 4, 8, 16, 16 }, gen);
+    auto out = net->embed(zh, zp);
+    // The embedding really changed things (so the test could fail)...
+    EXPECT_GT((out.container - zh).abs().max().item<double>(), 0.1);
+    // ...and inverting with l̂ = l restores both latents.
+    auto rec = net->extract(out.container, out.lost);
+    EXPECT_LT((rec.host - zh).abs().max().item<double>(), 1e-4);
+    EXPECT_LT((rec.secret - zp).abs().max().item<double>(), 1e-4);
+}
+
+TEST(Inn, FreshNetworkIsTheIdentityAndExponentIsBounded)
+{
+    inn net(inn_config{});
+    torch::NoGradGuard ng;
+    auto zh = torch::randn({ 2, 8, 16, 16 }), zp = torch::randn({ 2, 8, 16, 16 });
+    auto out = net->embed(zh, zp);
+    EXPECT_TRUE(torch::equal(out.container, zh));
+    // Huge ρ weights alone: each block scales z_p by at most exp(±clamp), so after 8 blocks
+    // |l / z_p| stays within exp(±16) and nothing overflows.
+    torch::manual_seed(2);
+    for (auto& p : net->named_parameters())
+        if (p.key().find(".rho.") != std::string::npos)
+            p.value().copy_(torch::randn_like(p.value()) * 5.0);
+    out = net->embed(zh, zp);
+    const auto ratio = (out.lost / zp).abs();
+    EXPECT_GT(ratio.max().item<double>(), 1.5); // the scales really act...
+    EXPECT_LE(ratio.max().item<double>(), std::exp(16.0) * 1.0001);
+    EXPECT_GE(ratio.min().item<double>(), std::exp(-16.0) * 0.9999);
+    EXPECT_TRUE(torch::equal(out.container, zh)); // Φ is still zero
+    EXPECT_THROW(net->embed(zh, torch::randn({ 2, 8, 8, 8 })), error);
+}
+
+TEST(Inn, LostPartModes)
+{
+    auto like = torch::randn({ 2, 8, 4, 4 });
+    EXPECT_TRUE(torch::equal(make_lost_part(lost_part_mode::parse("zeros"), like),
+                             torch::zeros_like(like)));
+    EXPECT_TRUE(torch::equal(make_lost_part(lost_part_mode::parse("constant:0.5"), like),
+                             torch::full_like(like, 0.5)));
+    const auto g = lost_part_mode::parse("gaussian:1:9");
+    auto a = make_lost_part(g, like), b = make_lost_part(g, like);
+    EXPECT_TRUE(torch::equal(a, b));
+    EXPECT_NEAR(a.std().item<double>(), 1.0, 0.2);
+    for (const char* bad : { "", "gauss", "constant", "constant:x", "gaussian:1:2:3" })
+        EXPECT_THROW(lost_part_mode::parse(bad), error) << bad;
+}
+
+TEST(ModelIo, NetworksRoundTripBitExact)
+{
+    jscc_codec codec(small_codec());
+    randomise(*codec, 0.1, 4);
+    const auto path = temp_path("codec.safetensors").string();
+    save_module(path, *codec, kind_jscc, codec->config().to_json(), { { "note", "x" } });
+    auto loaded = load_jscc(path);
+    auto a = codec->named_parameters(), b = loaded->named_parameters();
+    ASSERT_EQ(a.size(), b.size());
+    for (const auto& p : a)
+        EXPECT_TRUE(torch::equal(p.value(), b[p.key()])) << p.key();
+    EXPECT_EQ(loaded->config().encoder_width, 32);
+
+    inn net(inn_config{ 8, 2, 16, 2.0 });
+    randomise(*net, 0.1, 5);
+    const auto ipath = temp_path("inn.safetensors").string();
+    save_module(ipath, *net, kind_inn, net->config().to_json());
+    auto inet = load_inn(ipath);
+    EXPECT_EQ(inet->config().blocks, 2);
+    auto x = torch::randn({ 1, 8, 4, 4 });
+    torch::NoGradGuard ng;
+    EXPECT_TRUE(torch::equal(net->embed(x, x).lost, inet->embed(x, x).lost));
+}
+
+TEST(ModelIo, MismatchedFilesAreClearErrors)
+{
+    jscc_codec codec(small_codec());
+    const auto path = temp_path("mismatch.safetensors").string();
+    save_module(path, *codec, kind_jscc, codec->config().to_json());
+
+    // Wrong kind for the loader.
+    auto msg = error_of([&] { load_inn(path); });
+    EXPECT_NE(msg.find("expected 'inn'"), std::string::npos) << msg;
+
+    // A config that builds a different architecture than the stored weights.
+    auto file = read_model_file(path);
+    file.config["decoder_width"] = 64;
+    write_model_file(path, file);
+    msg = error_of([&] { load_jscc(path); });
+    EXPECT_NE(msg.find("expected F32"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("found F32"), std::string::npos) << msg;
+
+    // A missing tensor.
+    file.config["decoder_width"] = 32;
+    file.tensors.erase("decoder.out.bias");
+    write_model_file(path, file);
+    msg = error_of([&] { load_jscc(path); });
+    EXPECT_NE(msg.find("missing tensor 'decoder.out.bias'"), std::string::npos) << msg;
+
+    // An extra tensor.
+    file = read_model_file(path);
+    file.tensors["decoder.out.bias"] = { "F32", { 12 }, std::vector<uint8_t>(48, 0) };
+    file.tensors["decoder.extra"] = { "F32", { 1 }, std::vector<uint8_t>(4, 0) };
+    write_model_file(path, file);
+    msg = error_of([&] { load_jscc(path); });
+    EXPECT_NE(msg.find("unexpected tensor 'decoder.extra'"), std::string::npos) << msg;
+
+    // A config that cannot build at all.
+    file.tensors.erase("decoder.extra");
+    file.config["bcr"] = 0.3;
+    write_model_file(path, file);
+    msg = error_of([&] { load_jscc(path); });
+    EXPECT_NE(msg.find("latent channels"), std::string::npos) << msg;
+}
+
+TEST(Conversions, ImagesAndTensors)
+{
+    image a(6, 4), b(6, 4);
+    a.at(5, 3, 2) = 0.75f;
+    b.at(0, 1, 0) = 0.25f;
+    auto t = images_to_tensor({ a, b });
+    EXPECT_EQ(t.sizes(), torch::IntArrayRef({ 2, 3, 4, 6 }));
+    EXPECT_FLOAT_EQ(t[0][2][3][5].item<float>(), 0.75f);
+    EXPECT_FLOAT_EQ(t[1][0][1][0].item<float>(), 0.25f);
+    auto back = tensor_to_images(t);
+    EXPECT_EQ(back[0].rgb, a.rgb);
+    EXPECT_EQ(back[1].rgb, b.rgb);
+    EXPECT_THROW(images_to_tensor({ a, image(5, 4) }), error);
+    EXPECT_THROW(images_to_tensor({}), error);
+}
