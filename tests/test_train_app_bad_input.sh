@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# semsteg-train given bad input: a clear message, a non-zero exit, nothing overwritten.
+# Usage: test_train_app_bad_input.sh PATH/TO/semsteg-train
+set -u
+train=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+photos=/usr/share/palapeli/collection
+faces=/usr/share/xmorph/example
+
+expect_failure() { # NAME EXPECTED_TEXT ARGS...
+  local name=$1 text=$2
+  shift 2
+  local out rc
+  out=$("$train" "$@" 2>&1)
+  rc=$?
+  if [[ $rc -eq 0 ]]; then
+    echo "FAIL $name: exit 0"; failures=$((failures + 1)); return
+  fi
+  if [[ $out != *"$text"* ]]; then
+    echo "FAIL $name: message lacks '$text': $out"; failures=$((failures + 1)); return
+  fi
+  if [[ $out == *"terminate called"* || $out == *"Segmentation"* || $rc -ge 128 ]]; then
+    echo "FAIL $name: crashed (rc $rc): $out"; failures=$((failures + 1)); return
+  fi
+  echo "ok   $name (rc $rc): $(echo "$out" | tail -n 1)"
+}
+
+small=(--side 32 --batch 4 --steps 2 --steps-per-epoch 2 --val-count 4 --codec-width 32 --threads 1)
+
+# A real codec to misuse later.
+"$train" jscc --images "$photos" --val-images "$faces" --val-range : -o "$tmp/codec.st" "${small[@]}" >/dev/null 2>&1 \
+  || { echo "FAIL setup: could not train a tiny codec"; exit 1; }
+
+mkdir -p "$tmp/empty" "$tmp/junk"
+echo "not an image" >"$tmp/junk/a.jpg"
+echo "also not" >"$tmp/junk/b.png"
+
+expect_failure missing-codec "cannot open" inn --images "$photos" --val-images "$faces" --val-range : \
+  --codec "$tmp/nope.st" -o "$tmp/inn.st" "${small[@]}"
+expect_failure wrong-kind "expected 'inn'" eve-detector --images "$photos" --val-images "$faces" \
+  --val-range : --codec "$tmp/codec.st" --inn "$tmp/codec.st" -o "$tmp/det.st" "${small[@]}"
+expect_failure no-codec "--codec" eve-mia --images "$photos" --val-images "$faces" --val-range : \
+  -o "$tmp/mia.st" "${small[@]}"
+expect_failure empty-folder "no .jpg/.jpeg/.png images" jscc --images "$tmp/empty" --val-range : \
+  -o "$tmp/x.st" "${small[@]}"
+expect_failure missing-folder "is not a folder" jscc --images "$tmp/none" --val-range : \
+  -o "$tmp/x.st" "${small[@]}"
+expect_failure unreadable-images "could be read" jscc --images "$tmp/junk" --val-range : \
+  -o "$tmp/x.st" "${small[@]}"
+expect_failure bad-channel "not one of" jscc --images "$photos" --val-images "$faces" --val-range : \
+  --channel awgn:loud -o "$tmp/x.st" "${small[@]}"
+
+# A codec file given as the output of another stage must not be overwritten.
+before=$(sha256sum "$tmp/codec.st")
+expect_failure wrong-kind-out "expected 'inn'" inn --images "$photos" --val-images "$faces" \
+  --val-range : --codec "$tmp/codec.st" -o "$tmp/codec.st" "${small[@]}"
+[[ $(sha256sum "$tmp/codec.st") == "$before" ]] || { echo "FAIL codec.st was overwritten"; failures=$((failures + 1)); }
+
+[[ -e "$tmp/x.st" ]] && { echo "FAIL a failed run wrote a model"; failures=$((failures + 1)); }
+echo "$failures failures"
+[[ $failures -eq 0 ]]
