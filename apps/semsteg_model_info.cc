@@ -1,0 +1,45 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+// semsteg-model-info: prints what a model file holds (kind, configuration, training record,
+// tensors) as JSON, without LibTorch. Exit 1 with a clear message for a bad file.
+
+#include <semsteg/model_file.h>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    CLI::App app{ "Print a gr-semsteg model file's kind, configuration and training record" };
+    std::string path;
+    bool tensors = false;
+    app.add_option("file", path, "model file (.safetensors)")->required();
+    app.add_flag("--tensors", tensors, "also list every tensor's name, dtype and shape");
+    CLI11_PARSE(app, argc, argv);
+    try {
+        const auto file = semsteg::read_model_file(path);
+        nlohmann::json out{ { "file", path },
+                            { "kind", file.kind },
+                            { "config", file.config },
+                            { "info", file.info } };
+        size_t params = 0;
+        for (const auto& [name, t] : file.tensors) {
+            size_t n = 1;
+            for (auto d : t.shape)
+                n *= static_cast<size_t>(d);
+            params += n;
+            if (tensors)
+                out["tensors"][name] = { { "dtype", t.dtype }, { "shape", t.shape } };
+        }
+        out["parameters"] = params;
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "semsteg-model-info: error: " << e.what() << "\n";
+        return 1;
+    }
+}
