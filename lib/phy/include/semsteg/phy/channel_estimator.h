@@ -1,0 +1,62 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_PHY_CHANNEL_ESTIMATOR_H
+#define INCLUDED_SEMSTEG_PHY_CHANNEL_ESTIMATOR_H
+
+#include <semsteg/phy/frame_params.h>
+
+namespace semsteg {
+namespace phy {
+
+//! A channel estimate per FFT bin (zero on empty carriers) with the noise and SNR estimates.
+struct channel_estimate {
+    std::vector<cf> h;      //!< fft_len bins
+    float noise_var = 0.0f; //!< per-carrier noise variance (after the unitary FFT)
+    float signal_power = 0.0f; //!< mean |h|² over the occupied carriers
+    float snr_db = 0.0f;    //!< 10·log10(signal_power / noise_var)
+};
+
+/*!
+ * Least-squares channel estimate from the two identical LTFs, optionally smoothed.
+ *
+ * LS: H_k = (Y1_k + Y2_k) / (2 c_k) on every occupied carrier; noise variance from the
+ * difference of the two copies, σ² = mean |Y1_k − Y2_k|² / 2 (the signal cancels).
+ *
+ * Smoothing (default on): a cyclic-prefix OFDM channel is a short impulse response, so the
+ * LS estimate is fitted (least squares over the occupied carriers only, which copes with
+ * the empty guard carriers) with taps at delays −taps_before .. cp_len, and each fitted tap
+ * is kept only where its power exceeds `tap_threshold` times its estimation-noise variance
+ * (a per-tap MMSE-like choice). On a flat channel this removes nearly all of the LS noise;
+ * on a multipath channel it keeps the taps that matter. The estimate of a channel longer
+ * than the fit window is biased: keep the channel inside the CP, as OFDM requires anyway.
+ */
+class channel_estimator
+{
+public:
+    explicit channel_estimator(const frame_params& params,
+                               bool smooth = true,
+                               int taps_before = 4,
+                               float tap_threshold = 2.0f);
+
+    channel_estimate estimate(const cf* ltf1_bins, const cf* ltf2_bins) const;
+
+private:
+    frame_params d_params;
+    bool d_smooth;
+    float d_tap_threshold;
+    std::vector<int> d_occ;  // occupied carriers (signed)
+    std::vector<cf> d_ltf;   // LTF value per occupied carrier
+    int d_num_taps;
+    int d_first_delay;
+    std::vector<cf> d_fit;   // (F^H F)^{-1} F^H, num_taps × occ (row-major)
+    std::vector<cf> d_model; // F, occ × num_taps
+    std::vector<float> d_tap_noise_gain; // diag((F^H F)^{-1})
+};
+
+} // namespace phy
+} // namespace semsteg
+
+#endif

@@ -1,0 +1,56 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_PHY_EQUALIZER_H
+#define INCLUDED_SEMSTEG_PHY_EQUALIZER_H
+
+#include <semsteg/phy/frame_params.h>
+
+namespace semsteg {
+namespace phy {
+
+/*!
+ * Static zero-forcing equaliser from the preamble channel estimate, plus per-OFDM-symbol
+ * common-phase (and optionally amplitude) tracking on the pilots. Nothing here looks at the
+ * data carriers' values: the payload is analog, so there are no decisions to direct on.
+ *
+ * Per symbol: A = Σ_p Y_p·conj(H_p·P_p) over the pilots (P_p: pilot value × polarity);
+ * θ = arg A corrects the residual CFO / phase noise; a = |A| / Σ|H_p|² (if tracked) the gain.
+ */
+class symbol_equalizer
+{
+public:
+    symbol_equalizer(const frame_params& params, bool track_amplitude = false);
+
+    void set_channel(const std::vector<cf>& h_bins);
+
+    struct tracking {
+        float phase = 0.0f;     //!< pilot common phase θ (rad)
+        float amplitude = 1.0f; //!< pilot gain a (1 if not tracked)
+        float energy = 0.0f;    //!< mean |Y|² over the occupied carriers (burst-end check)
+    };
+
+    //! Equalised data carriers: Y_k / H_k · e^{-jθ} / a, written to out[0..num_data).
+    tracking equalize(const cf* bins, size_t symbol_index, cf* out);
+    //! Matched-filter data carriers for soft decoding: Y_k · conj(H_k) · e^{-jθ}.
+    tracking matched(const cf* bins, size_t symbol_index, cf* out);
+
+private:
+    tracking track(const cf* bins, size_t symbol_index);
+
+    frame_params d_params;
+    bool d_track_amplitude;
+    std::vector<int> d_data_bins, d_pilot_bins, d_occ_bins;
+    std::vector<cf> d_inv_h;   // 1/H on data carriers
+    std::vector<cf> d_conj_h;  // conj(H) on data carriers
+    std::vector<cf> d_pilot_ref; // H_p·P_p (polarity applied per symbol)
+    float d_pilot_power = 0.0f;
+    std::vector<cf> d_gather;
+};
+
+} // namespace phy
+} // namespace semsteg
+
+#endif
