@@ -31,8 +31,7 @@ std::vector<cd> invert(std::vector<cd> a, int n)
             if (std::abs(a[r * n + col]) > std::abs(a[piv * n + col]))
                 piv = r;
         if (std::abs(a[piv * n + col]) < 1e-12)
-            throw error("channel_estimator: singular fit matrix (too few occupied carriers "
-                        "for cp_len + taps_before + 1 taps)");
+            throw error("channel_estimator: singular fit matrix");
         if (piv != col)
             for (int c = 0; c < n; ++c) {
                 std::swap(a[piv * n + c], a[col * n + c]);
@@ -83,34 +82,80 @@ channel_estimator::channel_estimator(const frame_params& params,
         throw error("channel_estimator: more fit taps than occupied carriers");
 
     const int T = d_num_taps;
-    std::vector<cd> F(static_cast<size_t>(n_occ) * T);
+    d_model.resize(static_cast<size_t>(n_occ) * T);
     for (int k = 0; k < n_occ; ++k)
         for (int t = 0; t < T; ++t)
-            F[k * T + t] = std::polar(1.0, -2.0 * M_PI * d_occ[k] * (t + d_first_delay) /
-                                               params.fft_len);
-    std::vector<cd> A(static_cast<size_t>(T) * T, 0.0);
-    for (int i = 0; i < T; ++i)
-        for (int j = 0; j < T; ++j) {
-            cd s = 0.0;
+            d_model[k * T + t] = std::polar(
+                1.0f,
+                static_cast<float>(-2.0 * M_PI * d_occ[k] * (t + d_first_delay) / params.fft_len));
+}
+
+std::vector<cf> channel_estimator::fit_taps(const std::vector<cf>& h_ls, float ls_var) const
+{
+    // Greedy (orthogonal matching pursuit) choice of taps: add the delay that explains most of
+    // the residual, refit all chosen taps by least squares, stop when the best remaining delay
+    // explains less than tap_threshold × the noise a free tap would pick up. A full fit of all
+    // taps is ill-conditioned (the guard carriers leave some delay-domain directions almost
+    // unobserved) and would keep the noise of every tap; this keeps only the taps that matter.
+    const int n_occ = static_cast<int>(d_occ.size());
+    const int T = d_num_taps;
+    std::vector<cd> resid(h_ls.begin(), h_ls.end());
+    std::vector<int> chosen;
+    std::vector<cd> taps;
+    const double stop = static_cast<double>(d_tap_threshold) * ls_var;
+    while (static_cast<int>(chosen.size()) < T) {
+        int best = -1;
+        double best_gain = -1.0;
+        for (int t = 0; t < T; ++t) {
+            if (std::find(chosen.begin(), chosen.end(), t) != chosen.end())
+                continue;
+            cd c = 0.0;
             for (int k = 0; k < n_occ; ++k)
-                s += std::conj(F[k * T + i]) * F[k * T + j];
-            A[i * T + j] = s;
+                c += std::conj(cd(d_model[k * T + t])) * resid[k];
+            const double gain = std::norm(c) / n_occ; // residual energy this tap removes
+            if (gain > best_gain) {
+                best_gain = gain;
+                best = t;
+            }
         }
-    const auto Ainv = invert(A, T);
-    d_fit.assign(static_cast<size_t>(T) * n_occ, 0.0f);
-    for (int t = 0; t < T; ++t)
+        if (best < 0 || best_gain <= stop)
+            break;
+        chosen.push_back(best);
+        // Least squares on the chosen delays: (F_S^H F_S) x = F_S^H h_ls.
+        const int m = static_cast<int>(chosen.size());
+        std::vector<cd> a(static_cast<size_t>(m) * m), rhs(m);
+        for (int i = 0; i < m; ++i) {
+            for (int j = 0; j < m; ++j) {
+                cd v = 0.0;
+                for (int k = 0; k < n_occ; ++k)
+                    v += std::conj(cd(d_model[k * T + chosen[i]])) * cd(d_model[k * T + chosen[j]]);
+                a[i * m + j] = v;
+            }
+            cd v = 0.0;
+            for (int k = 0; k < n_occ; ++k)
+                v += std::conj(cd(d_model[k * T + chosen[i]])) * cd(h_ls[k]);
+            rhs[i] = v;
+        }
+        const auto inv = invert(a, m);
+        taps.assign(m, 0.0);
+        for (int i = 0; i < m; ++i)
+            for (int j = 0; j < m; ++j)
+                taps[i] += inv[i * m + j] * rhs[j];
         for (int k = 0; k < n_occ; ++k) {
-            cd s = 0.0;
-            for (int j = 0; j < T; ++j)
-                s += Ainv[t * T + j] * std::conj(F[k * T + j]);
-            d_fit[t * n_occ + k] = cf(s);
+            cd model = 0.0;
+            for (int i = 0; i < m; ++i)
+                model += cd(d_model[k * T + chosen[i]]) * taps[i];
+            resid[k] = cd(h_ls[k]) - model;
         }
-    d_model.resize(F.size());
-    for (size_t i = 0; i < F.size(); ++i)
-        d_model[i] = cf(F[i]);
-    d_tap_noise_gain.resize(T);
-    for (int t = 0; t < T; ++t)
-        d_tap_noise_gain[t] = static_cast<float>(Ainv[t * T + t].real());
+    }
+    std::vector<cf> h(n_occ, 0.0f);
+    for (int k = 0; k < n_occ; ++k) {
+        cd v = 0.0;
+        for (size_t i = 0; i < chosen.size(); ++i)
+            v += cd(d_model[k * T + chosen[i]]) * taps[i];
+        h[k] = cf(v);
+    }
+    return h;
 }
 
 channel_estimate channel_estimator::estimate(const cf* ltf1_bins, const cf* ltf2_bins) const
@@ -131,21 +176,9 @@ channel_estimate channel_estimator::estimate(const cf* ltf1_bins, const cf* ltf2
     std::vector<cf> h(n_occ);
     double power = 0.0;
     if (d_smooth) {
-        const int T = d_num_taps;
-        std::vector<cf> taps(T);
-        for (int t = 0; t < T; ++t) {
-            cf s = 0.0f;
-            const cf* row = &d_fit[static_cast<size_t>(t) * n_occ];
-            volk_32fc_x2_dot_prod_32fc(&s, row, h_ls.data(), static_cast<unsigned>(n_occ));
-            // Keep a tap only when it stands out of its own estimation noise.
-            taps[t] = std::norm(s) > d_tap_threshold * ls_var * d_tap_noise_gain[t] ? s : 0.0f;
-        }
-        for (size_t k = 0; k < n_occ; ++k) {
-            cf s = 0.0f;
-            volk_32fc_x2_dot_prod_32fc(&s, &d_model[k * T], taps.data(), static_cast<unsigned>(T));
-            h[k] = s;
-            power += std::norm(s);
-        }
+        h = fit_taps(h_ls, ls_var);
+        for (auto v : h)
+            power += std::norm(v);
         power /= n_occ;
     } else {
         h = h_ls;
@@ -171,8 +204,6 @@ symbol_equalizer::symbol_equalizer(const frame_params& params, bool track_amplit
         d_data_bins.push_back(params.bin(c));
     for (int c : params.pilot_carriers)
         d_pilot_bins.push_back(params.bin(c));
-    for (int c : params.occupied_carriers())
-        d_occ_bins.push_back(params.bin(c));
     d_inv_h.assign(d_data_bins.size(), 0.0f);
     d_conj_h.assign(d_data_bins.size(), 0.0f);
     d_pilot_ref.assign(d_pilot_bins.size(), 0.0f);
@@ -197,7 +228,8 @@ void symbol_equalizer::set_channel(const std::vector<cf>& h)
     }
 }
 
-symbol_equalizer::tracking symbol_equalizer::track(const cf* bins, size_t symbol_index)
+symbol_equalizer::tracking
+symbol_equalizer::track(const cf* bins, size_t symbol_index, int used_data)
 {
     tracking t;
     const float pol = d_params.pilot_polarity(symbol_index);
@@ -209,17 +241,21 @@ symbol_equalizer::tracking symbol_equalizer::track(const cf* bins, size_t symbol
         const float a = std::abs(acc) / d_pilot_power;
         t.amplitude = a > 1e-6f ? a : 1.0f;
     }
+    const size_t n_used = used_data < 0 ? d_data_bins.size()
+                                        : std::min(d_data_bins.size(), size_t(used_data));
     float e = 0.0f;
-    for (int b : d_occ_bins)
+    for (int b : d_pilot_bins)
         e += std::norm(bins[b]);
-    t.energy = e / static_cast<float>(d_occ_bins.size());
+    for (size_t i = 0; i < n_used; ++i)
+        e += std::norm(bins[d_data_bins[i]]);
+    t.energy = e / static_cast<float>(d_pilot_bins.size() + n_used);
     return t;
 }
 
 symbol_equalizer::tracking
-symbol_equalizer::equalize(const cf* bins, size_t symbol_index, cf* out)
+symbol_equalizer::equalize(const cf* bins, size_t symbol_index, cf* out, int used_data)
 {
-    const tracking t = track(bins, symbol_index);
+    const tracking t = track(bins, symbol_index, used_data);
     for (size_t i = 0; i < d_data_bins.size(); ++i)
         d_gather[i] = bins[d_data_bins[i]];
     const unsigned n = static_cast<unsigned>(d_data_bins.size());
@@ -232,7 +268,7 @@ symbol_equalizer::equalize(const cf* bins, size_t symbol_index, cf* out)
 symbol_equalizer::tracking
 symbol_equalizer::matched(const cf* bins, size_t symbol_index, cf* out)
 {
-    const tracking t = track(bins, symbol_index);
+    const tracking t = track(bins, symbol_index, -1);
     for (size_t i = 0; i < d_data_bins.size(); ++i)
         d_gather[i] = bins[d_data_bins[i]];
     const unsigned n = static_cast<unsigned>(d_data_bins.size());

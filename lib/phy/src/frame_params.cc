@@ -205,14 +205,17 @@ std::vector<cf> header_codec::encode(const frame_header& hdr) const
         i %= header_bits;
         return (bytes[i / 8] >> (i % 8)) & 1;
     };
+    // Scrambled by the PN sequence so that repeated, mostly-zero header bits neither make
+    // impulse-like symbols (PAPR) nor mimic the SC symbol's half-period structure.
+    static const std::vector<float> pn = pn127();
     std::vector<cf> out(d_num_slots);
     if (d_bits_per_slot == 1) {
         for (size_t j = 0; j < d_num_slots; ++j)
-            out[j] = bit(j) ? -1.0f : 1.0f;
+            out[j] = (bit(j) ? -1.0f : 1.0f) * pn[j % pn.size()];
     } else {
         const float a = std::sqrt(0.5f);
         for (size_t j = 0; j < d_num_slots; ++j)
-            out[j] = cf(bit(2 * j) ? -a : a, bit(2 * j + 1) ? -a : a);
+            out[j] = cf(bit(2 * j) ? -a : a, bit(2 * j + 1) ? -a : a) * pn[j % pn.size()];
     }
     return out;
 }
@@ -221,13 +224,15 @@ bool header_codec::decode(const cf* soft, size_t num_soft, frame_header& hdr) co
 {
     if (num_soft < d_num_slots)
         return false;
+    static const std::vector<float> pn = pn127();
     std::array<double, header_bits> llr{};
     for (size_t j = 0; j < d_num_slots; ++j) {
+        const cf v = soft[j] * pn[j % pn.size()];
         if (d_bits_per_slot == 1) {
-            llr[j % header_bits] += soft[j].real();
+            llr[j % header_bits] += v.real();
         } else {
-            llr[(2 * j) % header_bits] += soft[j].real();
-            llr[(2 * j + 1) % header_bits] += soft[j].imag();
+            llr[(2 * j) % header_bits] += v.real();
+            llr[(2 * j + 1) % header_bits] += v.imag();
         }
     }
     std::array<uint8_t, header_bytes> bytes{};

@@ -267,8 +267,11 @@ bool frame_receiver::try_payload(std::vector<received_frame>& out)
     const float min_energy = d_chan.noise_var + d_cfg.min_symbol_energy * d_chan.signal_power;
     for (int j = 0; j < P; ++j) {
         fft_symbol(window_start(2 + H + j), d_bins_a.data());
-        const auto t = d_eq.equalize(
-            d_bins_a.data(), static_cast<size_t>(H + j), f.symbols.data() + j * n_data);
+        const int used = std::min<int>(n_data, static_cast<int>(d_hdr.num_symbols) - j * n_data);
+        const auto t = d_eq.equalize(d_bins_a.data(),
+                                     static_cast<size_t>(H + j),
+                                     f.symbols.data() + j * n_data,
+                                     used);
         if (!(t.energy >= min_energy)) {
             // The burst ended early (or something else took its place): drop the frame and
             // search again from here, where the next burst may already be.

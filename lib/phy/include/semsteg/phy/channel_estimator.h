@@ -26,11 +26,11 @@ struct channel_estimate {
  * difference of the two copies, σ² = mean |Y1_k − Y2_k|² / 2 (the signal cancels).
  *
  * Smoothing (default on): a cyclic-prefix OFDM channel is a short impulse response, so the
- * LS estimate is fitted (least squares over the occupied carriers only, which copes with
- * the empty guard carriers) with taps at delays −taps_before .. cp_len, and each fitted tap
- * is kept only where its power exceeds `tap_threshold` times its estimation-noise variance
- * (a per-tap MMSE-like choice). On a flat channel this removes nearly all of the LS noise;
- * on a multipath channel it keeps the taps that matter. The estimate of a channel longer
+ * LS estimate is fitted over the occupied carriers only (which copes with the empty guard
+ * carriers) by a few taps at delays −taps_before .. cp_len, chosen greedily (orthogonal
+ * matching pursuit) while the next tap explains more than `tap_threshold` times the noise a
+ * free tap would fit. On a flat channel this removes nearly all of the LS noise; on a
+ * multipath channel it keeps the taps that matter. The estimate of a channel longer
  * than the fit window is biased: keep the channel inside the CP, as OFDM requires anyway.
  */
 class channel_estimator
@@ -39,7 +39,7 @@ public:
     explicit channel_estimator(const frame_params& params,
                                bool smooth = true,
                                int taps_before = 4,
-                               float tap_threshold = 2.0f);
+                               float tap_threshold = 3.0f);
 
     channel_estimate estimate(const cf* ltf1_bins, const cf* ltf2_bins) const;
 
@@ -51,9 +51,9 @@ private:
     std::vector<cf> d_ltf;   // LTF value per occupied carrier
     int d_num_taps;
     int d_first_delay;
-    std::vector<cf> d_fit;   // (F^H F)^{-1} F^H, num_taps × occ (row-major)
-    std::vector<cf> d_model; // F, occ × num_taps
-    std::vector<float> d_tap_noise_gain; // diag((F^H F)^{-1})
+    std::vector<cf> d_model; // F: occ × num_taps (row-major), e^{-j2π k n / N}
+
+    std::vector<cf> fit_taps(const std::vector<cf>& h_ls, float ls_var) const;
 };
 
 } // namespace phy

@@ -29,20 +29,25 @@ public:
     struct tracking {
         float phase = 0.0f;     //!< pilot common phase θ (rad)
         float amplitude = 1.0f; //!< pilot gain a (1 if not tracked)
-        float energy = 0.0f;    //!< mean |Y|² over the occupied carriers (burst-end check)
+        float energy = 0.0f; //!< mean |Y|² over the pilots and the used data carriers
+                             //!< (burst-end check)
     };
 
-    //! Equalised data carriers: Y_k / H_k · e^{-jθ} / a, written to out[0..num_data).
-    tracking equalize(const cf* bins, size_t symbol_index, cf* out);
+    /*!
+     * Equalised data carriers: Y_k / H_k · e^{-jθ} / a, written to out[0..num_data).
+     * `used_data` (default all) is how many data carriers carry symbols (the last payload
+     * symbol is padded); only they count in tracking::energy.
+     */
+    tracking equalize(const cf* bins, size_t symbol_index, cf* out, int used_data = -1);
     //! Matched-filter data carriers for soft decoding: Y_k · conj(H_k) · e^{-jθ}.
     tracking matched(const cf* bins, size_t symbol_index, cf* out);
 
 private:
-    tracking track(const cf* bins, size_t symbol_index);
+    tracking track(const cf* bins, size_t symbol_index, int used_data);
 
     frame_params d_params;
     bool d_track_amplitude;
-    std::vector<int> d_data_bins, d_pilot_bins, d_occ_bins;
+    std::vector<int> d_data_bins, d_pilot_bins;
     std::vector<cf> d_inv_h;   // 1/H on data carriers
     std::vector<cf> d_conj_h;  // conj(H) on data carriers
     std::vector<cf> d_pilot_ref; // H_p·P_p (polarity applied per symbol)

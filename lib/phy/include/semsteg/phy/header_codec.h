@@ -20,6 +20,8 @@ namespace phy {
  * Bits go LSB first. Header slot j (BPSK: one bit per data carrier; QPSK: two, I then Q)
  * carries bit (j mod 160), so every bit is repeated at least header_repetition times, each
  * time on another carrier and symbol (160 is not a multiple of 48: frequency diversity).
+ * Slot values are multiplied by the ±1 PN sequence of frame_params (index j mod 127), a
+ * scrambler that keeps header symbols noise-like.
  * The decoder sums the matched-filter outputs of all copies (maximum-ratio combining).
  */
 class header_codec
