@@ -64,7 +64,8 @@ std::vector<cd> invert(std::vector<cd> a, int n)
 channel_estimator::channel_estimator(const frame_params& params,
                                      bool smooth,
                                      int taps_before,
-                                     float tap_threshold)
+                                     float tap_threshold,
+                                     int oversample)
     : d_params(params), d_smooth(smooth), d_occ(params.occupied_carriers())
 {
     params.validate();
@@ -74,20 +75,21 @@ channel_estimator::channel_estimator(const frame_params& params,
         d_ltf.push_back(ltf[params.bin(c)]);
 
     d_first_delay = -std::max(taps_before, 0);
-    d_num_taps = params.cp_len + 1 - d_first_delay;
+    // Dictionary of delays first_delay .. cp_len on a 1/oversample grid: fractional timing
+    // offsets (and fractional path delays) then need one atom each instead of a slowly
+    // decaying sinc of sample-spaced taps, every one of which would bring its own noise.
+    d_num_taps = (params.cp_len - d_first_delay) * oversample + 1;
     const int n_occ = static_cast<int>(d_occ.size());
     if (!d_smooth)
         return;
-    if (d_num_taps >= n_occ)
-        throw error("channel_estimator: more fit taps than occupied carriers");
-
     const int T = d_num_taps;
     d_model.resize(static_cast<size_t>(n_occ) * T);
     for (int k = 0; k < n_occ; ++k)
-        for (int t = 0; t < T; ++t)
-            d_model[k * T + t] = std::polar(
-                1.0f,
-                static_cast<float>(-2.0 * M_PI * d_occ[k] * (t + d_first_delay) / params.fft_len));
+        for (int t = 0; t < T; ++t) {
+            const double delay = d_first_delay + static_cast<double>(t) / oversample;
+            d_model[k * T + t] =
+                std::polar(1.0f, static_cast<float>(-2.0 * M_PI * d_occ[k] * delay / params.fft_len));
+        }
 }
 
 std::vector<cf> channel_estimator::fit_taps(const std::vector<cf>& h_ls, float ls_var) const
@@ -103,7 +105,8 @@ std::vector<cf> channel_estimator::fit_taps(const std::vector<cf>& h_ls, float l
     std::vector<int> chosen;
     std::vector<cd> taps;
     const double stop = static_cast<double>(d_tap_threshold) * ls_var;
-    while (static_cast<int>(chosen.size()) < T) {
+    const int max_paths = d_params.cp_len + 1;
+    while (static_cast<int>(chosen.size()) < max_paths) {
         int best = -1;
         double best_gain = -1.0;
         for (int t = 0; t < T; ++t) {
@@ -122,6 +125,7 @@ std::vector<cf> channel_estimator::fit_taps(const std::vector<cf>& h_ls, float l
             break;
         chosen.push_back(best);
         // Least squares on the chosen delays: (F_S^H F_S) x = F_S^H h_ls.
+        // A tiny ridge keeps neighbouring (strongly correlated) atoms well-posed.
         const int m = static_cast<int>(chosen.size());
         std::vector<cd> a(static_cast<size_t>(m) * m), rhs(m);
         for (int i = 0; i < m; ++i) {
@@ -129,7 +133,7 @@ std::vector<cf> channel_estimator::fit_taps(const std::vector<cf>& h_ls, float l
                 cd v = 0.0;
                 for (int k = 0; k < n_occ; ++k)
                     v += std::conj(cd(d_model[k * T + chosen[i]])) * cd(d_model[k * T + chosen[j]]);
-                a[i * m + j] = v;
+                a[i * m + j] = v + (i == j ? 1e-3 * n_occ : 0.0);
             }
             cd v = 0.0;
             for (int k = 0; k < n_occ; ++k)
@@ -276,6 +280,64 @@ symbol_equalizer::matched(const cf* bins, size_t symbol_index, cf* out)
     const lv_32fc_t rot = std::polar(1.0f, -t.phase);
     volk_32fc_s32fc_multiply_32fc(out, out, rot, n);
     return t;
+}
+
+cf symbol_equalizer::pilot_correlation(const cf* bins, size_t symbol_index) const
+{
+    const float pol = d_params.pilot_polarity(symbol_index);
+    cf acc = 0.0f;
+    for (size_t i = 0; i < d_pilot_bins.size(); ++i)
+        acc += bins[d_pilot_bins[i]] * std::conj(d_pilot_ref[i]) * pol;
+    return acc;
+}
+
+float symbol_equalizer::energy(const cf* bins, int used_data) const
+{
+    const size_t n_used = used_data < 0 ? d_data_bins.size()
+                                        : std::min(d_data_bins.size(), size_t(used_data));
+    float e = 0.0f;
+    for (int b : d_pilot_bins)
+        e += std::norm(bins[b]);
+    for (size_t i = 0; i < n_used; ++i)
+        e += std::norm(bins[d_data_bins[i]]);
+    return e / static_cast<float>(d_pilot_bins.size() + n_used);
+}
+
+void symbol_equalizer::apply(const cf* bins, cf correction, cf* out)
+{
+    for (size_t i = 0; i < d_data_bins.size(); ++i)
+        d_gather[i] = bins[d_data_bins[i]];
+    const unsigned n = static_cast<unsigned>(d_data_bins.size());
+    volk_32fc_x2_multiply_32fc(out, d_gather.data(), d_inv_h.data(), n);
+    volk_32fc_s32fc_multiply_32fc(out, out, correction, n);
+}
+
+std::vector<cf>
+smooth_pilot_phases(const std::vector<cf>& a, int half_window, float pilot_power)
+{
+    const int n = static_cast<int>(a.size());
+    std::complex<double> d = 0.0;
+    for (int j = 0; j + 1 < n; ++j)
+        d += std::complex<double>(a[j + 1]) * std::conj(std::complex<double>(a[j]));
+    const double drift = n > 1 ? std::arg(d) : 0.0;
+    std::vector<cf> corr(n);
+    for (int j = 0; j < n; ++j) {
+        std::complex<double> acc = 0.0;
+        int count = 0;
+        for (int i = std::max(0, j - half_window); i <= std::min(n - 1, j + half_window); ++i) {
+            acc += std::complex<double>(a[i]) * std::polar(1.0, -drift * (i - j));
+            ++count;
+        }
+        const double phase = std::arg(acc);
+        double gain = 1.0;
+        if (pilot_power > 0.0f) {
+            gain = std::abs(acc) / (count * static_cast<double>(pilot_power));
+            if (!(gain > 1e-6))
+                gain = 1.0;
+        }
+        corr[j] = cf(std::polar(1.0 / gain, -phase));
+    }
+    return corr;
 }
 
 } // namespace phy

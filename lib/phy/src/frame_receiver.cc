@@ -261,25 +261,33 @@ bool frame_receiver::try_payload(std::vector<received_frame>& out)
         return true;
     }
 
+    // Pass 1: FFTs, burst-end check and pilot correlations of all payload symbols.
     const int n_data = d_params.num_data();
-    received_frame f;
-    f.symbols.resize(static_cast<size_t>(P) * n_data);
     const float min_energy = d_chan.noise_var + d_cfg.min_symbol_energy * d_chan.signal_power;
+    d_payload_bins.resize(static_cast<size_t>(P) * N);
+    d_pilot_corr.resize(P);
     for (int j = 0; j < P; ++j) {
-        fft_symbol(window_start(2 + H + j), d_bins_a.data());
+        cf* bins = d_payload_bins.data() + static_cast<size_t>(j) * N;
+        fft_symbol(window_start(2 + H + j), bins);
         const int used = std::min<int>(n_data, static_cast<int>(d_hdr.num_symbols) - j * n_data);
-        const auto t = d_eq.equalize(d_bins_a.data(),
-                                     static_cast<size_t>(H + j),
-                                     f.symbols.data() + j * n_data,
-                                     used);
-        if (!(t.energy >= min_energy)) {
+        if (!(d_eq.energy(bins, used) >= min_energy)) {
             // The burst ended early (or something else took its place): drop the frame and
             // search again from here, where the next burst may already be.
             ++d_counters.dropped_invalid;
             d_search_pos = window_start(2 + H + j);
             return true;
         }
+        d_pilot_corr[j] = d_eq.pilot_correlation(bins, static_cast<size_t>(H + j));
     }
+    // Pass 2: smoothed pilot phase (and gain), static equaliser.
+    const auto corrections = smooth_pilot_phases(
+        d_pilot_corr, d_cfg.pilot_smoothing, d_cfg.track_amplitude ? d_eq.pilot_power() : 0.0f);
+    received_frame f;
+    f.symbols.resize(static_cast<size_t>(P) * n_data);
+    for (int j = 0; j < P; ++j)
+        d_eq.apply(d_payload_bins.data() + static_cast<size_t>(j) * N,
+                   corrections[j],
+                   f.symbols.data() + static_cast<size_t>(j) * n_data);
     f.symbols.resize(d_hdr.num_symbols);
     f.header = d_hdr;
     f.snr_est_db = d_chan.snr_db;

@@ -27,9 +27,10 @@ struct channel_estimate {
  *
  * Smoothing (default on): a cyclic-prefix OFDM channel is a short impulse response, so the
  * LS estimate is fitted over the occupied carriers only (which copes with the empty guard
- * carriers) by a few taps at delays −taps_before .. cp_len, chosen greedily (orthogonal
- * matching pursuit) while the next tap explains more than `tap_threshold` times the noise a
- * free tap would fit. On a flat channel this removes nearly all of the LS noise; on a
+ * carriers) by a few paths with delays in −taps_before .. cp_len on a 1/oversample sample
+ * grid, chosen greedily (orthogonal matching pursuit) while the next path explains more
+ * than `tap_threshold` times the noise a free tap would fit (the best of ~80 noise-only
+ * atoms explains about 4–5 times). On a flat channel this removes nearly all of the LS noise; on a
  * multipath channel it keeps the taps that matter. The estimate of a channel longer
  * than the fit window is biased: keep the channel inside the CP, as OFDM requires anyway.
  */
@@ -39,7 +40,8 @@ public:
     explicit channel_estimator(const frame_params& params,
                                bool smooth = true,
                                int taps_before = 4,
-                               float tap_threshold = 3.0f);
+                               float tap_threshold = 5.0f,
+                               int oversample = 8);
 
     channel_estimate estimate(const cf* ltf1_bins, const cf* ltf2_bins) const;
 

@@ -42,6 +42,16 @@ public:
     //! Matched-filter data carriers for soft decoding: Y_k · conj(H_k) · e^{-jθ}.
     tracking matched(const cf* bins, size_t symbol_index, cf* out);
 
+    // Building blocks for frame-level (smoothed) pilot tracking, see smooth_pilot_phases().
+    //! A = Σ_p Y_p·conj(H_p·P_p) of one symbol.
+    cf pilot_correlation(const cf* bins, size_t symbol_index) const;
+    //! Σ_p |H_p|²: |A| / pilot_power() is the symbol's gain.
+    float pilot_power() const { return d_pilot_power; }
+    //! Mean |Y|² over the pilots and the first `used_data` data carriers.
+    float energy(const cf* bins, int used_data) const;
+    //! out = Y_k / H_k · correction on the data carriers.
+    void apply(const cf* bins, cf correction, cf* out);
+
 private:
     tracking track(const cf* bins, size_t symbol_index, int used_data);
 
@@ -54,6 +64,18 @@ private:
     float d_pilot_power = 0.0f;
     std::vector<cf> d_gather;
 };
+
+/*!
+ * Frame-level smoothing of per-symbol pilot correlations A_j (j = 0..n-1): the common drift
+ * b = arg Σ A_{j+1}·conj(A_j) (residual CFO) is removed, then A is averaged over
+ * j ± half_window, so each symbol's phase keeps tracking slow phase noise while the pilot
+ * noise drops by the window length (4 pilots alone leave 1/8 of the channel noise as phase
+ * noise, 0.5 dB). Returns the per-symbol correction e^{-jθ_j} (divided by the smoothed gain
+ * a_j when pilot_power > 0, i.e. amplitude tracking; pass 0 for phase only).
+ * half_window = 0 is plain per-symbol tracking.
+ */
+std::vector<cf>
+smooth_pilot_phases(const std::vector<cf>& pilot_corr, int half_window, float pilot_power);
 
 } // namespace phy
 } // namespace semsteg

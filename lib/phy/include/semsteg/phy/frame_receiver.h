@@ -57,6 +57,8 @@ struct receiver_config {
     int timing_backoff = 4;
     bool smooth_channel = true;
     bool track_amplitude = false;
+    //! Pilot phase smoothing over ± this many payload symbols (0: per symbol only).
+    int pilot_smoothing = 4;
     //! A payload symbol whose energy is below noise + this × signal power means the burst
     //! ended early: the frame is dropped.
     float min_symbol_energy = 0.35f;
@@ -122,7 +124,7 @@ private:
     bool d_have_last_seq = false;
     uint32_t d_last_seq = 0;
 
-    std::vector<cf> d_scratch, d_bins_a, d_bins_b, d_soft;
+    std::vector<cf> d_scratch, d_bins_a, d_bins_b, d_soft, d_payload_bins, d_pilot_corr;
 };
 
 } // namespace phy
