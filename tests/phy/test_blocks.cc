@@ -100,7 +100,7 @@ TEST(FrameParams, DefaultsAre64Cp16With48DataAnd4Pilots)
     EXPECT_EQ(p.occupied_carriers().size(), 52u);
     EXPECT_EQ(p.payload_ofdm_symbols(48), 1u);
     EXPECT_EQ(p.payload_ofdm_symbols(49), 2u);
-    EXPECT_EQ(p.header_ofdm_symbols(), 14); // 160 bits × 4 / 48
+    EXPECT_EQ(p.header_ofdm_symbols(), 14); // 332 coded bits × 2 / 48
 }
 
 TEST(FrameParams, RejectsInconsistentParameters)
@@ -431,15 +431,15 @@ TEST(Header, SoftDecodeBpskAndQpskWithNoise)
         header_codec codec(p);
         EXPECT_EQ(codec.num_slots(), static_cast<size_t>(p.header_ofdm_symbols() * 48));
         EXPECT_GE(codec.num_slots() * codec.bits_per_slot(),
-                  static_cast<size_t>(header_codec::header_bits * p.header_repetition));
+                  static_cast<size_t>(header_codec::coded_bits * p.header_repetition));
         for (uint32_t seq = 0; seq < 50; ++seq) {
             frame_header h;
             h.seq = seq * 2654435761u;
             h.image_id = seq;
             h.num_symbols = 1 + seq * 100;
             h.payload_ofdm_symbols = static_cast<uint16_t>(p.payload_ofdm_symbols(h.num_symbols));
-            // 6 dB per slot (BPSK: ≥ 4 copies → 12 dB per bit, BER ≈ 1e-8).
-            const auto soft = add_noise(codec.encode(h), 0.25f, rng);
+            // 0 dB per slot: the code and the two copies carry it.
+            const auto soft = add_noise(codec.encode(h), 1.0f, rng);
             frame_header g;
             ASSERT_TRUE(codec.decode(soft.data(), soft.size(), g));
             EXPECT_EQ(g, h);
@@ -447,7 +447,30 @@ TEST(Header, SoftDecodeBpskAndQpskWithNoise)
     }
 }
 
-TEST(Header, CorruptedSoftValuesFailTheCrc)
+TEST(Header, ViterbiCorrectsScatteredErrors)
+{
+    std::mt19937_64 rng(33);
+    frame_header h;
+    h.seq = 0x12345678;
+    h.num_symbols = 777;
+    const auto bytes = header_codec::pack(h);
+    const auto coded = header_codec::conv_encode(bytes);
+    std::uniform_int_distribution<int> pos(0, header_codec::coded_bits - 1);
+    for (int trial = 0; trial < 50; ++trial) {
+        std::array<float, header_codec::coded_bits> soft{};
+        for (int c = 0; c < header_codec::coded_bits; ++c)
+            soft[c] = coded[c] ? -1.0f : 1.0f;
+        for (int e = 0; e < 4; ++e) { // 4 hard errors, far below what d_free = 10 allows
+            const int c = pos(rng);
+            soft[c] = -soft[c];
+        }
+        std::array<uint8_t, header_codec::header_bytes> out{};
+        ASSERT_TRUE(header_codec::conv_decode(soft, out));
+        EXPECT_EQ(out, bytes);
+    }
+}
+
+TEST(Header, CorruptedHeadersFailTheCrc)
 {
     frame_params p;
     header_codec codec(p);
@@ -455,13 +478,23 @@ TEST(Header, CorruptedSoftValuesFailTheCrc)
     h.seq = 9;
     h.num_symbols = 100;
     h.payload_ofdm_symbols = 3;
-    auto soft = codec.encode(h);
-    // Flip every copy of bit 37 (a seq bit): the bits decode "fine" but the CRC catches it.
-    for (size_t j = 37; j < soft.size(); j += header_codec::header_bits)
-        soft[j] = -soft[j];
     frame_header g;
+    ASSERT_TRUE(codec.decode(codec.encode(h).data(), codec.num_slots(), g));
+    // A field bit flipped after the CRC was computed: decodes cleanly, fails the CRC.
+    for (int bit : { 0, 37, 100, 127, 130, 159 }) {
+        auto bytes = header_codec::pack(h);
+        bytes[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+        const auto soft = codec.encode_bytes(bytes);
+        EXPECT_FALSE(codec.decode(soft.data(), soft.size(), g)) << "bit " << bit;
+    }
+    // Half of the slots inverted: too much for the code, caught by the CRC.
+    auto soft = codec.encode(h);
+    for (size_t j = 0; j < soft.size(); j += 2)
+        soft[j] = -soft[j];
     EXPECT_FALSE(codec.decode(soft.data(), soft.size(), g));
     EXPECT_FALSE(codec.decode(soft.data(), soft.size() - 1, g)); // too short
+    std::vector<cf> zeros(soft.size(), 0.0f);
+    EXPECT_FALSE(codec.decode(zeros.data(), zeros.size(), g));
 }
 
 TEST(Header, ValidityRejectsAbsurdFields)

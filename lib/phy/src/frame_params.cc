@@ -97,7 +97,7 @@ std::vector<int> frame_params::occupied_carriers() const
 
 int frame_params::header_ofdm_symbols() const
 {
-    const int bits = header_codec::header_bits * header_repetition;
+    const int bits = header_codec::coded_bits * header_repetition;
     const int per_symbol = num_data() * static_cast<int>(header_mod);
     return (bits + per_symbol - 1) / per_symbol;
 }
@@ -198,15 +198,99 @@ bool header_codec::unpack(const std::array<uint8_t, header_bytes>& b, frame_head
     return true;
 }
 
+namespace {
+
+// Rate-1/2, constraint-length-7 convolutional code with the generators 133 and 171 (octal).
+// Register: bit 6 is the newest input, bits 0..5 the previous six (the state).
+constexpr unsigned conv_g0 = 0133, conv_g1 = 0171;
+constexpr int conv_memory = 6;
+
+inline int parity(unsigned v) { return __builtin_parity(v); }
+
+//! Coded bit c sits at interleaved position (c · 97) mod coded_bits of every copy, so that
+//! neighbouring coded bits land on distant carriers and symbols.
+inline size_t interleave(size_t c) { return (c * 97) % header_codec::coded_bits; }
+
+} // namespace
+
+std::array<uint8_t, header_codec::coded_bits>
+header_codec::conv_encode(const std::array<uint8_t, header_bytes>& bytes)
+{
+    static_assert(coded_bits == 2 * (header_bits + conv_memory), "code layout");
+    std::array<uint8_t, coded_bits> out{};
+    unsigned state = 0;
+    for (int i = 0; i < header_bits + conv_memory; ++i) {
+        const unsigned b = i < header_bits ? (bytes[i / 8] >> (i % 8)) & 1u : 0u; // zero tail
+        const unsigned reg = (b << conv_memory) | state;
+        out[2 * i] = static_cast<uint8_t>(parity(reg & conv_g0));
+        out[2 * i + 1] = static_cast<uint8_t>(parity(reg & conv_g1));
+        state = reg >> 1;
+    }
+    return out;
+}
+
+bool header_codec::conv_decode(const std::array<float, coded_bits>& soft,
+                               std::array<uint8_t, header_bytes>& bytes)
+{
+    // Soft Viterbi: soft > 0 means bit 0. Maximise the correlation; terminated in state 0.
+    constexpr int n_states = 1 << conv_memory;
+    constexpr int steps = header_bits + conv_memory;
+    constexpr float minus_inf = -1e30f;
+    std::array<float, n_states> metric, next;
+    metric.fill(minus_inf);
+    metric[0] = 0.0f;
+    std::vector<uint8_t> decision(static_cast<size_t>(steps) * n_states);
+    for (int t = 0; t < steps; ++t) {
+        const float y0 = soft[2 * t], y1 = soft[2 * t + 1];
+        for (int ns = 0; ns < n_states; ++ns) {
+            const unsigned b = static_cast<unsigned>(ns) >> (conv_memory - 1);
+            float best = minus_inf;
+            uint8_t best_x = 0;
+            for (unsigned x = 0; x < 2; ++x) {
+                const unsigned s = ((static_cast<unsigned>(ns) << 1) & (n_states - 1)) | x;
+                if (metric[s] <= minus_inf)
+                    continue;
+                const unsigned reg = (b << conv_memory) | s;
+                const float bm = (parity(reg & conv_g0) ? -y0 : y0) +
+                                 (parity(reg & conv_g1) ? -y1 : y1);
+                if (metric[s] + bm > best) {
+                    best = metric[s] + bm;
+                    best_x = static_cast<uint8_t>(x);
+                }
+            }
+            next[ns] = best;
+            decision[static_cast<size_t>(t) * n_states + ns] = best_x;
+        }
+        metric = next;
+    }
+    if (!(metric[0] > minus_inf))
+        return false;
+    bytes.fill(0);
+    unsigned state = 0;
+    for (int t = steps - 1; t >= 0; --t) {
+        const unsigned b = state >> (conv_memory - 1);
+        if (t < header_bits && b)
+            bytes[t / 8] |= static_cast<uint8_t>(1u << (t % 8));
+        const unsigned x = decision[static_cast<size_t>(t) * n_states + state];
+        state = ((state << 1) & (n_states - 1)) | x;
+    }
+    return true;
+}
+
 std::vector<cf> header_codec::encode(const frame_header& hdr) const
 {
-    const auto bytes = pack(hdr);
-    auto bit = [&bytes](size_t i) {
-        i %= header_bits;
-        return (bytes[i / 8] >> (i % 8)) & 1;
-    };
-    // Scrambled by the PN sequence so that repeated, mostly-zero header bits neither make
-    // impulse-like symbols (PAPR) nor mimic the SC symbol's half-period structure.
+    return encode_bytes(pack(hdr));
+}
+
+std::vector<cf> header_codec::encode_bytes(const std::array<uint8_t, header_bytes>& bytes) const
+{
+    const auto coded = conv_encode(bytes);
+    std::array<uint8_t, coded_bits> slot_bits{};
+    for (size_t c = 0; c < coded_bits; ++c)
+        slot_bits[interleave(c)] = coded[c];
+    auto bit = [&slot_bits](size_t i) { return slot_bits[i % coded_bits]; };
+    // Scrambled by the PN sequence so that repeated header bits neither make impulse-like
+    // symbols (PAPR) nor mimic the SC symbol's half-period structure.
     static const std::vector<float> pn = pn127();
     std::vector<cf> out(d_num_slots);
     if (d_bits_per_slot == 1) {
@@ -225,20 +309,28 @@ bool header_codec::decode(const cf* soft, size_t num_soft, frame_header& hdr) co
     if (num_soft < d_num_slots)
         return false;
     static const std::vector<float> pn = pn127();
-    std::array<double, header_bits> llr{};
+    std::array<double, coded_bits> acc{};
     for (size_t j = 0; j < d_num_slots; ++j) {
         const cf v = soft[j] * pn[j % pn.size()];
         if (d_bits_per_slot == 1) {
-            llr[j % header_bits] += v.real();
+            acc[j % coded_bits] += v.real();
         } else {
-            llr[(2 * j) % header_bits] += v.real();
-            llr[(2 * j + 1) % header_bits] += v.imag();
+            acc[(2 * j) % coded_bits] += v.real();
+            acc[(2 * j + 1) % coded_bits] += v.imag();
         }
     }
+    // Normalised so the Viterbi metrics stay in a comfortable float range.
+    double scale = 0.0;
+    for (double v : acc)
+        scale = std::max(scale, std::abs(v));
+    if (!(scale > 0.0) || !std::isfinite(scale))
+        return false;
+    std::array<float, coded_bits> coded{};
+    for (size_t c = 0; c < coded_bits; ++c)
+        coded[c] = static_cast<float>(acc[interleave(c)] / scale);
     std::array<uint8_t, header_bytes> bytes{};
-    for (int i = 0; i < header_bits; ++i)
-        if (llr[i] < 0.0)
-            bytes[i / 8] |= static_cast<uint8_t>(1u << (i % 8));
+    if (!conv_decode(coded, bytes))
+        return false;
     return unpack(bytes, hdr);
 }
 

@@ -261,23 +261,45 @@ bool frame_receiver::try_payload(std::vector<received_frame>& out)
         return true;
     }
 
-    // Pass 1: FFTs, burst-end check and pilot correlations of all payload symbols.
+    // Pass 1: FFTs and pilot correlations of all payload symbols, energies for the tail check.
     const int n_data = d_params.num_data();
-    const float min_energy = d_chan.noise_var + d_cfg.min_symbol_energy * d_chan.signal_power;
+    const int n_pilots = d_params.num_pilots();
     d_payload_bins.resize(static_cast<size_t>(P) * N);
     d_pilot_corr.resize(P);
+    std::vector<float> energy(P);
+    std::vector<int> used(P);
     for (int j = 0; j < P; ++j) {
         cf* bins = d_payload_bins.data() + static_cast<size_t>(j) * N;
         fft_symbol(window_start(2 + H + j), bins);
-        const int used = std::min<int>(n_data, static_cast<int>(d_hdr.num_symbols) - j * n_data);
-        if (!(d_eq.energy(bins, used) >= min_energy)) {
-            // The burst ended early (or something else took its place): drop the frame and
-            // search again from here, where the next burst may already be.
+        used[j] = std::min<int>(n_data, static_cast<int>(d_hdr.num_symbols) - j * n_data);
+        energy[j] = d_eq.energy(bins, used[j]);
+        d_pilot_corr[j] = d_eq.pilot_correlation(bins, static_cast<size_t>(H + j));
+        // A full symbol with (almost) no signal is a hole: the burst ended here.
+        if (used[j] == n_data && !(energy[j] >= d_chan.noise_var + d_cfg.min_symbol_energy *
+                                                                      d_chan.signal_power)) {
             ++d_counters.dropped_invalid;
-            d_search_pos = window_start(2 + H + j);
+            d_search_pos = window_start(2 + H + j); // the next burst may start here
             return true;
         }
-        d_pilot_corr[j] = d_eq.pilot_correlation(bins, static_cast<size_t>(H + j));
+    }
+    // A burst cut short ends in noise, wherever the cut is: check the mean energy of the
+    // last symbols that carry at least 2 × (occupied carriers) values, which is accurate
+    // enough to tell noise from signal at low SNR where a single, padded symbol is not.
+    {
+        double e = 0.0;
+        int carriers = 0;
+        for (int j = P - 1; j >= 0 && carriers < 2 * (n_data + n_pilots); --j) {
+            e += static_cast<double>(energy[j]) * (used[j] + n_pilots);
+            carriers += used[j] + n_pilots;
+        }
+        const double min_energy =
+            d_chan.noise_var + d_cfg.min_tail_energy * d_chan.signal_power;
+        if (!(e / carriers >= min_energy)) {
+            // Drop the frame; search again from the payload, where the next burst may be.
+            ++d_counters.dropped_invalid;
+            d_search_pos = window_start(2 + H);
+            return true;
+        }
     }
     // Pass 2: smoothed pilot phase (and gain), static equaliser.
     const auto corrections = smooth_pilot_phases(

@@ -47,7 +47,7 @@ struct receiver_counters {
 
 struct receiver_config {
     //! Schmidl-Cox metric threshold (noise gives about 1/(fft_len/2), a frame ≈ 1).
-    float sc_threshold = 0.4f;
+    float sc_threshold = 0.3f;
     //! Largest |CFO| searched, in subcarrier spacings.
     int max_cfo_subcarriers = 3;
     //! Minimum normalised integer-CFO metric and LTF correlation: reject false alarms.
@@ -59,9 +59,12 @@ struct receiver_config {
     bool track_amplitude = false;
     //! Pilot phase smoothing over ± this many payload symbols (0: per symbol only).
     int pilot_smoothing = 4;
-    //! A payload symbol whose energy is below noise + this × signal power means the burst
-    //! ended early: the frame is dropped.
-    float min_symbol_energy = 0.35f;
+    //! Burst-end checks. A full payload symbol with less than noise + min_symbol_energy ×
+    //! signal power per carrier is a hole (the burst ended); and the mean energy per carrier of the last payload symbols (at least
+    //! 2 × occupied carriers' worth) must reach noise + this × signal power, or the burst
+    //! was cut short and the frame is dropped (a cut within the last ~symbol may pass).
+    float min_symbol_energy = 0.15f;
+    float min_tail_energy = 0.5f;
 };
 
 /*!
