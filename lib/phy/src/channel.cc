@@ -164,6 +164,16 @@ std::vector<cf> channel_estimator::fit_taps(const std::vector<cf>& h_ls, float l
 
 channel_estimate channel_estimator::estimate(const cf* ltf1_bins, const cf* ltf2_bins) const
 {
+    return estimate(ltf1_bins, ltf2_bins, std::vector<cf>(), 0);
+}
+
+channel_estimate channel_estimator::estimate(const cf* ltf1_bins,
+                                             const cf* ltf2_bins,
+                                             const std::vector<cf>& extra_ls_sum,
+                                             int extra_count) const
+{
+    if (extra_count > 0 && static_cast<int>(extra_ls_sum.size()) != d_params.fft_len)
+        throw error("channel_estimator: extra_ls_sum must have fft_len bins");
     const size_t n_occ = d_occ.size();
     std::vector<cf> h_ls(n_occ);
     double diff = 0.0;
@@ -175,7 +185,12 @@ channel_estimate channel_estimator::estimate(const cf* ltf1_bins, const cf* ltf2
     }
     channel_estimate est;
     est.noise_var = static_cast<float>(diff / (2.0 * n_occ));
-    const float ls_var = est.noise_var / 2.0f; // two LTFs averaged, |c| = 1
+    const int n_training = 2 + std::max(extra_count, 0);
+    if (extra_count > 0)
+        for (size_t k = 0; k < n_occ; ++k)
+            h_ls[k] = (2.0f * h_ls[k] + extra_ls_sum[d_params.bin(d_occ[k])]) /
+                      static_cast<float>(n_training);
+    const float ls_var = est.noise_var / n_training; // |X| = 1 on every training carrier
 
     std::vector<cf> h(n_occ);
     double power = 0.0;

@@ -173,8 +173,9 @@ bool frame_receiver::try_preamble()
     // 3. Fine timing: correlate with the known LTF (both copies) around the expected start,
     //    then take the earliest path within 7 dB of the strongest.
     const uint64_t expect = d_mid + cp / 2 + S;
-    const uint64_t region = expect - cp;
-    const int span = 2 * cp + 1;
+    const int search = cp + L / 2; // the plateau middle is uncertain by about ±cp/2 at low SNR
+    const uint64_t region = expect - search;
+    const int span = 2 * search + 1;
     d_scratch.resize(static_cast<size_t>(span + S + N));
     derotate(at(region), d_scratch.data(), d_scratch.size(), d_eps, N, 0.0);
     std::vector<float> corr(span);
@@ -224,9 +225,11 @@ bool frame_receiver::try_preamble()
 
     // 6. Header.
     const int n_data = d_params.num_data();
+    d_header_bins.resize(static_cast<size_t>(H) * N);
     for (int i = 0; i < H; ++i) {
-        fft_symbol(window_start(2 + i), d_bins_a.data());
-        d_eq.matched(d_bins_a.data(), static_cast<size_t>(i), d_soft.data() + i * n_data);
+        cf* bins = d_header_bins.data() + static_cast<size_t>(i) * N;
+        fft_symbol(window_start(2 + i), bins);
+        d_eq.matched(bins, static_cast<size_t>(i), d_soft.data() + i * n_data);
     }
     frame_header hdr;
     if (!d_header_codec.decode(d_soft.data(), d_soft.size(), hdr)) {
@@ -238,8 +241,45 @@ bool frame_receiver::try_preamble()
         return true;
     }
     d_hdr = hdr;
+    refine_channel_with_header(window_start(0));
     d_state = state::payload;
     return true;
+}
+
+void frame_receiver::refine_channel_with_header(uint64_t ltf1_window)
+{
+    // The header passed its CRC, so re-encoding it gives the exact transmitted header symbols:
+    // known data on every occupied carrier of 14 more symbols. (Digital, CRC-verified symbols
+    // only; nothing is ever decided about the analog payload.) Each symbol's common phase
+    // (residual CFO) is measured on all its carriers and removed before averaging.
+    const int N = d_params.fft_len;
+    const int H = d_params.header_ofdm_symbols();
+    const int n_data = d_params.num_data();
+    const auto slots = d_header_codec.encode(d_hdr);
+    std::vector<cf> sum(N, 0.0f), ls(N);
+    for (int i = 0; i < H; ++i) {
+        const cf* bins = d_header_bins.data() + static_cast<size_t>(i) * N;
+        std::fill(ls.begin(), ls.end(), cf(0.0f));
+        for (int d = 0; d < n_data; ++d) {
+            const int b = d_params.bin(d_params.data_carriers[d]);
+            ls[b] = bins[b] * std::conj(slots[static_cast<size_t>(i) * n_data + d]);
+        }
+        const float pol = d_params.pilot_polarity(static_cast<size_t>(i));
+        for (int p = 0; p < d_params.num_pilots(); ++p) {
+            const int b = d_params.bin(d_params.pilot_carriers[p]);
+            ls[b] = bins[b] * std::conj(d_params.pilot_values[p] * pol);
+        }
+        cf acc = 0.0f;
+        for (int b = 0; b < N; ++b)
+            acc += ls[b] * std::conj(d_chan.h[b]);
+        const cf align = std::polar(1.0f, -std::arg(acc));
+        for (int b = 0; b < N; ++b)
+            sum[b] += ls[b] * align;
+    }
+    fft_symbol(ltf1_window, d_bins_a.data());
+    fft_symbol(ltf1_window + d_params.symbol_len(), d_bins_b.data());
+    d_chan = d_chan_est.estimate(d_bins_a.data(), d_bins_b.data(), sum, H);
+    d_eq.set_channel(d_chan.h);
 }
 
 bool frame_receiver::try_payload(std::vector<received_frame>& out)

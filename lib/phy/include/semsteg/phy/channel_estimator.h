@@ -45,6 +45,17 @@ public:
 
     channel_estimate estimate(const cf* ltf1_bins, const cf* ltf2_bins) const;
 
+    /*!
+     * The same, with `extra_count` more known symbols: `extra_ls_sum` holds, per FFT bin, the
+     * sum of their LS estimates Y·conj(X)/|X|², already phase-aligned to the LTFs. The
+     * receiver uses the CRC-verified header (re-encoded, so exactly known) this way: 16
+     * training symbols instead of 2. The noise estimate still comes from the LTFs.
+     */
+    channel_estimate estimate(const cf* ltf1_bins,
+                              const cf* ltf2_bins,
+                              const std::vector<cf>& extra_ls_sum,
+                              int extra_count) const;
+
 private:
     frame_params d_params;
     bool d_smooth;

@@ -51,7 +51,7 @@ struct receiver_config {
     //! Largest |CFO| searched, in subcarrier spacings.
     int max_cfo_subcarriers = 3;
     //! Minimum normalised integer-CFO metric and LTF correlation: reject false alarms.
-    float integer_cfo_min_metric = 0.2f;
+    float integer_cfo_min_metric = 0.1f;
     float ltf_corr_min = 0.2f;
     //! FFT windows start this many samples before the detected first path, inside the CP.
     int timing_backoff = 4;
@@ -64,7 +64,7 @@ struct receiver_config {
     //! 2 × occupied carriers' worth) must reach noise + this × signal power, or the burst
     //! was cut short and the frame is dropped (a cut within the last ~symbol may pass).
     float min_symbol_energy = 0.15f;
-    float min_tail_energy = 0.5f;
+    float min_tail_energy = 0.35f;
 };
 
 /*!
@@ -100,6 +100,7 @@ private:
     uint64_t end() const { return d_base + d_buf.size(); }
     void fft_symbol(uint64_t window_start, cf* bins_out);
     void reject_after_sync(bool crc_failed);
+    void refine_channel_with_header(uint64_t ltf1_window);
 
     frame_params d_params;
     receiver_config d_cfg;
@@ -127,7 +128,8 @@ private:
     bool d_have_last_seq = false;
     uint32_t d_last_seq = 0;
 
-    std::vector<cf> d_scratch, d_bins_a, d_bins_b, d_soft, d_payload_bins, d_pilot_corr;
+    std::vector<cf> d_scratch, d_bins_a, d_bins_b, d_soft, d_payload_bins, d_pilot_corr,
+        d_header_bins;
 };
 
 } // namespace phy
