@@ -90,6 +90,9 @@ struct frame_params {
     static std::vector<int> default_data_carriers();
 };
 
+//! Header flag of warm-up frames (sent before the first real frame for receiver AGC/sync).
+constexpr uint8_t flag_warmup = 0x80;
+
 //! Header fields, as carried on the air.
 struct frame_header {
     static constexpr uint8_t current_version = 1;
