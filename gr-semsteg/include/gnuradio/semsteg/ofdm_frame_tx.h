@@ -28,8 +28,9 @@ namespace semsteg {
  * sink sends it as a burst), and the length tag `len_tag_key` (burst + padding) on its first
  * sample unless the key is empty. Before the first frame, `warmup_frames` short frames with
  * the warm-up flag (0x80) give the receiver's AGC and synchroniser something to settle on;
- * ofdm_frame_rx drops them. Returns nothing while no PDU is waiting. PDUs that are not
- * complex vectors, empty, or longer than the frame limit are logged and dropped.
+ * ofdm_frame_rx drops them. Produces nothing while no PDU is waiting, so, like other
+ * message-fed sources, it never ends a flowgraph by itself: stop the flowgraph. PDUs that
+ * are not complex vectors, empty, or longer than the frame limit are logged and dropped.
  */
 class SEMSTEG_API ofdm_frame_tx : virtual public gr::block
 {
