@@ -2,8 +2,8 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <pybind11/pybind11.h>
 #include <gnuradio/semsteg/ofdm_frame_rx.h>
+#include <pybind11/pybind11.h>
 
 namespace py = pybind11;
 

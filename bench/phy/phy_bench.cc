@@ -24,9 +24,9 @@ using namespace semsteg::phy::testing;
 
 namespace {
 
-const std::vector<cf> multipath = { cf(1.0f, 0.0f), 0.0f, 0.0f, 0.0f, 0.0f,
-                                    cf(0.0f, 0.5f), 0.0f, 0.0f, 0.0f, 0.0f,
-                                    0.0f,           cf(-0.25f, 0.2f) };
+const std::vector<cf> multipath
+    = { cf(1.0f, 0.0f), 0.0f, 0.0f, 0.0f, 0.0f, cf(0.0f, 0.5f),
+        0.0f,           0.0f, 0.0f, 0.0f, 0.0f, cf(-0.25f, 0.2f) };
 
 double seconds_since(std::chrono::steady_clock::time_point t0)
 {
@@ -51,13 +51,20 @@ int acceptance()
         const auto r = run_link(cfg);
         const auto& c = r.counters;
         const double pct = 100.0 * r.delivered / r.sent;
-        std::printf("detection  5 dB, CFO 1.9, 3-tap multipath, timing 0.5, gaps 0..600: "
-                    "%zu/%zu delivered (%.2f %%), detected %llu, crc failed %llu, dropped %llu, "
-                    "seq gaps %llu, wrong %zu, effective SNR %.2f dB [%.1f s]\n",
-                    r.delivered, r.sent, pct, (unsigned long long)c.detected,
-                    (unsigned long long)c.header_crc_failed,
-                    (unsigned long long)c.dropped_invalid, (unsigned long long)c.seq_gaps,
-                    r.wrong_header, r.effective_snr_db(), seconds_since(t0));
+        std::printf(
+            "detection  5 dB, CFO 1.9, 3-tap multipath, timing 0.5, gaps 0..600: "
+            "%zu/%zu delivered (%.2f %%), detected %llu, crc failed %llu, dropped %llu, "
+            "seq gaps %llu, wrong %zu, effective SNR %.2f dB [%.1f s]\n",
+            r.delivered,
+            r.sent,
+            pct,
+            (unsigned long long)c.detected,
+            (unsigned long long)c.header_crc_failed,
+            (unsigned long long)c.dropped_invalid,
+            (unsigned long long)c.seq_gaps,
+            r.wrong_header,
+            r.effective_snr_db(),
+            seconds_since(t0));
         failures += pct < 99.9 || r.wrong_header != 0;
     }
     for (int mp = 0; mp < 2; ++mp) {
@@ -73,9 +80,13 @@ int acceptance()
         const auto r = run_link(cfg);
         std::printf("fidelity  10 dB, %s: effective latent SNR %.2f dB (%.2f dB below the "
                     "channel), mean SNR estimate %.2f dB, %zu/%zu delivered\n",
-                    mp ? "3-tap multipath + CFO -1.71 + timing 0.7" : "AWGN + CFO 1.37 + timing 0.4",
-                    r.effective_snr_db(), 10.0 - r.effective_snr_db(),
-                    r.snr_est_sum / r.delivered, r.delivered, r.sent);
+                    mp ? "3-tap multipath + CFO -1.71 + timing 0.7"
+                       : "AWGN + CFO 1.37 + timing 0.4",
+                    r.effective_snr_db(),
+                    10.0 - r.effective_snr_db(),
+                    r.snr_est_sum / r.delivered,
+                    r.delivered,
+                    r.sent);
         if (!mp)
             failures += r.effective_snr_db() < 9.0;
     }
@@ -101,10 +112,13 @@ int acceptance()
         const auto& c = rx.counters();
         std::printf("false frames, 10^7 samples of %s: delivered %zu, false alarms %llu, "
                     "detected %llu (crc failed %llu, dropped %llu) [%.1f s]\n",
-                    garbage ? "random bytes (incl. NaN/Inf)" : "Gaussian noise", out.size(),
-                    (unsigned long long)c.false_alarms, (unsigned long long)c.detected,
+                    garbage ? "random bytes (incl. NaN/Inf)" : "Gaussian noise",
+                    out.size(),
+                    (unsigned long long)c.false_alarms,
+                    (unsigned long long)c.detected,
                     (unsigned long long)c.header_crc_failed,
-                    (unsigned long long)c.dropped_invalid, seconds_since(t0));
+                    (unsigned long long)c.dropped_invalid,
+                    seconds_since(t0));
         failures += !out.empty();
     }
     std::printf("%s\n", failures ? "ACCEPTANCE FAILED" : "acceptance passed");
@@ -155,10 +169,15 @@ int throughput(size_t samples)
         }
     }
     const double rx_s = seconds_since(t0);
-    std::printf("semsteg_phy TX: %zu samples in %.3f s = %.2f Msps\n", tx_samples, tx_s,
+    std::printf("semsteg_phy TX: %zu samples in %.3f s = %.2f Msps\n",
+                tx_samples,
+                tx_s,
                 tx_samples / tx_s / 1e6);
     std::printf("semsteg_phy RX: %zu samples in %.3f s = %.2f Msps (%zu frames delivered)\n",
-                rx_samples, rx_s, rx_samples / rx_s / 1e6, frames);
+                rx_samples,
+                rx_s,
+                rx_samples / rx_s / 1e6,
+                frames);
     return 0;
 }
 

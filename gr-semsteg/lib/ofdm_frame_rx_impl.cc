@@ -28,9 +28,9 @@ phy::receiver_config ofdm_frame_rx_impl::make_config(float sc_threshold)
 ofdm_frame_rx_impl::ofdm_frame_rx_impl(bool drop_warmup, float sc_threshold)
     : gr::sync_block("ofdm_frame_rx",
                      gr::io_signature::make(1, 1, sizeof(gr_complex)),
-                     gr::io_signature::make(0, 0, 0)),
-      d_rx(phy::frame_params(), make_config(sc_threshold)),
-      d_drop_warmup(drop_warmup)
+                     gr::io_signature::make(0, 0, 0))
+    , d_rx(phy::frame_params(), make_config(sc_threshold))
+    , d_drop_warmup(drop_warmup)
 {
     message_port_register_out(pmt::mp("out"));
     message_port_register_out(pmt::mp("stats"));
@@ -73,8 +73,8 @@ int ofdm_frame_rx_impl::work(int noutput_items,
     bool changed;
     {
         std::lock_guard<std::mutex> lock(d_mutex);
-        changed = warmup != 0 || c.detected != d_counters.detected ||
-                  c.false_alarms != d_counters.false_alarms;
+        changed = warmup != 0 || c.detected != d_counters.detected
+            || c.false_alarms != d_counters.false_alarms;
         d_counters = c;
         d_warmup += warmup;
     }
@@ -100,11 +100,11 @@ void ofdm_frame_rx_impl::publish_stats()
     message_port_pub(pmt::mp("stats"), d);
 }
 
-#define SEMSTEG_COUNTER_GETTER(name, expr)          \
-    uint64_t ofdm_frame_rx_impl::name() const       \
-    {                                               \
-        std::lock_guard<std::mutex> lock(d_mutex); \
-        return expr;                                \
+#define SEMSTEG_COUNTER_GETTER(name, expr)                                                   \
+    uint64_t ofdm_frame_rx_impl::name() const                                                \
+    {                                                                                        \
+        std::lock_guard<std::mutex> lock(d_mutex);                                           \
+        return expr;                                                                         \
     }
 SEMSTEG_COUNTER_GETTER(detected, d_counters.detected)
 SEMSTEG_COUNTER_GETTER(delivered, d_counters.delivered)

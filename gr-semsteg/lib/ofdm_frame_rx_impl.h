@@ -7,8 +7,8 @@
 #define INCLUDED_SEMSTEG_OFDM_FRAME_RX_IMPL_H
 
 #include <gnuradio/semsteg/ofdm_frame_rx.h>
-#include <semsteg/phy/frame_receiver.h>
 #include <mutex>
+#include <semsteg/phy/frame_receiver.h>
 
 namespace gr {
 namespace semsteg {

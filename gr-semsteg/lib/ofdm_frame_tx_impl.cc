@@ -4,11 +4,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ofdm_frame_tx_impl.h"
+#include <algorithm>
 #include <gnuradio/io_signature.h>
+#include <random>
 #include <semsteg/error.h>
 #include <semsteg/metadata_keys.h>
-#include <algorithm>
-#include <random>
 
 namespace gr {
 namespace semsteg {
@@ -18,8 +18,10 @@ namespace phy = ::semsteg::phy;
 
 namespace {
 
-//! Reads an unsigned integer from the metadata dict, or `fallback` when absent or not a number.
-uint64_t meta_uint(const pmt::pmt_t& meta, const char* key, uint64_t fallback, bool* found = nullptr)
+//! Reads an unsigned integer from the metadata dict, or `fallback` when absent or not a
+//! number.
+uint64_t
+meta_uint(const pmt::pmt_t& meta, const char* key, uint64_t fallback, bool* found = nullptr)
 {
     const pmt::pmt_t v = pmt::dict_ref(meta, pmt::intern(key), pmt::PMT_NIL);
     if (found)
@@ -38,7 +40,8 @@ uint64_t meta_uint(const pmt::pmt_t& meta, const char* key, uint64_t fallback, b
 ofdm_frame_tx::sptr
 ofdm_frame_tx::make(int warmup_frames, int pad_samples, const std::string& len_tag_key)
 {
-    return gnuradio::make_block_sptr<ofdm_frame_tx_impl>(warmup_frames, pad_samples, len_tag_key);
+    return gnuradio::make_block_sptr<ofdm_frame_tx_impl>(
+        warmup_frames, pad_samples, len_tag_key);
 }
 
 ofdm_frame_tx_impl::ofdm_frame_tx_impl(int warmup_frames,
@@ -46,10 +49,10 @@ ofdm_frame_tx_impl::ofdm_frame_tx_impl(int warmup_frames,
                                        const std::string& len_tag_key)
     : gr::block("ofdm_frame_tx",
                 gr::io_signature::make(0, 0, 0),
-                gr::io_signature::make(1, 1, sizeof(gr_complex))),
-      d_warmup_frames(std::max(warmup_frames, 0)),
-      d_pad_samples(std::max(pad_samples, 0)),
-      d_len_tag_key(len_tag_key.empty() ? pmt::PMT_NIL : pmt::intern(len_tag_key))
+                gr::io_signature::make(1, 1, sizeof(gr_complex)))
+    , d_warmup_frames(std::max(warmup_frames, 0))
+    , d_pad_samples(std::max(pad_samples, 0))
+    , d_len_tag_key(len_tag_key.empty() ? pmt::PMT_NIL : pmt::intern(len_tag_key))
 {
     message_port_register_in(pmt::mp("in"));
     set_msg_handler(pmt::mp("in"), [this](const pmt::pmt_t& msg) { handle_pdu(msg); });
@@ -119,14 +122,18 @@ int ofdm_frame_tx_impl::general_work(int noutput_items,
         if (d_pos == 0) {
             add_item_tag(0, abs, pmt::intern(keys::tx_sob), pmt::PMT_T, alias_pmt());
             if (!pmt::is_null(d_len_tag_key))
-                add_item_tag(0, abs, d_len_tag_key, pmt::from_long(b.samples.size()), alias_pmt());
+                add_item_tag(
+                    0, abs, d_len_tag_key, pmt::from_long(b.samples.size()), alias_pmt());
         }
         const size_t n = std::min(static_cast<size_t>(noutput_items - produced),
                                   b.samples.size() - d_pos);
         // tx_eob on the last sample of the burst proper (the padding is silence anyway).
         if (d_pos < b.signal_len && d_pos + n >= b.signal_len)
-            add_item_tag(0, abs + (b.signal_len - 1 - d_pos), pmt::intern(keys::tx_eob),
-                         pmt::PMT_T, alias_pmt());
+            add_item_tag(0,
+                         abs + (b.signal_len - 1 - d_pos),
+                         pmt::intern(keys::tx_eob),
+                         pmt::PMT_T,
+                         alias_pmt());
         std::copy(b.samples.begin() + d_pos, b.samples.begin() + d_pos + n, out + produced);
         produced += static_cast<int>(n);
         d_pos += n;

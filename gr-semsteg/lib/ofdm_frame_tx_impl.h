@@ -6,11 +6,11 @@
 #ifndef INCLUDED_SEMSTEG_OFDM_FRAME_TX_IMPL_H
 #define INCLUDED_SEMSTEG_OFDM_FRAME_TX_IMPL_H
 
-#include <gnuradio/semsteg/ofdm_frame_tx.h>
-#include <semsteg/phy/frame_transmitter.h>
 #include <atomic>
 #include <deque>
+#include <gnuradio/semsteg/ofdm_frame_tx.h>
 #include <mutex>
+#include <semsteg/phy/frame_transmitter.h>
 
 namespace gr {
 namespace semsteg {
@@ -31,12 +31,12 @@ public:
 
 private:
     void handle_pdu(const pmt::pmt_t& msg);
-    void queue_frame(const gr_complex* symbols, size_t n, uint32_t seq, uint32_t image_id,
-                     uint8_t flags);
+    void queue_frame(
+        const gr_complex* symbols, size_t n, uint32_t seq, uint32_t image_id, uint8_t flags);
 
     struct burst {
         std::vector<gr_complex> samples; // burst followed by the padding zeros
-        size_t signal_len;               // samples of the burst itself
+        size_t signal_len; // samples of the burst itself
     };
 
     ::semsteg::phy::frame_transmitter d_tx; // used under d_mutex
@@ -47,8 +47,8 @@ private:
     std::deque<burst> d_queue;
     size_t d_pos = 0; // next sample of d_queue.front()
     uint32_t d_next_seq = 0;
-    std::atomic<uint64_t> d_frames_sent{ 0 };
-    std::atomic<uint64_t> d_pdus_dropped{ 0 };
+    std::atomic<uint64_t> d_frames_sent { 0 };
+    std::atomic<uint64_t> d_pdus_dropped { 0 };
 };
 
 } // namespace semsteg

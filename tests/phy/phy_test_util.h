@@ -8,12 +8,12 @@
 
 // Shared by the PHY tests and the PHY bench: a link of many bursts through impairments.
 
-#include <semsteg/phy/frame_receiver.h>
-#include <semsteg/phy/frame_transmitter.h>
-#include <semsteg/phy/impairments.h>
 #include <cmath>
 #include <map>
 #include <random>
+#include <semsteg/phy/frame_receiver.h>
+#include <semsteg/phy/frame_transmitter.h>
+#include <semsteg/phy/impairments.h>
 
 namespace semsteg {
 namespace phy {
@@ -33,10 +33,10 @@ struct link_config {
     size_t frames = 100;
     size_t min_symbols = 1024, max_symbols = 1024;
     size_t min_gap = 0, max_gap = 600; //!< silence (noise only) between bursts, samples
-    size_t max_chunk = 4096;           //!< RX push sizes are uniform in 1..max_chunk
-    double snr_db = 10.0;              //!< per occupied subcarrier (unit signal power)
-    double cfo = 0.0;                  //!< subcarrier spacings
-    std::vector<cf> taps = { 1.0f };   //!< normalised to unit energy by run_link
+    size_t max_chunk = 4096; //!< RX push sizes are uniform in 1..max_chunk
+    double snr_db = 10.0; //!< per occupied subcarrier (unit signal power)
+    double cfo = 0.0; //!< subcarrier spacings
+    std::vector<cf> taps = { 1.0f }; //!< normalised to unit energy by run_link
     double timing_offset = 0.0;
     double phase = 0.0;
     uint64_t seed = 1;
@@ -47,7 +47,10 @@ struct link_result {
     size_t sent = 0, delivered = 0, wrong_header = 0;
     double signal_energy = 0.0, error_energy = 0.0;
     double snr_est_sum = 0.0, cfo_est_sum = 0.0;
-    double effective_snr_db() const { return 10.0 * std::log10(signal_energy / error_energy); }
+    double effective_snr_db() const
+    {
+        return 10.0 * std::log10(signal_energy / error_energy);
+    }
     receiver_counters counters;
     size_t samples = 0;
 };

@@ -8,14 +8,14 @@
 
 #include "phy_test_util.h"
 
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <numeric>
 #include <semsteg/error.h>
 #include <semsteg/phy/channel_estimator.h>
 #include <semsteg/phy/equalizer.h>
 #include <semsteg/phy/header_codec.h>
 #include <semsteg/phy/sync.h>
-#include <gtest/gtest.h>
-#include <algorithm>
-#include <numeric>
 
 using namespace semsteg::phy;
 using semsteg::phy::testing::random_symbols;
@@ -144,7 +144,8 @@ TEST(FrameParams, BurstLayoutAndPower)
         EXPECT_NEAR(std::abs(burst[16 + m] - burst[16 + 32 + m]), 0.0f, 1e-5f);
     for (size_t sym = 0; sym < burst.size() / 80; ++sym)
         for (int m = 0; m < 16; ++m)
-            EXPECT_NEAR(std::abs(burst[sym * 80 + m] - burst[sym * 80 + 64 + m]), 0.0f, 1e-5f);
+            EXPECT_NEAR(
+                std::abs(burst[sym * 80 + m] - burst[sym * 80 + 64 + m]), 0.0f, 1e-5f);
     // Preamble + header symbol bodies (Parseval, unitary IFFT): 52 unit carriers of 64.
     for (size_t sym = 0; sym < 17; ++sym) {
         double e = 0.0;
@@ -219,7 +220,8 @@ TEST(Sync, ReceiverTimingLandsOnTheFirstPath)
         rx.push(x.data(), x.size(), out);
         ASSERT_EQ(out.size(), 1u);
         const uint64_t truth = static_cast<uint64_t>(200 + offset + 80 + 16);
-        EXPECT_NEAR(static_cast<double>(out[0].start_sample), static_cast<double>(truth), 1.0);
+        EXPECT_NEAR(
+            static_cast<double>(out[0].start_sample), static_cast<double>(truth), 1.0);
     }
 }
 
@@ -372,8 +374,8 @@ TEST(Channel, EqualiserUndoesChannelAndTracksPilotPhase)
         for (size_t i = 0; i < 48; ++i)
             bins[data_bins[i]] = data[i] * truth[data_bins[i]] * std::polar(1.0f, theta);
         for (size_t i = 0; i < 4; ++i)
-            bins[pilot_bins[i]] = p.pilot_values[i] * p.pilot_polarity(sym) *
-                                  truth[pilot_bins[i]] * std::polar(1.0f, theta);
+            bins[pilot_bins[i]] = p.pilot_values[i] * p.pilot_polarity(sym)
+                * truth[pilot_bins[i]] * std::polar(1.0f, theta);
         std::vector<cf> out(48);
         const auto t = eq.equalize(bins.data(), sym, out.data());
         EXPECT_NEAR(std::remainder(t.phase - theta, 2.0 * M_PI), 0.0, 1e-4);
@@ -437,7 +439,8 @@ TEST(Header, SoftDecodeBpskAndQpskWithNoise)
             h.seq = seq * 2654435761u;
             h.image_id = seq;
             h.num_symbols = 1 + seq * 100;
-            h.payload_ofdm_symbols = static_cast<uint16_t>(p.payload_ofdm_symbols(h.num_symbols));
+            h.payload_ofdm_symbols
+                = static_cast<uint16_t>(p.payload_ofdm_symbols(h.num_symbols));
             // 0 dB per slot: the code and the two copies carry it.
             const auto soft = add_noise(codec.encode(h), 1.0f, rng);
             frame_header g;
@@ -457,14 +460,14 @@ TEST(Header, ViterbiCorrectsScatteredErrors)
     const auto coded = header_codec::conv_encode(bytes);
     std::uniform_int_distribution<int> pos(0, header_codec::coded_bits - 1);
     for (int trial = 0; trial < 50; ++trial) {
-        std::array<float, header_codec::coded_bits> soft{};
+        std::array<float, header_codec::coded_bits> soft {};
         for (int c = 0; c < header_codec::coded_bits; ++c)
             soft[c] = coded[c] ? -1.0f : 1.0f;
         for (int e = 0; e < 4; ++e) { // 4 hard errors, far below what d_free = 10 allows
             const int c = pos(rng);
             soft[c] = -soft[c];
         }
-        std::array<uint8_t, header_codec::header_bytes> out{};
+        std::array<uint8_t, header_codec::header_bytes> out {};
         ASSERT_TRUE(header_codec::conv_decode(soft, out));
         EXPECT_EQ(out, bytes);
     }

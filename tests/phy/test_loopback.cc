@@ -18,9 +18,9 @@ using namespace semsteg::phy::testing;
 
 namespace {
 
-const std::vector<cf> multipath = { cf(1.0f, 0.0f), 0.0f, 0.0f, 0.0f, 0.0f,
-                                    cf(0.0f, 0.5f), 0.0f, 0.0f, 0.0f, 0.0f,
-                                    0.0f,           cf(-0.25f, 0.2f) }; // delays 0, 5, 11
+const std::vector<cf> multipath
+    = { cf(1.0f, 0.0f), 0.0f, 0.0f, 0.0f, 0.0f, cf(0.0f, 0.5f),
+        0.0f,           0.0f, 0.0f, 0.0f, 0.0f, cf(-0.25f, 0.2f) }; // delays 0, 5, 11
 
 void expect_accounted(const receiver_counters& c)
 {
@@ -62,9 +62,12 @@ TEST(Loopback, FidelityAwgnWithCfoAt10dB)
     ASSERT_EQ(r.delivered, r.sent);
     EXPECT_EQ(r.wrong_header, 0u);
     const double eff = r.effective_snr_db();
-    std::printf("[ metric ] AWGN+CFO 1.37, 10 dB: effective latent SNR %.2f dB (loss %.2f dB), "
-                "mean SNR estimate %.2f dB\n",
-                eff, 10.0 - eff, r.snr_est_sum / r.delivered);
+    std::printf(
+        "[ metric ] AWGN+CFO 1.37, 10 dB: effective latent SNR %.2f dB (loss %.2f dB), "
+        "mean SNR estimate %.2f dB\n",
+        eff,
+        10.0 - eff,
+        r.snr_est_sum / r.delivered);
     EXPECT_GE(eff, 9.0); // acceptance: within 1.0 dB of the channel SNR
     EXPECT_LE(eff, 10.3); // and not better than the channel allows
     EXPECT_NEAR(r.snr_est_sum / r.delivered, 10.0, 0.7);
@@ -89,7 +92,11 @@ void multipath_fidelity(const char* name, const std::vector<cf>& taps, uint64_t 
     const double genie = genie_zf_snr_db(taps, 10.0);
     std::printf("[ metric ] %s + CFO -1.71 + timing 0.7, 10 dB: effective latent SNR %.2f dB "
                 "(%.2f dB below channel; genie ZF %.2f dB, %.2f dB below it)\n",
-                name, eff, 10.0 - eff, genie, genie - eff);
+                name,
+                eff,
+                10.0 - eff,
+                genie,
+                genie - eff);
     // Zero forcing keeps the latent unbiased, so faded carriers cost what they cost: the
     // receiver is judged against ZF with perfect channel knowledge.
     EXPECT_GE(eff, genie - 0.5);
@@ -108,8 +115,8 @@ TEST(Loopback, FidelityMultipathAllImpairmentsAt10dB)
 TEST(Loopback, FidelityMildMultipathAt10dB)
 {
     // Exponential-like profile (0/-10/-16 dB at 0/3/8): the 2 dB aim.
-    const std::vector<cf> mild = { 1.0f, 0.0f, 0.0f, cf(0.22f, -0.22f), 0.0f, 0.0f, 0.0f,
-                                   0.0f, cf(-0.1f, 0.12f) };
+    const std::vector<cf> mild
+        = { 1.0f, 0.0f, 0.0f, cf(0.22f, -0.22f), 0.0f, 0.0f, 0.0f, 0.0f, cf(-0.1f, 0.12f) };
     multipath_fidelity("mild 3-tap multipath", mild, 8);
     link_config cfg;
     cfg.frames = 100;
@@ -137,9 +144,12 @@ TEST(Loopback, DetectionAt5dBWithAllImpairments)
     const auto r = run_link(cfg);
     std::printf("[ metric ] 5 dB, all impairments: %zu/%zu delivered, crc failed %llu, "
                 "dropped %llu, seq gaps %llu, effective SNR %.2f dB\n",
-                r.delivered, r.sent, (unsigned long long)r.counters.header_crc_failed,
+                r.delivered,
+                r.sent,
+                (unsigned long long)r.counters.header_crc_failed,
                 (unsigned long long)r.counters.dropped_invalid,
-                (unsigned long long)r.counters.seq_gaps, r.effective_snr_db());
+                (unsigned long long)r.counters.seq_gaps,
+                r.effective_snr_db());
     EXPECT_GE(r.delivered, 1998u); // ≥ 99.9 %
     EXPECT_EQ(r.wrong_header, 0u);
     expect_accounted(r.counters);
@@ -207,7 +217,8 @@ TEST(Loopback, RobustToTruncationAbsurdHeadersAndNonFiniteSamples)
     std::mt19937_64 rng(6);
     std::vector<cf> stream;
     auto gap = [&](size_t n) { stream.insert(stream.end(), n, cf(0.0f)); };
-    auto add = [&](const std::vector<cf>& b) { stream.insert(stream.end(), b.begin(), b.end()); };
+    auto add
+        = [&](const std::vector<cf>& b) { stream.insert(stream.end(), b.begin(), b.end()); };
     auto good = [&](uint32_t seq) {
         auto s = random_symbols(700, rng);
         return tx.modulate(s.data(), s.size(), seq, 1);
@@ -274,7 +285,7 @@ TEST(Loopback, RobustToTruncationAbsurdHeadersAndNonFiniteSamples)
     std::vector<uint32_t> seqs;
     for (const auto& f : out)
         seqs.push_back(f.header.seq);
-    EXPECT_EQ(seqs, (std::vector<uint32_t>{ 0, 2, 5, 9 }));
+    EXPECT_EQ(seqs, (std::vector<uint32_t> { 0, 2, 5, 9 }));
     const auto& c = rx.counters();
     EXPECT_EQ(c.delivered, 4u);
     EXPECT_EQ(c.dropped_invalid, 5u); // cut, absurd, mismatch, NaN, Inf

@@ -7,9 +7,9 @@
 #include <semsteg/phy/channel_estimator.h>
 #include <semsteg/phy/equalizer.h>
 
-#include <volk/volk.h>
 #include <algorithm>
 #include <cmath>
+#include <volk/volk.h>
 
 namespace semsteg {
 namespace phy {
@@ -87,18 +87,19 @@ channel_estimator::channel_estimator(const frame_params& params,
     for (int k = 0; k < n_occ; ++k)
         for (int t = 0; t < T; ++t) {
             const double delay = d_first_delay + static_cast<double>(t) / oversample;
-            d_model[k * T + t] =
-                std::polar(1.0f, static_cast<float>(-2.0 * M_PI * d_occ[k] * delay / params.fft_len));
+            d_model[k * T + t] = std::polar(
+                1.0f, static_cast<float>(-2.0 * M_PI * d_occ[k] * delay / params.fft_len));
         }
 }
 
 std::vector<cf> channel_estimator::fit_taps(const std::vector<cf>& h_ls, float ls_var) const
 {
-    // Greedy (orthogonal matching pursuit) choice of taps: add the delay that explains most of
-    // the residual, refit all chosen taps by least squares, stop when the best remaining delay
-    // explains less than tap_threshold × the noise a free tap would pick up. A full fit of all
-    // taps is ill-conditioned (the guard carriers leave some delay-domain directions almost
-    // unobserved) and would keep the noise of every tap; this keeps only the taps that matter.
+    // Greedy (orthogonal matching pursuit) choice of taps: add the delay that explains most
+    // of the residual, refit all chosen taps by least squares, stop when the best remaining
+    // delay explains less than tap_threshold × the noise a free tap would pick up. A full fit
+    // of all taps is ill-conditioned (the guard carriers leave some delay-domain directions
+    // almost unobserved) and would keep the noise of every tap; this keeps only the taps that
+    // matter.
     const int n_occ = static_cast<int>(d_occ.size());
     const int T = d_num_taps;
     std::vector<cd> resid(h_ls.begin(), h_ls.end());
@@ -132,7 +133,8 @@ std::vector<cf> channel_estimator::fit_taps(const std::vector<cf>& h_ls, float l
             for (int j = 0; j < m; ++j) {
                 cd v = 0.0;
                 for (int k = 0; k < n_occ; ++k)
-                    v += std::conj(cd(d_model[k * T + chosen[i]])) * cd(d_model[k * T + chosen[j]]);
+                    v += std::conj(cd(d_model[k * T + chosen[i]]))
+                        * cd(d_model[k * T + chosen[j]]);
                 a[i * m + j] = v + (i == j ? 1e-3 * n_occ : 0.0);
             }
             cd v = 0.0;
@@ -188,8 +190,8 @@ channel_estimate channel_estimator::estimate(const cf* ltf1_bins,
     const int n_training = 2 + std::max(extra_count, 0);
     if (extra_count > 0)
         for (size_t k = 0; k < n_occ; ++k)
-            h_ls[k] = (2.0f * h_ls[k] + extra_ls_sum[d_params.bin(d_occ[k])]) /
-                      static_cast<float>(n_training);
+            h_ls[k] = (2.0f * h_ls[k] + extra_ls_sum[d_params.bin(d_occ[k])])
+                / static_cast<float>(n_training);
     const float ls_var = est.noise_var / n_training; // |X| = 1 on every training carrier
 
     std::vector<cf> h(n_occ);
@@ -209,8 +211,8 @@ channel_estimate channel_estimator::estimate(const cf* ltf1_bins,
     for (size_t k = 0; k < n_occ; ++k)
         est.h[d_params.bin(d_occ[k])] = h[k];
     est.signal_power = static_cast<float>(power);
-    est.snr_db = 10.0f * std::log10(std::max(est.signal_power, 1e-30f) /
-                                    std::max(est.noise_var, 1e-30f));
+    est.snr_db = 10.0f
+        * std::log10(std::max(est.signal_power, 1e-30f) / std::max(est.noise_var, 1e-30f));
     return est;
 }
 
@@ -339,7 +341,8 @@ smooth_pilot_phases(const std::vector<cf>& a, int half_window, float pilot_power
     for (int j = 0; j < n; ++j) {
         std::complex<double> acc = 0.0;
         int count = 0;
-        for (int i = std::max(0, j - half_window); i <= std::min(n - 1, j + half_window); ++i) {
+        for (int i = std::max(0, j - half_window); i <= std::min(n - 1, j + half_window);
+             ++i) {
             acc += std::complex<double>(a[i]) * std::polar(1.0, -drift * (i - j));
             ++count;
         }

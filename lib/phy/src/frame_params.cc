@@ -8,10 +8,10 @@
 #include <semsteg/phy/frame_params.h>
 #include <semsteg/phy/header_codec.h>
 
-#include <boost/crc.hpp>
-#include <fftw3.h>
 #include <algorithm>
+#include <boost/crc.hpp>
 #include <cmath>
+#include <fftw3.h>
 #include <mutex>
 #include <set>
 #include <string>
@@ -58,11 +58,11 @@ std::vector<int> frame_params::default_data_carriers()
 void frame_params::validate() const
 {
     if (fft_len < 16 || fft_len > 4096 || (fft_len & (fft_len - 1)) != 0)
-        throw error("frame_params: fft_len must be a power of two in [16, 4096], got " +
-                    std::to_string(fft_len));
+        throw error("frame_params: fft_len must be a power of two in [16, 4096], got "
+                    + std::to_string(fft_len));
     if (cp_len < 1 || cp_len >= fft_len)
-        throw error("frame_params: cp_len must be in [1, fft_len), got " +
-                    std::to_string(cp_len));
+        throw error("frame_params: cp_len must be in [1, fft_len), got "
+                    + std::to_string(cp_len));
     if (data_carriers.empty())
         throw error("frame_params: no data carriers");
     if (pilot_carriers.size() != pilot_values.size() || pilot_carriers.empty())
@@ -70,15 +70,14 @@ void frame_params::validate() const
     std::set<int> seen;
     for (int c : occupied_carriers()) {
         if (c < -fft_len / 2 || c >= fft_len / 2 || c == 0)
-            throw error("frame_params: carrier " + std::to_string(c) +
-                        " outside -fft_len/2..fft_len/2-1 or on DC");
+            throw error("frame_params: carrier " + std::to_string(c)
+                        + " outside -fft_len/2..fft_len/2-1 or on DC");
         if (!seen.insert(c).second)
             throw error("frame_params: carrier " + std::to_string(c) + " used twice");
     }
     if (header_repetition < 1)
         throw error("frame_params: header_repetition must be >= 1");
-    if (max_latent_symbols < 1 ||
-        payload_ofdm_symbols(max_latent_symbols) > 0xffff)
+    if (max_latent_symbols < 1 || payload_ofdm_symbols(max_latent_symbols) > 0xffff)
         throw error("frame_params: max_latent_symbols must fit 65535 payload OFDM symbols");
     int even = 0;
     for (int c : occupied_carriers())
@@ -109,9 +108,9 @@ size_t frame_params::payload_ofdm_symbols(size_t num_latent_symbols) const
 
 size_t frame_params::burst_samples(size_t num_latent_symbols) const
 {
-    return (preamble_symbols + header_ofdm_symbols() +
-            payload_ofdm_symbols(num_latent_symbols)) *
-           static_cast<size_t>(symbol_len());
+    return (preamble_symbols + header_ofdm_symbols()
+            + payload_ofdm_symbols(num_latent_symbols))
+        * static_cast<size_t>(symbol_len());
 }
 
 std::vector<cf> frame_params::sc_symbol() const
@@ -145,22 +144,22 @@ float frame_params::pilot_polarity(size_t index) const
 
 bool header_is_valid(const frame_params& params, const frame_header& hdr)
 {
-    return hdr.version == frame_header::current_version && hdr.num_symbols >= 1 &&
-           hdr.num_symbols <= params.max_latent_symbols &&
-           hdr.payload_ofdm_symbols == params.payload_ofdm_symbols(hdr.num_symbols);
+    return hdr.version == frame_header::current_version && hdr.num_symbols >= 1
+        && hdr.num_symbols <= params.max_latent_symbols
+        && hdr.payload_ofdm_symbols == params.payload_ofdm_symbols(hdr.num_symbols);
 }
 
 // ---------------------------------------------------------------- header_codec
 
 header_codec::header_codec(const frame_params& params)
-    : d_num_slots(static_cast<size_t>(params.header_ofdm_symbols()) * params.num_data()),
-      d_bits_per_slot(static_cast<int>(params.header_mod))
+    : d_num_slots(static_cast<size_t>(params.header_ofdm_symbols()) * params.num_data())
+    , d_bits_per_slot(static_cast<int>(params.header_mod))
 {
 }
 
 std::array<uint8_t, header_codec::header_bytes> header_codec::pack(const frame_header& hdr)
 {
-    std::array<uint8_t, header_bytes> b{};
+    std::array<uint8_t, header_bytes> b {};
     auto put = [&b](int at, uint32_t v, int n) {
         for (int i = 0; i < n; ++i)
             b[at + i] = static_cast<uint8_t>(v >> (8 * i));
@@ -217,7 +216,7 @@ std::array<uint8_t, header_codec::coded_bits>
 header_codec::conv_encode(const std::array<uint8_t, header_bytes>& bytes)
 {
     static_assert(coded_bits == 2 * (header_bits + conv_memory), "code layout");
-    std::array<uint8_t, coded_bits> out{};
+    std::array<uint8_t, coded_bits> out {};
     unsigned state = 0;
     for (int i = 0; i < header_bits + conv_memory; ++i) {
         const unsigned b = i < header_bits ? (bytes[i / 8] >> (i % 8)) & 1u : 0u; // zero tail
@@ -251,8 +250,8 @@ bool header_codec::conv_decode(const std::array<float, coded_bits>& soft,
                 if (metric[s] <= minus_inf)
                     continue;
                 const unsigned reg = (b << conv_memory) | s;
-                const float bm = (parity(reg & conv_g0) ? -y0 : y0) +
-                                 (parity(reg & conv_g1) ? -y1 : y1);
+                const float bm
+                    = (parity(reg & conv_g0) ? -y0 : y0) + (parity(reg & conv_g1) ? -y1 : y1);
                 if (metric[s] + bm > best) {
                     best = metric[s] + bm;
                     best_x = static_cast<uint8_t>(x);
@@ -282,10 +281,11 @@ std::vector<cf> header_codec::encode(const frame_header& hdr) const
     return encode_bytes(pack(hdr));
 }
 
-std::vector<cf> header_codec::encode_bytes(const std::array<uint8_t, header_bytes>& bytes) const
+std::vector<cf>
+header_codec::encode_bytes(const std::array<uint8_t, header_bytes>& bytes) const
 {
     const auto coded = conv_encode(bytes);
-    std::array<uint8_t, coded_bits> slot_bits{};
+    std::array<uint8_t, coded_bits> slot_bits {};
     for (size_t c = 0; c < coded_bits; ++c)
         slot_bits[interleave(c)] = coded[c];
     auto bit = [&slot_bits](size_t i) { return slot_bits[i % coded_bits]; };
@@ -309,7 +309,7 @@ bool header_codec::decode(const cf* soft, size_t num_soft, frame_header& hdr) co
     if (num_soft < d_num_slots)
         return false;
     static const std::vector<float> pn = pn127();
-    std::array<double, coded_bits> acc{};
+    std::array<double, coded_bits> acc {};
     for (size_t j = 0; j < d_num_slots; ++j) {
         const cf v = soft[j] * pn[j % pn.size()];
         if (d_bits_per_slot == 1) {
@@ -325,10 +325,10 @@ bool header_codec::decode(const cf* soft, size_t num_soft, frame_header& hdr) co
         scale = std::max(scale, std::abs(v));
     if (!(scale > 0.0) || !std::isfinite(scale))
         return false;
-    std::array<float, coded_bits> coded{};
+    std::array<float, coded_bits> coded {};
     for (size_t c = 0; c < coded_bits; ++c)
         coded[c] = static_cast<float>(acc[interleave(c)] / scale);
-    std::array<uint8_t, header_bytes> bytes{};
+    std::array<uint8_t, header_bytes> bytes {};
     if (!conv_decode(coded, bytes))
         return false;
     return unpack(bytes, hdr);
@@ -350,8 +350,8 @@ fft_engine::fft_engine(int fft_len, bool forward) : d_len(fft_len)
                                forward ? FFTW_FORWARD : FFTW_BACKWARD,
                                FFTW_ESTIMATE);
     if (!d_plan)
-        throw error("fft_engine: FFTW could not plan a transform of " +
-                    std::to_string(fft_len));
+        throw error("fft_engine: FFTW could not plan a transform of "
+                    + std::to_string(fft_len));
 }
 
 fft_engine::~fft_engine()

@@ -6,9 +6,9 @@
 #include <semsteg/error.h>
 #include <semsteg/phy/frame_receiver.h>
 
-#include <volk/volk.h>
 #include <algorithm>
 #include <cmath>
+#include <volk/volk.h>
 
 namespace semsteg {
 namespace phy {
@@ -18,14 +18,14 @@ constexpr uint64_t trim_min_samples = 1u << 16;
 }
 
 frame_receiver::frame_receiver(const frame_params& params, const receiver_config& config)
-    : d_params((params.validate(), params)),
-      d_cfg(config),
-      d_header_codec(params),
-      d_metric(params.fft_len / 2),
-      d_int_cfo(params, config.max_cfo_subcarriers),
-      d_chan_est(params, config.smooth_channel),
-      d_eq(params, config.track_amplitude),
-      d_fft(params.fft_len, true)
+    : d_params((params.validate(), params))
+    , d_cfg(config)
+    , d_header_codec(params)
+    , d_metric(params.fft_len / 2)
+    , d_int_cfo(params, config.max_cfo_subcarriers)
+    , d_chan_est(params, config.smooth_channel)
+    , d_eq(params, config.track_amplitude)
+    , d_fft(params.fft_len, true)
 {
     if (config.timing_backoff < 0 || config.timing_backoff >= params.cp_len)
         throw error("frame_receiver: timing_backoff must be in [0, cp_len)");
@@ -56,8 +56,7 @@ void frame_receiver::push(const cf* samples, size_t n, std::vector<received_fram
         else
             d_bad.emplace_back(pos, pos + 1);
     }
-    while (step(out)) {
-    }
+    while (step(out)) { }
     trim();
 }
 
@@ -80,7 +79,8 @@ bool frame_receiver::try_search()
     if (end() < d_search_pos + two_l)
         return false;
     const size_t points = static_cast<size_t>(end() - two_l + 1 - d_search_pos);
-    const size_t hit = d_metric.find_first_above(at(d_search_pos), points, d_cfg.sc_threshold);
+    const size_t hit
+        = d_metric.find_first_above(at(d_search_pos), points, d_cfg.sc_threshold);
     if (hit == points) {
         d_search_pos += points;
         return false;
@@ -173,7 +173,8 @@ bool frame_receiver::try_preamble()
     // 3. Fine timing: correlate with the known LTF (both copies) around the expected start,
     //    then take the earliest path within 7 dB of the strongest.
     const uint64_t expect = d_mid + cp / 2 + S;
-    const int search = cp + L / 2; // the plateau middle is uncertain by about ±cp/2 at low SNR
+    const int search
+        = cp + L / 2; // the plateau middle is uncertain by about ±cp/2 at low SNR
     const uint64_t region = expect - search;
     const int span = 2 * search + 1;
     d_scratch.resize(static_cast<size_t>(span + S + N));
@@ -182,10 +183,12 @@ bool frame_receiver::try_preamble()
     for (int t = 0; t < span; ++t) {
         lv_32fc_t a, b;
         volk_32fc_x2_conjugate_dot_prod_32fc(&a, d_scratch.data() + t, d_ltf_time.data(), N);
-        volk_32fc_x2_conjugate_dot_prod_32fc(&b, d_scratch.data() + t + S, d_ltf_time.data(), N);
+        volk_32fc_x2_conjugate_dot_prod_32fc(
+            &b, d_scratch.data() + t + S, d_ltf_time.data(), N);
         corr[t] = std::norm(a) + std::norm(b);
     }
-    const int best = static_cast<int>(std::max_element(corr.begin(), corr.end()) - corr.begin());
+    const int best
+        = static_cast<int>(std::max_element(corr.begin(), corr.end()) - corr.begin());
     float e_rx = 0.0f, e_ltf = 0.0f;
     for (int m = 0; m < N; ++m) {
         e_rx += std::norm(d_scratch[best + m]) + std::norm(d_scratch[best + S + m]);
@@ -248,10 +251,11 @@ bool frame_receiver::try_preamble()
 
 void frame_receiver::refine_channel_with_header(uint64_t ltf1_window)
 {
-    // The header passed its CRC, so re-encoding it gives the exact transmitted header symbols:
-    // known data on every occupied carrier of 14 more symbols. (Digital, CRC-verified symbols
-    // only; nothing is ever decided about the analog payload.) Each symbol's common phase
-    // (residual CFO) is measured on all its carriers and removed before averaging.
+    // The header passed its CRC, so re-encoding it gives the exact transmitted header
+    // symbols: known data on every occupied carrier of 14 more symbols. (Digital,
+    // CRC-verified symbols only; nothing is ever decided about the analog payload.) Each
+    // symbol's common phase (residual CFO) is measured on all its carriers and removed before
+    // averaging.
     const int N = d_params.fft_len;
     const int H = d_params.header_ofdm_symbols();
     const int n_data = d_params.num_data();
@@ -301,7 +305,8 @@ bool frame_receiver::try_payload(std::vector<received_frame>& out)
         return true;
     }
 
-    // Pass 1: FFTs and pilot correlations of all payload symbols, energies for the tail check.
+    // Pass 1: FFTs and pilot correlations of all payload symbols, energies for the tail
+    // check.
     const int n_data = d_params.num_data();
     const int n_pilots = d_params.num_pilots();
     d_payload_bins.resize(static_cast<size_t>(P) * N);
@@ -315,8 +320,9 @@ bool frame_receiver::try_payload(std::vector<received_frame>& out)
         energy[j] = d_eq.energy(bins, used[j]);
         d_pilot_corr[j] = d_eq.pilot_correlation(bins, static_cast<size_t>(H + j));
         // A full symbol with (almost) no signal is a hole: the burst ended here.
-        if (used[j] == n_data && !(energy[j] >= d_chan.noise_var + d_cfg.min_symbol_energy *
-                                                                      d_chan.signal_power)) {
+        if (used[j] == n_data
+            && !(energy[j]
+                 >= d_chan.noise_var + d_cfg.min_symbol_energy * d_chan.signal_power)) {
             ++d_counters.dropped_invalid;
             d_search_pos = window_start(2 + H + j); // the next burst may start here
             return true;
@@ -332,8 +338,8 @@ bool frame_receiver::try_payload(std::vector<received_frame>& out)
             e += static_cast<double>(energy[j]) * (used[j] + n_pilots);
             carriers += used[j] + n_pilots;
         }
-        const double min_energy =
-            d_chan.noise_var + d_cfg.min_tail_energy * d_chan.signal_power;
+        const double min_energy
+            = d_chan.noise_var + d_cfg.min_tail_energy * d_chan.signal_power;
         if (!(e / carriers >= min_energy)) {
             // Drop the frame; search again from the payload, where the next burst may be.
             ++d_counters.dropped_invalid;
@@ -342,8 +348,10 @@ bool frame_receiver::try_payload(std::vector<received_frame>& out)
         }
     }
     // Pass 2: smoothed pilot phase (and gain), static equaliser.
-    const auto corrections = smooth_pilot_phases(
-        d_pilot_corr, d_cfg.pilot_smoothing, d_cfg.track_amplitude ? d_eq.pilot_power() : 0.0f);
+    const auto corrections
+        = smooth_pilot_phases(d_pilot_corr,
+                              d_cfg.pilot_smoothing,
+                              d_cfg.track_amplitude ? d_eq.pilot_power() : 0.0f);
     received_frame f;
     f.symbols.resize(static_cast<size_t>(P) * n_data);
     for (int j = 0; j < P; ++j)

@@ -13,10 +13,10 @@ namespace semsteg {
 namespace phy {
 
 frame_transmitter::frame_transmitter(const frame_params& params)
-    : d_params((params.validate(), params)),
-      d_header(params),
-      d_ifft(params.fft_len, false),
-      d_bins(params.fft_len)
+    : d_params((params.validate(), params))
+    , d_header(params)
+    , d_ifft(params.fft_len, false)
+    , d_bins(params.fft_len)
 {
     for (int c : params.data_carriers)
         d_data_bins.push_back(params.bin(c));
@@ -33,23 +33,20 @@ void frame_transmitter::emit_symbol(const cf* bins, std::vector<cf>& out)
     out.insert(out.end(), body, body + d_params.fft_len);
 }
 
-std::vector<cf> frame_transmitter::modulate(const cf* symbols,
-                                            size_t num_symbols,
-                                            uint32_t seq,
-                                            uint32_t image_id,
-                                            uint8_t flags)
+std::vector<cf> frame_transmitter::modulate(
+    const cf* symbols, size_t num_symbols, uint32_t seq, uint32_t image_id, uint8_t flags)
 {
     if (num_symbols == 0 || num_symbols > d_params.max_latent_symbols)
-        throw error("frame_transmitter: a frame carries 1.." +
-                    std::to_string(d_params.max_latent_symbols) + " latent symbols, got " +
-                    std::to_string(num_symbols));
+        throw error("frame_transmitter: a frame carries 1.."
+                    + std::to_string(d_params.max_latent_symbols) + " latent symbols, got "
+                    + std::to_string(num_symbols));
     frame_header hdr;
     hdr.flags = flags;
     hdr.seq = seq;
     hdr.image_id = image_id;
     hdr.num_symbols = static_cast<uint32_t>(num_symbols);
-    hdr.payload_ofdm_symbols =
-        static_cast<uint16_t>(d_params.payload_ofdm_symbols(num_symbols));
+    hdr.payload_ofdm_symbols
+        = static_cast<uint16_t>(d_params.payload_ofdm_symbols(num_symbols));
     return modulate_with_header(hdr, std::vector<cf>(symbols, symbols + num_symbols));
 }
 
@@ -60,8 +57,8 @@ std::vector<cf> frame_transmitter::modulate_with_header(const frame_header& hdr,
     const size_t payload_syms = (payload.size() + n_data - 1) / n_data;
     const size_t n_hdr = static_cast<size_t>(d_params.header_ofdm_symbols());
     std::vector<cf> out;
-    out.reserve((frame_params::preamble_symbols + n_hdr + payload_syms) *
-                d_params.symbol_len());
+    out.reserve((frame_params::preamble_symbols + n_hdr + payload_syms)
+                * d_params.symbol_len());
 
     const auto sc = d_params.sc_symbol();
     const auto ltf = d_params.ltf_symbol();

@@ -46,7 +46,8 @@ std::vector<cf> impairments::apply(const std::vector<cf>& in)
         cf acc = 0.0f;
         for (size_t k = 0; k < d_fir.size(); ++k)
             acc += d_fir[k] * x[hist + i - k];
-        acc *= cf(static_cast<float>(std::cos(d_phase)), static_cast<float>(std::sin(d_phase)));
+        acc *= cf(static_cast<float>(std::cos(d_phase)),
+                  static_cast<float>(std::sin(d_phase)));
         d_phase = std::fmod(d_phase + w, 2.0 * M_PI);
         if (sigma > 0.0f)
             acc += cf(sigma * d_normal(d_rng), sigma * d_normal(d_rng));

@@ -6,9 +6,9 @@
 #include <semsteg/error.h>
 #include <semsteg/phy/sync.h>
 
-#include <volk/volk.h>
 #include <algorithm>
 #include <cmath>
+#include <volk/volk.h>
 
 namespace semsteg {
 namespace phy {
@@ -63,31 +63,38 @@ static size_t scan_blocks(const cf* r,
 size_t sc_metric::find_first_above(const cf* r, size_t num_points, float threshold)
 {
     const double thr = threshold;
-    return scan_blocks(
-        r, num_points, d_half, d_prod, d_mag,
-        [thr](size_t, std::complex<double> p, double e) {
-            // |P|² > thr·R², with R > 0: an all-zero stretch never triggers.
-            return e > 0.0 && std::norm(p) > thr * e * e;
-        });
+    return scan_blocks(r,
+                       num_points,
+                       d_half,
+                       d_prod,
+                       d_mag,
+                       [thr](size_t, std::complex<double> p, double e) {
+                           // |P|² > thr·R², with R > 0: an all-zero stretch never triggers.
+                           return e > 0.0 && std::norm(p) > thr * e * e;
+                       });
 }
 
 void sc_metric::compute(const cf* r, size_t num_points, float* metric_out, cf* p_out)
 {
-    scan_blocks(r, num_points, d_half, d_prod, d_mag,
+    scan_blocks(r,
+                num_points,
+                d_half,
+                d_prod,
+                d_mag,
                 [metric_out, p_out](size_t d, std::complex<double> p, double e) {
-                    metric_out[d] = e > 0.0 ? static_cast<float>(std::norm(p) / (e * e)) : 0.0f;
+                    metric_out[d]
+                        = e > 0.0 ? static_cast<float>(std::norm(p) / (e * e)) : 0.0f;
                     if (p_out)
-                        p_out[d] = cf(static_cast<float>(p.real()), static_cast<float>(p.imag()));
+                        p_out[d]
+                            = cf(static_cast<float>(p.real()), static_cast<float>(p.imag()));
                     return false;
                 });
 }
 
-float fractional_cfo_from_p(cf p_sum)
-{
-    return std::arg(p_sum) / static_cast<float>(M_PI);
-}
+float fractional_cfo_from_p(cf p_sum) { return std::arg(p_sum) / static_cast<float>(M_PI); }
 
-integer_cfo_estimator::integer_cfo_estimator(const frame_params& params, int max_cfo_subcarriers)
+integer_cfo_estimator::integer_cfo_estimator(const frame_params& params,
+                                             int max_cfo_subcarriers)
     : d_fft_len(params.fft_len), d_max_g((max_cfo_subcarriers + 1) / 2)
 {
     const auto sc = params.sc_symbol();
@@ -101,7 +108,9 @@ integer_cfo_estimator::integer_cfo_estimator(const frame_params& params, int max
     }
 }
 
-int integer_cfo_estimator::estimate(const cf* sc_bins, const cf* ltf_bins, float* metric) const
+int integer_cfo_estimator::estimate(const cf* sc_bins,
+                                    const cf* ltf_bins,
+                                    float* metric) const
 {
     int best_shift = 0;
     float best = -1.0f;

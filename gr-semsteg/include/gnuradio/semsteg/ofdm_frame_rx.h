@@ -6,9 +6,9 @@
 #ifndef INCLUDED_SEMSTEG_OFDM_FRAME_RX_H
 #define INCLUDED_SEMSTEG_OFDM_FRAME_RX_H
 
+#include <cstdint>
 #include <gnuradio/semsteg/api.h>
 #include <gnuradio/sync_block.h>
-#include <cstdint>
 
 namespace gr {
 namespace semsteg {
@@ -34,8 +34,8 @@ public:
     typedef std::shared_ptr<ofdm_frame_rx> sptr;
 
     /*!
-     * \param drop_warmup drop (and count) frames flagged as warm-up instead of outputting them
-     * \param sc_threshold Schmidl-Cox detection threshold (0..1, default 0.3)
+     * \param drop_warmup drop (and count) frames flagged as warm-up instead of outputting
+     * them \param sc_threshold Schmidl-Cox detection threshold (0..1, default 0.3)
      */
     static sptr make(bool drop_warmup = true, float sc_threshold = 0.3f);
 

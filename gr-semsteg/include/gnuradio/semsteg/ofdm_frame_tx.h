@@ -6,9 +6,9 @@
 #ifndef INCLUDED_SEMSTEG_OFDM_FRAME_TX_H
 #define INCLUDED_SEMSTEG_OFDM_FRAME_TX_H
 
+#include <cstdint>
 #include <gnuradio/block.h>
 #include <gnuradio/semsteg/api.h>
-#include <cstdint>
 #include <string>
 
 namespace gr {
@@ -42,8 +42,9 @@ public:
      * \param pad_samples zeros appended after every burst (inter-burst gap)
      * \param len_tag_key length tag key ("" for none)
      */
-    static sptr
-    make(int warmup_frames = 0, int pad_samples = 0, const std::string& len_tag_key = "packet_len");
+    static sptr make(int warmup_frames = 0,
+                     int pad_samples = 0,
+                     const std::string& len_tag_key = "packet_len");
 
     //! Frames sent so far (warm-up frames included).
     virtual uint64_t frames_sent() const = 0;

@@ -13,10 +13,10 @@ namespace phy {
 
 //! A channel estimate per FFT bin (zero on empty carriers) with the noise and SNR estimates.
 struct channel_estimate {
-    std::vector<cf> h;      //!< fft_len bins
+    std::vector<cf> h; //!< fft_len bins
     float noise_var = 0.0f; //!< per-carrier noise variance (after the unitary FFT)
     float signal_power = 0.0f; //!< mean |h|² over the occupied carriers
-    float snr_db = 0.0f;    //!< 10·log10(signal_power / noise_var)
+    float snr_db = 0.0f; //!< 10·log10(signal_power / noise_var)
 };
 
 /*!
@@ -30,9 +30,9 @@ struct channel_estimate {
  * carriers) by a few paths with delays in −taps_before .. cp_len on a 1/oversample sample
  * grid, chosen greedily (orthogonal matching pursuit) while the next path explains more
  * than `tap_threshold` times the noise a free tap would fit (the best of ~80 noise-only
- * atoms explains about 4–5 times). On a flat channel this removes nearly all of the LS noise; on a
- * multipath channel it keeps the taps that matter. The estimate of a channel longer
- * than the fit window is biased: keep the channel inside the CP, as OFDM requires anyway.
+ * atoms explains about 4–5 times). On a flat channel this removes nearly all of the LS noise;
+ * on a multipath channel it keeps the taps that matter. The estimate of a channel longer than
+ * the fit window is biased: keep the channel inside the CP, as OFDM requires anyway.
  */
 class channel_estimator
 {
@@ -60,8 +60,8 @@ private:
     frame_params d_params;
     bool d_smooth;
     float d_tap_threshold;
-    std::vector<int> d_occ;  // occupied carriers (signed)
-    std::vector<cf> d_ltf;   // LTF value per occupied carrier
+    std::vector<int> d_occ; // occupied carriers (signed)
+    std::vector<cf> d_ltf; // LTF value per occupied carrier
     int d_num_taps;
     int d_first_delay;
     std::vector<cf> d_model; // F: occ × num_taps (row-major), e^{-j2π k n / N}

@@ -27,7 +27,7 @@ public:
     void set_channel(const std::vector<cf>& h_bins);
 
     struct tracking {
-        float phase = 0.0f;     //!< pilot common phase θ (rad)
+        float phase = 0.0f; //!< pilot common phase θ (rad)
         float amplitude = 1.0f; //!< pilot gain a (1 if not tracked)
         float energy = 0.0f; //!< mean |Y|² over the pilots and the used data carriers
                              //!< (burst-end check)
@@ -58,8 +58,8 @@ private:
     frame_params d_params;
     bool d_track_amplitude;
     std::vector<int> d_data_bins, d_pilot_bins;
-    std::vector<cf> d_inv_h;   // 1/H on data carriers
-    std::vector<cf> d_conj_h;  // conj(H) on data carriers
+    std::vector<cf> d_inv_h; // 1/H on data carriers
+    std::vector<cf> d_conj_h; // conj(H) on data carriers
     std::vector<cf> d_pilot_ref; // H_p·P_p (polarity applied per symbol)
     float d_pilot_power = 0.0f;
     std::vector<cf> d_gather;

@@ -105,9 +105,9 @@ struct frame_header {
 
     bool operator==(const frame_header& o) const
     {
-        return version == o.version && flags == o.flags &&
-               payload_ofdm_symbols == o.payload_ofdm_symbols && seq == o.seq &&
-               image_id == o.image_id && num_symbols == o.num_symbols;
+        return version == o.version && flags == o.flags
+            && payload_ofdm_symbols == o.payload_ofdm_symbols && seq == o.seq
+            && image_id == o.image_id && num_symbols == o.num_symbols;
     }
 };
 

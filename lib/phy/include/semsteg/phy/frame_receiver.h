@@ -6,13 +6,13 @@
 #ifndef INCLUDED_SEMSTEG_PHY_FRAME_RECEIVER_H
 #define INCLUDED_SEMSTEG_PHY_FRAME_RECEIVER_H
 
+#include <cstdint>
 #include <semsteg/phy/channel_estimator.h>
 #include <semsteg/phy/equalizer.h>
 #include <semsteg/phy/fft.h>
 #include <semsteg/phy/frame_params.h>
 #include <semsteg/phy/header_codec.h>
 #include <semsteg/phy/sync.h>
-#include <cstdint>
 #include <utility>
 
 namespace semsteg {
@@ -21,11 +21,11 @@ namespace phy {
 //! One decoded frame.
 struct received_frame {
     frame_header header;
-    std::vector<cf> symbols;  //!< header.num_symbols equalised latent symbols
-    float snr_est_db = 0.0f;  //!< preamble SNR estimate per occupied carrier
-    float noise_var = 0.0f;   //!< per-carrier noise variance estimate
-    float cfo_est = 0.0f;     //!< CFO estimate in subcarrier spacings
-    bool crc_ok = true;       //!< always true for delivered frames
+    std::vector<cf> symbols; //!< header.num_symbols equalised latent symbols
+    float snr_est_db = 0.0f; //!< preamble SNR estimate per occupied carrier
+    float noise_var = 0.0f; //!< per-carrier noise variance estimate
+    float cfo_est = 0.0f; //!< CFO estimate in subcarrier spacings
+    bool crc_ok = true; //!< always true for delivered frames
     uint64_t start_sample = 0; //!< absolute input index of the first LTF's useful part
 };
 
@@ -37,12 +37,12 @@ struct received_frame {
  * all accounted for: sent = delivered + seq_gaps (+ frames after the last delivered one).
  */
 struct receiver_counters {
-    uint64_t detected = 0;          //!< preambles that passed synchronisation
-    uint64_t delivered = 0;         //!< frames output
+    uint64_t detected = 0; //!< preambles that passed synchronisation
+    uint64_t delivered = 0; //!< frames output
     uint64_t header_crc_failed = 0; //!< header CRC-32 mismatch
-    uint64_t dropped_invalid = 0;   //!< CRC ok but absurd fields, NaN/Inf inside, or cut short
-    uint64_t seq_gaps = 0;          //!< sequence numbers missing between delivered frames
-    uint64_t false_alarms = 0;      //!< SC metric crossings rejected before the header
+    uint64_t dropped_invalid = 0; //!< CRC ok but absurd fields, NaN/Inf inside, or cut short
+    uint64_t seq_gaps = 0; //!< sequence numbers missing between delivered frames
+    uint64_t false_alarms = 0; //!< SC metric crossings rejected before the header
 };
 
 struct receiver_config {
@@ -60,9 +60,10 @@ struct receiver_config {
     //! Pilot phase smoothing over ± this many payload symbols (0: per symbol only).
     int pilot_smoothing = 4;
     //! Burst-end checks. A full payload symbol with less than noise + min_symbol_energy ×
-    //! signal power per carrier is a hole (the burst ended); and the mean energy per carrier of the last payload symbols (at least
-    //! 2 × occupied carriers' worth) must reach noise + this × signal power, or the burst
-    //! was cut short and the frame is dropped (a cut within the last ~symbol may pass).
+    //! signal power per carrier is a hole (the burst ended); and the mean energy per carrier
+    //! of the last payload symbols (at least 2 × occupied carriers' worth) must reach noise +
+    //! this × signal power, or the burst was cut short and the frame is dropped (a cut within
+    //! the last ~symbol may pass).
     float min_symbol_energy = 0.15f;
     float min_tail_energy = 0.35f;
 };
@@ -120,9 +121,9 @@ private:
     state d_state = state::search;
     uint64_t d_search_pos = 0;
     // Candidate / frame in progress
-    uint64_t d_cross = 0;      // metric threshold crossing
-    uint64_t d_ltf_start = 0;  // useful start of LTF1 (first path)
-    double d_eps = 0.0;        // total CFO (subcarriers)
+    uint64_t d_cross = 0; // metric threshold crossing
+    uint64_t d_ltf_start = 0; // useful start of LTF1 (first path)
+    double d_eps = 0.0; // total CFO (subcarriers)
     channel_estimate d_chan;
     frame_header d_hdr;
     bool d_have_last_seq = false;

@@ -6,10 +6,10 @@
 #ifndef INCLUDED_SEMSTEG_PHY_FRAME_TRANSMITTER_H
 #define INCLUDED_SEMSTEG_PHY_FRAME_TRANSMITTER_H
 
+#include <memory>
 #include <semsteg/phy/fft.h>
 #include <semsteg/phy/frame_params.h>
 #include <semsteg/phy/header_codec.h>
-#include <memory>
 
 namespace semsteg {
 namespace phy {
@@ -38,7 +38,8 @@ public:
      * payload, without checking that the two agree: for testing receivers against
      * inconsistent or absurd headers.
      */
-    std::vector<cf> modulate_with_header(const frame_header& hdr, const std::vector<cf>& payload);
+    std::vector<cf> modulate_with_header(const frame_header& hdr,
+                                         const std::vector<cf>& payload);
 
     const frame_params& params() const { return d_params; }
 

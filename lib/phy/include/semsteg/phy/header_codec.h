@@ -6,8 +6,8 @@
 #ifndef INCLUDED_SEMSTEG_PHY_HEADER_CODEC_H
 #define INCLUDED_SEMSTEG_PHY_HEADER_CODEC_H
 
-#include <semsteg/phy/frame_params.h>
 #include <array>
+#include <semsteg/phy/frame_params.h>
 
 namespace semsteg {
 namespace phy {
@@ -57,7 +57,8 @@ public:
     bool decode(const cf* soft, size_t num_soft, frame_header& hdr) const;
 
     //! The convolutional code alone (exposed for tests).
-    static std::array<uint8_t, coded_bits> conv_encode(const std::array<uint8_t, header_bytes>& b);
+    static std::array<uint8_t, coded_bits>
+    conv_encode(const std::array<uint8_t, header_bytes>& b);
     //! Soft Viterbi (soft > 0 means 0); false only if no path survives.
     static bool conv_decode(const std::array<float, coded_bits>& soft,
                             std::array<uint8_t, header_bytes>& bytes);

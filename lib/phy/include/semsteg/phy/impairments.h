@@ -6,19 +6,19 @@
 #ifndef INCLUDED_SEMSTEG_PHY_IMPAIRMENTS_H
 #define INCLUDED_SEMSTEG_PHY_IMPAIRMENTS_H
 
-#include <semsteg/phy/frame_params.h>
 #include <random>
+#include <semsteg/phy/frame_params.h>
 
 namespace semsteg {
 namespace phy {
 
 struct impairment_config {
-    float noise_var = 0.0f;      //!< complex AWGN variance per sample
-    double cfo = 0.0;            //!< carrier offset in subcarrier spacings
-    int fft_len = 64;            //!< to convert cfo to cycles/sample
+    float noise_var = 0.0f; //!< complex AWGN variance per sample
+    double cfo = 0.0; //!< carrier offset in subcarrier spacings
+    int fft_len = 64; //!< to convert cfo to cycles/sample
     std::vector<cf> taps = { 1.0f }; //!< multipath FIR (sample-spaced)
-    double timing_offset = 0.0;  //!< fractional delay in samples, [0, 1)
-    double phase = 0.0;          //!< start phase (rad)
+    double timing_offset = 0.0; //!< fractional delay in samples, [0, 1)
+    double phase = 0.0; //!< start phase (rad)
 };
 
 /*!
@@ -39,7 +39,7 @@ private:
     impairment_config d_cfg;
     std::mt19937_64 d_rng;
     std::normal_distribution<float> d_normal;
-    std::vector<cf> d_fir;     // taps convolved with the interpolator
+    std::vector<cf> d_fir; // taps convolved with the interpolator
     std::vector<cf> d_history; // last fir.size()-1 inputs
     double d_phase;
 };
