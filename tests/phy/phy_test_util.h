@@ -41,6 +41,7 @@ struct link_config {
     double phase = 0.0;
     uint64_t seed = 1;
     receiver_config rx;
+    frame_params params;
 };
 
 struct link_result {
@@ -53,6 +54,7 @@ struct link_result {
     }
     receiver_counters counters;
     size_t samples = 0;
+    size_t max_buffered = 0;
 };
 
 //! Sends cfg.frames bursts (seq 0..), with gaps, through one continuous impaired channel and
@@ -60,7 +62,7 @@ struct link_result {
 inline link_result run_link(const link_config& cfg)
 {
     std::mt19937_64 rng(cfg.seed);
-    frame_params params;
+    const frame_params& params = cfg.params;
     frame_transmitter tx(params);
     frame_receiver rx(params, cfg.rx);
 
@@ -73,6 +75,7 @@ inline link_result run_link(const link_config& cfg)
         ic.taps.push_back(t / static_cast<float>(std::sqrt(e)));
     ic.noise_var = static_cast<float>(std::pow(10.0, -cfg.snr_db / 10.0));
     ic.cfo = cfg.cfo;
+    ic.fft_len = params.fft_len;
     ic.timing_offset = cfg.timing_offset;
     ic.phase = cfg.phase;
     impairments channel(ic, cfg.seed * 7919 + 1);
@@ -92,6 +95,7 @@ inline link_result run_link(const link_config& cfg)
             const size_t n = std::min(chunk_d(rng), rx_samples.size() - pos);
             rx.push(rx_samples.data() + pos, n, frames);
             pos += n;
+            res.max_buffered = std::max(res.max_buffered, rx.buffered_samples());
         }
         for (const auto& f : frames) {
             auto it = sent.find(f.header.seq);

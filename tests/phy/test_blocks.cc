@@ -155,6 +155,41 @@ TEST(FrameParams, BurstLayoutAndPower)
     }
 }
 
+TEST(Impairments, AppliesDelayCfoPhaseAndNoise)
+{
+    impairment_config ic;
+    ic.cfo = 0.5; // subcarriers: 0.5/64 cycles per sample
+    ic.phase = 0.3;
+    ic.taps = { 0.0f, 0.0f, cf(0.0f, 1.0f) }; // 2 samples, ×j
+    impairments ch(ic, 1);
+    std::vector<cf> x(200, 0.0f);
+    x[50] = 1.0f;
+    // Split in two calls: the channel state must carry over.
+    auto a = ch.apply(std::vector<cf>(x.begin(), x.begin() + 60));
+    auto b = ch.apply(std::vector<cf>(x.begin() + 60, x.end()));
+    a.insert(a.end(), b.begin(), b.end());
+    // Impulse at 50 + 2 (taps) + 16 (interpolator group delay) = 68.
+    const size_t peak
+        = std::max_element(
+              a.begin(), a.end(), [](cf p, cf q) { return std::norm(p) < std::norm(q); })
+        - a.begin();
+    ASSERT_EQ(peak, 68u);
+    const double expected = 0.3 + M_PI / 2 + 2.0 * M_PI * 0.5 * 68 / 64;
+    EXPECT_NEAR(std::remainder(std::arg(a[68]) - expected, 2 * M_PI), 0.0, 1e-4);
+    EXPECT_NEAR(std::abs(a[68]), 1.0, 1e-5);
+
+    impairment_config noisy;
+    noisy.noise_var = 0.5f;
+    impairments nch(noisy, 2);
+    const auto n = nch.apply(std::vector<cf>(100000, 0.0f));
+    double p = 0.0;
+    for (auto v : n)
+        p += std::norm(v);
+    EXPECT_NEAR(p / n.size(), 0.5, 0.01);
+    EXPECT_THROW(impairments(impairment_config { 0.0f, 0.0, 64, {}, 0.0, 0.0 }, 1),
+                 semsteg::error);
+}
+
 // ------------------------------------------------------------------ synchroniser
 
 TEST(Sync, MetricHasPlateauOnScSymbolAndStaysLowOnNoise)

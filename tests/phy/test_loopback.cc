@@ -157,6 +157,46 @@ TEST(Loopback, DetectionAt5dBWithAllImpairments)
     EXPECT_EQ(r.counters.delivered + r.counters.seq_gaps, r.sent);
 }
 
+TEST(Loopback, OtherFrameParameters)
+{
+    // QPSK header (7 symbols), CP 32, 3 header copies, other pilots: the same chain works.
+    link_config cfg;
+    cfg.params.cp_len = 32;
+    cfg.params.header_mod = header_modulation::qpsk;
+    cfg.params.header_repetition = 3;
+    cfg.params.pilot_values = { 1.0f, -1.0f, 1.0f, 1.0f };
+    cfg.frames = 50;
+    cfg.min_symbols = 1;
+    cfg.max_symbols = 700;
+    cfg.snr_db = 12.0;
+    cfg.cfo = -0.6;
+    cfg.timing_offset = 0.25;
+    cfg.taps = multipath;
+    cfg.seed = 11;
+    const auto r = run_link(cfg);
+    EXPECT_EQ(r.delivered, r.sent);
+    EXPECT_EQ(r.wrong_header, 0u);
+    EXPECT_GE(r.effective_snr_db(), genie_zf_snr_db(multipath, 12.0) - 0.5);
+    expect_accounted(r.counters);
+}
+
+TEST(Loopback, BufferStaysBounded)
+{
+    link_config cfg;
+    cfg.frames = 300;
+    cfg.min_symbols = 100;
+    cfg.max_symbols = 4000; // frames up to 84 payload symbols (7,000+ samples)
+    cfg.max_gap = 5000;
+    cfg.max_chunk = 20000;
+    cfg.seed = 12;
+    const auto r = run_link(cfg);
+    EXPECT_EQ(r.delivered, r.sent);
+    EXPECT_GT(r.samples, 1000000u);
+    // One frame (< 8,000 samples) + the trim slack (2^16) + one chunk (20,000), never the
+    // whole stream.
+    EXPECT_LT(r.max_buffered, 2u * 65536u + 20000u + 8000u);
+}
+
 TEST(Loopback, NoiseOnlyDeliversNothing)
 {
     frame_receiver rx;

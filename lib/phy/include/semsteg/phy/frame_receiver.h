@@ -84,6 +84,8 @@ public:
 
     const receiver_counters& counters() const { return d_counters; }
     const frame_params& params() const { return d_params; }
+    //! Samples held in the internal buffer (bounded: about one frame plus 2^17 samples).
+    size_t buffered_samples() const { return d_buf.size(); }
     //! Absolute number of samples pushed so far.
     uint64_t samples_consumed() const { return d_base + d_buf.size(); }
 
