@@ -19,10 +19,12 @@ from gnuradio import semsteg  # noqa: E402
 
 
 def transmit(frames, pad, warmup=0):
-    """Samples of the given (symbols, seq, image_id) frames, through ofdm_frame_tx."""
+    """Samples of the given (symbols, seq, image_id) frames, through ofdm_frame_tx
+    (seq None: not in the metadata, the block counts)."""
     tx = semsteg.ofdm_frame_tx(warmup, pad, "packet_len")
     for symbols, seq, image_id in frames:
-        tx.to_basic_block()._post(pmt.intern("in"), pdu(symbols, seq=seq, image_id=image_id))
+        meta = {"image_id": image_id} if seq is None else {"seq": seq, "image_id": image_id}
+        tx.to_basic_block()._post(pmt.intern("in"), pdu(symbols, **meta))
     total = sum(burst_len(len(f[0])) + pad for f in frames) + warmup * (burst_len(96) + pad)
     head = blocks.head(gr.sizeof_gr_complex, total)
     sink = blocks.vector_sink_c()
@@ -76,6 +78,16 @@ class qa_ofdm_frame_rx(gr_unittest.TestCase):
         last = pmt.to_python(stats.get_message(stats.num_messages() - 1))
         self.assertEqual(last["delivered"], len(frames) + 2)
         self.assertEqual(last["warmup"], 2)
+
+    def test_warmup_frames_kept_and_sequence_counted_by_tx(self):
+        rng = np.random.default_rng(5)
+        frames = [(latent(200, rng), None, 9), (latent(300, rng), None, 9)]
+        rx, pdus, _ = receive(transmit(frames, pad=200, warmup=2), drop_warmup=False)
+        metas = [m for m, _ in pdus]
+        self.assertEqual([m[semsteg.keys.seq] for m in metas], [0, 1, 2, 3])
+        self.assertEqual([m[semsteg.keys.flags] for m in metas], [0x80, 0x80, 0, 0])
+        self.assertEqual([m[semsteg.keys.num_symbols] for m in metas], [96, 96, 200, 300])
+        self.assertEqual(rx.warmup(), 2)
 
     def test_noise_and_non_finite_input_deliver_nothing(self):
         rng = np.random.default_rng(3)

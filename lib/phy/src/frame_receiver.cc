@@ -359,6 +359,14 @@ bool frame_receiver::try_payload(std::vector<received_frame>& out)
                    corrections[j],
                    f.symbols.data() + static_cast<size_t>(j) * n_data);
     f.symbols.resize(d_hdr.num_symbols);
+    // Finite input can still overflow float (samples near 1e19 square to Inf): never hand
+    // out a NaN/Inf latent.
+    for (const auto& v : f.symbols)
+        if (!std::isfinite(v.real()) || !std::isfinite(v.imag())) {
+            ++d_counters.dropped_invalid;
+            d_search_pos = frame_end;
+            return true;
+        }
     f.header = d_hdr;
     f.snr_est_db = d_chan.snr_db;
     f.noise_var = d_chan.noise_var;
