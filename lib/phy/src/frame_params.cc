@@ -37,8 +37,12 @@ std::vector<float> pn127()
 
 std::mutex& fftw_planner_mutex()
 {
-    // FFTW's planner is not thread-safe; execution is.
+    // FFTW's planner is not thread-safe; execution is. Our own plans are made under this
+    // mutex; fftwf_make_planner_thread_safe() (once) also protects us from, and protects,
+    // other FFTW users in the process (e.g. GNU Radio's FFT blocks with their own lock).
     static std::mutex m;
+    static std::once_flag once;
+    std::call_once(once, [] { fftwf_make_planner_thread_safe(); });
     return m;
 }
 
