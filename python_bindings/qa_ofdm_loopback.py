@@ -18,7 +18,7 @@ from semsteg_qa_util import burst_len, latent, pdu, pdus_of, run_with_timeout  #
 from gnuradio import semsteg  # noqa: E402
 
 
-def loopback(snr_db, cfo_subcarriers, taps, n_frames=40, seed=5):
+def loopback(snr_db, cfo_subcarriers, taps, n_frames=40, seed=5, mmse=False):
     rng = np.random.default_rng(seed)
     pad, warmup = 350, 2
     tx = semsteg.ofdm_frame_tx(warmup, pad, "packet_len")
@@ -38,7 +38,7 @@ def loopback(snr_db, cfo_subcarriers, taps, n_frames=40, seed=5):
         noise_seed=seed)
     rot = blocks.multiply_const_cc(complex(np.exp(1.1j)))  # start phase
     head = blocks.head(gr.sizeof_gr_complex, total)
-    rx = semsteg.ofdm_frame_rx()
+    rx = semsteg.ofdm_frame_rx(mmse=mmse)
     out = blocks.message_debug()
     tb = gr.top_block()
     tb.connect(tx, head, chan, rot, rx)
@@ -76,6 +76,17 @@ class qa_ofdm_loopback(gr_unittest.TestCase):
         self.assertEqual(sorted(m[semsteg.keys.seq] for m, _ in pdus), list(range(len(sent))))
         self.assertEqual(rx.detected(),
                          rx.delivered() + rx.header_crc_failed() + rx.dropped_invalid())
+
+
+    def test_mmse_option_beats_zero_forcing_on_multipath(self):
+        taps = [1.0, 0, 0, 0, 0.5j, 0, 0, 0, 0, -0.3]
+        _, sent, zf = loopback(10.0, 0.7, taps, n_frames=20, seed=7)
+        _, sent2, mmse = loopback(10.0, 0.7, taps, n_frames=20, seed=7, mmse=True)
+        self.assertEqual(len(zf), len(sent))
+        self.assertEqual(len(mmse), len(sent2))
+        eff_zf, eff_mmse = effective_snr_db(sent, zf), effective_snr_db(sent2, mmse)
+        print("loopback multipath, 10 dB: ZF %.2f dB, MMSE %.2f dB" % (eff_zf, eff_mmse))
+        self.assertGreater(eff_mmse, eff_zf + 0.5)
 
 
 if __name__ == '__main__':

@@ -13,23 +13,24 @@ namespace semsteg {
 namespace keys = ::semsteg::keys;
 namespace phy = ::semsteg::phy;
 
-ofdm_frame_rx::sptr ofdm_frame_rx::make(bool drop_warmup, float sc_threshold)
+ofdm_frame_rx::sptr ofdm_frame_rx::make(bool drop_warmup, float sc_threshold, bool mmse)
 {
-    return gnuradio::make_block_sptr<ofdm_frame_rx_impl>(drop_warmup, sc_threshold);
+    return gnuradio::make_block_sptr<ofdm_frame_rx_impl>(drop_warmup, sc_threshold, mmse);
 }
 
-phy::receiver_config ofdm_frame_rx_impl::make_config(float sc_threshold)
+phy::receiver_config ofdm_frame_rx_impl::make_config(float sc_threshold, bool mmse)
 {
     phy::receiver_config cfg;
     cfg.sc_threshold = sc_threshold;
+    cfg.mmse_equalizer = mmse;
     return cfg;
 }
 
-ofdm_frame_rx_impl::ofdm_frame_rx_impl(bool drop_warmup, float sc_threshold)
+ofdm_frame_rx_impl::ofdm_frame_rx_impl(bool drop_warmup, float sc_threshold, bool mmse)
     : gr::sync_block("ofdm_frame_rx",
                      gr::io_signature::make(1, 1, sizeof(gr_complex)),
                      gr::io_signature::make(0, 0, 0))
-    , d_rx(phy::frame_params(), make_config(sc_threshold))
+    , d_rx(phy::frame_params(), make_config(sc_threshold, mmse))
     , d_drop_warmup(drop_warmup)
 {
     message_port_register_out(pmt::mp("out"));

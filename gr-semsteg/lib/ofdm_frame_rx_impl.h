@@ -16,7 +16,7 @@ namespace semsteg {
 class ofdm_frame_rx_impl : public ofdm_frame_rx
 {
 public:
-    ofdm_frame_rx_impl(bool drop_warmup, float sc_threshold);
+    ofdm_frame_rx_impl(bool drop_warmup, float sc_threshold, bool mmse);
 
     int work(int noutput_items,
              gr_vector_const_void_star& input_items,
@@ -31,7 +31,7 @@ public:
     uint64_t warmup() const override;
 
 private:
-    static ::semsteg::phy::receiver_config make_config(float sc_threshold);
+    static ::semsteg::phy::receiver_config make_config(float sc_threshold, bool mmse);
     void publish_stats();
 
     ::semsteg::phy::frame_receiver d_rx; // used by work() only

@@ -231,13 +231,14 @@ symbol_equalizer::symbol_equalizer(const frame_params& params, bool track_amplit
     d_gather.resize(d_data_bins.size());
 }
 
-void symbol_equalizer::set_channel(const std::vector<cf>& h)
+void symbol_equalizer::set_channel(const std::vector<cf>& h, float mmse_noise_var)
 {
+    const float reg = mmse_noise_var > 0.0f ? mmse_noise_var : 0.0f;
     if (static_cast<int>(h.size()) != d_params.fft_len)
         throw error("symbol_equalizer: channel estimate must have fft_len bins");
     for (size_t i = 0; i < d_data_bins.size(); ++i) {
         const cf v = h[d_data_bins[i]];
-        const float p = std::norm(v);
+        const float p = std::norm(v) + reg;
         // A carrier estimated at exactly zero carries nothing: output 0, never Inf/NaN.
         d_inv_h[i] = p > 0.0f ? std::conj(v) / p : 0.0f;
         d_conj_h[i] = std::conj(v);

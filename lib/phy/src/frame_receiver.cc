@@ -224,7 +224,7 @@ bool frame_receiver::try_preamble()
     fft_symbol(window_start(0), d_bins_a.data());
     fft_symbol(window_start(1), d_bins_b.data());
     d_chan = d_chan_est.estimate(d_bins_a.data(), d_bins_b.data());
-    d_eq.set_channel(d_chan.h);
+    d_eq.set_channel(d_chan.h, d_cfg.mmse_equalizer ? d_chan.noise_var : 0.0f);
 
     // 6. Header.
     const int n_data = d_params.num_data();
@@ -283,7 +283,7 @@ void frame_receiver::refine_channel_with_header(uint64_t ltf1_window)
     fft_symbol(ltf1_window, d_bins_a.data());
     fft_symbol(ltf1_window + d_params.symbol_len(), d_bins_b.data());
     d_chan = d_chan_est.estimate(d_bins_a.data(), d_bins_b.data(), sum, H);
-    d_eq.set_channel(d_chan.h);
+    d_eq.set_channel(d_chan.h, d_cfg.mmse_equalizer ? d_chan.noise_var : 0.0f);
 }
 
 bool frame_receiver::try_payload(std::vector<received_frame>& out)

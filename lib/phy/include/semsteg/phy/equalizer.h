@@ -18,19 +18,25 @@ namespace phy {
  *
  * Per symbol: A = Σ_p Y_p·conj(H_p·P_p) over the pilots (P_p: pilot value × polarity);
  * θ = arg A corrects the residual CFO / phase noise; a = |A| / Σ|H_p|² (if tracked) the gain.
+ *
+ * Zero forcing (default) keeps every latent symbol unbiased, so the decoder sees s + noise
+ * with a per-carrier noise level; set_channel's noise_var > 0 selects the per-carrier MMSE
+ * (Wiener) weight conj(H)/(|H|² + σ²) instead, which shrinks faded carriers toward 0 and
+ * minimises the mean squared error (biased: E[z|s] = s·|H|²/(|H|² + σ²)).
  */
 class symbol_equalizer
 {
 public:
     symbol_equalizer(const frame_params& params, bool track_amplitude = false);
 
-    void set_channel(const std::vector<cf>& h_bins);
+    //! noise_var > 0: MMSE weights for unit-power symbols; 0: zero forcing.
+    void set_channel(const std::vector<cf>& h_bins, float mmse_noise_var = 0.0f);
 
     struct tracking {
         float phase = 0.0f; //!< pilot common phase θ (rad)
         float amplitude = 1.0f; //!< pilot gain a (1 if not tracked)
         float energy = 0.0f; //!< mean |Y|² over the pilots and the used data carriers
-                             //!< (burst-end check)
+            //!< (burst-end check)
     };
 
     /*!

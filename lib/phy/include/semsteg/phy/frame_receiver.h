@@ -57,6 +57,9 @@ struct receiver_config {
     int timing_backoff = 4;
     bool smooth_channel = true;
     bool track_amplitude = false;
+    //! Per-carrier MMSE (Wiener) payload equaliser instead of zero forcing (equalizer.h):
+    //! lower mean squared error on faded carriers, but the output is biased toward 0.
+    bool mmse_equalizer = false;
     //! Pilot phase smoothing over ± this many payload symbols (0: per symbol only).
     int pilot_smoothing = 4;
     //! Burst-end checks. A full payload symbol with less than noise + min_symbol_energy ×
