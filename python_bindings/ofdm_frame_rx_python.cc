@@ -18,7 +18,7 @@ void bind_ofdm_frame_rx(py::module& m)
         m, "ofdm_frame_rx", "OFDM frame receiver: samples in, latent-symbol PDUs out.")
         .def(py::init(&ofdm_frame_rx::make),
              py::arg("drop_warmup") = true,
-             py::arg("sc_threshold") = 0.3f,
+             py::arg("sc_threshold") = 0.25f,
              py::arg("mmse") = false)
         .def("detected", &ofdm_frame_rx::detected)
         .def("delivered", &ofdm_frame_rx::delivered)

@@ -67,7 +67,8 @@ int acceptance()
             seconds_since(t0));
         failures += pct < 99.9 || r.wrong_header != 0;
     }
-    for (int mp = 0; mp < 2; ++mp) {
+    for (int mode = 0; mode < 3; ++mode) { // AWGN; multipath ZF; multipath MMSE
+        const bool mp = mode > 0;
         link_config cfg;
         cfg.frames = 1000;
         cfg.snr_db = 10.0;
@@ -76,12 +77,15 @@ int acceptance()
         cfg.timing_offset = mp ? 0.7 : 0.4;
         if (mp)
             cfg.taps = multipath;
+        cfg.rx.mmse_equalizer = mode == 2;
         cfg.seed = 77 + mp;
         const auto r = run_link(cfg);
+        const char* what[] = { "AWGN + CFO 1.37 + timing 0.4",
+                               "3-tap multipath + CFO -1.71 + timing 0.7, ZF",
+                               "3-tap multipath + CFO -1.71 + timing 0.7, MMSE" };
         std::printf("fidelity  10 dB, %s: effective latent SNR %.2f dB (%.2f dB below the "
                     "channel), mean SNR estimate %.2f dB, %zu/%zu delivered\n",
-                    mp ? "3-tap multipath + CFO -1.71 + timing 0.7"
-                       : "AWGN + CFO 1.37 + timing 0.4",
+                    what[mode],
                     r.effective_snr_db(),
                     10.0 - r.effective_snr_db(),
                     r.snr_est_sum / r.delivered,

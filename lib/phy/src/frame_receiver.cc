@@ -170,11 +170,12 @@ bool frame_receiver::try_preamble()
         return false_alarm();
     d_eps = eps_frac + shift;
 
-    // 3. Fine timing: correlate with the known LTF (both copies) around the expected start,
-    //    then take the earliest path within 7 dB of the strongest.
+    // 3. Fine timing: correlate with the known LTF around the expected start; the metric
+    //    |a|·|b| needs both LTF copies to match (|a|² + |b|² would also peak one symbol
+    //    early, where the second window sees LTF1). Then take the earliest path within
+    //    7 dB of the strongest.
     const uint64_t expect = d_mid + cp / 2 + S;
-    const int search
-        = cp + L / 2; // the plateau middle is uncertain by about ±cp/2 at low SNR
+    const int search = cp + L / 2; // the plateau middle is uncertain by about ±cp/2
     const uint64_t region = expect - search;
     const int span = 2 * search + 1;
     d_scratch.resize(static_cast<size_t>(span + S + N));
@@ -185,16 +186,23 @@ bool frame_receiver::try_preamble()
         volk_32fc_x2_conjugate_dot_prod_32fc(&a, d_scratch.data() + t, d_ltf_time.data(), N);
         volk_32fc_x2_conjugate_dot_prod_32fc(
             &b, d_scratch.data() + t + S, d_ltf_time.data(), N);
-        corr[t] = std::norm(a) + std::norm(b);
+        corr[t] = std::abs(a) * std::abs(b);
     }
     const int best
         = static_cast<int>(std::max_element(corr.begin(), corr.end()) - corr.begin());
-    float e_rx = 0.0f, e_ltf = 0.0f;
+    float e_rx1 = 0.0f, e_rx2 = 0.0f, e_ltf = 0.0f;
     for (int m = 0; m < N; ++m) {
-        e_rx += std::norm(d_scratch[best + m]) + std::norm(d_scratch[best + S + m]);
+        e_rx1 += std::norm(d_scratch[best + m]);
+        e_rx2 += std::norm(d_scratch[best + S + m]);
         e_ltf += std::norm(d_ltf_time[m]);
     }
-    const float corr_norm = e_rx > 0.0f ? corr[best] / (e_rx * e_ltf) : 0.0f;
+    const float e_rx = std::sqrt(e_rx1 * e_rx2);
+    // Energy captured around the peak (±1 sample: a fractional timing offset splits it),
+    // relative to the Cauchy-Schwarz bound: about 0.1 for noise or a tone, 0.4-1 for an LTF.
+    float captured = 0.0f;
+    for (int t = std::max(0, best - 1); t <= std::min(span - 1, best + 1); ++t)
+        captured += corr[t];
+    const float corr_norm = e_rx > 0.0f ? captured / (e_rx * e_ltf) : 0.0f;
     if (!(corr_norm >= d_cfg.ltf_corr_min))
         return false_alarm();
     int first_path = best;

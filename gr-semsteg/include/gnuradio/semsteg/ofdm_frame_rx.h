@@ -35,11 +35,11 @@ public:
 
     /*!
      * \param drop_warmup drop (and count) warm-up frames instead of outputting them
-     * \param sc_threshold Schmidl-Cox detection threshold (0..1, default 0.3)
+     * \param sc_threshold Schmidl-Cox detection threshold (0..1, default 0.25)
      * \param mmse per-carrier MMSE payload equaliser (lower error on faded carriers,
      *        biased toward 0) instead of zero forcing (unbiased)
      */
-    static sptr make(bool drop_warmup = true, float sc_threshold = 0.3f, bool mmse = false);
+    static sptr make(bool drop_warmup = true, float sc_threshold = 0.25f, bool mmse = false);
 
     virtual uint64_t detected() const = 0;
     virtual uint64_t delivered() const = 0;

@@ -47,12 +47,12 @@ struct receiver_counters {
 
 struct receiver_config {
     //! Schmidl-Cox metric threshold (noise gives about 1/(fft_len/2), a frame ≈ 1).
-    float sc_threshold = 0.3f;
+    float sc_threshold = 0.25f;
     //! Largest |CFO| searched, in subcarrier spacings.
     int max_cfo_subcarriers = 3;
     //! Minimum normalised integer-CFO metric and LTF correlation: reject false alarms.
     float integer_cfo_min_metric = 0.1f;
-    float ltf_corr_min = 0.2f;
+    float ltf_corr_min = 0.25f;
     //! FFT windows start this many samples before the detected first path, inside the CP.
     int timing_backoff = 4;
     bool smooth_channel = true;
