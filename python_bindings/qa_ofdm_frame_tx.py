@@ -26,6 +26,8 @@ class qa_ofdm_frame_tx(gr_unittest.TestCase):
         tx = semsteg.ofdm_frame_tx(0, pad, "packet_len")
         port = pmt.intern("in")
         tx.to_basic_block()._post(port, pmt.cons(pmt.make_dict(), pmt.init_f32vector(3, [1, 2, 3])))
+        tx.to_basic_block()._post(port, pdu(np.zeros(0, dtype=np.complex64)))  # empty
+        tx.to_basic_block()._post(port, pdu(latent(70000, rng)))  # above the 65,536 limit
         for i, n in enumerate(sizes):
             tx.to_basic_block()._post(port, pdu(latent(n, rng), seq=10 + i, image_id=5))
         total = sum(burst_len(n) + pad for n in sizes)
@@ -38,7 +40,7 @@ class qa_ofdm_frame_tx(gr_unittest.TestCase):
         data = np.array(sink.data())
         self.assertEqual(len(data), total)
         self.assertEqual(tx.frames_sent(), len(sizes))
-        self.assertEqual(tx.pdus_dropped(), 1)
+        self.assertEqual(tx.pdus_dropped(), 3)
         tags = {}
         for t in sink.tags():
             tags.setdefault(pmt.symbol_to_string(t.key), []).append((t.offset, pmt.to_python(t.value)))
