@@ -7,6 +7,8 @@
 
 import os
 import sys
+import threading
+import time
 
 import numpy as np
 import pmt
@@ -57,6 +59,27 @@ class qa_ofdm_frame_tx(gr_unittest.TestCase):
         self.assertEqual(tags["tx_sob"], sob)
         self.assertEqual(tags["tx_eob"], eob)
         self.assertEqual(tags["packet_len"], lens)
+
+    def test_pdus_posted_while_running(self):
+        # An idle transmitter must wake up for PDUs that arrive while the flowgraph runs.
+        rng = np.random.default_rng(3)
+        tx = semsteg.ofdm_frame_tx(0, 0, "packet_len")
+        sink = blocks.vector_sink_c()
+        tb = gr.top_block()
+        tb.connect(tx, sink)
+        total = 3 * burst_len(300)
+
+        def post_later():
+            for i in range(3):
+                time.sleep(0.3)
+                tx.to_basic_block()._post(pmt.intern("in"), pdu(latent(300, rng), seq=i))
+
+        poster = threading.Thread(target=post_later)
+        poster.start()
+        run_with_timeout(tb, 30, done=lambda: len(sink.data()) >= total)
+        poster.join()
+        self.assertEqual(len(sink.data()), total)
+        self.assertEqual(tx.frames_sent(), 3)
 
     def test_warmup_frames_come_first(self):
         tx = semsteg.ofdm_frame_tx(3, 0, "")
