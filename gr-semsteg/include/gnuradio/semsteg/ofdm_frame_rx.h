@@ -1,0 +1,57 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_OFDM_FRAME_RX_H
+#define INCLUDED_SEMSTEG_OFDM_FRAME_RX_H
+
+#include <cstdint>
+#include <gnuradio/semsteg/api.h>
+#include <gnuradio/sync_block.h>
+
+namespace gr {
+namespace semsteg {
+
+/*!
+ * \brief OFDM frame receiver for analog (DeepJSCC) latents.
+ * \ingroup semsteg
+ *
+ * \details
+ * Input: complex baseband samples (stream tags are ignored). Output on message port "out":
+ * one PDU per good frame, its vector the equalised complex64 latent symbols, its metadata
+ * "seq", "image_id", "num_symbols", "payload_ofdm_symbols", "flags", "snr_est_db",
+ * "cfo_est" (subcarrier spacings), "noise_var", "crc_ok" (true) and "rx_sample" (see
+ * semsteg/metadata_keys.h). Port "stats": a dict of the counters (detected, delivered,
+ * header_crc_failed, dropped_invalid, seq_gaps, false_alarms, warmup) whenever they change.
+ * Signal processing: semsteg::phy::frame_receiver (Schmidl-Cox sync, fractional + integer
+ * CFO, LS channel estimate with delay-domain smoothing, static equaliser with smoothed pilot
+ * phase tracking, no decision-directed steps on the payload).
+ */
+class SEMSTEG_API ofdm_frame_rx : virtual public gr::sync_block
+{
+public:
+    typedef std::shared_ptr<ofdm_frame_rx> sptr;
+
+    /*!
+     * \param drop_warmup drop (and count) warm-up frames instead of outputting them
+     * \param sc_threshold Schmidl-Cox detection threshold (0..1, default 0.25)
+     * \param mmse per-carrier MMSE payload equaliser (lower error on faded carriers,
+     *        biased toward 0) instead of zero forcing (unbiased)
+     */
+    static sptr make(bool drop_warmup = true, float sc_threshold = 0.25f, bool mmse = false);
+
+    virtual uint64_t detected() const = 0;
+    virtual uint64_t delivered() const = 0;
+    virtual uint64_t header_crc_failed() const = 0;
+    virtual uint64_t dropped_invalid() const = 0;
+    virtual uint64_t seq_gaps() const = 0;
+    virtual uint64_t false_alarms() const = 0;
+    //! Warm-up frames received (and dropped when drop_warmup).
+    virtual uint64_t warmup() const = 0;
+};
+
+} // namespace semsteg
+} // namespace gr
+
+#endif /* INCLUDED_SEMSTEG_OFDM_FRAME_RX_H */

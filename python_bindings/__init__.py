@@ -1,0 +1,7 @@
+#
+# Copyright 2026 gr-semsteg authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""gr-semsteg: secure semantic image transmission blocks (DeepJSCC latents over OFDM)."""
+
+from .semsteg_python import *  # noqa: F401,F403

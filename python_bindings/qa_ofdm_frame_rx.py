@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+#
+# Copyright 2026 gr-semsteg authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""QA of semsteg.ofdm_frame_rx: decoding, metadata, counters, noise and NaN input."""
+
+import os
+import sys
+
+import numpy as np
+import pmt
+from gnuradio import blocks, gr, gr_unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from semsteg_qa_util import burst_len, latent, pdu, pdus_of, run_with_timeout  # noqa: E402
+
+from gnuradio import semsteg  # noqa: E402
+
+
+def transmit(frames, pad, warmup=0):
+    """Samples of the given (symbols, seq, image_id) frames, through ofdm_frame_tx
+    (seq None: not in the metadata, the block counts)."""
+    tx = semsteg.ofdm_frame_tx(warmup, pad, "packet_len")
+    for symbols, seq, image_id in frames:
+        meta = {"image_id": image_id} if seq is None else {"seq": seq, "image_id": image_id}
+        tx.to_basic_block()._post(pmt.intern("in"), pdu(symbols, **meta))
+    total = sum(burst_len(len(f[0])) + pad for f in frames) + warmup * (burst_len(96) + pad)
+    head = blocks.head(gr.sizeof_gr_complex, total)
+    sink = blocks.vector_sink_c()
+    tb = gr.top_block()
+    tb.connect(tx, head, sink)
+    run_with_timeout(tb, 30, done=lambda: len(sink.data()) >= total)
+    return np.array(sink.data(), dtype=np.complex64)
+
+
+def receive(samples, **kwargs):
+    src = blocks.vector_source_c(samples.tolist())
+    rx = semsteg.ofdm_frame_rx(**kwargs)
+    out, stats = blocks.message_debug(), blocks.message_debug()
+    tb = gr.top_block()
+    tb.connect(src, rx)
+    tb.msg_connect(rx, "out", out, "store")
+    tb.msg_connect(rx, "stats", stats, "store")
+    run_with_timeout(tb, 60)
+    return rx, pdus_of(out), stats
+
+
+class qa_ofdm_frame_rx(gr_unittest.TestCase):
+
+    def test_decodes_frames_with_metadata(self):
+        rng = np.random.default_rng(2)
+        frames = [(latent(n, rng), 100 + i, 7) for i, n in enumerate([700, 48, 1024, 5])]
+        samples = transmit(frames, pad=300, warmup=2)
+        noise = 0.05 * (rng.standard_normal(len(samples)) + 1j * rng.standard_normal(len(samples)))
+        rx, pdus, stats = receive((samples + noise).astype(np.complex64))
+        self.assertEqual(len(pdus), len(frames))
+        sig = err = 0.0
+        for (meta, got), (sent, seq, image_id) in zip(pdus, frames):
+            self.assertEqual(meta[semsteg.keys.seq], seq)
+            self.assertEqual(meta[semsteg.keys.image_id], image_id)
+            self.assertEqual(meta[semsteg.keys.num_symbols], len(sent))
+            self.assertEqual(meta[semsteg.keys.flags], 0)
+            self.assertTrue(meta[semsteg.keys.crc_ok])
+            self.assertAlmostEqual(meta[semsteg.keys.cfo_est], 0.0, delta=0.01)
+            # noise variance 0.005 per sample: 23 dB per carrier
+            self.assertAlmostEqual(meta[semsteg.keys.snr_est_db], 23.0, delta=1.5)
+            self.assertEqual(len(got), len(sent))
+            sig += np.sum(np.abs(sent) ** 2)
+            err += np.sum(np.abs(got - sent) ** 2)
+        self.assertLess(10 * np.log10(err / sig), -22.0)  # within 1 dB of the channel
+        self.assertEqual(rx.warmup(), 2)
+        self.assertEqual(rx.delivered(), len(frames) + 2)  # warm-up frames are delivered, then dropped
+        self.assertEqual(rx.detected(), rx.delivered())
+        self.assertEqual(rx.header_crc_failed(), 0)
+        self.assertEqual(rx.dropped_invalid(), 0)
+        self.assertGreater(stats.num_messages(), 0)
+        last = pmt.to_python(stats.get_message(stats.num_messages() - 1))
+        self.assertEqual(last["delivered"], len(frames) + 2)
+        self.assertEqual(last["warmup"], 2)
+
+    def test_warmup_frames_kept_and_sequence_counted_by_tx(self):
+        rng = np.random.default_rng(5)
+        frames = [(latent(200, rng), None, 9), (latent(300, rng), None, 9)]
+        rx, pdus, _ = receive(transmit(frames, pad=200, warmup=2), drop_warmup=False)
+        metas = [m for m, _ in pdus]
+        self.assertEqual([m[semsteg.keys.seq] for m in metas], [0, 1, 2, 3])
+        self.assertEqual([m[semsteg.keys.flags] for m in metas], [0x80, 0x80, 0, 0])
+        self.assertEqual([m[semsteg.keys.num_symbols] for m in metas], [96, 96, 200, 300])
+        self.assertEqual(rx.warmup(), 2)
+
+    def test_noise_and_non_finite_input_deliver_nothing(self):
+        rng = np.random.default_rng(3)
+        noise = (rng.standard_normal(500000) + 1j * rng.standard_normal(500000)).astype(np.complex64)
+        noise[1000:1100] = np.nan
+        noise[5000] = np.inf
+        rx, pdus, _ = receive(noise)
+        self.assertEqual(pdus, [])
+        self.assertEqual(rx.delivered(), 0)
+        self.assertEqual(rx.detected(), rx.delivered() + rx.header_crc_failed() + rx.dropped_invalid())
+
+    def test_nan_inside_a_frame_drops_only_that_frame(self):
+        rng = np.random.default_rng(4)
+        frames = [(latent(300, rng), i, 1) for i in range(3)]
+        samples = transmit(frames, pad=200)
+        samples[burst_len(300) + 200 + 1500] = np.nan  # inside the second frame's payload
+        rx, pdus, _ = receive(samples)
+        self.assertEqual([m[semsteg.keys.seq] for m, _ in pdus], [0, 2])
+        self.assertEqual(rx.dropped_invalid(), 1)
+        self.assertEqual(rx.seq_gaps(), 1)
+
+
+if __name__ == '__main__':
+    gr_unittest.run(qa_ofdm_frame_rx)

@@ -1,0 +1,62 @@
+#
+# Copyright 2026 gr-semsteg authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""Helpers shared by the Python QA of the semsteg blocks."""
+
+import threading
+import time
+
+import numpy as np
+import pmt
+
+FFT_LEN, CP_LEN, N_DATA, HEADER_SYMBOLS = 64, 16, 48, 14
+
+
+def burst_len(num_symbols):
+    """Samples in the burst of a frame with num_symbols latent symbols (default params)."""
+    payload = -(-num_symbols // N_DATA)
+    return (3 + HEADER_SYMBOLS + payload) * (FFT_LEN + CP_LEN)
+
+
+def latent(n, rng):
+    """Unit-power complex Gaussian symbols, like a power-normalised latent."""
+    return ((rng.standard_normal(n) + 1j * rng.standard_normal(n)) / np.sqrt(2)).astype(
+        np.complex64)
+
+
+def pdu(symbols, **meta):
+    d = pmt.make_dict()
+    for k, v in meta.items():
+        d = pmt.dict_add(d, pmt.intern(k), pmt.from_long(int(v)))
+    return pmt.cons(d, pmt.init_c32vector(len(symbols), symbols))
+
+
+def run_with_timeout(tb, seconds, done=None):
+    """Runs a flowgraph until it finishes, or, with `done`, until done() is true (message-fed
+    sources such as ofdm_frame_tx never end a flowgraph by themselves); then stops it.
+    Raises if that takes longer than `seconds` (a hang fails instead of stalling CI)."""
+    tb.start()
+    waiter = threading.Thread(target=tb.wait, daemon=True)
+    waiter.start()
+    deadline = time.monotonic() + seconds
+    while waiter.is_alive() and time.monotonic() < deadline:
+        if done is not None and done():
+            time.sleep(0.2)  # let the last items drain
+            break
+        waiter.join(0.05)
+    finished = not waiter.is_alive() or (done is not None and done())
+    tb.stop()
+    waiter.join(10)
+    if not finished:
+        raise TimeoutError("flowgraph did not finish within %s s" % seconds)
+
+
+def pdus_of(debug_block):
+    """(metadata dict as Python, numpy symbols) of every message a message_debug stored."""
+    out = []
+    for i in range(debug_block.num_messages()):
+        msg = debug_block.get_message(i)
+        meta = pmt.to_python(pmt.car(msg))
+        out.append((meta, np.array(pmt.c32vector_elements(pmt.cdr(msg)), dtype=np.complex64)))
+    return out
