@@ -11,7 +11,7 @@ packages=(
   libtorch-dev libstb-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libopenblas0-openmp libgtest-dev
   # GNU Radio module, PHY, bindings
-  gnuradio gnuradio-dev libuhd-dev uhd-host libvolk2-dev libboost-all-dev
+  gnuradio gnuradio-dev libuhd-dev uhd-host libvolk2-dev libboost-all-dev libfftw3-dev
   pybind11-dev python3-pybind11 python3-numpy python3-torch
   # images from Debian packages used by the tests and the demo
   python-matplotlib-data gtkmorph-example palapeli-data
