@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 // semsteg-eval: the reference experiment (Bob vs Eve) on random (host, private) pairs; writes
-// the table (Markdown, CSV, JSON), the floor and Eve's leakage, a visual grid and an SNR sweep.
-// Every reconstruction comes from semsteg::run_secure_link, every score from metrics.h.
+// the table (Markdown, CSV, JSON), the floor and Eve's leakage, a visual grid and an SNR
+// sweep. Every reconstruction comes from semsteg::run_secure_link, every score from
+// metrics.h.
 
 #include <semsteg/dataset.h>
 #include <semsteg/error.h>
@@ -67,7 +68,8 @@ stat summarize(const std::vector<double>& v)
         double ss = 0.0;
         for (double x : v)
             ss += (x - s.mean) * (x - s.mean);
-        s.se = std::sqrt(ss / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+        s.se =
+            std::sqrt(ss / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
     }
     return s;
 }
@@ -103,28 +105,30 @@ public:
         try {
             d_module = torch::jit::load(path);
         } catch (const std::exception& e) {
-            throw semsteg::error("LPIPS model '" + path +
-                                 "' is not a loadable TorchScript file: " + first_line(e.what()));
+            throw semsteg::error(
+                "LPIPS model '" + path +
+                "' is not a loadable TorchScript file: " + first_line(e.what()));
         }
         d_module.eval();
     }
 
     torch::Tensor distance(const torch::Tensor& a, const torch::Tensor& b)
     {
-        std::vector<torch::jit::IValue> in{ a * 2.0 - 1.0, b * 2.0 - 1.0 };
+        std::vector<torch::jit::IValue> in { a * 2.0 - 1.0, b * 2.0 - 1.0 };
         torch::Tensor d;
         try {
             d = d_module.forward(in).toTensor();
         } catch (const std::exception& e) {
             throw semsteg::error("LPIPS model '" + d_path + "' failed on a [" +
-                                 std::to_string(a.size(0)) + ",3," + std::to_string(a.size(2)) +
-                                 "," + std::to_string(a.size(3)) +
+                                 std::to_string(a.size(0)) + ",3," +
+                                 std::to_string(a.size(2)) + "," + std::to_string(a.size(3)) +
                                  "] batch: " + first_line(e.what()));
         }
         if (d.numel() != a.size(0))
             throw semsteg::error("LPIPS model '" + d_path + "' returned " +
                                  std::to_string(d.numel()) + " values for " +
-                                 std::to_string(a.size(0)) + " image pairs (expected one each)");
+                                 std::to_string(a.size(0)) +
+                                 " image pairs (expected one each)");
         return d.reshape({ -1 }).to(torch::kFloat);
     }
 
@@ -167,14 +171,14 @@ const std::array<const char*, n_obs> obs_keys = { "bob", "eve_naive", "eve_mia" 
 struct table_run {
     double eve_snr_db = 0.0;
     std::array<std::array<scores, n_obs>, n_rows> cell;
-    std::vector<double> leak_naive, leak_mia; //!< per pair: Eve MS-SSIM to private − floor
     size_t det_plain_ok = 0, det_container_ok = 0, det_n = 0;
 };
 
 struct pair_data {
     const semsteg::image_set* hosts = nullptr;
     const semsteg::image_set* privates = nullptr;
-    std::vector<std::pair<size_t, size_t>> pairs; //!< (host index, private index) in their sets
+    //! (host index, private index) into their sets
+    std::vector<std::pair<size_t, size_t>> pairs;
     int side = 64;
 
     //! (host batch, private batch) for pairs [b, e).
@@ -193,15 +197,16 @@ struct pair_data {
 class progress
 {
 public:
-    void show(const std::string& what, size_t done, size_t total)
+    void show(const std::string& what, size_t done, size_t total, const char* unit = "pairs")
     {
         const auto now = std::chrono::steady_clock::now();
         const bool last = done == total;
         if (d_tty) {
-            std::cerr << "\r\033[K" << what << ": " << done << "/" << total << " pairs"
+            std::cerr << "\r\033[K" << what << ": " << done << "/" << total << " " << unit
                       << (last ? "\n" : "") << std::flush;
         } else if (last || now - d_last > std::chrono::seconds(15)) {
-            std::cerr << what << ": " << done << "/" << total << " pairs\n" << std::flush;
+            std::cerr << what << ": " << done << "/" << total << " " << unit << "\n"
+                      << std::flush;
             d_last = now;
         }
     }
@@ -249,14 +254,13 @@ std::string snr_tag(double snr_db)
 
 table_run run_table(semsteg::secure_link_models& models,
                     const pair_data& data,
-                    const std::vector<double>& floor_ms_ssim,
                     const semsteg::channel_config& bob,
                     const semsteg::channel_config& eve,
                     size_t batch,
                     uint64_t seed,
                     lpips_model* lpips,
                     batch_sink* sink,
-                    bool dump_shared)
+                    bool first_table)
 {
     table_run t;
     t.eve_snr_db = eve.snr_db;
@@ -291,9 +295,9 @@ table_run run_table(semsteg::secure_link_models& models,
             t.det_n += static_cast<size_t>(xh.size(0));
         }
 
-        if (sink && sink->grid_pairs < 8) {
-            const auto take = std::min<int64_t>(8 - static_cast<int64_t>(sink->grid_pairs),
-                                                xh.size(0));
+        if (sink && first_table && sink->grid_pairs < 8) {
+            const auto take =
+                std::min<int64_t>(8 - static_cast<int64_t>(sink->grid_pairs), xh.size(0));
             auto add = [take](std::vector<semsteg::image>& dst, const torch::Tensor& src) {
                 if (!src.defined())
                     return;
@@ -309,7 +313,7 @@ table_run run_table(semsteg::secure_link_models& models,
         }
         if (sink && !sink->dump_dir.empty()) {
             const std::string& d = sink->dump_dir;
-            if (dump_shared) { // independent of Eve's SNR (Bob's noise repeats per table)
+            if (first_table) { // independent of Eve's SNR (Bob's noise repeats per table)
                 save_batch(d + "/host", xh, b);
                 save_batch(d + "/private", xp, b);
                 save_batch(d + "/bob", r.secure_bob, b);
@@ -323,12 +327,6 @@ table_run run_table(semsteg::secure_link_models& models,
         }
         prog.show(what, e, n);
     }
-    const auto& eve_ms = t.cell[row_secure_private][obs_eve].ms_ssim;
-    const auto& mia_ms = t.cell[row_secure_private][obs_mia].ms_ssim;
-    for (size_t i = 0; i < eve_ms.size(); ++i)
-        t.leak_naive.push_back(eve_ms[i] - floor_ms_ssim[i]);
-    for (size_t i = 0; i < mia_ms.size(); ++i)
-        t.leak_mia.push_back(mia_ms[i] - floor_ms_ssim[i]);
     return t;
 }
 
@@ -365,7 +363,6 @@ std::vector<sweep_point> run_sweep(semsteg::secure_link_models models, // a copy
                 append(mp, semsteg::psnr(r.secure_mia, xp));
                 append(mh, semsteg::psnr(r.secure_mia, xh));
             }
-            prog.show("semsteg-eval: SNR sweep " + std::to_string(snr) + " dB", e, n);
         }
         out.push_back({ static_cast<double>(snr),
                         n,
@@ -375,6 +372,7 @@ std::vector<sweep_point> run_sweep(semsteg::secure_link_models models, // a copy
                         summarize(eh),
                         summarize(mp),
                         summarize(mh) });
+        prog.show("semsteg-eval: SNR sweep 0-20 dB", out.size(), 11, "SNRs");
     }
     return out;
 }
@@ -410,9 +408,18 @@ json stat_json(const stat& s)
 {
     if (!s.measured())
         return nullptr;
-    return json{ { "mean", s.mean },
-                 { "se", std::isfinite(s.se) ? json(s.se) : json(nullptr) },
-                 { "n", s.n } };
+    return json { { "mean", s.mean },
+                  { "se", std::isfinite(s.se) ? json(s.se) : json(nullptr) },
+                  { "n", s.n } };
+}
+
+//! Eve's leakage per pair: her MS-SSIM to the private image minus the pair's floor.
+stat leakage(const std::vector<double>& eve_ms_ssim, const std::vector<double>& floor_ms_ssim)
+{
+    std::vector<double> d;
+    for (size_t i = 0; i < eve_ms_ssim.size(); ++i)
+        d.push_back(eve_ms_ssim[i] - floor_ms_ssim[i]);
+    return summarize(d);
 }
 
 stat accuracy_stat(size_t ok, size_t n)
@@ -495,6 +502,9 @@ draw_pairs(const loaded_data& d, size_t count, uint64_t seed)
         host_ids.push_back(id(hs.path(i)));
         host_index[host_ids.back()] = i;
     }
+    if (host_ids.size() == 1 && private_ids == host_ids)
+        throw semsteg::error("one image in all: pairs need a host other than the private "
+                             "image (give --private more images, or --hosts)");
     semsteg::pair_sampler sampler(host_ids, private_ids, seed);
     auto pairs = sampler.draw(count);
     for (auto& [h, p] : pairs) {
@@ -502,6 +512,19 @@ draw_pairs(const loaded_data& d, size_t count, uint64_t seed)
         p = private_index.at(p);
     }
     return pairs;
+}
+
+//! Fails unless `dir` is a folder or could be created as one; creates nothing.
+void check_creatable(const std::string& dir, const char* option)
+{
+    std::error_code ec;
+    fs::path p = fs::absolute(dir, ec);
+    while (!ec && !p.empty() && !fs::exists(p, ec) && p.has_parent_path() &&
+           p.parent_path() != p)
+        p = p.parent_path();
+    if (ec || !fs::is_directory(p, ec))
+        throw semsteg::error(std::string(option) + " '" + dir + "': '" + p.string() +
+                             "' is not a folder");
 }
 
 //! Creates `dir` and checks that a file can be written there, before any real output.
@@ -524,515 +547,584 @@ void check_writable(const std::string& dir, const char* option)
     fs::remove(probe, ec);
 }
 
+// ---------------------------------------------------------------- the app
+
+struct eval_options {
+    std::string codec_path, inn_path, mia_path, detector_path, lost = "zeros", lpips_path;
+    std::string private_dir, private_range = ":", hosts_dir, host_range;
+    double crop = 1.0, host_crop = 1.0;
+    bool host_crop_given = false;
+    int side = 64, threads = 0;
+    size_t pairs = 1000, batch = 100;
+    uint64_t seed = 1;
+    double bob_snr = 10.0;
+    std::vector<double> eve_snrs { 10.0, 20.0 };
+    std::string channel = "awgn", out_dir, dump_dir;
+};
+
+//! Everything the reports are written from.
+struct evaluation {
+    const eval_options* opt = nullptr;
+    const semsteg::secure_link_models* models = nullptr;
+    const loaded_data* data = nullptr;
+    const pair_data* pairs = nullptr;
+    scores floor; //!< each pair's host vs its private image
+    std::vector<table_run> tables;
+    batch_sink sink;
+    std::vector<sweep_point> sweep;
+    size_t sweep_pairs = 0;
+    bool have_mia = false, have_det = false, have_lpips = false;
+    int threads = 1;
+    double eval_s = 0.0, total_s = 0.0;
+};
+
+void check_model_file(const std::string& path, const char* option)
+{
+    std::error_code ec;
+    if (!path.empty() && !fs::is_regular_file(path, ec))
+        throw semsteg::error(std::string(option) + " '" + path + "': no such file");
+}
+
+//! grid.png: one column per pair; rows host, private, Bob, Eve naive (, Eve MIA).
+void write_grid(const batch_sink& sink, const fs::path& out)
+{
+    std::vector<semsteg::image> cells;
+    for (auto* row : { &sink.grid_host,
+                       &sink.grid_private,
+                       &sink.grid_bob,
+                       &sink.grid_eve,
+                       &sink.grid_mia })
+        cells.insert(cells.end(), row->begin(), row->end());
+    semsteg::save_png((out / "grid.png").string(),
+                      semsteg::tile_grid(cells, static_cast<int>(sink.grid_pairs), 2));
+}
+
+//! snr_sweep.csv and .gp, and .png when gnuplot is installed; returns a note on the plot.
+std::string write_sweep(const evaluation& ev, const fs::path& out)
+{
+    std::ostringstream csv;
+    csv << "snr_db,pairs,baseline_psnr,baseline_psnr_se,secure_bob_psnr,secure_bob_psnr_se,"
+           "eve_naive_psnr_private,eve_naive_psnr_private_se,eve_naive_psnr_host,"
+           "eve_naive_psnr_host_se,eve_mia_psnr_private,eve_mia_psnr_private_se,"
+           "eve_mia_psnr_host,eve_mia_psnr_host_se\n";
+    for (const auto& p : ev.sweep) {
+        csv << fmt(p.snr_db, 0) << "," << p.pairs;
+        for (const auto* s : { &p.baseline,
+                               &p.bob,
+                               &p.eve_private,
+                               &p.eve_host,
+                               &p.mia_private,
+                               &p.mia_host })
+            csv << "," << fmt(s->mean, 4) << "," << fmt(s->se, 4);
+        csv << "\n";
+    }
+    write_file(out / "snr_sweep.csv", csv.str());
+
+    // Absolute paths: the script works from any folder, and users can rerun it.
+    const auto abs_out = fs::absolute(out);
+    std::ostringstream gp;
+    gp << "# Written by semsteg-eval; run: gnuplot snr_sweep.gp\n"
+       << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+       << "    set terminal pngcairo size 1100,560 enhanced font 'sans,10'\n"
+       << "} else {\n"
+       << "    set terminal png size 1100,560\n"
+       << "}\n"
+       << "set output " << gp_quote((abs_out / "snr_sweep.png").string()) << "\n"
+       << "set datafile separator ','\n"
+       << "set title 'PSNR vs channel SNR (" << ev.opt->channel
+       << ", Bob and Eve at the same SNR, " << ev.sweep_pairs << " pairs)'\n"
+       << "set xlabel 'channel SNR (dB)'\nset ylabel 'PSNR (dB)'\n"
+       << "set key outside right center\nset grid\nset xrange [0:20]\nset xtics 2\n"
+       << "f = " << gp_quote((abs_out / "snr_sweep.csv").string()) << "\n"
+       << "plot f skip 1 using 1:3 with linespoints lw 2 title 'DeepJSCC baseline: Bob "
+          "(private)', \\\n"
+       << "     f skip 1 using 1:5 with linespoints lw 2 title 'secure: Bob (private)', \\\n"
+       << "     f skip 1 using 1:7 with linespoints lw 2 title 'secure: Eve naive vs "
+          "private', "
+          "\\\n"
+       << "     f skip 1 using 1:9 with linespoints lw 2 title 'secure: Eve naive vs host'";
+    if (ev.have_mia)
+        gp << ", \\\n     f skip 1 using 1:11 with linespoints lw 2 dt 2 title 'secure: Eve "
+              "MIA "
+              "vs private', \\\n"
+           << "     f skip 1 using 1:13 with linespoints lw 2 dt 2 title 'secure: Eve MIA vs "
+              "host'";
+    gp << "\n";
+    write_file(out / "snr_sweep.gp", gp.str());
+
+    std::string note;
+    if (!fs::exists(gnuplot_path)) {
+        note = std::string(gnuplot_path) +
+            " not found: no snr_sweep.png (snr_sweep.csv and "
+            "snr_sweep.gp written; install gnuplot to plot)";
+        std::cerr << "semsteg-eval: " << note << "\n";
+        return note;
+    }
+    std::error_code ec;
+    fs::remove(out / "snr_sweep.png", ec); // a stale plot must not pass for a new one
+    const std::string cmd =
+        std::string(gnuplot_path) + " " + sh_quote((abs_out / "snr_sweep.gp").string());
+    if (std::system(cmd.c_str()) == 0 && fs::exists(out / "snr_sweep.png"))
+        return "snr_sweep.png (gnuplot)";
+    note = "gnuplot failed on snr_sweep.gp: no snr_sweep.png";
+    std::cerr << "semsteg-eval: warning: " << note << "\n";
+    return note;
+}
+
+//! results.md (also printed), results.csv, results.json.
+void write_tables(const evaluation& ev, const std::string& plot_note, const fs::path& out)
+{
+    const eval_options& o = *ev.opt;
+    const loaded_data& data = *ev.data;
+    const size_t npairs = ev.pairs->pairs.size();
+    const auto floor_stats = summarize(ev.floor);
+    const stat floor_ms = floor_stats.ms_ssim, floor_psnr = floor_stats.psnr;
+    const std::string dash = "–";
+    auto opt_json = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+
+    json j;
+    j["settings"] = { { "codec", o.codec_path },
+                      { "inn", o.inn_path },
+                      { "mia", opt_json(o.mia_path) },
+                      { "detector", opt_json(o.detector_path) },
+                      { "lpips", opt_json(o.lpips_path) },
+                      { "lost_part", ev.models->lost.to_string() },
+                      { "side", o.side },
+                      { "seed", o.seed },
+                      { "batch", o.batch },
+                      { "channel", o.channel },
+                      { "bob_snr_db", o.bob_snr },
+                      { "eve_snr_db", o.eve_snrs },
+                      { "codec_config", ev.models->codec->config().to_json() },
+                      { "inn_config", ev.models->stego->config().to_json() },
+                      { "torch_threads", ev.threads } };
+    j["data"] = { { "private_folder", o.private_dir },
+                  { "private_range", o.private_range },
+                  { "private_crop", o.crop },
+                  { "private_images", data.privates.size() },
+                  { "private_skipped", data.privates.skipped() },
+                  { "private_skipped_files", data.privates.skipped_files() },
+                  { "hosts_same_pool", !data.hosts },
+                  { "host_source", data.hosts ? json(data.host_desc) : json(nullptr) },
+                  { "host_crop", o.host_crop },
+                  { "host_images", data.host_set().size() },
+                  { "host_skipped", data.hosts ? data.hosts->skipped() : 0 },
+                  { "host_skipped_files",
+                    data.hosts ? data.hosts->skipped_files() : std::vector<std::string>() },
+                  { "pairs", npairs } };
+    j["floor"] = { { "psnr", stat_json(floor_stats.psnr) },
+                   { "ssim", stat_json(floor_stats.ssim) },
+                   { "ms_ssim", stat_json(floor_stats.ms_ssim) },
+                   { "lpips", stat_json(floor_stats.lpips) } };
+
+    std::ostringstream csv, md;
+    csv << "eve_snr_db,bob_snr_db,channel,row,compared_to,pairs";
+    for (const char* ob : obs_keys)
+        for (const char* m : { "psnr", "ssim", "ms_ssim", "lpips" })
+            csv << "," << ob << "_" << m << "," << ob << "_" << m << "_se";
+    csv << ",eve_naive_leakage,eve_naive_leakage_se,eve_mia_leakage,eve_mia_leakage_se,"
+           "detector_accuracy,detector_accuracy_se,floor_psnr,floor_psnr_se,floor_ms_ssim,"
+           "floor_ms_ssim_se\n";
+
+    auto named = [](bool have, const std::string& path) {
+        return have ? "`" + path + "`" : std::string(not_measured);
+    };
+    md << "# semsteg-eval results\n\n"
+       << "- codec `" << o.codec_path << "`, INN `" << o.inn_path << "`, Eve's MIA "
+       << named(ev.have_mia, o.mia_path) << ", detector "
+       << named(ev.have_det, o.detector_path) << ", LPIPS "
+       << named(ev.have_lpips, o.lpips_path) << "; Bob fills the lost part with "
+       << ev.models->lost.to_string() << "\n"
+       << "- private images: " << data.private_desc << ": " << data.privates.size()
+       << " read, " << data.privates.skipped() << " unreadable skipped\n"
+       << "- hosts: "
+       << (data.hosts ? data.host_desc + ": " + std::to_string(data.hosts->size()) +
+                   " read, " + std::to_string(data.hosts->skipped()) + " unreadable skipped"
+                      : std::string("the private pool (an image is never its own host)"))
+       << "\n"
+       << "- " << npairs << " random (host, private) pairs, seed " << o.seed << ", " << o.side
+       << "×" << o.side << ", channel " << o.channel << ", Bob SNR " << snr_tag(o.bob_snr)
+       << " dB\n"
+       << "- values: mean ± standard error over pairs; PSNR in dB; SSIM and MS-SSIM as "
+          "defined "
+          "in lib/include/semsteg/metrics.h ("
+       << semsteg::ms_ssim_scales(o.side) << "-scale MS-SSIM at " << o.side << " px)\n";
+
+    j["tables"] = json::array();
+    for (const auto& t : ev.tables) {
+        const auto det = accuracy_stat(t.det_plain_ok + t.det_container_ok, 2 * t.det_n);
+        // Leakage on one scale for the secure system and the unprotected baseline (the
+        // threat).
+        std::array<stat, n_rows> leak_naive, leak_mia;
+        for (int r : { row_baseline, row_secure_private }) {
+            leak_naive[r] = leakage(t.cell[r][obs_eve].ms_ssim, ev.floor.ms_ssim);
+            leak_mia[r] = leakage(t.cell[r][obs_mia].ms_ssim, ev.floor.ms_ssim);
+        }
+        json jt { { "eve_snr_db", t.eve_snr_db },
+                  { "bob_snr_db", o.bob_snr },
+                  { "rows", json::array() },
+                  { "detector",
+                    ev.have_det
+                        ? json { { "accuracy", stat_json(det) },
+                                 { "plain_called_plain", t.det_plain_ok },
+                                 { "containers_called_containers", t.det_container_ok },
+                                 { "signals_each", t.det_n } }
+                        : json(nullptr) } };
+
+        md << "\n## Eve SNR " << snr_tag(t.eve_snr_db) << " dB (Bob " << snr_tag(o.bob_snr)
+           << " dB, " << o.channel << ", " << npairs << " pairs)\n\n"
+           << "| system (compared to) | Bob PSNR | Bob SSIM | Bob MS-SSIM |"
+           << (ev.have_lpips ? " Bob LPIPS |" : "") << " Eve naive PSNR | Eve naive MS-SSIM |"
+           << (ev.have_lpips ? " Eve naive LPIPS |" : "")
+           << " Eve MIA PSNR | Eve MIA MS-SSIM |"
+           << (ev.have_lpips ? " Eve MIA LPIPS |" : " LPIPS |") << " detector accuracy |\n"
+           << "|---|---|---|---|" << (ev.have_lpips ? "---|" : "") << "---|---|"
+           << (ev.have_lpips ? "---|" : "") << "---|---|---|---|\n";
+
+        for (int r = 0; r < n_rows; ++r) {
+            std::array<score_stats, n_obs> st;
+            for (int ob = 0; ob < n_obs; ++ob)
+                st[ob] = summarize(t.cell[r][ob]);
+            const bool bob_applies = r != row_secure_host; // Bob is not after the host
+            const bool det_applies = r != row_baseline; // nothing hidden in the baseline
+            const bool leak_applies = r != row_secure_host;
+
+            json jr { { "name", row_names[r] },
+                      { "key", row_keys[r] },
+                      { "compared_to", row_refs[r] } };
+            for (int ob = 0; ob < n_obs; ++ob) {
+                const bool applies = ob != obs_bob || bob_applies;
+                jr[obs_keys[ob]] = applies && st[ob].psnr.measured()
+                    ? json { { "psnr", stat_json(st[ob].psnr) },
+                             { "ssim", stat_json(st[ob].ssim) },
+                             { "ms_ssim", stat_json(st[ob].ms_ssim) },
+                             { "lpips", stat_json(st[ob].lpips) } }
+                    : json(nullptr);
+            }
+            jr["leakage_ms_ssim_above_floor"] = leak_applies
+                ? json { { "eve_naive", stat_json(leak_naive[r]) },
+                         { "eve_mia", stat_json(leak_mia[r]) } }
+                : json(nullptr);
+            jr["detector_accuracy"] = det_applies ? stat_json(det) : json(nullptr);
+            jt["rows"].push_back(jr);
+
+            csv << snr_tag(t.eve_snr_db) << "," << snr_tag(o.bob_snr) << "," << o.channel
+                << "," << csv_field(row_names[r]) << "," << row_refs[r] << "," << npairs;
+            for (int ob = 0; ob < n_obs; ++ob) {
+                const bool applies = ob != obs_bob || bob_applies;
+                for (const auto* s :
+                     { &st[ob].psnr, &st[ob].ssim, &st[ob].ms_ssim, &st[ob].lpips })
+                    csv << "," << (applies ? fmt(s->mean, 5) : "") << ","
+                        << (applies ? fmt(s->se, 5) : "");
+            }
+            for (const auto* s : { &leak_naive[r], &leak_mia[r] })
+                csv << "," << fmt(s->mean, 5) << "," << fmt(s->se, 5);
+            csv << "," << (det_applies ? fmt(det.mean, 5) : "") << ","
+                << (det_applies ? fmt(det.se, 5) : "") << "," << fmt(floor_psnr.mean, 5)
+                << "," << fmt(floor_psnr.se, 5) << "," << fmt(floor_ms.mean, 5) << ","
+                << fmt(floor_ms.se, 5) << "\n";
+
+            auto bob = [&](const stat& s, int digits) {
+                return bob_applies ? fmt_stat(s, digits) : dash;
+            };
+            md << "| " << row_names[r] << " | " << bob(st[obs_bob].psnr, 2) << " | "
+               << bob(st[obs_bob].ssim, 3) << " | " << bob(st[obs_bob].ms_ssim, 3) << " | ";
+            if (ev.have_lpips)
+                md << bob(st[obs_bob].lpips, 3) << " | ";
+            md << fmt_stat(st[obs_eve].psnr, 2) << " | " << fmt_stat(st[obs_eve].ms_ssim, 3)
+               << " | ";
+            if (ev.have_lpips)
+                md << fmt_stat(st[obs_eve].lpips, 3) << " | ";
+            md << fmt_stat(st[obs_mia].psnr, 2) << " | " << fmt_stat(st[obs_mia].ms_ssim, 3)
+               << " | " << (ev.have_lpips ? fmt_stat(st[obs_mia].lpips, 3) : not_measured)
+               << " | "
+               << (!det_applies      ? dash
+                       : ev.have_det ? fmt_stat(det, 3)
+                                     : not_measured)
+               << " |\n";
+        }
+
+        md << "\n- floor (each pair's host vs its private image): MS-SSIM "
+           << fmt_stat(floor_ms, 3) << ", PSNR " << fmt_stat(floor_psnr, 2) << " dB";
+        if (ev.have_lpips)
+            md << ", LPIPS " << fmt_stat(floor_stats.lpips, 3);
+        md << "\n- Eve's leakage (MS-SSIM to the private image − floor): secure naive "
+           << fmt_signed_stat(leak_naive[row_secure_private], 3) << ", secure MIA "
+           << (ev.have_mia ? fmt_signed_stat(leak_mia[row_secure_private], 3)
+                           : std::string(not_measured))
+           << " (unprotected DeepJSCC, naive: "
+           << fmt_signed_stat(leak_naive[row_baseline], 3) << ")\n";
+        if (ev.have_det)
+            md << "- detector: " << t.det_plain_ok << "/" << t.det_n
+               << " plain host signals called plain, " << t.det_container_ok << "/" << t.det_n
+               << " containers called containers (threshold 0 on the logit; 0.5 = "
+                  "undetectable)\n";
+        j["tables"].push_back(jt);
+    }
+
+    json js = json::array();
+    for (const auto& p : ev.sweep)
+        js.push_back({ { "snr_db", p.snr_db },
+                       { "pairs", p.pairs },
+                       { "baseline_psnr", stat_json(p.baseline) },
+                       { "secure_bob_psnr", stat_json(p.bob) },
+                       { "eve_naive_psnr_private", stat_json(p.eve_private) },
+                       { "eve_naive_psnr_host", stat_json(p.eve_host) },
+                       { "eve_mia_psnr_private", stat_json(p.mia_private) },
+                       { "eve_mia_psnr_host", stat_json(p.mia_host) } });
+    j["snr_sweep"] = js;
+    j["seconds"] = ev.total_s;
+
+    md << "\n## Files\n\n"
+       << "- `grid.png`: columns are pairs 0–" << ev.sink.grid_pairs - 1
+       << "; rows host, private, Bob (secure), Eve naive" << (ev.have_mia ? ", Eve MIA" : "")
+       << " (Eve SNR " << snr_tag(o.eve_snrs[0]) << " dB)\n"
+       << "- `snr_sweep.csv`: PSNR vs channel SNR 0–20 dB (Bob = Eve) on " << ev.sweep_pairs
+       << " pairs; plot: " << plot_note << "\n"
+       << "- `results.csv`, `results.json`: these tables with standard errors\n";
+    if (!o.dump_dir.empty())
+        md << "- every reconstruction as PNG under `" << o.dump_dir
+           << "` (file name = pair index; pairs.csv names the images)\n";
+    md << "\nEvaluated in " << fmt(ev.eval_s, 0) << " s (" << fmt(ev.total_s, 0)
+       << " s with the sweep); torch threads: " << ev.threads << ".\n";
+
+    write_file(out / "results.csv", csv.str());
+    write_file(out / "results.json", j.dump(2) + "\n");
+    write_file(out / "results.md", md.str());
+    std::cout << md.str() << std::flush;
+}
+
+int run(eval_options& o)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    if (o.side < 12 || o.side % 4 != 0)
+        throw semsteg::error("--side " + std::to_string(o.side) +
+                             ": expected a multiple of 4, at least 12");
+    if (o.eve_snrs.empty())
+        throw semsteg::error("--eve-snr: expected at least one SNR");
+    evaluation ev;
+    ev.opt = &o;
+    ev.threads = semsteg::set_torch_threads(o.threads);
+    torch::NoGradGuard no_grad;
+
+    // 1. Models and data, all checked before anything is written.
+    check_model_file(o.codec_path, "--codec");
+    check_model_file(o.inn_path, "--inn");
+    check_model_file(o.mia_path, "--mia");
+    check_model_file(o.detector_path, "--detector");
+    check_model_file(o.lpips_path, "--lpips");
+    auto models = semsteg::secure_link_models::load(
+        o.codec_path, o.inn_path, o.mia_path, o.detector_path, o.lost);
+    std::optional<lpips_model> lpips;
+    if (!o.lpips_path.empty())
+        lpips.emplace(o.lpips_path);
+    lpips_model* lp = lpips ? &*lpips : nullptr;
+
+    semsteg::image_set::options private_opts;
+    private_opts.crop_fraction = o.crop;
+    private_opts.max_side = 4 * o.side; // as semsteg-train's validation images
+    loaded_data data { semsteg::image_set::from_folder(
+                           o.private_dir, private_opts, o.private_range),
+                       std::nullopt,
+                       o.private_dir + " [" + o.private_range + "], crop " + fmt(o.crop, 4),
+                       "" };
+    const bool same_pool = o.hosts_dir.empty() && o.host_range.empty() &&
+        (!o.host_crop_given || o.host_crop == o.crop);
+    if (same_pool) {
+        o.host_crop = o.crop;
+    } else {
+        if (!o.host_crop_given)
+            o.host_crop = o.hosts_dir.empty() ? o.crop : 1.0;
+        semsteg::image_set::options host_opts = private_opts;
+        host_opts.crop_fraction = o.host_crop;
+        const std::string dir = o.hosts_dir.empty() ? o.private_dir : o.hosts_dir;
+        const std::string range = !o.host_range.empty() ? o.host_range
+            : o.hosts_dir.empty()                       ? o.private_range
+                                                        : ":";
+        data.hosts = semsteg::image_set::from_folder(dir, host_opts, range);
+        data.host_desc = dir + " [" + range + "], crop " + fmt(o.host_crop, 4);
+    }
+    for (const auto* set : { &data.privates, data.hosts ? &*data.hosts : nullptr }) {
+        if (!set)
+            continue;
+        for (size_t i = 0; i < set->skipped_files().size() && i < 5; ++i)
+            std::cerr << "semsteg-eval: skipped unreadable image '" << set->skipped_files()[i]
+                      << "'\n";
+        if (set->skipped() > 5)
+            std::cerr << "semsteg-eval: ... and " << set->skipped() - 5
+                      << " more unreadable images\n";
+    }
+
+    pair_data pd;
+    pd.privates = &data.privates;
+    pd.hosts = &data.host_set();
+    pd.side = o.side;
+    pd.pairs = draw_pairs(data, o.pairs, o.seed);
+
+    // A dry run on two pairs catches codec/MIA/detector/LPIPS mismatches (channel counts,
+    // sizes) while nothing has been written yet.
+    {
+        const auto [xh, xp] = pd.batch(0, std::min<size_t>(2, pd.pairs.size()));
+        auto gen = at::detail::createCPUGenerator(o.seed);
+        try {
+            const auto ch = make_channel(o.channel, o.bob_snr);
+            const auto r = semsteg::run_secure_link(models, xh, xp, ch, ch, gen);
+            semsteg::ms_ssim(r.secure_bob, xp);
+            if (r.secure_mia.defined())
+                semsteg::ms_ssim(r.secure_mia, xp);
+        } catch (const semsteg::error&) {
+            throw;
+        } catch (const std::exception& e) {
+            const std::string w = e.what();
+            throw semsteg::error(
+                "the models do not work together at side " + std::to_string(o.side) +
+                " (codec '" + o.codec_path + "', INN '" + o.inn_path + "'" +
+                (o.mia_path.empty() ? "" : ", MIA '" + o.mia_path + "'") +
+                (o.detector_path.empty() ? "" : ", detector '" + o.detector_path + "'") +
+                "): " + w.substr(0, w.find('\n')));
+        }
+        if (lp)
+            lp->distance(xh, xp);
+    }
+
+    // 2. Outputs: only now is anything created.
+    check_creatable(o.out_dir, "--out");
+    if (!o.dump_dir.empty())
+        check_creatable(o.dump_dir, "--dump");
+    check_writable(o.out_dir, "--out");
+    if (!o.dump_dir.empty())
+        check_writable(o.dump_dir, "--dump");
+
+    std::cerr << "semsteg-eval: " << pd.pairs.size() << " pairs from " << data.privates.size()
+              << " private images (" << data.privates.skipped() << " unreadable skipped)";
+    if (data.hosts)
+        std::cerr << " and " << data.hosts->size() << " hosts (" << data.hosts->skipped()
+                  << " skipped)";
+    std::cerr << "; torch threads: " << ev.threads << "\n";
+
+    // The floor: what Eve scores against the private image if she decodes the host perfectly.
+    for (size_t b = 0; b < pd.pairs.size(); b += o.batch) {
+        const auto [xh, xp] = pd.batch(b, std::min(pd.pairs.size(), b + o.batch));
+        score(ev.floor, xh, xp, lp);
+    }
+    const auto bob_ch = make_channel(o.channel, o.bob_snr);
+    ev.sink.dump_dir = o.dump_dir;
+    for (size_t k = 0; k < o.eve_snrs.size(); ++k)
+        ev.tables.push_back(run_table(models,
+                                      pd,
+                                      bob_ch,
+                                      make_channel(o.channel, o.eve_snrs[k]),
+                                      o.batch,
+                                      o.seed,
+                                      lp,
+                                      &ev.sink,
+                                      k == 0));
+    ev.eval_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    pair_data sweep_data = pd;
+    sweep_data.pairs.resize(std::min<size_t>(200, pd.pairs.size()));
+    ev.sweep = run_sweep(models, sweep_data, o.channel, o.batch, o.seed);
+    ev.sweep_pairs = sweep_data.pairs.size();
+    ev.total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    // 3. Files.
+    ev.models = &models;
+    ev.data = &data;
+    ev.pairs = &pd;
+    ev.have_mia = models.mia.has_value();
+    ev.have_det = models.detect.has_value();
+    ev.have_lpips = lp != nullptr;
+    const fs::path out(o.out_dir);
+    write_grid(ev.sink, out);
+    const std::string plot_note = write_sweep(ev, out);
+    if (!o.dump_dir.empty()) {
+        std::ostringstream pairs_csv;
+        pairs_csv << "pair,host,private\n";
+        for (size_t i = 0; i < pd.pairs.size(); ++i)
+            pairs_csv << i << "," << csv_field(pd.hosts->path(pd.pairs[i].first)) << ","
+                      << csv_field(pd.privates->path(pd.pairs[i].second)) << "\n";
+        write_file(fs::path(o.dump_dir) / "pairs.csv", pairs_csv.str());
+    }
+    write_tables(ev, plot_note, out);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    CLI::App app{ "gr-semsteg evaluation: Bob vs Eve on random (host, private) image pairs, "
-                  "baseline DeepJSCC vs the secure system" };
-    std::string codec_path, inn_path, mia_path, detector_path, lost = "zeros", lpips_path;
-    std::string private_dir, private_range = ":", hosts_dir, host_range;
-    double crop = 1.0, host_crop = 1.0;
-    int side = 64, threads = 0;
-    size_t npairs = 1000, batch = 100;
-    uint64_t seed = 1;
-    double bob_snr = 10.0;
-    std::vector<double> eve_snrs{ 10.0, 20.0 };
-    std::string channel = "awgn", out_dir, dump_dir;
-
-    app.add_option("--codec", codec_path, "DeepJSCC codec model file (kind jscc)")->required();
-    app.add_option("--inn", inn_path, "steganography INN model file (kind inn)")->required();
-    app.add_option("--mia", mia_path, "Eve's inverse network (kind eve-mia); without it the "
-                                      "MIA columns say 'not measured'");
-    app.add_option("--detector", detector_path, "Eve's detector (kind eve-detector)");
-    app.add_option("--lost", lost, "how Bob fills the lost part: zeros | constant:V | "
-                                   "gaussian:STD[:SEED]");
-    app.add_option("--lpips", lpips_path, "TorchScript LPIPS model, called as model(x, y) on "
-                                          "[-1,1] images, returning one distance per image");
-    app.add_option("--private", private_dir, "folder of private images (e.g. validation faces)")
+    CLI::App app { "gr-semsteg evaluation: Bob vs Eve on random (host, private) image pairs, "
+                   "the unprotected DeepJSCC baseline vs the secure system" };
+    app.option_defaults()->always_capture_default();
+    eval_options o;
+    app.add_option("--codec", o.codec_path, "DeepJSCC codec model file (kind jscc)")
         ->required();
-    app.add_option("--private-range", private_range, "BEGIN:END of the sorted private files");
-    app.add_option("--hosts", hosts_dir, "folder of host images (default: the private folder; "
-                                         "an image is never its own host)");
-    app.add_option("--host-range", host_range, "BEGIN:END of the sorted host files (default: "
-                                               "the private range, or all of --hosts)");
-    app.add_option("--crop", crop, "centre-square crop fraction of the private images "
-                                   "(CelebA 89x109: 0.9888)")
+    app.add_option("--inn", o.inn_path, "steganography INN model file (kind inn)")
+        ->required();
+    app.add_option("--mia",
+                   o.mia_path,
+                   "Eve's inverse network (kind eve-mia); without it the "
+                   "MIA columns say 'not measured'");
+    app.add_option("--detector", o.detector_path, "Eve's detector (kind eve-detector)");
+    app.add_option("--lost",
+                   o.lost,
+                   "how Bob fills the lost part: zeros | constant:V | "
+                   "gaussian:STD[:SEED]");
+    app.add_option("--lpips",
+                   o.lpips_path,
+                   "TorchScript LPIPS model, called as model(x, y) on "
+                   "[-1,1] images, returning one distance per image");
+    app.add_option("--private",
+                   o.private_dir,
+                   "folder of private images (e.g. validation "
+                   "faces)")
+        ->required();
+    app.add_option(
+        "--private-range", o.private_range, "BEGIN:END of the sorted private files");
+    app.add_option("--hosts",
+                   o.hosts_dir,
+                   "folder of host images (default: the private "
+                   "folder; an image is never its own host)");
+    app.add_option("--host-range",
+                   o.host_range,
+                   "BEGIN:END of the sorted host files "
+                   "(default: the private range, or all of "
+                   "--hosts)");
+    app.add_option("--crop",
+                   o.crop,
+                   "centre-square crop fraction of the private images "
+                   "(CelebA 89x109: 0.9888)")
         ->check(CLI::Range(0.01, 1.0));
-    auto* host_crop_opt =
-        app.add_option("--host-crop", host_crop, "crop fraction of the hosts (default: --crop "
-                                                 "without --hosts, else 1)")
-            ->check(CLI::Range(0.01, 1.0));
-    app.add_option("--side", side, "model image side (a multiple of 4, at least 12)");
-    app.add_option("--pairs", npairs, "number of (host, private) pairs")
-        ->check(CLI::PositiveNumber);
-    app.add_option("--seed", seed, "seed of the pair draw and the channel noise");
-    app.add_option("--batch", batch, "pairs per batch")->check(CLI::PositiveNumber);
-    app.add_option("--threads", threads, "torch threads (0: one per core)");
-    app.add_option("--bob-snr", bob_snr, "Bob's channel SNR in dB");
-    app.add_option("--eve-snr", eve_snrs, "Eve's channel SNRs in dB, comma-separated "
-                                          "(one table each)")
+    auto* host_crop = app.add_option("--host-crop",
+                                     o.host_crop,
+                                     "crop fraction of the hosts "
+                                     "(default: --crop without "
+                                     "--hosts, else 1)")
+                          ->check(CLI::Range(0.01, 1.0));
+    app.add_option("--side", o.side, "model image side (a multiple of 4, at least 12)");
+    app.add_option("--pairs", o.pairs, "number of (host, private) pairs")
+        ->check(CLI::Range(size_t { 1 }, size_t { 100000000 }));
+    app.add_option("--seed", o.seed, "seed of the pair draw and the channel noise");
+    app.add_option("--batch", o.batch, "pairs per batch")
+        ->check(CLI::Range(size_t { 1 }, size_t { 100000 }));
+    app.add_option("--threads", o.threads, "torch threads (0: one per core)");
+    app.add_option("--bob-snr", o.bob_snr, "Bob's channel SNR in dB");
+    app.add_option("--eve-snr",
+                   o.eve_snrs,
+                   "Eve's channel SNRs in dB, comma-separated (one "
+                   "table each)")
         ->delimiter(',');
-    app.add_option("--channel", channel, "channel model: awgn | rayleigh")
+    app.add_option("--channel", o.channel, "channel model: awgn | rayleigh")
         ->check(CLI::IsMember({ "awgn", "rayleigh" }));
-    app.add_option("--out", out_dir, "output folder (created)")->required();
-    app.add_option("--dump", dump_dir, "also write every reconstruction as PNG here");
+    app.add_option("--out", o.out_dir, "output folder (created)")->required();
+    app.add_option("--dump", o.dump_dir, "also write every reconstruction as PNG here");
     CLI11_PARSE(app, argc, argv);
+    o.host_crop_given = host_crop->count() > 0;
 
-    const auto t0 = std::chrono::steady_clock::now();
     try {
-        if (side < 12 || side % 4 != 0)
-            throw semsteg::error("--side " + std::to_string(side) +
-                                 ": expected a multiple of 4, at least 12");
-        if (eve_snrs.empty())
-            throw semsteg::error("--eve-snr: expected at least one SNR");
-        const int used_threads = semsteg::set_torch_threads(threads);
-        torch::NoGradGuard no_grad;
-
-        // 1. Models and data, all checked before anything is written.
-        auto models = semsteg::secure_link_models::load(
-            codec_path, inn_path, mia_path, detector_path, lost);
-        std::optional<lpips_model> lpips;
-        if (!lpips_path.empty())
-            lpips.emplace(lpips_path);
-
-        semsteg::image_set::options private_opts;
-        private_opts.crop_fraction = crop;
-        private_opts.max_side = 4 * side; // as semsteg-train's validation images
-        loaded_data data{ semsteg::image_set::from_folder(private_dir, private_opts, private_range),
-                          std::nullopt,
-                          "",
-                          "" };
-        const bool same_pool = hosts_dir.empty() && host_range.empty() &&
-                               (host_crop_opt->count() == 0 || host_crop == crop);
-        if (!same_pool) {
-            semsteg::image_set::options host_opts = private_opts;
-            host_opts.crop_fraction = host_crop_opt->count() ? host_crop
-                                      : hosts_dir.empty()   ? crop
-                                                            : 1.0;
-            host_crop = host_opts.crop_fraction;
-            const std::string dir = hosts_dir.empty() ? private_dir : hosts_dir;
-            const std::string range = !host_range.empty() ? host_range
-                                      : hosts_dir.empty() ? private_range
-                                                          : ":";
-            data.hosts = semsteg::image_set::from_folder(dir, host_opts, range);
-            data.host_desc = dir + " [" + range + "], crop " + fmt(host_crop, 4);
-        } else {
-            host_crop = crop;
-        }
-        data.private_desc = private_dir + " [" + private_range + "], crop " + fmt(crop, 4);
-        for (const auto* set : { &data.privates, data.hosts ? &*data.hosts : nullptr }) {
-            if (!set)
-                continue;
-            for (size_t i = 0; i < set->skipped_files().size() && i < 5; ++i)
-                std::cerr << "semsteg-eval: skipped unreadable image '"
-                          << set->skipped_files()[i] << "'\n";
-            if (set->skipped() > 5)
-                std::cerr << "semsteg-eval: ... and " << set->skipped() - 5
-                          << " more unreadable images\n";
-        }
-
-        pair_data pd;
-        pd.privates = &data.privates;
-        pd.hosts = &data.host_set();
-        pd.side = side;
-        pd.pairs = draw_pairs(data, npairs, seed);
-
-        // A dry run on two pairs: catches codec/MIA/detector/LPIPS mismatches (channel counts,
-        // sizes) while nothing has been written yet.
-        {
-            pair_data probe = pd;
-            probe.pairs.resize(std::min<size_t>(2, pd.pairs.size()));
-            const auto [xh, xp] = probe.batch(0, probe.pairs.size());
-            auto gen = at::detail::createCPUGenerator(seed);
-            try {
-                const auto ch = make_channel(channel, bob_snr);
-                const auto r = semsteg::run_secure_link(models, xh, xp, ch, ch, gen);
-                semsteg::ms_ssim(r.secure_bob, xp);
-                if (r.secure_mia.defined())
-                    semsteg::ms_ssim(r.secure_mia, xp);
-            } catch (const semsteg::error&) {
-                throw;
-            } catch (const std::exception& e) {
-                const std::string w = e.what();
-                throw semsteg::error("the models do not work together at side " +
-                                     std::to_string(side) + " (codec '" + codec_path +
-                                     "', INN '" + inn_path + "'" +
-                                     (mia_path.empty() ? "" : ", MIA '" + mia_path + "'") +
-                                     (detector_path.empty() ? ""
-                                                            : ", detector '" + detector_path + "'") +
-                                     "): " + w.substr(0, w.find('\n')));
-            }
-            if (lpips)
-                lpips->distance(xh, xp);
-        }
-
-        // 2. Outputs: only now is anything created.
-        check_writable(out_dir, "--out");
-        if (!dump_dir.empty())
-            check_writable(dump_dir, "--dump");
-
-        std::cerr << "semsteg-eval: " << pd.pairs.size() << " pairs from "
-                  << data.privates.size() << " private images (" << data.privates.skipped()
-                  << " unreadable skipped)";
-        if (data.hosts)
-            std::cerr << " and " << data.hosts->size() << " hosts (" << data.hosts->skipped()
-                      << " skipped)";
-        std::cerr << ", " << used_threads << " torch threads\n";
-
-        // Floor: the host and private images themselves (Eve's best if she decodes the host).
-        scores floor;
-        for (size_t b = 0; b < pd.pairs.size(); b += batch) {
-            const auto [xh, xp] = pd.batch(b, std::min(pd.pairs.size(), b + batch));
-            score(floor, xh, xp, lpips ? &*lpips : nullptr);
-        }
-        const auto floor_stats = summarize(floor);
-
-        const auto bob_ch = make_channel(channel, bob_snr);
-        std::vector<table_run> tables;
-        batch_sink sink;
-        sink.dump_dir = dump_dir;
-        for (size_t k = 0; k < eve_snrs.size(); ++k)
-            tables.push_back(run_table(models,
-                                       pd,
-                                       floor.ms_ssim,
-                                       bob_ch,
-                                       make_channel(channel, eve_snrs[k]),
-                                       batch,
-                                       seed,
-                                       lpips ? &*lpips : nullptr,
-                                       &sink,
-                                       k == 0));
-        const auto eval_s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-        pair_data sweep_data = pd;
-        sweep_data.pairs.resize(std::min<size_t>(200, pd.pairs.size()));
-        const auto sweep = run_sweep(models, sweep_data, channel, batch, seed);
-        const bool have_mia = models.mia.has_value();
-        const bool have_det = models.detect.has_value();
-        const bool have_lpips = lpips.has_value();
-
-        // 3. Files.
-        const fs::path out(out_dir);
-
-        // grid.png: one column per pair; rows host, private, Bob, Eve naive (, Eve MIA).
-        {
-            std::vector<semsteg::image> cells;
-            for (auto* row : { &sink.grid_host,
-                               &sink.grid_private,
-                               &sink.grid_bob,
-                               &sink.grid_eve,
-                               &sink.grid_mia })
-                cells.insert(cells.end(), row->begin(), row->end());
-            semsteg::save_png((out / "grid.png").string(),
-                              semsteg::tile_grid(cells, static_cast<int>(sink.grid_pairs), 2));
-        }
-
-        // snr_sweep.csv (+ .gp and .png when gnuplot is there).
-        std::string plot_note;
-        {
-            std::ostringstream csv;
-            csv << "snr_db,pairs,baseline_psnr,baseline_psnr_se,secure_bob_psnr,"
-                   "secure_bob_psnr_se,eve_naive_psnr_private,eve_naive_psnr_private_se,"
-                   "eve_naive_psnr_host,eve_naive_psnr_host_se,eve_mia_psnr_private,"
-                   "eve_mia_psnr_private_se,eve_mia_psnr_host,eve_mia_psnr_host_se\n";
-            for (const auto& p : sweep) {
-                csv << fmt(p.snr_db, 0) << "," << p.pairs;
-                for (const auto* s : { &p.baseline,
-                                       &p.bob,
-                                       &p.eve_private,
-                                       &p.eve_host,
-                                       &p.mia_private,
-                                       &p.mia_host })
-                    csv << "," << fmt(s->mean, 4) << "," << fmt(s->se, 4);
-                csv << "\n";
-            }
-            write_file(out / "snr_sweep.csv", csv.str());
-
-            const auto abs_out = fs::absolute(out);
-            std::ostringstream gp;
-            gp << "# Written by semsteg-eval; run: gnuplot snr_sweep.gp\n"
-               << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-               << "    set terminal pngcairo size 900,560 enhanced font 'sans,10'\n"
-               << "} else {\n"
-               << "    set terminal png size 900,560\n"
-               << "}\n"
-               << "set output " << gp_quote((abs_out / "snr_sweep.png").string()) << "\n"
-               << "set datafile separator ','\n"
-               << "set title 'PSNR vs channel SNR (" << channel << ", Bob and Eve at the same "
-               << "SNR, " << sweep_data.pairs.size() << " pairs)'\n"
-               << "set xlabel 'channel SNR (dB)'\nset ylabel 'PSNR (dB)'\n"
-               << "set key bottom right\nset grid\nset xrange [0:20]\nset xtics 2\n"
-               << "f = " << gp_quote((abs_out / "snr_sweep.csv").string()) << "\n"
-               << "plot f skip 1 using 1:3 with linespoints lw 2 title 'DeepJSCC baseline: "
-                  "Bob (private)', \\\n"
-               << "     f skip 1 using 1:5 with linespoints lw 2 title 'secure: Bob (private)', "
-                  "\\\n"
-               << "     f skip 1 using 1:7 with linespoints lw 2 title 'secure: Eve naive vs "
-                  "private', \\\n"
-               << "     f skip 1 using 1:9 with linespoints lw 2 title 'secure: Eve naive vs "
-                  "host'";
-            if (have_mia)
-                gp << ", \\\n     f skip 1 using 1:11 with linespoints lw 2 dt 2 title 'secure: "
-                      "Eve MIA vs private', \\\n"
-                   << "     f skip 1 using 1:13 with linespoints lw 2 dt 2 title 'secure: Eve "
-                      "MIA vs host'";
-            gp << "\n";
-            write_file(out / "snr_sweep.gp", gp.str());
-            if (fs::exists(gnuplot_path)) {
-                fs::remove(out / "snr_sweep.png");
-                const std::string cmd = std::string(gnuplot_path) + " " +
-                                        sh_quote((abs_out / "snr_sweep.gp").string());
-                if (std::system(cmd.c_str()) == 0 && fs::exists(out / "snr_sweep.png")) {
-                    plot_note = "snr_sweep.png (gnuplot)";
-                } else {
-                    plot_note = "gnuplot failed on snr_sweep.gp: no snr_sweep.png";
-                    std::cerr << "semsteg-eval: warning: " << plot_note << "\n";
-                }
-            } else {
-                plot_note = std::string(gnuplot_path) +
-                            " not found: no snr_sweep.png (snr_sweep.csv and snr_sweep.gp "
-                            "written; install gnuplot and run the script to plot)";
-                std::cerr << "semsteg-eval: " << plot_note << "\n";
-            }
-        }
-
-        // The table, three ways.
-        json j;
-        j["settings"] = { { "codec", codec_path },
-                          { "inn", inn_path },
-                          { "mia", mia_path.empty() ? json(nullptr) : json(mia_path) },
-                          { "detector",
-                            detector_path.empty() ? json(nullptr) : json(detector_path) },
-                          { "lpips", lpips_path.empty() ? json(nullptr) : json(lpips_path) },
-                          { "lost_part", models.lost.to_string() },
-                          { "side", side },
-                          { "seed", seed },
-                          { "batch", batch },
-                          { "channel", channel },
-                          { "bob_snr_db", bob_snr },
-                          { "eve_snr_db", eve_snrs },
-                          { "codec_config", models.codec->config().to_json() },
-                          { "inn_config", models.stego->config().to_json() } };
-        j["data"] = { { "private_folder", private_dir },
-                      { "private_range", private_range },
-                      { "private_crop", crop },
-                      { "private_images", data.privates.size() },
-                      { "private_skipped", data.privates.skipped() },
-                      { "private_skipped_files", data.privates.skipped_files() },
-                      { "hosts_same_pool", !data.hosts },
-                      { "host_crop", host_crop },
-                      { "host_images", data.host_set().size() },
-                      { "host_skipped", data.hosts ? data.hosts->skipped() : 0 },
-                      { "pairs", pd.pairs.size() } };
-        if (data.hosts)
-            j["data"]["host_source"] = data.host_desc;
-        j["floor"] = { { "psnr", stat_json(floor_stats.psnr) },
-                       { "ssim", stat_json(floor_stats.ssim) },
-                       { "ms_ssim", stat_json(floor_stats.ms_ssim) },
-                       { "lpips", stat_json(floor_stats.lpips) } };
-
-        std::ostringstream csv, md;
-        csv << "eve_snr_db,bob_snr_db,channel,row,compared_to,pairs";
-        for (const char* o : obs_keys)
-            for (const char* m : { "psnr", "ssim", "ms_ssim", "lpips" })
-                csv << "," << o << "_" << m << "," << o << "_" << m << "_se";
-        csv << ",eve_naive_leakage,eve_naive_leakage_se,eve_mia_leakage,eve_mia_leakage_se,"
-               "detector_accuracy,detector_accuracy_se,floor_psnr,floor_psnr_se,"
-               "floor_ms_ssim,floor_ms_ssim_se\n";
-
-        md << "# semsteg-eval results\n\n"
-           << "- codec `" << codec_path << "`, INN `" << inn_path << "`, Eve's MIA "
-           << (have_mia ? "`" + mia_path + "`" : std::string(not_measured)) << ", detector "
-           << (have_det ? "`" + detector_path + "`" : std::string(not_measured)) << ", LPIPS "
-           << (have_lpips ? "`" + lpips_path + "`" : std::string(not_measured))
-           << "; Bob fills the lost part with " << models.lost.to_string() << "\n"
-           << "- private images: " << data.private_desc << ": " << data.privates.size()
-           << " read, " << data.privates.skipped() << " unreadable skipped\n"
-           << "- hosts: "
-           << (data.hosts ? data.host_desc + ": " + std::to_string(data.hosts->size()) +
-                                " read, " + std::to_string(data.hosts->skipped()) +
-                                " unreadable skipped"
-                          : std::string("the private pool (an image is never its own host)"))
-           << "\n"
-           << "- " << pd.pairs.size() << " random (host, private) pairs, seed " << seed << ", "
-           << side << "×" << side << ", channel " << channel << ", Bob SNR " << snr_tag(bob_snr)
-           << " dB\n"
-           << "- values: mean ± standard error over pairs; PSNR in dB; SSIM and MS-SSIM as "
-              "defined in lib/include/semsteg/metrics.h ("
-           << semsteg::ms_ssim_scales(side) << "-scale MS-SSIM at " << side << " px)\n";
-
-        const stat floor_ms = floor_stats.ms_ssim, floor_psnr = floor_stats.psnr;
-        j["tables"] = json::array();
-        for (const auto& t : tables) {
-            const auto det = accuracy_stat(t.det_plain_ok + t.det_container_ok, 2 * t.det_n);
-            const auto leak_naive = summarize(t.leak_naive), leak_mia = summarize(t.leak_mia);
-            json jt{ { "eve_snr_db", t.eve_snr_db },
-                     { "bob_snr_db", bob_snr },
-                     { "rows", json::array() },
-                     { "leakage_ms_ssim_above_floor",
-                       { { "eve_naive", stat_json(leak_naive) },
-                         { "eve_mia", stat_json(leak_mia) } } },
-                     { "detector",
-                       have_det ? json{ { "accuracy", stat_json(det) },
-                                        { "plain_called_plain", t.det_plain_ok },
-                                        { "containers_called_containers", t.det_container_ok },
-                                        { "signals_each", t.det_n } }
-                                : json(nullptr) } };
-
-            md << "\n## Eve SNR " << snr_tag(t.eve_snr_db) << " dB (Bob " << snr_tag(bob_snr)
-               << " dB, " << channel << ", " << pd.pairs.size() << " pairs)\n\n";
-            md << "| system (compared to) | Bob PSNR | Bob SSIM | Bob MS-SSIM |"
-               << (have_lpips ? " Bob LPIPS |" : "")
-               << " Eve naive PSNR | Eve naive MS-SSIM |"
-               << (have_lpips ? " Eve naive LPIPS |" : "") << " Eve MIA PSNR | Eve MIA MS-SSIM |"
-               << (have_lpips ? " Eve MIA LPIPS |" : " LPIPS |") << " detector accuracy |\n";
-            md << "|---|---|---|---|" << (have_lpips ? "---|" : "") << "---|---|"
-               << (have_lpips ? "---|" : "") << "---|---|---|---|\n";
-
-            for (int r = 0; r < n_rows; ++r) {
-                std::array<score_stats, n_obs> st;
-                for (int o = 0; o < n_obs; ++o)
-                    st[o] = summarize(t.cell[r][o]);
-                const bool bob_applies = r != row_secure_host;
-                const bool det_applies = r != row_baseline;
-                const bool leak_applies = r != row_secure_host;
-                // Leakage of the baseline row is Eve's MS-SSIM minus the floor, as for the
-                // secure row, so the threat and the protection read on one scale.
-                stat ln, lm;
-                if (leak_applies && r == row_secure_private) {
-                    ln = leak_naive;
-                    lm = leak_mia;
-                } else if (leak_applies) {
-                    std::vector<double> a, b;
-                    const auto& e = t.cell[r][obs_eve].ms_ssim;
-                    const auto& m = t.cell[r][obs_mia].ms_ssim;
-                    for (size_t i = 0; i < e.size(); ++i)
-                        a.push_back(e[i] - floor.ms_ssim[i]);
-                    for (size_t i = 0; i < m.size(); ++i)
-                        b.push_back(m[i] - floor.ms_ssim[i]);
-                    ln = summarize(a);
-                    lm = summarize(b);
-                }
-
-                json jr{ { "name", row_names[r] },
-                         { "key", row_keys[r] },
-                         { "compared_to", row_refs[r] } };
-                for (int o = 0; o < n_obs; ++o) {
-                    const bool applies = o != obs_bob || bob_applies;
-                    jr[obs_keys[o]] = applies && st[o].psnr.measured()
-                                          ? json{ { "psnr", stat_json(st[o].psnr) },
-                                                  { "ssim", stat_json(st[o].ssim) },
-                                                  { "ms_ssim", stat_json(st[o].ms_ssim) },
-                                                  { "lpips", stat_json(st[o].lpips) } }
-                                          : json(nullptr);
-                }
-                if (leak_applies)
-                    jr["leakage_ms_ssim_above_floor"] = { { "eve_naive", stat_json(ln) },
-                                                          { "eve_mia", stat_json(lm) } };
-                jr["detector_accuracy"] = det_applies ? stat_json(det) : json(nullptr);
-                jt["rows"].push_back(jr);
-
-                csv << snr_tag(t.eve_snr_db) << "," << snr_tag(bob_snr) << "," << channel
-                    << "," << csv_field(row_names[r]) << "," << row_refs[r] << ","
-                    << pd.pairs.size();
-                for (int o = 0; o < n_obs; ++o) {
-                    const bool applies = o != obs_bob || bob_applies;
-                    for (const auto* s :
-                         { &st[o].psnr, &st[o].ssim, &st[o].ms_ssim, &st[o].lpips })
-                        csv << "," << (applies ? fmt(s->mean, 5) : "") << ","
-                            << (applies ? fmt(s->se, 5) : "");
-                }
-                csv << "," << fmt(ln.mean, 5) << "," << fmt(ln.se, 5) << "," << fmt(lm.mean, 5)
-                    << "," << fmt(lm.se, 5) << "," << (det_applies ? fmt(det.mean, 5) : "")
-                    << "," << (det_applies ? fmt(det.se, 5) : "") << ","
-                    << fmt(floor_psnr.mean, 5) << "," << fmt(floor_psnr.se, 5) << ","
-                    << fmt(floor_ms.mean, 5) << "," << fmt(floor_ms.se, 5) << "\n";
-
-                const std::string dash = "–";
-                md << "| " << row_names[r] << " | "
-                   << (bob_applies ? fmt_stat(st[obs_bob].psnr, 2) : dash) << " | "
-                   << (bob_applies ? fmt_stat(st[obs_bob].ssim, 3) : dash) << " | "
-                   << (bob_applies ? fmt_stat(st[obs_bob].ms_ssim, 3) : dash) << " | ";
-                if (have_lpips)
-                    md << (bob_applies ? fmt_stat(st[obs_bob].lpips, 3) : dash) << " | ";
-                md << fmt_stat(st[obs_eve].psnr, 2) << " | " << fmt_stat(st[obs_eve].ms_ssim, 3)
-                   << " | ";
-                if (have_lpips)
-                    md << fmt_stat(st[obs_eve].lpips, 3) << " | ";
-                md << fmt_stat(st[obs_mia].psnr, 2) << " | " << fmt_stat(st[obs_mia].ms_ssim, 3)
-                   << " | ";
-                md << (have_lpips ? fmt_stat(st[obs_mia].lpips, 3) : not_measured) << " | ";
-                md << (!det_applies ? dash : have_det ? fmt_stat(det, 3) : not_measured)
-                   << " |\n";
-            }
-
-            md << "\n- floor (each pair's host vs its private image): MS-SSIM "
-               << fmt_stat(floor_ms, 3) << ", PSNR " << fmt_stat(floor_psnr, 2) << " dB\n";
-            md << "- Eve's leakage (MS-SSIM to the private image − floor): secure naive "
-               << fmt_signed_stat(leak_naive, 3) << ", secure MIA "
-               << (have_mia ? fmt_signed_stat(leak_mia, 3) : std::string(not_measured));
-            {
-                const auto& jb = jt["rows"][0]["leakage_ms_ssim_above_floor"];
-                stat bn;
-                if (!jb["eve_naive"].is_null()) {
-                    bn.n = jb["eve_naive"]["n"].get<size_t>();
-                    bn.mean = jb["eve_naive"]["mean"].get<double>();
-                    bn.se = jb["eve_naive"]["se"].is_null() ? nan_v
-                                                            : jb["eve_naive"]["se"].get<double>();
-                }
-                md << " (unprotected DeepJSCC, naive: " << fmt_signed_stat(bn, 3) << ")\n";
-            }
-            if (have_det)
-                md << "- detector: " << t.det_plain_ok << "/" << t.det_n
-                   << " plain host signals called plain, " << t.det_container_ok << "/"
-                   << t.det_n << " containers called containers (threshold 0 on the logit; "
-                   << "0.5 = undetectable)\n";
-            j["tables"].push_back(jt);
-        }
-
-        json js = json::array();
-        for (const auto& p : sweep)
-            js.push_back({ { "snr_db", p.snr_db },
-                           { "pairs", p.pairs },
-                           { "baseline_psnr", stat_json(p.baseline) },
-                           { "secure_bob_psnr", stat_json(p.bob) },
-                           { "eve_naive_psnr_private", stat_json(p.eve_private) },
-                           { "eve_naive_psnr_host", stat_json(p.eve_host) },
-                           { "eve_mia_psnr_private", stat_json(p.mia_private) },
-                           { "eve_mia_psnr_host", stat_json(p.mia_host) } });
-        j["snr_sweep"] = js;
-
-        md << "\n## Files\n\n"
-           << "- `grid.png`: columns are pairs 0–" << sink.grid_pairs - 1
-           << "; rows host, private, Bob (secure), Eve naive"
-           << (have_mia ? ", Eve MIA" : "") << " (Eve SNR " << snr_tag(eve_snrs[0]) << " dB)\n"
-           << "- `snr_sweep.csv`: PSNR vs channel SNR 0–20 dB (Bob = Eve) on "
-           << sweep_data.pairs.size() << " pairs; plot: " << plot_note << "\n"
-           << "- `results.csv`, `results.json`: this table with standard errors\n";
-        if (!dump_dir.empty())
-            md << "- reconstructions as PNG under `" << dump_dir << "` (pair index = file name)\n";
-        const auto total_s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        md << "\nEvaluated in " << fmt(eval_s, 0) << " s (" << fmt(total_s, 0)
-           << " s with the sweep), " << used_threads << " torch threads.\n";
-        j["seconds"] = total_s;
-
-        if (!dump_dir.empty()) {
-            std::ostringstream pairs_csv;
-            pairs_csv << "pair,host,private\n";
-            for (size_t i = 0; i < pd.pairs.size(); ++i)
-                pairs_csv << i << "," << csv_field(pd.hosts->path(pd.pairs[i].first)) << ","
-                          << csv_field(pd.privates->path(pd.pairs[i].second)) << "\n";
-            write_file(fs::path(dump_dir) / "pairs.csv", pairs_csv.str());
-        }
-        write_file(out / "results.csv", csv.str());
-        write_file(out / "results.json", j.dump(2) + "\n");
-        write_file(out / "results.md", md.str());
-        std::cout << md.str() << std::flush;
-        return 0;
+        return run(o);
     } catch (const std::exception& e) {
+        // torch's messages carry a C++ backtrace after the first line.
         const std::string w = e.what();
         std::cerr << "semsteg-eval: error: " << w.substr(0, w.find('\n')) << "\n";
         return 1;

@@ -28,23 +28,26 @@ void check_pair(const at::Tensor& a, const at::Tensor& b)
                     (std::ostringstream() << b.sizes()).str());
 }
 
-torch::Tensor gaussian_window(int64_t channels, const torch::TensorOptions& opt)
+// The 11-tap Gaussian as a banded [n, n-10] matrix: x·band(W) filters rows "valid", and
+// band(H)ᵀ·x columns. Separable matmuls in double are ~20× faster in LibTorch 1.13 than a
+// grouped double-precision conv2d, whose speed collapses on batches of more than a few images.
+torch::Tensor gaussian_band(int64_t n, const torch::TensorOptions& opt)
 {
     auto x = torch::arange(window, opt) - (window - 1) / 2.0;
     auto g = torch::exp(-(x * x) / (2 * sigma * sigma));
     g = g / g.sum();
-    return torch::outer(g, g).expand({ channels, 1, window, window }).contiguous();
+    auto band = torch::zeros({ n, n - window + 1 }, opt);
+    for (int64_t j = 0; j + window <= n; ++j)
+        band.index_put_({ torch::indexing::Slice(j, j + window), j }, g);
+    return band;
 }
 
 // Per-channel means of the SSIM map and of the contrast-structure map: [B, C] each.
 std::pair<torch::Tensor, torch::Tensor> ssim_cs(const torch::Tensor& a, const torch::Tensor& b)
 {
-    const int64_t ch = a.size(1);
-    const auto w = gaussian_window(ch, a.options());
-    auto filt = [&](const torch::Tensor& x) {
-        return torch::nn::functional::conv2d(
-            x, w, torch::nn::functional::Conv2dFuncOptions().groups(ch)); // "valid": no padding
-    };
+    const auto band_h = gaussian_band(a.size(2), a.options()).t();
+    const auto band_w = gaussian_band(a.size(3), a.options());
+    auto filt = [&](const torch::Tensor& x) { return torch::matmul(band_h, torch::matmul(x, band_w)); };
     const auto mu_a = filt(a), mu_b = filt(b);
     const auto saa = filt(a * a) - mu_a * mu_a;
     const auto sbb = filt(b * b) - mu_b * mu_b;
