@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# semsteg-train given bad input: a clear message, a non-zero exit, nothing overwritten.
-# Usage: test_train_app_bad_input.sh PATH/TO/semsteg-train
+# semsteg-train and semsteg-eval given bad input: a clear message, a non-zero exit, nothing
+# overwritten. Usage: test_apps_bad_input.sh PATH/TO/semsteg-train PATH/TO/semsteg-eval
 set -u
 train=$1
+eval_app=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
 photos=/usr/share/palapeli/collection
 faces=/usr/share/xmorph/example
 
-expect_failure() { # NAME EXPECTED_TEXT ARGS...
-  local name=$1 text=$2
-  shift 2
+expect_failure() { # NAME EXPECTED_TEXT ARGS... (runs semsteg-train)
+  run_expect_failure "$train" "$@"
+}
+
+run_expect_failure() { # PROGRAM NAME EXPECTED_TEXT ARGS...
+  local program=$1 name=$2 text=$3
+  shift 3
   local out rc
-  out=$("$train" "$@" 2>&1)
+  out=$("$program" "$@" 2>&1)
   rc=$?
   if [[ $rc -eq 0 ]]; then
     echo "FAIL $name: exit 0"; failures=$((failures + 1)); return
@@ -60,5 +65,28 @@ expect_failure wrong-kind-out "expected 'inn'" inn --images "$photos" --val-imag
 [[ $(sha256sum "$tmp/codec.st") == "$before" ]] || { echo "FAIL codec.st was overwritten"; failures=$((failures + 1)); }
 
 [[ -e "$tmp/x.st" ]] && { echo "FAIL a failed run wrote a model"; failures=$((failures + 1)); }
+
+# semsteg-eval: models and data are checked before anything is written.
+"$train" inn --images "$photos" --val-images "$faces" --val-range : --codec "$tmp/codec.st" \
+  -o "$tmp/inn.st" "${small[@]}" >/dev/null 2>&1 || { echo "FAIL setup: tiny INN"; exit 1; }
+mkdir -p "$tmp/out"
+echo keep >"$tmp/out/results.md"
+ev=(--private "$faces" --pairs 4 --side 32 --threads 1 --out "$tmp/out")
+run_expect_failure "$eval_app" eval-missing-codec "no such file" --codec "$tmp/nope.st" --inn "$tmp/inn.st" "${ev[@]}"
+run_expect_failure "$eval_app" eval-inn-as-codec "expected 'jscc'" --codec "$tmp/inn.st" --inn "$tmp/inn.st" "${ev[@]}"
+run_expect_failure "$eval_app" eval-codec-as-mia "expected 'eve-mia'" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
+  --mia "$tmp/codec.st" "${ev[@]}"
+run_expect_failure "$eval_app" eval-empty-folder "no .jpg/.jpeg/.png images" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
+  --private "$tmp/empty" --pairs 4 --side 32 --out "$tmp/out"
+run_expect_failure "$eval_app" eval-unreadable "could be read" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
+  --private "$tmp/junk" --pairs 4 --side 32 --out "$tmp/out"
+[[ $(cat "$tmp/out/results.md") == keep ]] || { echo "FAIL eval overwrote results.md"; failures=$((failures + 1)); }
+# And a good run does write its outputs.
+if "$eval_app" --codec "$tmp/codec.st" --inn "$tmp/inn.st" "${ev[@]}" --eve-snr 10 >/dev/null 2>&1 \
+   && [[ -s "$tmp/out/results.csv" && -s "$tmp/out/grid.png" ]]; then
+  echo "ok   eval-good-run"
+else
+  echo "FAIL eval-good-run"; failures=$((failures + 1))
+fi
 echo "$failures failures"
 [[ $failures -eq 0 ]]
