@@ -6,6 +6,8 @@
 #include <semsteg/error.h>
 #include <semsteg/model_file.h>
 
+#include "test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -18,12 +20,8 @@ using namespace semsteg;
 
 namespace {
 
-fs::path temp_path(const std::string& name)
-{
-    auto dir = fs::temp_directory_path() / ("semsteg_test_model_file_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    return dir / name;
-}
+fs::path temp_path(const std::string& name) { return test::temp_path("test_model_file", name); }
+using test::error_of;
 
 model_file sample_file()
 {
@@ -44,16 +42,6 @@ model_file sample_file()
     n.bytes[0] = 7;
     f.tensors["a.count"] = n;
     return f;
-}
-
-std::string error_of(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const error& e) {
-        return e.what();
-    }
-    return "";
 }
 
 std::vector<char> read_bytes(const fs::path& p)

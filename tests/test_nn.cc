@@ -8,6 +8,8 @@
 #include <semsteg/nn.h>
 #include <semsteg/threads.h>
 
+#include "test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -19,22 +21,8 @@ using namespace semsteg;
 
 namespace {
 
-fs::path temp_path(const std::string& name)
-{
-    auto dir = fs::temp_directory_path() / ("semsteg_test_nn_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    return dir / name;
-}
-
-std::string error_of(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const error& e) {
-        return e.what();
-    }
-    return "";
-}
+fs::path temp_path(const std::string& name) { return test::temp_path("test_nn", name); }
+using test::error_of;
 
 // Random (not trained) sub-networks, so the INN is far from the identity.
 void randomise(torch::nn::Module& m, double std, uint64_t seed)

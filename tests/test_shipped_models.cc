@@ -1,0 +1,86 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+// Regression test of the shipped models on images from Debian packages: fails if someone
+// breaks the codec, the INN, the channel, the metrics or the weights. Thresholds were set
+// from values measured with the committed models (see models/README.md), with a margin
+// for the few images used here.
+#include <semsteg/metrics.h>
+#include <semsteg/secure_link.h>
+#include <semsteg/threads.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+using namespace semsteg;
+
+namespace {
+
+const fs::path models = SEMSTEG_MODELS_DIR;
+
+// Measured with the committed models on these 4 pairs (models/README.md), minus a margin.
+constexpr double min_baseline_psnr = BASELINE_MEASURED - 1.0;
+constexpr double min_bob_psnr = BOB_MEASURED - 1.0;
+constexpr double min_eve_host_msssim = EVE_HOST_MEASURED - 0.05;
+
+std::vector<image> load_prepared(const std::vector<std::string>& files, int side)
+{
+    std::vector<image> out;
+    for (const auto& f : files)
+        out.push_back(prepare_image(load_image(f), side));
+    return out;
+}
+
+} // namespace
+
+TEST(ShippedModels, BobGetsThePrivateImageEveGetsTheHost)
+{
+    set_torch_threads(0);
+    auto m = secure_link_models::load((models / "jscc_awgn10.safetensors").string(),
+                                      (models / "inn_awgn10.safetensors").string(),
+                                      (models / "eve_mia_awgn10.safetensors").string(),
+                                      (models / "eve_detector_awgn10.safetensors").string());
+    const int side = m.codec->config().image_side;
+    // Faces (python-matplotlib-data, gtkmorph-example) as private images, photos
+    // (palapeli-data) as hosts.
+    const auto xp = images_to_tensor(load_prepared(
+        { "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+          "/usr/share/xmorph/example/AD/image1.png",
+          "/usr/share/xmorph/example/AD/image2.png",
+          "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg" },
+        side));
+    const auto xh = images_to_tensor(load_prepared(
+        { "/usr/share/palapeli/collection/castle-maintenon.jpg",
+          "/usr/share/palapeli/collection/citrus-fruits.jpg",
+          "/usr/share/palapeli/collection/cincinnati-bridge.jpg",
+          "/usr/share/palapeli/collection/european-honey-bee.jpg" },
+        side));
+    const auto awgn10 = channel_config::parse("awgn:10");
+    auto gen = at::detail::createCPUGenerator(2026);
+    const auto r = run_secure_link(m, xh, xp, awgn10, awgn10, gen);
+
+    auto mean = [](const at::Tensor& t) { return t.mean().item<double>(); };
+    const double base_psnr = mean(psnr(r.baseline_bob, xp));
+    const double bob_psnr = mean(psnr(r.secure_bob, xp));
+    const double eve_private = mean(ms_ssim(r.secure_eve, xp));
+    const double eve_host = mean(ms_ssim(r.secure_eve, xh));
+    const double mia_private = mean(ms_ssim(r.secure_mia, xp));
+    const double floor = mean(ms_ssim(xh, xp));
+    const double base_eve = mean(ms_ssim(r.baseline_eve, xp));
+    RecordProperty("baseline_psnr", std::to_string(base_psnr));
+    std::cout << "baseline PSNR " << base_psnr << ", Bob PSNR " << bob_psnr
+              << ", Eve naive MS-SSIM private " << eve_private << " host " << eve_host
+              << ", Eve MIA private " << mia_private << ", floor " << floor
+              << ", unprotected Eve " << base_eve << "\n";
+
+    EXPECT_GT(base_psnr, min_baseline_psnr);
+    EXPECT_GT(bob_psnr, min_bob_psnr);
+    EXPECT_GT(base_eve, 0.85);                  // the threat: unprotected, Eve sees the face
+    EXPECT_LT(eve_private, floor + 0.10);       // secure: Eve's view is near the floor...
+    EXPECT_GT(eve_host, min_eve_host_msssim);  // ...because she decodes the host
+    EXPECT_LT(mia_private, floor + 0.12);
+}
