@@ -32,21 +32,31 @@ std::string model_path(const std::string& dir, const std::string& name)
 
 int main(int argc, char** argv)
 {
-    CLI::App app{ "gr-semsteg demo: secure semantic image transmission, loopback simulation" };
-    std::vector<std::string> privates{ "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg" };
-    std::vector<std::string> hosts{ "/usr/share/palapeli/collection/castle-maintenon.jpg" };
+    CLI::App app {
+        "gr-semsteg demo: secure semantic image transmission, loopback simulation"
+    };
+    std::vector<std::string> privates {
+        "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
+    };
+    std::vector<std::string> hosts { "/usr/share/palapeli/collection/castle-maintenon.jpg" };
     std::string models = SEMSTEG_MODELS_DIR, out = "semsteg-demo-out", lost = "zeros";
     std::string channel = "awgn";
     double bob_snr = 10, eve_snr = 10, crop = 1.0;
     int count = 1, threads = 0;
     uint64_t seed = 1;
-    app.add_option("--private", privates, "private image file(s) (default: a portrait from python-matplotlib-data)");
-    app.add_option("--host", hosts, "host image file(s) (default: a photo from palapeli-data)");
-    app.add_option("-n,--count", count, "number of images to send (private/host lists are cycled)");
+    app.add_option("--private",
+                   privates,
+                   "private image file(s) (default: a portrait from python-matplotlib-data)");
+    app.add_option(
+        "--host", hosts, "host image file(s) (default: a photo from palapeli-data)");
+    app.add_option(
+        "-n,--count", count, "number of images to send (private/host lists are cycled)");
     app.add_option("--bob-snr", bob_snr, "Bob's channel SNR in dB");
     app.add_option("--eve-snr", eve_snr, "Eve's channel SNR in dB");
-    app.add_option("--channel", channel, "awgn | rayleigh")->check(CLI::IsMember({ "awgn", "rayleigh" }));
-    app.add_option("--crop", crop, "centre-square crop fraction before resizing to the model size");
+    app.add_option("--channel", channel, "awgn | rayleigh")
+        ->check(CLI::IsMember({ "awgn", "rayleigh" }));
+    app.add_option(
+        "--crop", crop, "centre-square crop fraction before resizing to the model size");
     app.add_option("--models", models, "folder with the shipped model files");
     app.add_option("--lost", lost, "Bob's l̂: zeros | constant:V | gaussian:STD[:SEED]");
     app.add_option("-o,--out", out, "output folder");
@@ -71,12 +81,18 @@ int main(int argc, char** argv)
         std::vector<semsteg::image> xp, xh;
         for (int i = 0; i < count; ++i) {
             xp.push_back(semsteg::prepare_image(
-                semsteg::load_image(privates[static_cast<size_t>(i) % privates.size()]), side, crop));
+                semsteg::load_image(privates[static_cast<size_t>(i) % privates.size()]),
+                side,
+                crop));
             xh.push_back(semsteg::prepare_image(
-                semsteg::load_image(hosts[static_cast<size_t>(i) % hosts.size()]), side, crop));
+                semsteg::load_image(hosts[static_cast<size_t>(i) % hosts.size()]),
+                side,
+                crop));
         }
-        const auto bob_ch = semsteg::channel_config::parse(channel + ":" + std::to_string(bob_snr));
-        const auto eve_ch = semsteg::channel_config::parse(channel + ":" + std::to_string(eve_snr));
+        const auto bob_ch
+            = semsteg::channel_config::parse(channel + ":" + std::to_string(bob_snr));
+        const auto eve_ch
+            = semsteg::channel_config::parse(channel + ":" + std::to_string(eve_snr));
 
         auto gen = at::detail::createCPUGenerator(seed);
         const auto tp = semsteg::images_to_tensor(xp), th = semsteg::images_to_tensor(xh);
@@ -91,7 +107,8 @@ int main(int argc, char** argv)
             mia = semsteg::tensor_to_images(r.secure_mia);
         std::vector<semsteg::image> grid;
         for (int i = 0; i < count; ++i) {
-            const std::string p = (fs::path(out) / ("img" + std::to_string(i) + "_")).string();
+            const std::string p
+                = (fs::path(out) / ("img" + std::to_string(i) + "_")).string();
             semsteg::save_png(p + "private.png", xp[i]);
             semsteg::save_png(p + "host.png", xh[i]);
             semsteg::save_png(p + "bob.png", bob[i]);
@@ -115,10 +132,12 @@ int main(int argc, char** argv)
               << "Columns of side_by_side.png: private, host, Bob, Eve naive"
               << (m.mia ? ", Eve MIA" : "") << ".\n\n"
               << "| receiver | compared with | PSNR (dB) | MS-SSIM |\n|---|---|---|---|\n";
-        auto row = [&](const std::string& who, const std::string& with, const torch::Tensor& a,
+        auto row = [&](const std::string& who,
+                       const std::string& with,
+                       const torch::Tensor& a,
                        const torch::Tensor& b) {
-            table << "| " << who << " | " << with << " | " << mean(semsteg::psnr(a, b)) << " | "
-                  << mean(semsteg::ms_ssim(a, b)) << " |\n";
+            table << "| " << who << " | " << with << " | " << mean(semsteg::psnr(a, b))
+                  << " | " << mean(semsteg::ms_ssim(a, b)) << " |\n";
         };
         row("Bob (secure)", "private", r.secure_bob, tp);
         row("Bob, unprotected DeepJSCC", "private", r.baseline_bob, tp);

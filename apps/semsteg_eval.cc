@@ -68,8 +68,8 @@ stat summarize(const std::vector<double>& v)
         double ss = 0.0;
         for (double x : v)
             ss += (x - s.mean) * (x - s.mean);
-        s.se =
-            std::sqrt(ss / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+        s.se = std::sqrt(ss / static_cast<double>(v.size() - 1)
+                         / static_cast<double>(v.size()));
     }
     return s;
 }
@@ -105,9 +105,9 @@ public:
         try {
             d_module = torch::jit::load(path);
         } catch (const std::exception& e) {
-            throw semsteg::error(
-                "LPIPS model '" + path +
-                "' is not a loadable TorchScript file: " + first_line(e.what()));
+            throw semsteg::error("LPIPS model '" + path
+                                 + "' is not a loadable TorchScript file: "
+                                 + first_line(e.what()));
         }
         d_module.eval();
     }
@@ -119,16 +119,16 @@ public:
         try {
             d = d_module.forward(in).toTensor();
         } catch (const std::exception& e) {
-            throw semsteg::error("LPIPS model '" + d_path + "' failed on a [" +
-                                 std::to_string(a.size(0)) + ",3," +
-                                 std::to_string(a.size(2)) + "," + std::to_string(a.size(3)) +
-                                 "] batch: " + first_line(e.what()));
+            throw semsteg::error("LPIPS model '" + d_path + "' failed on a ["
+                                 + std::to_string(a.size(0)) + ",3,"
+                                 + std::to_string(a.size(2)) + "," + std::to_string(a.size(3))
+                                 + "] batch: " + first_line(e.what()));
         }
         if (d.numel() != a.size(0))
-            throw semsteg::error("LPIPS model '" + d_path + "' returned " +
-                                 std::to_string(d.numel()) + " values for " +
-                                 std::to_string(a.size(0)) +
-                                 " image pairs (expected one each)");
+            throw semsteg::error("LPIPS model '" + d_path + "' returned "
+                                 + std::to_string(d.numel()) + " values for "
+                                 + std::to_string(a.size(0))
+                                 + " image pairs (expected one each)");
         return d.reshape({ -1 }).to(torch::kFloat);
     }
 
@@ -158,12 +158,10 @@ void score(scores& s,
 //! The table's rows and observers (Bob, Eve naive, Eve MIA).
 enum row_id { row_baseline, row_secure_private, row_secure_host, n_rows };
 enum obs_id { obs_bob, obs_eve, obs_mia, n_obs };
-const std::array<const char*, n_rows> row_names = { "DeepJSCC (private)",
-                                                    "Secure (private)",
-                                                    "Secure (host)" };
-const std::array<const char*, n_rows> row_keys = { "deepjscc_private",
-                                                   "secure_private",
-                                                   "secure_host" };
+const std::array<const char*, n_rows> row_names
+    = { "DeepJSCC (private)", "Secure (private)", "Secure (host)" };
+const std::array<const char*, n_rows> row_keys
+    = { "deepjscc_private", "secure_private", "secure_host" };
 const std::array<const char*, n_rows> row_refs = { "private", "private", "host" };
 const std::array<const char*, n_obs> obs_keys = { "bob", "eve_naive", "eve_mia" };
 
@@ -290,14 +288,14 @@ table_run run_table(semsteg::secure_link_models& models,
         if (r.detect_plain.defined()) {
             // Logit > 0 says "container"; plain host latents should score below 0.
             t.det_plain_ok += static_cast<size_t>(r.detect_plain.lt(0).sum().item<int64_t>());
-            t.det_container_ok +=
-                static_cast<size_t>(r.detect_container.gt(0).sum().item<int64_t>());
+            t.det_container_ok
+                += static_cast<size_t>(r.detect_container.gt(0).sum().item<int64_t>());
             t.det_n += static_cast<size_t>(xh.size(0));
         }
 
         if (sink && first_table && sink->grid_pairs < 8) {
-            const auto take =
-                std::min<int64_t>(8 - static_cast<int64_t>(sink->grid_pairs), xh.size(0));
+            const auto take
+                = std::min<int64_t>(8 - static_cast<int64_t>(sink->grid_pairs), xh.size(0));
             auto add = [take](std::vector<semsteg::image>& dst, const torch::Tensor& src) {
                 if (!src.defined())
                     return;
@@ -519,12 +517,12 @@ void check_creatable(const std::string& dir, const char* option)
 {
     std::error_code ec;
     fs::path p = fs::absolute(dir, ec);
-    while (!ec && !p.empty() && !fs::exists(p, ec) && p.has_parent_path() &&
-           p.parent_path() != p)
+    while (!ec && !p.empty() && !fs::exists(p, ec) && p.has_parent_path()
+           && p.parent_path() != p)
         p = p.parent_path();
     if (ec || !fs::is_directory(p, ec))
-        throw semsteg::error(std::string(option) + " '" + dir + "': '" + p.string() +
-                             "' is not a folder");
+        throw semsteg::error(std::string(option) + " '" + dir + "': '" + p.string()
+                             + "' is not a folder");
 }
 
 //! Creates `dir` and checks that a file can be written there, before any real output.
@@ -533,9 +531,9 @@ void check_writable(const std::string& dir, const char* option)
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir))
-        throw semsteg::error(std::string(option) + " '" + dir +
-                             "' is not a folder that can be created" +
-                             (ec ? " (" + ec.message() + ")" : std::string()));
+        throw semsteg::error(std::string(option) + " '" + dir
+                             + "' is not a folder that can be created"
+                             + (ec ? " (" + ec.message() + ")" : std::string()));
     const fs::path probe = fs::path(dir) / ".semsteg-eval-write-test";
     {
         std::ofstream f(probe);
@@ -654,16 +652,16 @@ std::string write_sweep(const evaluation& ev, const fs::path& out)
 
     std::string note;
     if (!fs::exists(gnuplot_path)) {
-        note = std::string(gnuplot_path) +
-            " not found: no snr_sweep.png (snr_sweep.csv and "
-            "snr_sweep.gp written; install gnuplot to plot)";
+        note = std::string(gnuplot_path)
+            + " not found: no snr_sweep.png (snr_sweep.csv and "
+              "snr_sweep.gp written; install gnuplot to plot)";
         std::cerr << "semsteg-eval: " << note << "\n";
         return note;
     }
     std::error_code ec;
     fs::remove(out / "snr_sweep.png", ec); // a stale plot must not pass for a new one
-    const std::string cmd =
-        std::string(gnuplot_path) + " " + sh_quote((abs_out / "snr_sweep.gp").string());
+    const std::string cmd
+        = std::string(gnuplot_path) + " " + sh_quote((abs_out / "snr_sweep.gp").string());
     if (std::system(cmd.c_str()) == 0 && fs::exists(out / "snr_sweep.png"))
         return "snr_sweep.png (gnuplot)";
     note = "gnuplot failed on snr_sweep.gp: no snr_sweep.png";
@@ -738,8 +736,8 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
        << "- private images: " << data.private_desc << ": " << data.privates.size()
        << " read, " << data.privates.skipped() << " unreadable skipped\n"
        << "- hosts: "
-       << (data.hosts ? data.host_desc + ": " + std::to_string(data.hosts->size()) +
-                   " read, " + std::to_string(data.hosts->skipped()) + " unreadable skipped"
+       << (data.hosts ? data.host_desc + ": " + std::to_string(data.hosts->size()) + " read, "
+                   + std::to_string(data.hosts->skipped()) + " unreadable skipped"
                       : std::string("the private pool (an image is never its own host)"))
        << "\n"
        << "- " << npairs << " random (host, private) pairs, seed " << o.seed << ", " << o.side
@@ -898,8 +896,8 @@ int run(eval_options& o)
 {
     const auto t0 = std::chrono::steady_clock::now();
     if (o.side < 12 || o.side % 4 != 0)
-        throw semsteg::error("--side " + std::to_string(o.side) +
-                             ": expected a multiple of 4, at least 12");
+        throw semsteg::error("--side " + std::to_string(o.side)
+                             + ": expected a multiple of 4, at least 12");
     if (o.eve_snrs.empty())
         throw semsteg::error("--eve-snr: expected at least one SNR");
     evaluation ev;
@@ -928,8 +926,8 @@ int run(eval_options& o)
                        std::nullopt,
                        o.private_dir + " [" + o.private_range + "], crop " + fmt(o.crop, 4),
                        "" };
-    const bool same_pool = o.hosts_dir.empty() && o.host_range.empty() &&
-        (!o.host_crop_given || o.host_crop == o.crop);
+    const bool same_pool = o.hosts_dir.empty() && o.host_range.empty()
+        && (!o.host_crop_given || o.host_crop == o.crop);
     if (same_pool) {
         o.host_crop = o.crop;
     } else {
@@ -977,11 +975,11 @@ int run(eval_options& o)
         } catch (const std::exception& e) {
             const std::string w = e.what();
             throw semsteg::error(
-                "the models do not work together at side " + std::to_string(o.side) +
-                " (codec '" + o.codec_path + "', INN '" + o.inn_path + "'" +
-                (o.mia_path.empty() ? "" : ", MIA '" + o.mia_path + "'") +
-                (o.detector_path.empty() ? "" : ", detector '" + o.detector_path + "'") +
-                "): " + w.substr(0, w.find('\n')));
+                "the models do not work together at side " + std::to_string(o.side)
+                + " (codec '" + o.codec_path + "', INN '" + o.inn_path + "'"
+                + (o.mia_path.empty() ? "" : ", MIA '" + o.mia_path + "'")
+                + (o.detector_path.empty() ? "" : ", detector '" + o.detector_path + "'")
+                + "): " + w.substr(0, w.find('\n')));
         }
         if (lp)
             lp->distance(xh, xp);

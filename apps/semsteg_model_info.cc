@@ -14,7 +14,9 @@
 
 int main(int argc, char** argv)
 {
-    CLI::App app{ "Print a gr-semsteg model file's kind, configuration and training record" };
+    CLI::App app {
+        "Print a gr-semsteg model file's kind, configuration and training record"
+    };
     std::string path;
     bool tensors = false;
     app.add_option("file", path, "model file (.safetensors)")->required();
@@ -22,10 +24,10 @@ int main(int argc, char** argv)
     CLI11_PARSE(app, argc, argv);
     try {
         const auto file = semsteg::read_model_file(path);
-        nlohmann::json out{ { "file", path },
-                            { "kind", file.kind },
-                            { "config", file.config },
-                            { "info", file.info } };
+        nlohmann::json out { { "file", path },
+                             { "kind", file.kind },
+                             { "config", file.config },
+                             { "info", file.info } };
         size_t params = 0;
         for (const auto& [name, t] : file.tensors) {
             size_t n = 1;

@@ -19,7 +19,9 @@
 
 int main(int argc, char** argv)
 {
-    CLI::App app{ "gr-semsteg training: one stage per run, resumable from its last checkpoint" };
+    CLI::App app {
+        "gr-semsteg training: one stage per run, resumable from its last checkpoint"
+    };
     semsteg::train_options o;
     std::string faces, hosts_dir, train_range = ":", val_range = ":", host_range = ":",
                                   val_dir, val_host_range = ":";
@@ -30,30 +32,41 @@ int main(int argc, char** argv)
         ->check(CLI::IsMember({ "jscc", "inn", "eve-mia", "eve-detector" }));
     app.add_option("--images", faces, "folder of training (private) images, e.g. faces")
         ->required();
-    app.add_option("--train-range", train_range, "BEGIN:END of the sorted files used to train");
-    app.add_option("--val-images", val_dir, "folder of validation images (default: --images)");
+    app.add_option(
+        "--train-range", train_range, "BEGIN:END of the sorted files used to train");
+    app.add_option(
+        "--val-images", val_dir, "folder of validation images (default: --images)");
     app.add_option("--val-range", val_range, "BEGIN:END of the sorted validation files")
         ->required();
-    app.add_option("--crop", crop, "centre-square crop fraction (CelebA 89x109: 0.9888 → 88 px)");
-    app.add_option("--hosts", hosts_dir, "folder of host images (default: the training images)");
+    app.add_option(
+        "--crop", crop, "centre-square crop fraction (CelebA 89x109: 0.9888 → 88 px)");
+    app.add_option(
+        "--hosts", hosts_dir, "folder of host images (default: the training images)");
     app.add_option("--host-range", host_range, "BEGIN:END of the sorted host files");
-    app.add_option("--val-host-range", val_host_range, "BEGIN:END of validation hosts (with --hosts)");
+    app.add_option(
+        "--val-host-range", val_host_range, "BEGIN:END of validation hosts (with --hosts)");
     app.add_option("--host-crop", host_crop, "crop fraction for --hosts photos");
-    app.add_option("--host-min-scale", host_min_scale, "smallest random-crop scale for --hosts photos");
-    app.add_option("-o,--out", o.out_model, "model file to write (resumed if it exists)")->required();
+    app.add_option(
+        "--host-min-scale", host_min_scale, "smallest random-crop scale for --hosts photos");
+    app.add_option("-o,--out", o.out_model, "model file to write (resumed if it exists)")
+        ->required();
     app.add_option("--csv", o.csv_path, "per-epoch CSV (default: OUT.csv)");
-    app.add_option("--codec", o.codec_model, "frozen codec model (inn, eve-mia, eve-detector)");
+    app.add_option(
+        "--codec", o.codec_model, "frozen codec model (inn, eve-mia, eve-detector)");
     app.add_option("--inn", o.inn_model, "INN model (eve-detector)");
     app.add_option("--steps", o.steps, "total optimiser steps");
-    app.add_option("--steps-per-epoch", o.steps_per_epoch, "steps between validation/checkpoints");
+    app.add_option(
+        "--steps-per-epoch", o.steps_per_epoch, "steps between validation/checkpoints");
     app.add_option("--batch", o.batch, "images (or pairs) per step");
     app.add_option("--lr", o.lr, "Adam learning rate (cosine decay to lr/20)");
     app.add_option("--budget", o.budget_seconds, "wall-clock budget in seconds (0: none)");
     app.add_option("--seed", o.seed, "random seed");
-    app.add_option("--channel", o.channel, "none | awgn:SNR | awgn:LO-HI | rayleigh:SNR (dB)");
+    app.add_option(
+        "--channel", o.channel, "none | awgn:SNR | awgn:LO-HI | rayleigh:SNR (dB)");
     app.add_option("--side", o.image_side, "model image side (multiple of 4)");
     app.add_option("--min-crop-scale", o.min_crop_scale, "random-crop scale range [min,1]");
-    app.add_option("--val-count", o.validation_images, "validation images (or pairs) per epoch");
+    app.add_option(
+        "--val-count", o.validation_images, "validation images (or pairs) per epoch");
     app.add_flag("!--no-resume", o.resume, "start from scratch even if OUT exists");
     app.add_option("--bcr", o.bcr, "bandwidth compression ratio k/n (jscc)");
     app.add_option("--codec-width", o.codec_width, "codec channels (jscc)");
@@ -61,7 +74,8 @@ int main(int argc, char** argv)
     app.add_option("--inn-width", o.inn_width, "INN sub-network width");
     app.add_option("--mia-width", o.mia_width, "Eve's inverse-network width");
     for (int i = 0; i < 5; ++i)
-        app.add_option("--lambda" + std::to_string(i + 1), o.lambda[i],
+        app.add_option("--lambda" + std::to_string(i + 1),
+                       o.lambda[i],
                        "INN loss weight λ" + std::to_string(i + 1));
     app.add_option("--threads", threads, "torch threads (0: one per core)");
     CLI11_PARSE(app, argc, argv);
@@ -74,7 +88,8 @@ int main(int argc, char** argv)
         face_opts.crop_fraction = crop;
         face_opts.max_side = 4 * o.image_side;
         auto train = semsteg::image_set::from_folder(faces, face_opts, train_range);
-        auto val = semsteg::image_set::from_folder(val_dir.empty() ? faces : val_dir, face_opts, val_range);
+        auto val = semsteg::image_set::from_folder(
+            val_dir.empty() ? faces : val_dir, face_opts, val_range);
         std::optional<semsteg::image_set> hosts, val_hosts;
         if (!hosts_dir.empty()) {
             semsteg::image_set::options host_opts;
@@ -83,9 +98,9 @@ int main(int argc, char** argv)
             hosts = semsteg::image_set::from_folder(hosts_dir, host_opts, host_range);
             val_hosts = semsteg::image_set::from_folder(hosts_dir, host_opts, val_host_range);
         }
-        std::cerr << "semsteg-train " << o.stage << ": " << train.size() << " training images ("
-                  << train.skipped() << " unreadable skipped), " << val.size()
-                  << " validation images (" << val.skipped() << " skipped)";
+        std::cerr << "semsteg-train " << o.stage << ": " << train.size()
+                  << " training images (" << train.skipped() << " unreadable skipped), "
+                  << val.size() << " validation images (" << val.skipped() << " skipped)";
         if (hosts)
             std::cerr << ", " << hosts->size() << " hosts";
         std::cerr << ", " << used << " torch threads\n";

@@ -17,7 +17,7 @@ int main(int argc, char** argv)
     const int threads = argc > 1 ? std::atoi(argv[1]) : 0;
     const int batch = argc > 2 ? std::atoi(argv[2]) : 64;
     semsteg::set_torch_threads(threads);
-    semsteg::jscc_codec codec(semsteg::jscc_config{});
+    semsteg::jscc_codec codec(semsteg::jscc_config {});
     torch::optim::Adam opt(codec->parameters(), torch::optim::AdamOptions(1e-3));
     auto x = torch::rand({ batch, 3, 64, 64 });
     using clk = std::chrono::steady_clock;
@@ -40,6 +40,9 @@ int main(int argc, char** argv)
         codec->decode(codec->encode(x));
     const double infer_s = std::chrono::duration<double>(clk::now() - t0).count() / iters;
     std::printf("threads %d batch %d: train %.1f img/s, encode+decode %.1f img/s\n",
-                torch::get_num_threads(), batch, batch / train_s, batch / infer_s);
+                torch::get_num_threads(),
+                batch,
+                batch / train_s,
+                batch / infer_s);
     return 0;
 }

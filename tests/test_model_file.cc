@@ -20,7 +20,10 @@ using namespace semsteg;
 
 namespace {
 
-fs::path temp_path(const std::string& name) { return test::temp_path("test_model_file", name); }
+fs::path temp_path(const std::string& name)
+{
+    return test::temp_path("test_model_file", name);
+}
 using test::error_of;
 
 model_file sample_file()
@@ -31,14 +34,14 @@ model_file sample_file()
     f.info["step"] = "123";
     std::mt19937 rng(5);
     std::normal_distribution<float> nd;
-    tensor_record w{ "F32", { 4, 3, 2 }, {} };
+    tensor_record w { "F32", { 4, 3, 2 }, {} };
     std::vector<float> values(24);
     for (auto& v : values)
         v = nd(rng);
     w.bytes.resize(values.size() * 4);
     std::memcpy(w.bytes.data(), values.data(), w.bytes.size());
     f.tensors["a.weight"] = w;
-    tensor_record n{ "I64", { 1 }, std::vector<uint8_t>(8, 0) };
+    tensor_record n { "I64", { 1 }, std::vector<uint8_t>(8, 0) };
     n.bytes[0] = 7;
     f.tensors["a.count"] = n;
     return f;
@@ -111,7 +114,8 @@ TEST(ModelFile, TruncatedFilesAreClearErrors)
     const auto bytes = read_bytes(path);
     uint64_t n = 0;
     std::memcpy(&n, bytes.data(), 8);
-    for (size_t keep : { size_t(0), size_t(5), size_t(8 + n / 2), size_t(bytes.size() - 1) }) {
+    for (size_t keep :
+         { size_t(0), size_t(5), size_t(8 + n / 2), size_t(bytes.size() - 1) }) {
         write_bytes(path, std::vector<char>(bytes.begin(), bytes.begin() + keep));
         const auto msg = error_of([&] { read_model_file(path); });
         EXPECT_NE(msg.find("truncated"), std::string::npos) << "kept " << keep << ": " << msg;

@@ -33,7 +33,7 @@ void randomise(torch::nn::Module& m, double std, uint64_t seed)
         p.copy_(torch::randn_like(p) * std);
 }
 
-jscc_config small_codec() { return jscc_config{ 32, 1.0 / 12, 32, 32 }; }
+jscc_config small_codec() { return jscc_config { 32, 1.0 / 12, 32, 32 }; }
 
 } // namespace
 
@@ -46,7 +46,7 @@ TEST(Threads, SettingIsApplied)
 
 TEST(LatentSymbols, PairingIsConsecutiveRealsAsIQ)
 {
-    const std::vector<float> reals{ 1, 2, 3, 4, 5, 6 };
+    const std::vector<float> reals { 1, 2, 3, 4, 5, 6 };
     const auto s = latent_to_symbols(reals.data(), reals.size());
     ASSERT_EQ(s.size(), 3u);
     EXPECT_EQ(s[1], std::complex<float>(3, 4));
@@ -61,7 +61,8 @@ TEST(LatentSymbols, PairingIsConsecutiveRealsAsIQ)
     const auto plain = latent_to_symbols(zp, 128);
     auto c1 = c[1].contiguous();
     for (int j = 0; j < 64; ++j)
-        EXPECT_EQ(c1[j].item<c10::complex<float>>(), c10::complex<float>(plain[j].real(), plain[j].imag()));
+        EXPECT_EQ(c1[j].item<c10::complex<float>>(),
+                  c10::complex<float>(plain[j].real(), plain[j].imag()));
     EXPECT_TRUE(torch::equal(complex_to_latent(c, z), z));
 }
 
@@ -95,12 +96,13 @@ TEST(Codec, PowerNormalisationGivesUnitSymbolPowerPerImage)
     jscc_codec codec(small_codec());
     randomise(*codec, 0.3, 3);
     torch::NoGradGuard ng;
-    auto z = codec->encode(torch::rand({ 5, 3, 64, 64 }) * torch::arange(1, 6).view({ 5, 1, 1, 1 }));
+    auto z = codec->encode(torch::rand({ 5, 3, 64, 64 })
+                           * torch::arange(1, 6).view({ 5, 1, 1, 1 }));
     auto power = latent_to_complex(z).abs().pow(2).mean(1);
     for (int i = 0; i < 5; ++i)
         EXPECT_NEAR(power[i].item<double>(), 1.0, 1e-5);
 
-    std::vector<float> reals{ 3, 4, 0, 0 };
+    std::vector<float> reals { 3, 4, 0, 0 };
     normalize_power(reals.data(), reals.size());
     EXPECT_NEAR((reals[0] * reals[0] + reals[1] * reals[1]) / 2.0, 1.0, 1e-6);
 }
@@ -145,8 +147,8 @@ TEST(Channel, RayleighEqualisedNoiseGrowsInDeepFades)
     EXPECT_GT(median, 0.005 / 4);
     EXPECT_LT(median, 0.005 * 4);
     // Noise-free fading cancels exactly.
-    EXPECT_TRUE(torch::allclose(apply_channel(z, channel_config::parse("rayleigh:300"), gen), z,
-                                1e-4, 1e-4));
+    EXPECT_TRUE(torch::allclose(
+        apply_channel(z, channel_config::parse("rayleigh:300"), gen), z, 1e-4, 1e-4));
 }
 
 TEST(Channel, ParseRejectsBadSpecs)
@@ -156,13 +158,14 @@ TEST(Channel, ParseRejectsBadSpecs)
     EXPECT_EQ(r.snr_db, 0.0);
     EXPECT_EQ(r.snr_max_db, 20.0);
     EXPECT_EQ(channel_config::parse("none").type, channel_config::kind::none);
-    for (const char* bad : { "awgn", "awgn:", "awgn:x", "awgn:10dB", "fading:3", "awgn:20-0", "" })
+    for (const char* bad :
+         { "awgn", "awgn:", "awgn:x", "awgn:10dB", "fading:3", "awgn:20-0", "" })
         EXPECT_THROW(channel_config::parse(bad), error) << bad;
 }
 
 TEST(Inn, BackwardOfForwardIsTheIdentity)
 {
-    inn net(inn_config{ 8, 8, 32, 2.0 });
+    inn net(inn_config { 8, 8, 32, 2.0 });
     randomise(*net, 0.05, 11);
     net->eval();
     torch::NoGradGuard ng;
@@ -179,7 +182,7 @@ TEST(Inn, BackwardOfForwardIsTheIdentity)
 
 TEST(Inn, FreshNetworkIsTheIdentityAndExponentIsBounded)
 {
-    inn net(inn_config{});
+    inn net(inn_config {});
     torch::NoGradGuard ng;
     auto zh = torch::randn({ 2, 8, 16, 16 }), zp = torch::randn({ 2, 8, 16, 16 });
     auto out = net->embed(zh, zp);
@@ -227,7 +230,7 @@ TEST(ModelIo, NetworksRoundTripBitExact)
         EXPECT_TRUE(torch::equal(p.value(), b[p.key()])) << p.key();
     EXPECT_EQ(loaded->config().encoder_width, 32);
 
-    inn net(inn_config{ 8, 2, 16, 2.0 });
+    inn net(inn_config { 8, 2, 16, 2.0 });
     randomise(*net, 0.1, 5);
     const auto ipath = temp_path("inn.safetensors").string();
     save_module(ipath, *net, kind_inn, net->config().to_json());

@@ -49,18 +49,18 @@ TEST(ShippedModels, BobGetsThePrivateImageEveGetsTheHost)
     const int side = m.codec->config().image_side;
     // Faces (python-matplotlib-data, gtkmorph-example) as private images, photos
     // (palapeli-data) as hosts.
-    const auto xp = images_to_tensor(load_prepared(
-        { "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg",
-          "/usr/share/xmorph/example/AD/image1.png",
-          "/usr/share/xmorph/example/AD/image2.png",
-          "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg" },
-        side));
-    const auto xh = images_to_tensor(load_prepared(
-        { "/usr/share/palapeli/collection/castle-maintenon.jpg",
-          "/usr/share/palapeli/collection/citrus-fruits.jpg",
-          "/usr/share/palapeli/collection/cincinnati-bridge.jpg",
-          "/usr/share/palapeli/collection/european-honey-bee.jpg" },
-        side));
+    const auto xp = images_to_tensor(
+        load_prepared({ "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+                        "/usr/share/xmorph/example/AD/image1.png",
+                        "/usr/share/xmorph/example/AD/image2.png",
+                        "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg" },
+                      side));
+    const auto xh = images_to_tensor(
+        load_prepared({ "/usr/share/palapeli/collection/castle-maintenon.jpg",
+                        "/usr/share/palapeli/collection/citrus-fruits.jpg",
+                        "/usr/share/palapeli/collection/cincinnati-bridge.jpg",
+                        "/usr/share/palapeli/collection/european-honey-bee.jpg" },
+                      side));
     const auto awgn10 = channel_config::parse("awgn:10");
     auto gen = at::detail::createCPUGenerator(2026);
     const auto r = run_secure_link(m, xh, xp, awgn10, awgn10, gen);
@@ -81,8 +81,8 @@ TEST(ShippedModels, BobGetsThePrivateImageEveGetsTheHost)
 
     EXPECT_GT(base_psnr, min_baseline_psnr);
     EXPECT_GT(bob_psnr, min_bob_psnr);
-    EXPECT_GT(base_eve, 0.85);                  // the threat: unprotected, Eve sees the face
-    EXPECT_LT(eve_private, floor + 0.10);       // secure: Eve's view is near the floor...
-    EXPECT_GT(eve_host, min_eve_host_msssim);  // ...because she decodes the host
+    EXPECT_GT(base_eve, 0.85); // the threat: unprotected, Eve sees the face
+    EXPECT_LT(eve_private, floor + 0.10); // secure: Eve's view is near the floor...
+    EXPECT_GT(eve_host, min_eve_host_msssim); // ...because she decodes the host
     EXPECT_LT(mia_private, floor + 0.12);
 }

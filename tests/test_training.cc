@@ -30,7 +30,8 @@ protected:
     static void SetUpTestSuite()
     {
         set_torch_threads(0);
-        dir = fs::temp_directory_path() / ("semsteg_test_training_" + std::to_string(::getpid()));
+        dir = fs::temp_directory_path()
+            / ("semsteg_test_training_" + std::to_string(::getpid()));
         fs::create_directories(dir);
         image_set::options o;
         o.max_side = 256;
@@ -82,7 +83,8 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     const auto r = run_training(jscc, data(), {});
     EXPECT_TRUE(r.finished);
     EXPECT_EQ(r.step, 60);
-    EXPECT_LT(r.last_loss, 0.8 * r.first_loss) << "jscc " << r.first_loss << " → " << r.last_loss;
+    EXPECT_LT(r.last_loss, 0.8 * r.first_loss)
+        << "jscc " << r.first_loss << " → " << r.last_loss;
     const auto file = read_model_file(jscc.out_model, kind_jscc);
     EXPECT_EQ(file.info.at("step"), "60");
     EXPECT_TRUE(file.info.count("val_psnr"));
@@ -96,18 +98,21 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
 
     auto innopt = small("inn", "inn.st");
     const auto ri = run_training(innopt, data(), {});
-    EXPECT_LT(ri.last_loss, 0.8 * ri.first_loss) << "inn " << ri.first_loss << " → " << ri.last_loss;
+    EXPECT_LT(ri.last_loss, 0.8 * ri.first_loss)
+        << "inn " << ri.first_loss << " → " << ri.last_loss;
     EXPECT_TRUE(read_model_file(innopt.out_model, kind_inn).info.count("bob_psnr"));
 
     auto mia = small("eve-mia", "mia.st");
     const auto rm = run_training(mia, data(), {});
-    EXPECT_LT(rm.last_loss, 0.8 * rm.first_loss) << "mia " << rm.first_loss << " → " << rm.last_loss;
+    EXPECT_LT(rm.last_loss, 0.8 * rm.first_loss)
+        << "mia " << rm.first_loss << " → " << rm.last_loss;
     EXPECT_NO_THROW(load_mia(mia.out_model));
 
     auto det = small("eve-detector", "det.st");
     det.steps = 90;
     const auto rd = run_training(det, data(), {});
-    EXPECT_LT(rd.last_loss, rd.first_loss) << "detector " << rd.first_loss << " → " << rd.last_loss;
+    EXPECT_LT(rd.last_loss, rd.first_loss)
+        << "detector " << rd.first_loss << " → " << rd.last_loss;
     EXPECT_NO_THROW(load_detector(det.out_model));
 }
 

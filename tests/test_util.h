@@ -18,8 +18,8 @@ namespace semsteg::test {
 //! A path in a per-process temporary folder named after the test program.
 inline std::filesystem::path temp_path(const std::string& program, const std::string& name)
 {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("semsteg_" + program + "_" + std::to_string(::getpid()));
+    auto dir = std::filesystem::temp_directory_path()
+        / ("semsteg_" + program + "_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     return dir / name;
 }

@@ -44,8 +44,8 @@ std::vector<std::string> list_image_files(const std::string& folder)
 index_split split_indices(size_t n, double validation_fraction, uint64_t seed)
 {
     if (!(validation_fraction >= 0.0 && validation_fraction < 1.0))
-        throw error("dataset: validation fraction must be in [0,1), got " +
-                    std::to_string(validation_fraction));
+        throw error("dataset: validation fraction must be in [0,1), got "
+                    + std::to_string(validation_fraction));
     std::vector<size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
     std::mt19937_64 rng(seed);
@@ -81,8 +81,8 @@ std::pair<size_t, size_t> parse_range(const std::string& text, size_t n)
     const size_t begin = field(text.substr(0, colon), 0);
     const size_t end = std::min(field(text.substr(colon + 1), n), n);
     if (begin >= end)
-        throw error("dataset: range '" + text + "' selects nothing of " + std::to_string(n) +
-                    " images");
+        throw error("dataset: range '" + text + "' selects nothing of " + std::to_string(n)
+                    + " images");
     return { begin, end };
 }
 
@@ -101,18 +101,20 @@ image_set::image_set(const std::vector<std::string>& files, const options& opts)
         }
     }
     if (d_images.empty())
-        throw error("dataset: none of the " + std::to_string(files.size()) +
-                    " image files could be read");
+        throw error("dataset: none of the " + std::to_string(files.size())
+                    + " image files could be read");
 }
 
-image_set
-image_set::from_folder(const std::string& folder, const options& opts, const std::string& range)
+image_set image_set::from_folder(const std::string& folder,
+                                 const options& opts,
+                                 const std::string& range)
 {
     auto files = list_image_files(folder);
     const auto [begin, end] = parse_range(range, files.size());
-    return image_set(std::vector<std::string>(files.begin() + static_cast<std::ptrdiff_t>(begin),
-                                              files.begin() + static_cast<std::ptrdiff_t>(end)),
-                     opts);
+    return image_set(
+        std::vector<std::string>(files.begin() + static_cast<std::ptrdiff_t>(begin),
+                                 files.begin() + static_cast<std::ptrdiff_t>(end)),
+        opts);
 }
 
 image image_set::centered(size_t i, int side) const { return resize(stored(i), side, side); }

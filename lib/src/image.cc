@@ -37,8 +37,8 @@ image decode_image(const uint8_t* data, size_t size)
         throw error("image: no data to decode");
     int w = 0, h = 0, channels = 0;
     // Asking stb for 3 components converts grey, grey+alpha and RGBA to RGB.
-    unsigned char* pixels =
-        stbi_load_from_memory(data, static_cast<int>(size), &w, &h, &channels, 3);
+    unsigned char* pixels
+        = stbi_load_from_memory(data, static_cast<int>(size), &w, &h, &channels, 3);
     if (pixels == nullptr)
         throw error(std::string("image: cannot decode (") + stbi_failure_reason() + ")");
     image img = from_rgb8(pixels, w, h);
@@ -65,8 +65,8 @@ image load_image(const std::string& path)
     try {
         return decode_image(bytes.data(), bytes.size());
     } catch (const error& e) {
-        throw error("image: '" + path + "' is not a readable image (" +
-                    std::string(e.what()).substr(7) + ")");
+        throw error("image: '" + path + "' is not a readable image ("
+                    + std::string(e.what()).substr(7) + ")");
     }
 }
 
@@ -85,13 +85,15 @@ void save_png(const std::string& path, const image& img)
 image crop(const image& img, int x, int y, int w, int h)
 {
     if (w <= 0 || h <= 0 || x < 0 || y < 0 || x + w > img.width || y + h > img.height)
-        throw error("image: crop " + std::to_string(w) + "x" + std::to_string(h) + "+" +
-                    std::to_string(x) + "+" + std::to_string(y) + " outside a " +
-                    std::to_string(img.width) + "x" + std::to_string(img.height) + " image");
+        throw error("image: crop " + std::to_string(w) + "x" + std::to_string(h) + "+"
+                    + std::to_string(x) + "+" + std::to_string(y) + " outside a "
+                    + std::to_string(img.width) + "x" + std::to_string(img.height)
+                    + " image");
     image out(w, h);
     for (int row = 0; row < h; ++row) {
         const float* src = &img.rgb[(static_cast<size_t>(y + row) * img.width + x) * 3];
-        std::copy(src, src + static_cast<size_t>(w) * 3,
+        std::copy(src,
+                  src + static_cast<size_t>(w) * 3,
                   &out.rgb[static_cast<size_t>(row) * w * 3]);
     }
     return out;
@@ -103,17 +105,17 @@ image center_crop_square(const image& img, double fraction)
         throw error("image: cannot crop an empty image");
     if (!(fraction > 0.0 && fraction <= 1.0))
         throw error("image: crop fraction must be in (0,1], got " + std::to_string(fraction));
-    const int side =
-        std::max(1, static_cast<int>(std::lround(std::min(img.width, img.height) * fraction)));
+    const int side = std::max(
+        1, static_cast<int>(std::lround(std::min(img.width, img.height) * fraction)));
     return crop(img, (img.width - side) / 2, (img.height - side) / 2, side, side);
 }
 
 image resize(const image& img, int w, int h)
 {
     if (img.empty() || w <= 0 || h <= 0)
-        throw error("image: cannot resize " + std::to_string(img.width) + "x" +
-                    std::to_string(img.height) + " to " + std::to_string(w) + "x" +
-                    std::to_string(h));
+        throw error("image: cannot resize " + std::to_string(img.width) + "x"
+                    + std::to_string(img.height) + " to " + std::to_string(w) + "x"
+                    + std::to_string(h));
     if (w == img.width && h == img.height)
         return img;
     image out(w, h);
@@ -149,9 +151,9 @@ image tile_grid(const std::vector<image>& images, int cols, int pad)
     const int w = images[0].width, h = images[0].height;
     for (const auto& im : images)
         if (im.width != w || im.height != h)
-            throw error("image: tile_grid needs equal sizes, found " + std::to_string(w) + "x" +
-                        std::to_string(h) + " and " + std::to_string(im.width) + "x" +
-                        std::to_string(im.height));
+            throw error("image: tile_grid needs equal sizes, found " + std::to_string(w) + "x"
+                        + std::to_string(h) + " and " + std::to_string(im.width) + "x"
+                        + std::to_string(im.height));
     const int n = static_cast<int>(images.size());
     const int rows = (n + cols - 1) / cols;
     const int used_cols = std::min(cols, n);
@@ -161,7 +163,8 @@ image tile_grid(const std::vector<image>& images, int cols, int pad)
         const int ox = (i % cols) * (w + pad), oy = (i / cols) * (h + pad);
         for (int y = 0; y < h; ++y)
             std::copy(&images[i].rgb[static_cast<size_t>(y) * w * 3],
-                      &images[i].rgb[static_cast<size_t>(y) * w * 3] + static_cast<size_t>(w) * 3,
+                      &images[i].rgb[static_cast<size_t>(y) * w * 3]
+                          + static_cast<size_t>(w) * 3,
                       &out.rgb[(static_cast<size_t>(oy + y) * out.width + ox) * 3]);
     }
     return out;

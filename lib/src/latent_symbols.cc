@@ -13,8 +13,8 @@ namespace semsteg {
 size_t num_symbols_for_reals(size_t num_reals)
 {
     if (num_reals % 2 != 0)
-        throw error("latent: " + std::to_string(num_reals) +
-                    " reals cannot pair into complex symbols (need an even count)");
+        throw error("latent: " + std::to_string(num_reals)
+                    + " reals cannot pair into complex symbols (need an even count)");
     return num_reals / 2;
 }
 

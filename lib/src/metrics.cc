@@ -23,9 +23,9 @@ constexpr double standard_weights[5] = { 0.0448, 0.2856, 0.3001, 0.2363, 0.1333 
 void check_pair(const at::Tensor& a, const at::Tensor& b)
 {
     if (a.dim() != 4 || a.sizes() != b.sizes())
-        throw error("metrics: expected two image batches [B,C,H,W] of equal shape, got " +
-                    (std::ostringstream() << a.sizes()).str() + " and " +
-                    (std::ostringstream() << b.sizes()).str());
+        throw error("metrics: expected two image batches [B,C,H,W] of equal shape, got "
+                    + (std::ostringstream() << a.sizes()).str() + " and "
+                    + (std::ostringstream() << b.sizes()).str());
 }
 
 // The 11-tap Gaussian as a banded [n, n-10] matrix: x·band(W) filters rows "valid", and
@@ -43,11 +43,14 @@ torch::Tensor gaussian_band(int64_t n, const torch::TensorOptions& opt)
 }
 
 // Per-channel means of the SSIM map and of the contrast-structure map: [B, C] each.
-std::pair<torch::Tensor, torch::Tensor> ssim_cs(const torch::Tensor& a, const torch::Tensor& b)
+std::pair<torch::Tensor, torch::Tensor> ssim_cs(const torch::Tensor& a,
+                                                const torch::Tensor& b)
 {
     const auto band_h = gaussian_band(a.size(2), a.options()).t();
     const auto band_w = gaussian_band(a.size(3), a.options());
-    auto filt = [&](const torch::Tensor& x) { return torch::matmul(band_h, torch::matmul(x, band_w)); };
+    auto filt = [&](const torch::Tensor& x) {
+        return torch::matmul(band_h, torch::matmul(x, band_w));
+    };
     const auto mu_a = filt(a), mu_b = filt(b);
     const auto saa = filt(a * a) - mu_a * mu_a;
     const auto sbb = filt(b * b) - mu_b * mu_b;
@@ -71,7 +74,9 @@ at::Tensor ssim(const at::Tensor& a, const at::Tensor& b)
     check_pair(a, b);
     if (a.size(2) < window || a.size(3) < window)
         throw error("metrics: SSIM needs images of at least 11×11");
-    return ssim_cs(a.to(torch::kDouble), b.to(torch::kDouble)).first.mean(1).to(torch::kFloat);
+    return ssim_cs(a.to(torch::kDouble), b.to(torch::kDouble))
+        .first.mean(1)
+        .to(torch::kFloat);
 }
 
 int ms_ssim_scales(int side)
@@ -87,8 +92,7 @@ int ms_ssim_scales(int side)
 at::Tensor ms_ssim(const at::Tensor& a_in, const at::Tensor& b_in)
 {
     check_pair(a_in, b_in);
-    const int scales =
-        ms_ssim_scales(static_cast<int>(std::min(a_in.size(2), a_in.size(3))));
+    const int scales = ms_ssim_scales(static_cast<int>(std::min(a_in.size(2), a_in.size(3))));
     if (scales == 0)
         throw error("metrics: MS-SSIM needs images of at least 11×11");
     double wsum = 0;

@@ -53,8 +53,8 @@ void write_model_file(const std::string& path, const model_file& file)
         for (auto d : t.shape)
             count *= static_cast<size_t>(d);
         if (count * dtype_size(t.dtype) != t.bytes.size())
-            throw error("model file: tensor '" + name + "' of shape " + shape_text(t.shape) +
-                        " holds " + std::to_string(t.bytes.size()) + " bytes");
+            throw error("model file: tensor '" + name + "' of shape " + shape_text(t.shape)
+                        + " holds " + std::to_string(t.bytes.size()) + " bytes");
         header[name] = { { "dtype", t.dtype },
                          { "shape", t.shape },
                          { "data_offsets", { offset, offset + t.bytes.size() } } };
@@ -92,13 +92,14 @@ model_file read_model_file(const std::string& path, const std::string& expected_
     in.seekg(0);
     const std::string where = "model file '" + path + "': ";
     if (file_size < 8)
-        throw error(where + "truncated: " + std::to_string(file_size) +
-                    " bytes, expected at least an 8-byte header length");
+        throw error(where + "truncated: " + std::to_string(file_size)
+                    + " bytes, expected at least an 8-byte header length");
     uint64_t n = 0;
     in.read(reinterpret_cast<char*>(&n), 8);
     if (n > file_size - 8)
-        throw error(where + "truncated: header says " + std::to_string(n) +
-                    " header bytes, file has " + std::to_string(file_size - 8) + " after it");
+        throw error(where + "truncated: header says " + std::to_string(n)
+                    + " header bytes, file has " + std::to_string(file_size - 8)
+                    + " after it");
     std::string text(n, '\0');
     in.read(text.data(), static_cast<std::streamsize>(n));
 
@@ -108,30 +109,31 @@ model_file read_model_file(const std::string& path, const std::string& expected_
     } catch (const std::exception& e) {
         throw error(where + "malformed JSON header (" + e.what() + ")");
     }
-    if (!header.is_object() || !header.contains("__metadata__") ||
-        !header["__metadata__"].is_object())
-        throw error(where + "not a semsteg model (no __metadata__ in the safetensors header)");
+    if (!header.is_object() || !header.contains("__metadata__")
+        || !header["__metadata__"].is_object())
+        throw error(where
+                    + "not a semsteg model (no __metadata__ in the safetensors header)");
     const auto& meta = header["__metadata__"];
     if (meta.value("format", "") != model_format_name)
-        throw error(where + "not a semsteg model (format '" + meta.value("format", "") +
-                    "', expected '" + model_format_name + "')");
+        throw error(where + "not a semsteg model (format '" + meta.value("format", "")
+                    + "', expected '" + model_format_name + "')");
     if (meta.value("format_version", "") != model_format_version)
-        throw error(where + "unsupported format version '" + meta.value("format_version", "") +
-                    "', expected '" + model_format_version + "'");
+        throw error(where + "unsupported format version '" + meta.value("format_version", "")
+                    + "', expected '" + model_format_version + "'");
 
     model_file file;
     file.kind = meta.value("kind", "");
     if (!expected_kind.empty() && file.kind != expected_kind)
-        throw error(where + "holds a '" + file.kind + "' network, expected '" + expected_kind +
-                    "'");
+        throw error(where + "holds a '" + file.kind + "' network, expected '" + expected_kind
+                    + "'");
     try {
         file.config = nlohmann::json::parse(meta.value("config", "{}"));
     } catch (const std::exception& e) {
         throw error(where + "malformed config (" + e.what() + ")");
     }
     for (const auto& [key, value] : meta.items())
-        if (key != "format" && key != "format_version" && key != "kind" && key != "config" &&
-            value.is_string())
+        if (key != "format" && key != "format_version" && key != "kind" && key != "config"
+            && value.is_string())
             file.info[key] = value.get<std::string>();
 
     const uint64_t data_size = file_size - 8 - n;
@@ -150,9 +152,9 @@ model_file read_model_file(const std::string& path, const std::string& expected_
             if (offsets.size() != 2 || offsets[0] > offsets[1])
                 throw error("bad data_offsets");
             if (offsets[1] > data_size)
-                throw error(where + "truncated: tensor '" + name + "' ends at byte " +
-                            std::to_string(offsets[1]) + " of a " + std::to_string(data_size) +
-                            "-byte data buffer");
+                throw error(where + "truncated: tensor '" + name + "' ends at byte "
+                            + std::to_string(offsets[1]) + " of a "
+                            + std::to_string(data_size) + "-byte data buffer");
             size_t count = 1;
             for (auto d : t.shape) {
                 if (d < 0)
@@ -160,7 +162,8 @@ model_file read_model_file(const std::string& path, const std::string& expected_
                 count *= static_cast<size_t>(d);
             }
             if (count * dtype_size(t.dtype) != offsets[1] - offsets[0])
-                throw error("shape " + shape_text(t.shape) + " does not match its byte range");
+                throw error("shape " + shape_text(t.shape)
+                            + " does not match its byte range");
             t.bytes.assign(data.begin() + static_cast<std::ptrdiff_t>(offsets[0]),
                            data.begin() + static_cast<std::ptrdiff_t>(offsets[1]));
         } catch (const error& e) {

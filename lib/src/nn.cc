@@ -62,7 +62,8 @@ at::Tensor normalize_power_batch(const at::Tensor& latent)
 {
     const int64_t b = latent.size(0);
     const auto flat = latent.reshape({ b, -1 });
-    const double k = static_cast<double>(num_symbols_for_reals(static_cast<size_t>(flat.size(1))));
+    const double k
+        = static_cast<double>(num_symbols_for_reals(static_cast<size_t>(flat.size(1))));
     const auto energy = flat.pow(2).sum(1, /*keepdim=*/true).clamp_min(1e-12);
     return (flat * torch::sqrt(k / energy)).reshape(latent.sizes());
 }
@@ -75,9 +76,9 @@ int jscc_config::latent_channels() const
     const double c = 96.0 * bcr;
     const long rounded = std::lround(c);
     if (rounded <= 0 || std::abs(c - rounded) > 1e-6 || rounded % 2 != 0)
-        throw error("jscc config: bcr " + std::to_string(bcr) +
-                    " gives " + std::to_string(c) +
-                    " latent channels; it must give a positive even integer (e.g. 1/12 → 8)");
+        throw error(
+            "jscc config: bcr " + std::to_string(bcr) + " gives " + std::to_string(c)
+            + " latent channels; it must give a positive even integer (e.g. 1/12 → 8)");
     return static_cast<int>(rounded);
 }
 
@@ -157,18 +158,18 @@ jscc_codec_impl::jscc_codec_impl(const jscc_config& cfg) : d_cfg(cfg)
 
 torch::Tensor jscc_codec_impl::encode(const torch::Tensor& images)
 {
-    if (images.dim() != 4 || images.size(1) != 3 || images.size(2) % 4 != 0 ||
-        images.size(3) % 4 != 0)
-        throw error("jscc: expected images [B,3,H,W] with H and W multiples of 4, got " +
-                    (std::ostringstream() << images.sizes()).str());
+    if (images.dim() != 4 || images.size(1) != 3 || images.size(2) % 4 != 0
+        || images.size(3) % 4 != 0)
+        throw error("jscc: expected images [B,3,H,W] with H and W multiples of 4, got "
+                    + (std::ostringstream() << images.sizes()).str());
     return normalize_power_batch(d_encoder(images));
 }
 
 torch::Tensor jscc_codec_impl::decode(const torch::Tensor& latent)
 {
     if (latent.dim() != 4 || latent.size(1) != d_cfg.latent_channels())
-        throw error("jscc: expected a latent [B," + std::to_string(d_cfg.latent_channels()) +
-                    ",h,w], got " + (std::ostringstream() << latent.sizes()).str());
+        throw error("jscc: expected a latent [B," + std::to_string(d_cfg.latent_channels())
+                    + ",h,w], got " + (std::ostringstream() << latent.sizes()).str());
     return d_decoder(latent);
 }
 
@@ -176,8 +177,9 @@ torch::Tensor jscc_codec_impl::decode(const torch::Tensor& latent)
 
 nlohmann::json inn_config::to_json() const
 {
-    return { { "channels", channels }, { "blocks", blocks }, { "width", width },
-             { "clamp", clamp } };
+    return {
+        { "channels", channels }, { "blocks", blocks }, { "width", width }, { "clamp", clamp }
+    };
 }
 
 inn_config inn_config::from_json(const nlohmann::json& j)
@@ -245,9 +247,9 @@ namespace {
 void check_latent_pair(const torch::Tensor& a, const torch::Tensor& b, int channels)
 {
     if (a.dim() != 4 || a.sizes() != b.sizes() || a.size(1) != channels)
-        throw error("inn: expected two latents [B," + std::to_string(channels) +
-                    ",h,w] of equal shape, got " + (std::ostringstream() << a.sizes()).str() +
-                    " and " + (std::ostringstream() << b.sizes()).str());
+        throw error("inn: expected two latents [B," + std::to_string(channels)
+                    + ",h,w] of equal shape, got " + (std::ostringstream() << a.sizes()).str()
+                    + " and " + (std::ostringstream() << b.sizes()).str());
 }
 } // namespace
 
@@ -274,8 +276,8 @@ lost_part_mode lost_part_mode::parse(const std::string& text)
 {
     lost_part_mode m;
     auto fail = [&]() {
-        return error("lost part: '" + text +
-                     "' is not one of zeros, constant:V, gaussian:STD[:SEED]");
+        return error("lost part: '" + text
+                     + "' is not one of zeros, constant:V, gaussian:STD[:SEED]");
     };
     std::vector<std::string> f;
     std::stringstream ss(text);
@@ -377,8 +379,8 @@ channel_config channel_config::parse(const std::string& text)
 {
     channel_config c;
     auto fail = [&]() {
-        return error("channel: '" + text + "' is not one of none, awgn:SNR, awgn:LO-HI, " +
-                     "rayleigh:SNR (SNR in dB)");
+        return error("channel: '" + text + "' is not one of none, awgn:SNR, awgn:LO-HI, "
+                     + "rayleigh:SNR (SNR in dB)");
     };
     const auto colon = text.find(':');
     const std::string type = text.substr(0, colon);
@@ -425,17 +427,16 @@ std::string channel_config::to_string() const
     return s.str();
 }
 
-torch::Tensor apply_channel(const torch::Tensor& latent,
-                            const channel_config& cfg,
-                            torch::Generator& gen)
+torch::Tensor
+apply_channel(const torch::Tensor& latent, const channel_config& cfg, torch::Generator& gen)
 {
     if (cfg.type == channel_config::kind::none)
         return latent;
     const int64_t b = latent.size(0);
     auto snr_db = torch::full({ b, 1 }, cfg.snr_db, latent.options());
     if (cfg.snr_max_db > cfg.snr_db)
-        snr_db = snr_db + torch::rand({ b, 1 }, gen, latent.options()) *
-                              (cfg.snr_max_db - cfg.snr_db);
+        snr_db = snr_db
+            + torch::rand({ b, 1 }, gen, latent.options()) * (cfg.snr_max_db - cfg.snr_db);
     const auto noise_std_per_real = torch::sqrt(torch::pow(10.0, -snr_db / 10.0) / 2.0);
     const auto flat = latent.reshape({ b, -1 });
     const auto noise = torch::randn(flat.sizes(), gen, latent.options()) * noise_std_per_real;
@@ -461,9 +462,9 @@ torch::Tensor images_to_tensor(const std::vector<image>& images)
     float* dst = batch.data_ptr<float>();
     for (const auto& im : images) {
         if (im.width != w || im.height != h)
-            throw error("images_to_tensor: mixed sizes " + std::to_string(w) + "x" +
-                        std::to_string(h) + " and " + std::to_string(im.width) + "x" +
-                        std::to_string(im.height));
+            throw error("images_to_tensor: mixed sizes " + std::to_string(w) + "x"
+                        + std::to_string(h) + " and " + std::to_string(im.width) + "x"
+                        + std::to_string(im.height));
         dst = std::copy(im.rgb.begin(), im.rgb.end(), dst);
     }
     return batch.permute({ 0, 3, 1, 2 }).contiguous();
@@ -472,8 +473,8 @@ torch::Tensor images_to_tensor(const std::vector<image>& images)
 std::vector<image> tensor_to_images(const torch::Tensor& batch)
 {
     if (batch.dim() != 4 || batch.size(1) != 3)
-        throw error("tensor_to_images: expected [B,3,H,W], got " +
-                    (std::ostringstream() << batch.sizes()).str());
+        throw error("tensor_to_images: expected [B,3,H,W], got "
+                    + (std::ostringstream() << batch.sizes()).str());
     const auto hwc = batch.detach().to(torch::kFloat).permute({ 0, 2, 3, 1 }).contiguous();
     std::vector<image> out;
     const float* src = hwc.data_ptr<float>();
@@ -534,21 +535,21 @@ void load_module_state(torch::nn::Module& module,
     auto state = named_state(module);
     for (const auto& [name, rec] : file.tensors)
         if (!state.count(name))
-            throw error(where + "unexpected tensor '" + name +
-                        "' (the network built from its config has no such parameter)");
+            throw error(where + "unexpected tensor '" + name
+                        + "' (the network built from its config has no such parameter)");
     torch::NoGradGuard no_grad;
     for (auto& [name, dst] : state) {
         auto it = file.tensors.find(name);
         if (it == file.tensors.end())
-            throw error(where + "missing tensor '" + name + "' of shape " +
-                        sizes_text(dst.sizes()));
+            throw error(where + "missing tensor '" + name + "' of shape "
+                        + sizes_text(dst.sizes()));
         const auto& rec = it->second;
         const auto expected_dtype = dst.scalar_type() == torch::kLong ? "I64" : "F32";
-        if (rec.dtype != expected_dtype ||
-            std::vector<int64_t>(dst.sizes().begin(), dst.sizes().end()) != rec.shape)
-            throw error(where + "tensor '" + name + "' expected " + expected_dtype + " " +
-                        sizes_text(dst.sizes()) + ", found " + rec.dtype + " " +
-                        sizes_text(rec.shape));
+        if (rec.dtype != expected_dtype
+            || std::vector<int64_t>(dst.sizes().begin(), dst.sizes().end()) != rec.shape)
+            throw error(where + "tensor '" + name + "' expected " + expected_dtype + " "
+                        + sizes_text(dst.sizes()) + ", found " + rec.dtype + " "
+                        + sizes_text(rec.shape));
         auto src = torch::from_blob(const_cast<uint8_t*>(rec.bytes.data()),
                                     dst.sizes(),
                                     dst.scalar_type() == torch::kLong ? torch::kLong
@@ -596,7 +597,8 @@ jscc_codec load_jscc(const std::string& path)
 
 inn load_inn(const std::string& path)
 {
-    return load_typed<inn, inn_config>(path, kind_inn, [](const inn_config& c) { return inn(c); });
+    return load_typed<inn, inn_config>(
+        path, kind_inn, [](const inn_config& c) { return inn(c); });
 }
 
 decoder load_mia(const std::string& path)

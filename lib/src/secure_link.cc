@@ -19,9 +19,9 @@ secure_link_models secure_link_models::load(const std::string& codec_path,
     m.codec = load_jscc(codec_path);
     m.stego = load_inn(inn_path);
     if (m.stego->config().channels != m.codec->config().latent_channels())
-        throw error("INN '" + inn_path + "' has " + std::to_string(m.stego->config().channels) +
-                    " channels but codec '" + codec_path + "' makes " +
-                    std::to_string(m.codec->config().latent_channels()));
+        throw error("INN '" + inn_path + "' has " + std::to_string(m.stego->config().channels)
+                    + " channels but codec '" + codec_path + "' makes "
+                    + std::to_string(m.codec->config().latent_channels()));
     if (!mia_path.empty())
         m.mia = load_mia(mia_path);
     if (!detector_path.empty())

@@ -88,7 +88,8 @@ struct stage {
 };
 
 // Validation pairs are fixed by seed and never include an image paired with itself.
-std::vector<std::pair<size_t, size_t>> validation_pairs(const training_data& d, int count, uint64_t seed)
+std::vector<std::pair<size_t, size_t>>
+validation_pairs(const training_data& d, int count, uint64_t seed)
 {
     const image_set& priv = *d.validation;
     const image_set& hosts = d.validation_hosts ? *d.validation_hosts : priv;
@@ -120,7 +121,8 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
         return v;
     }();
     const int bs = o.batch;
-    auto fixed_gen = [seed = o.seed]() { return at::detail::createCPUGenerator(seed + 99991); };
+    auto fixed_gen
+        = [seed = o.seed]() { return at::detail::createCPUGenerator(seed + 99991); };
 
     if (o.stage == "jscc") {
         jscc_codec codec = resuming ? load_jscc(o.out_model) : [&] {
@@ -142,8 +144,8 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
         st.validate = [=]() mutable {
             auto gen = fixed_gen();
             auto xh = codec->decode(apply_channel(codec->encode(xval), ch, gen));
-            return metric_map{ { "val_psnr", psnr(xh, xval).mean().item<double>() },
-                               { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
+            return metric_map { { "val_psnr", psnr(xh, xval).mean().item<double>() },
+                                { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
         };
         return st;
     }
@@ -171,8 +173,8 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             return inn(c);
         }();
         if (net->config().channels != channels)
-            throw error("train: the INN has " + std::to_string(net->config().channels) +
-                        " channels, the codec's latent " + std::to_string(channels));
+            throw error("train: the INN has " + std::to_string(net->config().channels)
+                        + " channels, the codec's latent " + std::to_string(channels));
         st.kind = kind_inn;
         st.config = net->config().to_json();
         st.module = net.ptr();
@@ -184,8 +186,8 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             std::vector<size_t> hi, pi;
             for (int i = 0; i < bs; ++i) {
                 auto [h, p] = same_pool ? sampler->next()
-                                        : std::pair<size_t, size_t>{ rng() % hosts.size(),
-                                                                     rng() % train.size() };
+                                        : std::pair<size_t, size_t> { rng() % hosts.size(),
+                                                                      rng() % train.size() };
                 hi.push_back(h);
                 pi.push_back(p);
             }
@@ -201,9 +203,10 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             auto y = apply_channel(normalize_power_batch(out.container), ch, gen);
             auto rec = net->extract(y, torch::zeros_like(out.lost));
             auto xp_hat = codec->decode(rec.secret);
-            return lam[0] * torch::mse_loss(out.container, zh) +
-                   lam[1] * out.lost.pow(2).mean() + lam[2] * torch::mse_loss(rec.secret, zp) +
-                   lam[3] * torch::mse_loss(rec.host, zh) + lam[4] * torch::mse_loss(xp_hat, xp);
+            return lam[0] * torch::mse_loss(out.container, zh)
+                + lam[1] * out.lost.pow(2).mean() + lam[2] * torch::mse_loss(rec.secret, zp)
+                + lam[3] * torch::mse_loss(rec.host, zh)
+                + lam[4] * torch::mse_loss(xp_hat, xp);
         };
         auto xvh = centered_batch(val_hosts, vh, o.image_side);
         auto xvp = centered_batch(val, vp, o.image_side);
@@ -215,10 +218,12 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             auto rec = net->extract(y, torch::zeros_like(y));
             auto bob = codec->decode(rec.secret);
             auto eve = codec->decode(y);
-            return metric_map{ { "bob_psnr", psnr(bob, xvp).mean().item<double>() },
-                               { "bob_msssim", ms_ssim(bob, xvp).mean().item<double>() },
-                               { "eve_msssim_private", ms_ssim(eve, xvp).mean().item<double>() },
-                               { "eve_msssim_host", ms_ssim(eve, xvh).mean().item<double>() } };
+            return metric_map {
+                { "bob_psnr", psnr(bob, xvp).mean().item<double>() },
+                { "bob_msssim", ms_ssim(bob, xvp).mean().item<double>() },
+                { "eve_msssim_private", ms_ssim(eve, xvp).mean().item<double>() },
+                { "eve_msssim_host", ms_ssim(eve, xvh).mean().item<double>() }
+            };
         };
         return st;
     }
@@ -226,7 +231,7 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
     if (o.stage == "eve-mia") {
         decoder net = resuming ? load_mia(o.out_model) : decoder(channels, o.mia_width);
         st.kind = kind_mia;
-        st.config = mia_config{ channels, resuming ? 0 : o.mia_width }.to_json();
+        st.config = mia_config { channels, resuming ? 0 : o.mia_width }.to_json();
         if (resuming)
             st.config = read_model_file(o.out_model, kind_mia).config;
         st.module = net.ptr();
@@ -243,8 +248,8 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
         st.validate = [=]() mutable {
             auto gen = fixed_gen();
             auto xh = net->forward(apply_channel(codec->encode(xval), ch, gen));
-            return metric_map{ { "val_psnr", psnr(xh, xval).mean().item<double>() },
-                               { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
+            return metric_map { { "val_psnr", psnr(xh, xval).mean().item<double>() },
+                                { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
         };
         return st;
     }
@@ -254,20 +259,23 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             throw error("train: stage 'eve-detector' needs the INN (--inn FILE)");
         inn stego = load_inn(o.inn_model);
         freeze(*stego);
-        detector net = resuming ? load_detector(o.out_model) : detector(detector_config{ channels, 32 });
+        detector net = resuming ? load_detector(o.out_model)
+                                : detector(detector_config { channels, 32 });
         st.kind = kind_detector;
         st.config = resuming ? read_model_file(o.out_model, kind_detector).config
-                             : detector_config{ channels, 32 }.to_json();
+                             : detector_config { channels, 32 }.to_json();
         st.module = net.ptr();
         // Both classes are received signals at the same SNR: a plain host latent, or a
         // container hiding a private image in that kind of host.
-        auto make_pair_batch = [=](const torch::Tensor& xh, const torch::Tensor& xp,
+        auto make_pair_batch = [=](const torch::Tensor& xh,
+                                   const torch::Tensor& xp,
                                    torch::Generator& gen) mutable {
             torch::NoGradGuard ng;
             auto zh = codec->encode(xh);
             auto zc = normalize_power_batch(stego->embed(zh, codec->encode(xp)).container);
             auto y = torch::cat({ apply_channel(zh, ch, gen), apply_channel(zc, ch, gen) });
-            auto labels = torch::cat({ torch::zeros({ zh.size(0) }), torch::ones({ zh.size(0) }) });
+            auto labels
+                = torch::cat({ torch::zeros({ zh.size(0) }), torch::ones({ zh.size(0) }) });
             return std::make_pair(y, labels);
         };
         st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
@@ -283,13 +291,15 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             auto gen = fixed_gen();
             auto [y, labels] = make_pair_batch(xvh, xvp, gen);
             auto predicted = (net->forward(y) > 0).to(torch::kFloat);
-            return metric_map{ { "val_accuracy",
-                                 (predicted == labels).to(torch::kFloat).mean().item<double>() } };
+            return metric_map {
+                { "val_accuracy",
+                  (predicted == labels).to(torch::kFloat).mean().item<double>() }
+            };
         };
         return st;
     }
-    throw error("train: unknown stage '" + o.stage +
-                "' (expected jscc, inn, eve-mia or eve-detector)");
+    throw error("train: unknown stage '" + o.stage
+                + "' (expected jscc, inn, eve-mia or eve-detector)");
 }
 
 } // namespace
@@ -298,7 +308,8 @@ train_result run_training(const train_options& o,
                           const training_data& data,
                           const std::function<void(const std::string&, bool)>& progress)
 {
-    if (!data.train || !data.validation || data.train->size() == 0 || data.validation->size() == 0)
+    if (!data.train || !data.validation || data.train->size() == 0
+        || data.validation->size() == 0)
         throw error("train: no training or validation images");
     if (o.out_model.empty())
         throw error("train: no output model path");
@@ -328,7 +339,9 @@ train_result run_training(const train_options& o,
             torch::load(optimizer, optim_path);
         } catch (const std::exception& e) {
             if (progress)
-                progress("note: optimiser state not restored (" + std::string(e.what()).substr(0, 80) + ")", true);
+                progress("note: optimiser state not restored ("
+                             + std::string(e.what()).substr(0, 80) + ")",
+                         true);
         }
     }
 
@@ -343,14 +356,16 @@ train_result run_training(const train_options& o,
     train_result result;
     result.step = step;
     const auto t0 = clock_type::now();
-    auto elapsed = [&] { return std::chrono::duration<double>(clock_type::now() - t0).count(); };
+    auto elapsed
+        = [&] { return std::chrono::duration<double>(clock_type::now() - t0).count(); };
     bool first_epoch = true;
     const int64_t start_step = step;
 
     while (step < o.steps) {
         const int64_t epoch = step / o.steps_per_epoch;
         std::mt19937_64 rng(o.seed * 1000003 + static_cast<uint64_t>(epoch));
-        auto gen = at::detail::createCPUGenerator(o.seed * 7919 + static_cast<uint64_t>(epoch));
+        auto gen
+            = at::detail::createCPUGenerator(o.seed * 7919 + static_cast<uint64_t>(epoch));
         st.module->train();
         double loss_sum = 0;
         int64_t loss_count = 0;
@@ -359,22 +374,23 @@ train_result run_training(const train_options& o,
         bool out_of_budget = false;
         while (step < epoch_end) {
             const double progress_frac = static_cast<double>(step) / o.steps;
-            const double lr =
-                o.lr / 20 + 0.5 * (o.lr - o.lr / 20) * (1 + std::cos(M_PI * progress_frac));
+            const double lr
+                = o.lr / 20 + 0.5 * (o.lr - o.lr / 20) * (1 + std::cos(M_PI * progress_frac));
             for (auto& group : optimizer.param_groups())
                 static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
             optimizer.zero_grad();
             auto loss = st.loss(rng, gen);
             const double lv = loss.item<double>();
             if (!std::isfinite(lv))
-                throw error("train: loss became " + std::to_string(lv) + " at step " +
-                            std::to_string(step) + " (try a lower --lr)");
+                throw error("train: loss became " + std::to_string(lv) + " at step "
+                            + std::to_string(step) + " (try a lower --lr)");
             loss.backward();
             optimizer.step();
             loss_sum += lv;
             ++loss_count;
             ++step;
-            const double secs = std::chrono::duration<double>(clock_type::now() - epoch_t0).count();
+            const double secs
+                = std::chrono::duration<double>(clock_type::now() - epoch_t0).count();
             const double ips = loss_count * o.batch / std::max(secs, 1e-9);
             const double eta = (o.steps - step) * secs / loss_count;
             if (progress && (step % 10 == 0 || step == epoch_end)) {
@@ -403,13 +419,15 @@ train_result run_training(const train_options& o,
             metrics = st.validate();
         }
         const double train_seconds = train_seconds_before + elapsed();
-        std::map<std::string, std::string> info{ { "stage", o.stage },
-                                                 { "step", std::to_string(step) },
-                                                 { "steps_total", std::to_string(o.steps) },
-                                                 { "batch", std::to_string(o.batch) },
-                                                 { "channel", ch.to_string() },
-                                                 { "train_seconds", std::to_string(train_seconds) },
-                                                 { "train_loss", std::to_string(epoch_loss) } };
+        std::map<std::string, std::string> info {
+            { "stage", o.stage },
+            { "step", std::to_string(step) },
+            { "steps_total", std::to_string(o.steps) },
+            { "batch", std::to_string(o.batch) },
+            { "channel", ch.to_string() },
+            { "train_seconds", std::to_string(train_seconds) },
+            { "train_loss", std::to_string(epoch_loss) }
+        };
         for (const auto& [k, v] : metrics)
             info[k] = std::to_string(v);
         save_module(o.out_model, *st.module, st.kind, st.config, info);
@@ -422,7 +440,8 @@ train_result run_training(const train_options& o,
                     csv << "," << m.first;
                 csv << ",images_per_s,train_seconds\n";
             }
-            const double secs = std::chrono::duration<double>(clock_type::now() - epoch_t0).count();
+            const double secs
+                = std::chrono::duration<double>(clock_type::now() - epoch_t0).count();
             csv << epoch + 1 << "," << step << "," << epoch_loss;
             for (const auto& m : metrics)
                 csv << "," << m.second;

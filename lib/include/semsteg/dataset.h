@@ -40,7 +40,7 @@ class image_set
 public:
     struct options {
         double crop_fraction = 1.0; //!< 88/89 for the CelebA faces
-        int max_side = 512;         //!< stored side limit (larger crops are downscaled)
+        int max_side = 512; //!< stored side limit (larger crops are downscaled)
     };
 
     image_set() = default;
@@ -81,7 +81,9 @@ private:
 class pair_sampler
 {
 public:
-    pair_sampler(std::vector<size_t> host_pool, std::vector<size_t> private_pool, uint64_t seed);
+    pair_sampler(std::vector<size_t> host_pool,
+                 std::vector<size_t> private_pool,
+                 uint64_t seed);
     //! One pair (host, private) with host != private whenever the pools overlap.
     std::pair<size_t, size_t> next();
     //! `count` pairs, e.g. a fixed validation list.

@@ -16,7 +16,7 @@ namespace semsteg {
 class error : public std::runtime_error
 {
 public:
-    explicit error(const std::string& what) : std::runtime_error(what) {}
+    explicit error(const std::string& what) : std::runtime_error(what) { }
 };
 
 } // namespace semsteg

@@ -23,9 +23,12 @@ struct image {
     std::vector<float> rgb; //!< width*height*3 values
 
     image() = default;
-    image(int w, int h) : width(w), height(h), rgb(static_cast<size_t>(w) * h * 3, 0.0f) {}
+    image(int w, int h) : width(w), height(h), rgb(static_cast<size_t>(w) * h * 3, 0.0f) { }
     bool empty() const { return width == 0 || height == 0; }
-    float& at(int x, int y, int c) { return rgb[(static_cast<size_t>(y) * width + x) * 3 + c]; }
+    float& at(int x, int y, int c)
+    {
+        return rgb[(static_cast<size_t>(y) * width + x) * 3 + c];
+    }
     float at(int x, int y, int c) const
     {
         return rgb[(static_cast<size_t>(y) * width + x) * 3 + c];

@@ -28,11 +28,12 @@ namespace semsteg {
 // ---------------------------------------------------------------- DeepJSCC codec (E, D)
 
 struct jscc_config {
-    int image_side = 64;         //!< the side the codec was trained at (any multiple of 4 works)
-    double bcr = 1.0 / 12.0;     //!< bandwidth compression ratio k/n
-    int encoder_width = 128;     //!< channels of the encoder's inner layers
-    int decoder_width = 128;     //!< channels of the decoder's inner layers
-    int latent_channels() const; //!< C = 2k/(H/4·W/4) = 96·bcr; throws unless a positive even int
+    int image_side = 64; //!< the side the codec was trained at (any multiple of 4 works)
+    double bcr = 1.0 / 12.0; //!< bandwidth compression ratio k/n
+    int encoder_width = 128; //!< channels of the encoder's inner layers
+    int decoder_width = 128; //!< channels of the decoder's inner layers
+    int
+    latent_channels() const; //!< C = 2k/(H/4·W/4) = 96·bcr; throws unless a positive even int
 
     nlohmann::json to_json() const;
     static jscc_config from_json(const nlohmann::json& j);
@@ -47,9 +48,10 @@ public:
     torch::Tensor forward(const torch::Tensor& images);
 
 private:
-    torch::nn::Conv2d d_conv1{ nullptr }, d_conv2{ nullptr }, d_conv3{ nullptr },
-        d_conv4{ nullptr }, d_out{ nullptr };
-    torch::nn::PReLU d_act1{ nullptr }, d_act2{ nullptr }, d_act3{ nullptr }, d_act4{ nullptr };
+    torch::nn::Conv2d d_conv1 { nullptr }, d_conv2 { nullptr }, d_conv3 { nullptr },
+        d_conv4 { nullptr }, d_out { nullptr };
+    torch::nn::PReLU d_act1 { nullptr }, d_act2 { nullptr }, d_act3 { nullptr },
+        d_act4 { nullptr };
 };
 TORCH_MODULE_IMPL(encoder, encoder_impl);
 
@@ -65,10 +67,10 @@ public:
     torch::Tensor forward(const torch::Tensor& latent);
 
 private:
-    torch::nn::Conv2d d_in{ nullptr }, d_res1{ nullptr }, d_res2{ nullptr }, d_up1{ nullptr },
-        d_out{ nullptr };
-    torch::nn::PReLU d_act_in{ nullptr }, d_act_res1{ nullptr }, d_act_res2{ nullptr },
-        d_act_up1{ nullptr };
+    torch::nn::Conv2d d_in { nullptr }, d_res1 { nullptr }, d_res2 { nullptr },
+        d_up1 { nullptr }, d_out { nullptr };
+    torch::nn::PReLU d_act_in { nullptr }, d_act_res1 { nullptr }, d_act_res2 { nullptr },
+        d_act_up1 { nullptr };
 };
 TORCH_MODULE_IMPL(decoder, decoder_impl);
 
@@ -85,18 +87,18 @@ public:
 
 private:
     jscc_config d_cfg;
-    encoder d_encoder{ nullptr };
-    decoder d_decoder{ nullptr };
+    encoder d_encoder { nullptr };
+    decoder d_decoder { nullptr };
 };
 TORCH_MODULE_IMPL(jscc_codec, jscc_codec_impl);
 
 // ---------------------------------------------------------------- INN (steganography)
 
 struct inn_config {
-    int channels = 8;     //!< latent channels C (of both host and private latents)
-    int blocks = 8;       //!< invertible blocks
-    int width = 32;       //!< channels inside the Φ, ρ, η sub-networks
-    double clamp = 2.0;   //!< the scale exponent is bounded to ±clamp
+    int channels = 8; //!< latent channels C (of both host and private latents)
+    int blocks = 8; //!< invertible blocks
+    int width = 32; //!< channels inside the Φ, ρ, η sub-networks
+    double clamp = 2.0; //!< the scale exponent is bounded to ±clamp
 
     nlohmann::json to_json() const;
     static inn_config from_json(const nlohmann::json& j);
@@ -110,7 +112,7 @@ public:
     torch::Tensor forward(const torch::Tensor& x);
 
 private:
-    torch::nn::Conv2d d_c1{ nullptr }, d_c2{ nullptr }, d_c3{ nullptr };
+    torch::nn::Conv2d d_c1 { nullptr }, d_c2 { nullptr }, d_c3 { nullptr };
 };
 TORCH_MODULE_IMPL(coupling_subnet, coupling_subnet_impl);
 
@@ -125,17 +127,17 @@ public:
 private:
     torch::Tensor log_scale(const torch::Tensor& zh); //!< clamp·(2·sigmoid(ρ(z_h)) − 1)
     double d_clamp;
-    coupling_subnet d_phi{ nullptr }, d_rho{ nullptr }, d_eta{ nullptr };
+    coupling_subnet d_phi { nullptr }, d_rho { nullptr }, d_eta { nullptr };
 };
 TORCH_MODULE_IMPL(inn_block, inn_block_impl);
 
 struct inn_output {
     torch::Tensor container; //!< z_c, the z_h branch: what is transmitted
-    torch::Tensor lost;      //!< l, the z_p branch: discarded by Alice
+    torch::Tensor lost; //!< l, the z_p branch: discarded by Alice
 };
 struct inn_recovery {
-    torch::Tensor host;    //!< ẑ_h
-    torch::Tensor secret;  //!< ẑ_p, decoded by Bob with D
+    torch::Tensor host; //!< ẑ_h
+    torch::Tensor secret; //!< ẑ_p, decoded by Bob with D
 };
 
 class inn_impl : public torch::nn::Module
@@ -150,7 +152,7 @@ public:
 
 private:
     inn_config d_cfg;
-    torch::nn::ModuleList d_blocks{ nullptr };
+    torch::nn::ModuleList d_blocks { nullptr };
 };
 TORCH_MODULE_IMPL(inn, inn_impl);
 
@@ -158,7 +160,7 @@ TORCH_MODULE_IMPL(inn, inn_impl);
 struct lost_part_mode {
     enum class kind { zeros, constant, gaussian } type = kind::zeros;
     double value = 0.0; //!< the constant, or the Gaussian's standard deviation
-    uint64_t seed = 0;  //!< for the Gaussian sample
+    uint64_t seed = 0; //!< for the Gaussian sample
     //! Parses "zeros", "constant:V" or "gaussian:STD[:SEED]".
     static lost_part_mode parse(const std::string& text);
     std::string to_string() const;
@@ -182,8 +184,8 @@ public:
     torch::Tensor forward(const torch::Tensor& latent); //!< [B] logits
 
 private:
-    torch::nn::Conv2d d_c1{ nullptr }, d_c2{ nullptr }, d_c3{ nullptr };
-    torch::nn::Linear d_fc{ nullptr };
+    torch::nn::Conv2d d_c1 { nullptr }, d_c2 { nullptr }, d_c3 { nullptr };
+    torch::nn::Linear d_fc { nullptr };
 };
 TORCH_MODULE_IMPL(detector, detector_impl);
 
@@ -213,9 +215,8 @@ struct channel_config {
     std::string to_string() const;
 };
 
-torch::Tensor apply_channel(const torch::Tensor& latent,
-                            const channel_config& cfg,
-                            torch::Generator& gen);
+torch::Tensor
+apply_channel(const torch::Tensor& latent, const channel_config& cfg, torch::Generator& gen);
 
 // ---------------------------------------------------------------- conversions, model I/O
 

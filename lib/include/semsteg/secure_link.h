@@ -20,11 +20,11 @@
 namespace semsteg {
 
 struct secure_link_models {
-    jscc_codec codec{ nullptr };       //!< public DeepJSCC codec (E, D)
-    inn stego{ nullptr };              //!< Alice's and Bob's INN
-    std::optional<decoder> mia;        //!< Eve's inverse network (model inversion), if any
-    std::optional<detector> detect;    //!< Eve's steganalysis detector, if any
-    lost_part_mode lost;               //!< how Bob fills l̂
+    jscc_codec codec { nullptr }; //!< public DeepJSCC codec (E, D)
+    inn stego { nullptr }; //!< Alice's and Bob's INN
+    std::optional<decoder> mia; //!< Eve's inverse network (model inversion), if any
+    std::optional<detector> detect; //!< Eve's steganalysis detector, if any
+    lost_part_mode lost; //!< how Bob fills l̂
 
     //! Loads the files; empty paths leave the optional models out.
     static secure_link_models load(const std::string& codec_path,
@@ -36,15 +36,15 @@ struct secure_link_models {
 
 struct secure_link_result {
     // Unprotected DeepJSCC (the baseline): the private image sent as is.
-    torch::Tensor baseline_bob;  //!< D(ch_bob(E(x_p)))
-    torch::Tensor baseline_eve;  //!< D(ch_eve(E(x_p))): Eve's naive decoding
-    torch::Tensor baseline_mia;  //!< MIA(ch_eve(E(x_p))) (undefined without an MIA model)
+    torch::Tensor baseline_bob; //!< D(ch_bob(E(x_p)))
+    torch::Tensor baseline_eve; //!< D(ch_eve(E(x_p))): Eve's naive decoding
+    torch::Tensor baseline_mia; //!< MIA(ch_eve(E(x_p))) (undefined without an MIA model)
     // Secure system: the container z_c sent.
-    torch::Tensor secure_bob;    //!< D(ẑ_p), ẑ_p from INN⁻¹(ch_bob(z_c), l̂)
-    torch::Tensor secure_eve;    //!< D(ch_eve(z_c)): Eve's naive decoding
-    torch::Tensor secure_mia;    //!< MIA(ch_eve(z_c))
+    torch::Tensor secure_bob; //!< D(ẑ_p), ẑ_p from INN⁻¹(ch_bob(z_c), l̂)
+    torch::Tensor secure_eve; //!< D(ch_eve(z_c)): Eve's naive decoding
+    torch::Tensor secure_mia; //!< MIA(ch_eve(z_c))
     // Detector logits on Eve's received signals (undefined without a detector).
-    torch::Tensor detect_plain;     //!< on ch_eve(E(x_h)): plain host latents
+    torch::Tensor detect_plain; //!< on ch_eve(E(x_h)): plain host latents
     torch::Tensor detect_container; //!< on ch_eve(z_c)
 };
 

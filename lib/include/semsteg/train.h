@@ -27,21 +27,21 @@
 namespace semsteg {
 
 struct train_options {
-    std::string stage;          //!< jscc | inn | eve-mia | eve-detector
-    std::string out_model;      //!< model file to write (checkpoints and final)
-    std::string csv_path;       //!< per-epoch CSV (appended when resuming)
-    std::string codec_model;    //!< inn, eve-mia, eve-detector: the frozen codec
-    std::string inn_model;      //!< eve-detector: the INN that makes containers
-    int64_t steps = 10000;      //!< total optimiser steps (a resumed run continues to this)
+    std::string stage; //!< jscc | inn | eve-mia | eve-detector
+    std::string out_model; //!< model file to write (checkpoints and final)
+    std::string csv_path; //!< per-epoch CSV (appended when resuming)
+    std::string codec_model; //!< inn, eve-mia, eve-detector: the frozen codec
+    std::string inn_model; //!< eve-detector: the INN that makes containers
+    int64_t steps = 10000; //!< total optimiser steps (a resumed run continues to this)
     int64_t steps_per_epoch = 250;
     int batch = 64;
-    double lr = 1e-3;           //!< Adam; cosine decay to lr/20 over `steps`
-    double budget_seconds = 0;  //!< wall-clock budget for this run (0 = none)
+    double lr = 1e-3; //!< Adam; cosine decay to lr/20 over `steps`
+    double budget_seconds = 0; //!< wall-clock budget for this run (0 = none)
     uint64_t seed = 1;
     std::string channel = "awgn:10"; //!< see channel_config::parse
     int image_side = 64;
-    double min_crop_scale = 0.9;     //!< random-crop scale range [min, 1] for augmentation
-    int validation_images = 500;     //!< evaluated at each epoch end (fixed, seeded)
+    double min_crop_scale = 0.9; //!< random-crop scale range [min, 1] for augmentation
+    int validation_images = 500; //!< evaluated at each epoch end (fixed, seeded)
     bool resume = true;
     // Architecture (used when a stage starts from scratch)
     double bcr = 1.0 / 12.0;
@@ -54,17 +54,17 @@ struct train_options {
 };
 
 struct training_data {
-    const image_set* train = nullptr;       //!< Alice's images (private; hosts too for faces)
-    const image_set* hosts = nullptr;       //!< optional separate host set (else `train`)
-    const image_set* validation = nullptr;  //!< held-out images for the epoch metrics
+    const image_set* train = nullptr; //!< Alice's images (private; hosts too for faces)
+    const image_set* hosts = nullptr; //!< optional separate host set (else `train`)
+    const image_set* validation = nullptr; //!< held-out images for the epoch metrics
     const image_set* validation_hosts = nullptr; //!< optional (else `validation`)
 };
 
 struct train_result {
-    int64_t step = 0;          //!< step reached
-    double first_loss = 0;     //!< mean training loss of the first epoch run now
-    double last_loss = 0;      //!< mean training loss of the last epoch run now
-    bool finished = false;     //!< reached `steps` (false: stopped by the budget)
+    int64_t step = 0; //!< step reached
+    double first_loss = 0; //!< mean training loss of the first epoch run now
+    double last_loss = 0; //!< mean training loss of the last epoch run now
+    bool finished = false; //!< reached `steps` (false: stopped by the budget)
 };
 
 //! Runs one stage; `progress` receives a one-line status now and then (may be empty).
