@@ -92,16 +92,13 @@ std::vector<std::pair<size_t, size_t>>
 validation_pairs(const training_data& d, int count, uint64_t seed)
 {
     const image_set& priv = *d.validation;
-    const image_set& hosts = d.validation_hosts ? *d.validation_hosts : priv;
-    // Distinct sets: index equality is no self-pair, so draw from both full pools anyway.
-    pair_sampler s(all_indices(hosts.size()), all_indices(priv.size()), seed);
     const size_t n = std::min<size_t>(static_cast<size_t>(count), priv.size());
-    if (!d.validation_hosts)
-        return s.draw(n);
+    if (!d.validation_hosts) // one pool: the sampler excludes self-pairs
+        return pair_sampler(all_indices(priv.size()), all_indices(priv.size()), seed).draw(n);
     std::vector<std::pair<size_t, size_t>> pairs;
     std::mt19937_64 rng(seed);
     for (size_t i = 0; i < n; ++i)
-        pairs.emplace_back(rng() % hosts.size(), rng() % priv.size());
+        pairs.emplace_back(rng() % d.validation_hosts->size(), rng() % priv.size());
     return pairs;
 }
 
@@ -231,9 +228,8 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
     if (o.stage == "eve-mia") {
         decoder net = resuming ? load_mia(o.out_model) : decoder(channels, o.mia_width);
         st.kind = kind_mia;
-        st.config = mia_config { channels, resuming ? 0 : o.mia_width }.to_json();
-        if (resuming)
-            st.config = read_model_file(o.out_model, kind_mia).config;
+        st.config = resuming ? read_model_file(o.out_model, kind_mia).config
+                             : mia_config { channels, o.mia_width }.to_json();
         st.module = net.ptr();
         st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
             auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng);
