@@ -15,6 +15,8 @@ packages=(
   pybind11-dev python3-pybind11 python3-numpy python3-torch
   # images from Debian packages used by the tests and the demo
   python-matplotlib-data gtkmorph-example palapeli-data
+  # semsteg-eval plots its SNR sweep with gnuplot
+  gnuplot-nox
 )
 
 missing=()
