@@ -263,14 +263,7 @@ symbol_equalizer::track(const cf* bins, size_t symbol_index, int used_data)
         const float a = std::abs(acc) / d_pilot_power;
         t.amplitude = a > 1e-6f ? a : 1.0f;
     }
-    const size_t n_used = used_data < 0 ? d_data_bins.size()
-                                        : std::min(d_data_bins.size(), size_t(used_data));
-    float e = 0.0f;
-    for (int b : d_pilot_bins)
-        e += std::norm(bins[b]);
-    for (size_t i = 0; i < n_used; ++i)
-        e += std::norm(bins[d_data_bins[i]]);
-    t.energy = e / static_cast<float>(d_pilot_bins.size() + n_used);
+    t.energy = energy(bins, used_data);
     return t;
 }
 
