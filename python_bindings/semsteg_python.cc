@@ -5,12 +5,21 @@
 // The gnuradio.semsteg Python module: the blocks and the metadata keys.
 
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <semsteg/image.h>
 #include <semsteg/metadata_keys.h>
 
 namespace py = pybind11;
 
 void bind_ofdm_frame_tx(py::module& m);
 void bind_ofdm_frame_rx(py::module& m);
+void bind_image_source(py::module& m);
+void bind_semantic_encoder(py::module& m);
+void bind_stego_embed(py::module& m);
+void bind_stego_extract(py::module& m);
+void bind_semantic_decoder(py::module& m);
+void bind_mia_decoder(py::module& m);
+void bind_image_sink(py::module& m);
 
 PYBIND11_MODULE(semsteg_python, m)
 {
@@ -19,24 +28,36 @@ PYBIND11_MODULE(semsteg_python, m)
 
     bind_ofdm_frame_tx(m);
     bind_ofdm_frame_rx(m);
+    bind_image_source(m);
+    bind_semantic_encoder(m);
+    bind_stego_embed(m);
+    bind_stego_extract(m);
+    bind_semantic_decoder(m);
+    bind_mia_decoder(m);
+    bind_image_sink(m);
+
+    m.def(
+        "tile_png",
+        [](const std::vector<std::string>& paths, int cols, const std::string& out) {
+            std::vector<semsteg::image> images;
+            for (const auto& p : paths)
+                images.push_back(semsteg::load_image(p));
+            semsteg::save_png(out, semsteg::tile_grid(images, cols));
+        },
+        py::arg("paths"),
+        py::arg("cols"),
+        py::arg("out"),
+        "Tiles image files (all the same size) into a grid PNG, row by row.");
 
     // semsteg::keys, so Python code never spells the metadata strings itself.
     py::module k = m.def_submodule("keys", "PDU metadata keys (semsteg/metadata_keys.h)");
     namespace keys = semsteg::keys;
-    for (const char* key : { keys::seq,
-                             keys::image_id,
-                             keys::num_symbols,
-                             keys::payload_ofdm_symbols,
-                             keys::flags,
-                             keys::snr_est_db,
-                             keys::cfo_est,
-                             keys::crc_ok,
-                             keys::rx_sample,
-                             keys::noise_var,
-                             keys::role,
-                             keys::shape,
-                             keys::tx_sob,
-                             keys::tx_eob,
-                             keys::packet_len })
+    for (const char* key :
+         { keys::seq,       keys::image_id,   keys::num_symbols,  keys::payload_ofdm_symbols,
+           keys::flags,     keys::snr_est_db, keys::cfo_est,      keys::crc_ok,
+           keys::rx_sample, keys::noise_var,  keys::role,         keys::shape,
+           keys::width,     keys::height,     keys::source_path,  keys::host_image_id,
+           keys::psnr_db,   keys::ms_ssim,    keys::psnr_db_host, keys::ms_ssim_host,
+           keys::tx_sob,    keys::tx_eob,     keys::packet_len })
         k.attr(key) = key;
 }

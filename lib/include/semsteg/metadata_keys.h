@@ -51,10 +51,26 @@ constexpr const char* noise_var = "noise_var";
 
 // ---- Semantic layer (set by the semantic blocks; carried through the PHY unchanged) ----
 
-//! Who produced/consumes the latent: e.g. "cover", "stego", "eve". string.
+//! What a PDU is: "private", "host" (images and their latents from Alice's sources),
+//! "container" (stego_embed), "bob" (stego_extract and Bob's decoder), "eve_naive",
+//! "eve_mia" (Eve's decoders); settable on the blocks. string.
 constexpr const char* role = "role";
 //! Latent tensor shape before flattening to symbols, as a vector of integers [C, H, W].
+//! Informative only: receivers take the square latent of their model (semantic.h).
 constexpr const char* shape = "shape";
+//! Image PDUs (vector: u8 RGB, row-major, interleaved): width and height in pixels, uint32.
+constexpr const char* width = "width";
+constexpr const char* height = "height";
+//! The file an image_source read the image from. string.
+constexpr const char* source_path = "source_path";
+//! image_id of the host image a container hides the private image in (stego_embed). uint32.
+constexpr const char* host_image_id = "host_image_id";
+//! image_sink's measurements against its reference image: PSNR in dB and MS-SSIM (double);
+//! "_host" variants against the host reference. On the sink's "metrics" port.
+constexpr const char* psnr_db = "psnr_db";
+constexpr const char* ms_ssim = "ms_ssim";
+constexpr const char* psnr_db_host = "psnr_db_host";
+constexpr const char* ms_ssim_host = "ms_ssim_host";
 
 // ---- Burst tags on the TX stream (the names UHD's sink understands) ----
 

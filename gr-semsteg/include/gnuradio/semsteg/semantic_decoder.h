@@ -1,0 +1,46 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_SEMANTIC_DECODER_H
+#define INCLUDED_SEMSTEG_SEMANTIC_DECODER_H
+
+#include <cstdint>
+#include <gnuradio/block.h>
+#include <gnuradio/semsteg/api.h>
+#include <string>
+
+namespace gr {
+namespace semsteg {
+
+/*!
+ * \brief DeepJSCC decoder: latent PDU → image PDU (Bob's decoder, and Eve's naive decoding).
+ * \ingroup semsteg
+ *
+ * \details
+ * Port "in": latent PDUs (complex64 symbols). Port "out": image PDUs (u8 RGB with
+ * "width"/"height") carrying the input's metadata with "role" set to `role`. Wrong lengths,
+ * non-finite values and malformed PDUs are logged and dropped.
+ */
+class SEMSTEG_API semantic_decoder : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<semantic_decoder> sptr;
+
+    /*!
+     * \param model_path DeepJSCC codec model file
+     * \param role the "role" metadata of the output (e.g. "bob", "eve_naive")
+     * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
+     */
+    static sptr
+    make(const std::string& model_path, const std::string& role = "bob", int threads = 0);
+
+    virtual uint64_t decoded() const = 0;
+    virtual uint64_t dropped() const = 0;
+};
+
+} // namespace semsteg
+} // namespace gr
+
+#endif /* INCLUDED_SEMSTEG_SEMANTIC_DECODER_H */

@@ -1,0 +1,48 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_STEGO_EMBED_H
+#define INCLUDED_SEMSTEG_STEGO_EMBED_H
+
+#include <cstdint>
+#include <gnuradio/block.h>
+#include <gnuradio/semsteg/api.h>
+#include <string>
+
+namespace gr {
+namespace semsteg {
+
+/*!
+ * \brief Alice's INN embedding: (host latent, private latent) → container latent.
+ * \ingroup semsteg
+ *
+ * \details
+ * Ports "host" and "private": latent PDUs (complex64, as semantic_encoder makes). The block
+ * pairs them in arrival order (the n-th private with the n-th host) and sends on "out" the
+ * power-normalised container z_c; the lost part l is discarded. The output carries the
+ * private PDU's metadata with "role" = "container" and "host_image_id". At most `max_queue`
+ * unpaired latents wait per port (the oldest is dropped, and counted, beyond). Latents of
+ * the wrong length or type are logged and dropped.
+ */
+class SEMSTEG_API stego_embed : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<stego_embed> sptr;
+
+    /*!
+     * \param model_path INN model file (the secret Alice shares with Bob)
+     * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
+     * \param max_queue unpaired latents kept per port
+     */
+    static sptr make(const std::string& model_path, int threads = 0, int max_queue = 64);
+
+    virtual uint64_t embedded() const = 0;
+    virtual uint64_t dropped() const = 0;
+};
+
+} // namespace semsteg
+} // namespace gr
+
+#endif /* INCLUDED_SEMSTEG_STEGO_EMBED_H */

@@ -1,0 +1,49 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_STEGO_EXTRACT_H
+#define INCLUDED_SEMSTEG_STEGO_EXTRACT_H
+
+#include <cstdint>
+#include <gnuradio/block.h>
+#include <gnuradio/semsteg/api.h>
+#include <string>
+
+namespace gr {
+namespace semsteg {
+
+/*!
+ * \brief Bob's INN extraction: received container → estimate of the private latent.
+ * \ingroup semsteg
+ *
+ * \details
+ * Port "in": received container PDUs (complex64 symbols, e.g. from ofdm_frame_rx). Bob sets
+ * the lost part to l̂ (`lost_mode`) and runs the INN backward. Port "out": the private
+ * latent estimate, with the input's metadata and "role" = "bob". The latent must be square
+ * for the INN's channel count; other lengths, non-finite values and malformed PDUs are
+ * logged and dropped.
+ */
+class SEMSTEG_API stego_extract : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<stego_extract> sptr;
+
+    /*!
+     * \param model_path INN model file
+     * \param lost_mode l̂: "zeros", "constant:V" or "gaussian:STD[:SEED]"
+     * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
+     */
+    static sptr make(const std::string& model_path,
+                     const std::string& lost_mode = "zeros",
+                     int threads = 0);
+
+    virtual uint64_t extracted() const = 0;
+    virtual uint64_t dropped() const = 0;
+};
+
+} // namespace semsteg
+} // namespace gr
+
+#endif /* INCLUDED_SEMSTEG_STEGO_EXTRACT_H */

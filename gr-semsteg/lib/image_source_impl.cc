@@ -1,0 +1,190 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "image_source_impl.h"
+#include "pdu_convert.h"
+#include <chrono>
+#include <filesystem>
+#include <gnuradio/io_signature.h>
+#include <semsteg/dataset.h>
+#include <semsteg/error.h>
+#include <semsteg/metadata_keys.h>
+#include <stdexcept>
+
+namespace gr {
+namespace semsteg {
+
+namespace keys = ::semsteg::keys;
+
+image_source::sptr image_source::make(const std::string& images,
+                                      int side,
+                                      double crop,
+                                      double interval,
+                                      bool loop,
+                                      int first_image_id,
+                                      const std::string& role)
+{
+    return gnuradio::make_block_sptr<image_source_impl>(
+        images, side, crop, interval, loop, first_image_id, role);
+}
+
+std::vector<std::string> image_files(const std::string& images)
+{
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    std::string item;
+    const auto add = [&](std::string path) {
+        while (!path.empty() && path.front() == ' ')
+            path.erase(path.begin());
+        while (!path.empty() && path.back() == ' ')
+            path.pop_back();
+        if (path.empty())
+            return;
+        if (fs::is_directory(path)) {
+            const auto listed = ::semsteg::list_image_files(path);
+            files.insert(files.end(), listed.begin(), listed.end());
+        } else if (fs::is_regular_file(path)) {
+            files.push_back(path);
+        } else {
+            throw std::invalid_argument("image_source: no such image file or folder: '" + path
+                                        + "'");
+        }
+    };
+    for (char c : images) {
+        if (c == ';' || c == ',') {
+            add(item);
+            item.clear();
+        } else {
+            item += c;
+        }
+    }
+    add(item);
+    if (files.empty())
+        throw std::invalid_argument("image_source: no image files in '" + images + "'");
+    return files;
+}
+
+image_source_impl::image_source_impl(const std::string& images,
+                                     int side,
+                                     double crop,
+                                     double interval,
+                                     bool loop,
+                                     int first_image_id,
+                                     const std::string& role)
+    : gr::block("image_source", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
+    , d_files(image_files(images))
+    , d_side(side)
+    , d_crop(crop)
+    , d_interval(interval)
+    , d_loop(loop)
+    , d_role(role)
+    , d_next_id(static_cast<uint32_t>(first_image_id))
+{
+    if (side < 4 || side % 4 != 0)
+        throw std::invalid_argument("image_source: side must be a positive multiple of 4");
+    if (!(crop > 0.0 && crop <= 1.0))
+        throw std::invalid_argument("image_source: crop must be in (0, 1]");
+    if (!(interval >= 0.0))
+        throw std::invalid_argument("image_source: interval must be >= 0");
+    message_port_register_out(pmt::mp("out"));
+    message_port_register_in(pmt::mp("trigger"));
+    set_msg_handler(pmt::mp("trigger"), [this](const pmt::pmt_t&) {
+        std::lock_guard<std::mutex> lock(d_mutex);
+        send_next_locked();
+    });
+}
+
+image_source_impl::~image_source_impl() { stop(); }
+
+bool image_source_impl::start()
+{
+    {
+        std::lock_guard<std::mutex> lock(d_mutex);
+        d_stopping = false;
+    }
+    if (!d_thread.joinable())
+        d_thread = std::thread([this] { run(); });
+    return block::start();
+}
+
+bool image_source_impl::stop()
+{
+    {
+        std::lock_guard<std::mutex> lock(d_mutex);
+        d_stopping = true;
+    }
+    d_cv.notify_all();
+    if (d_thread.joinable())
+        d_thread.join();
+    return block::stop();
+}
+
+void image_source_impl::run()
+{
+    std::unique_lock<std::mutex> lock(d_mutex);
+    if (d_interval <= 0.0) {
+        while (!d_stopping && send_next_locked() && d_next != 0) { }
+        return; // the rest is on demand (trigger)
+    }
+    const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(d_interval));
+    auto due = std::chrono::steady_clock::now();
+    while (!d_stopping) {
+        if (!send_next_locked())
+            return;
+        due += period;
+        d_cv.wait_until(lock, due, [this] { return d_stopping; });
+    }
+}
+
+bool image_source_impl::send_next_locked()
+{
+    while (d_next < d_files.size()) {
+        const std::string& path = d_files[d_next];
+        ++d_next;
+        if (d_loop && d_next == d_files.size())
+            d_next = 0;
+        ::semsteg::image img;
+        try {
+            img = ::semsteg::prepare_image(::semsteg::load_image(path), d_side, d_crop);
+        } catch (const std::exception& e) {
+            ++d_skipped;
+            d_logger->error("image_source: skipped: {}", e.what());
+            if (d_loop && d_skipped >= d_files.size() && d_sent == 0)
+                return false; // nothing readable at all
+            continue;
+        }
+        auto meta = pmt::make_dict();
+        meta = meta_set(meta, keys::image_id, pmt::from_uint64(d_next_id));
+        meta = meta_set(meta, keys::role, pmt::intern(d_role));
+        meta = meta_set(meta, keys::source_path, pmt::intern(path));
+        message_port_pub(pmt::mp("out"), image_to_pdu(img, meta));
+        ++d_next_id;
+        ++d_sent;
+        return true;
+    }
+    return false;
+}
+
+uint64_t image_source_impl::images_sent() const
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    return d_sent;
+}
+
+uint64_t image_source_impl::images_skipped() const
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    return d_skipped;
+}
+
+bool image_source_impl::done() const
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    return !d_loop && d_next >= d_files.size();
+}
+
+} // namespace semsteg
+} // namespace gr

@@ -1,0 +1,51 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "semantic_encoder_impl.h"
+#include "pdu_convert.h"
+#include <gnuradio/io_signature.h>
+#include <semsteg/metadata_keys.h>
+
+namespace gr {
+namespace semsteg {
+
+semantic_encoder::sptr semantic_encoder::make(const std::string& model_path, int threads)
+{
+    return gnuradio::make_block_sptr<semantic_encoder_impl>(model_path, threads);
+}
+
+semantic_encoder_impl::semantic_encoder_impl(const std::string& model_path, int threads)
+    : gr::block("semantic_encoder", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
+    , d_codec(model_path)
+{
+    apply_torch_threads(threads);
+    message_port_register_in(pmt::mp("in"));
+    message_port_register_out(pmt::mp("out"));
+    set_msg_handler(pmt::mp("in"), [this](const pmt::pmt_t& msg) { handle(msg); });
+}
+
+int semantic_encoder_impl::num_symbols() const
+{
+    return static_cast<int>(d_codec.shape().num_symbols());
+}
+
+void semantic_encoder_impl::handle(const pmt::pmt_t& msg)
+{
+    handle_or_drop(d_logger, "semantic_encoder", d_dropped, [&] {
+        const auto pdu = split_pdu(msg);
+        const auto symbols = d_codec.encode(pdu_to_image(pdu));
+        const auto shape = d_codec.shape();
+        auto meta = meta_set(
+            pdu.meta,
+            ::semsteg::keys::shape,
+            pmt::init_s32vector(
+                3, std::vector<int32_t> { shape.channels, shape.height, shape.width }));
+        message_port_pub(pmt::mp("out"), symbols_to_pdu(symbols, meta));
+        ++d_encoded;
+    });
+}
+
+} // namespace semsteg
+} // namespace gr

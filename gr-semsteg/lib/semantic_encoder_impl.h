@@ -1,0 +1,34 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_SEMANTIC_ENCODER_IMPL_H
+#define INCLUDED_SEMSTEG_SEMANTIC_ENCODER_IMPL_H
+
+#include <atomic>
+#include <gnuradio/semsteg/semantic_encoder.h>
+#include <semsteg/semantic.h>
+
+namespace gr {
+namespace semsteg {
+
+class semantic_encoder_impl : public semantic_encoder
+{
+public:
+    semantic_encoder_impl(const std::string& model_path, int threads);
+    uint64_t encoded() const override { return d_encoded; }
+    uint64_t dropped() const override { return d_dropped; }
+    int num_symbols() const override;
+
+private:
+    void handle(const pmt::pmt_t& msg);
+    ::semsteg::semantic_codec d_codec;
+    std::atomic<uint64_t> d_encoded { 0 };
+    std::atomic<uint64_t> d_dropped { 0 };
+};
+
+} // namespace semsteg
+} // namespace gr
+
+#endif

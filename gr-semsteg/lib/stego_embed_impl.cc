@@ -1,0 +1,83 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "stego_embed_impl.h"
+#include "pdu_convert.h"
+#include <gnuradio/io_signature.h>
+#include <semsteg/metadata_keys.h>
+#include <stdexcept>
+
+namespace gr {
+namespace semsteg {
+
+stego_embed::sptr stego_embed::make(const std::string& model_path, int threads, int max_queue)
+{
+    return gnuradio::make_block_sptr<stego_embed_impl>(model_path, threads, max_queue);
+}
+
+stego_embed_impl::stego_embed_impl(const std::string& model_path, int threads, int max_queue)
+    : gr::block("stego_embed", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
+    , d_inn(model_path)
+    , d_max_queue(static_cast<size_t>(std::max(1, max_queue)))
+{
+    apply_torch_threads(threads);
+    message_port_register_in(pmt::mp("host"));
+    message_port_register_in(pmt::mp("private"));
+    message_port_register_out(pmt::mp("out"));
+    set_msg_handler(pmt::mp("host"),
+                    [this](const pmt::pmt_t& msg) { enqueue(d_hosts, msg, "host"); });
+    set_msg_handler(pmt::mp("private"),
+                    [this](const pmt::pmt_t& msg) { enqueue(d_secrets, msg, "private"); });
+}
+
+void stego_embed_impl::enqueue(std::deque<latent>& queue,
+                               const pmt::pmt_t& msg,
+                               const char* port)
+{
+    handle_or_drop(d_logger, "stego_embed", d_dropped, [&] {
+        const auto pdu = split_pdu(msg);
+        latent l { pdu.meta, pdu_to_symbols(pdu) };
+        ::semsteg::latent_shape::square(d_inn.latent_channels(), l.symbols.size()); // checks
+        if (queue.size() >= d_max_queue) {
+            queue.pop_front();
+            ++d_dropped;
+            d_logger->warn(
+                "stego_embed: more than {} unpaired {} latents; dropped the oldest",
+                d_max_queue,
+                port);
+        }
+        queue.push_back(std::move(l));
+    });
+    embed_ready();
+}
+
+void stego_embed_impl::embed_ready()
+{
+    while (!d_hosts.empty() && !d_secrets.empty()) {
+        const latent host = std::move(d_hosts.front());
+        const latent secret = std::move(d_secrets.front());
+        d_hosts.pop_front();
+        d_secrets.pop_front();
+        handle_or_drop(d_logger, "stego_embed", d_dropped, [&] {
+            if (host.symbols.size() != secret.symbols.size())
+                throw std::invalid_argument(
+                    "host latent has " + std::to_string(host.symbols.size())
+                    + " symbols, private latent " + std::to_string(secret.symbols.size()));
+            const auto container = d_inn.embed(
+                host.symbols.data(), secret.symbols.data(), secret.symbols.size());
+            auto meta
+                = meta_set(secret.meta, ::semsteg::keys::role, pmt::intern("container"));
+            meta
+                = meta_set(meta,
+                           ::semsteg::keys::host_image_id,
+                           pmt::from_long(meta_int(host.meta, ::semsteg::keys::image_id, 0)));
+            message_port_pub(pmt::mp("out"), symbols_to_pdu(container, meta));
+            ++d_embedded;
+        });
+    }
+}
+
+} // namespace semsteg
+} // namespace gr

@@ -1,0 +1,43 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_STEGO_EMBED_IMPL_H
+#define INCLUDED_SEMSTEG_STEGO_EMBED_IMPL_H
+
+#include <atomic>
+#include <deque>
+#include <gnuradio/semsteg/stego_embed.h>
+#include <semsteg/semantic.h>
+
+namespace gr {
+namespace semsteg {
+
+class stego_embed_impl : public stego_embed
+{
+public:
+    stego_embed_impl(const std::string& model_path, int threads, int max_queue);
+    uint64_t embedded() const override { return d_embedded; }
+    uint64_t dropped() const override { return d_dropped; }
+
+private:
+    struct latent {
+        pmt::pmt_t meta;
+        std::vector<std::complex<float>> symbols;
+    };
+    // Both handlers run on the block's one message thread: no lock needed for the queues.
+    void enqueue(std::deque<latent>& queue, const pmt::pmt_t& msg, const char* port);
+    void embed_ready();
+
+    ::semsteg::stego_network d_inn;
+    const size_t d_max_queue;
+    std::deque<latent> d_hosts, d_secrets;
+    std::atomic<uint64_t> d_embedded { 0 };
+    std::atomic<uint64_t> d_dropped { 0 };
+};
+
+} // namespace semsteg
+} // namespace gr
+
+#endif

@@ -1,0 +1,45 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "stego_extract_impl.h"
+#include "pdu_convert.h"
+#include <gnuradio/io_signature.h>
+#include <semsteg/metadata_keys.h>
+
+namespace gr {
+namespace semsteg {
+
+stego_extract::sptr
+stego_extract::make(const std::string& model_path, const std::string& lost_mode, int threads)
+{
+    return gnuradio::make_block_sptr<stego_extract_impl>(model_path, lost_mode, threads);
+}
+
+stego_extract_impl::stego_extract_impl(const std::string& model_path,
+                                       const std::string& lost_mode,
+                                       int threads)
+    : gr::block("stego_extract", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
+    , d_inn(model_path, lost_mode)
+{
+    apply_torch_threads(threads);
+    message_port_register_in(pmt::mp("in"));
+    message_port_register_out(pmt::mp("out"));
+    set_msg_handler(pmt::mp("in"), [this](const pmt::pmt_t& msg) { handle(msg); });
+}
+
+void stego_extract_impl::handle(const pmt::pmt_t& msg)
+{
+    handle_or_drop(d_logger, "stego_extract", d_dropped, [&] {
+        const auto pdu = split_pdu(msg);
+        const auto container = pdu_to_symbols(pdu);
+        const auto secret = d_inn.extract(container.data(), container.size());
+        const auto meta = meta_set(pdu.meta, ::semsteg::keys::role, pmt::intern("bob"));
+        message_port_pub(pmt::mp("out"), symbols_to_pdu(secret, meta));
+        ++d_extracted;
+    });
+}
+
+} // namespace semsteg
+} // namespace gr

@@ -1,0 +1,35 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_STEGO_EXTRACT_IMPL_H
+#define INCLUDED_SEMSTEG_STEGO_EXTRACT_IMPL_H
+
+#include <atomic>
+#include <gnuradio/semsteg/stego_extract.h>
+#include <semsteg/semantic.h>
+
+namespace gr {
+namespace semsteg {
+
+class stego_extract_impl : public stego_extract
+{
+public:
+    stego_extract_impl(const std::string& model_path,
+                       const std::string& lost_mode,
+                       int threads);
+    uint64_t extracted() const override { return d_extracted; }
+    uint64_t dropped() const override { return d_dropped; }
+
+private:
+    void handle(const pmt::pmt_t& msg);
+    ::semsteg::stego_network d_inn;
+    std::atomic<uint64_t> d_extracted { 0 };
+    std::atomic<uint64_t> d_dropped { 0 };
+};
+
+} // namespace semsteg
+} // namespace gr
+
+#endif

@@ -1,0 +1,124 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_SEMANTIC_H
+#define INCLUDED_SEMSTEG_SEMANTIC_H
+
+/*!
+ * \file semantic.h
+ * Torch-free facades over the networks, for the GNU Radio blocks and other code that must
+ * not include LibTorch (one torch translation unit, semantic.cc, implements them all).
+ *
+ * Latents cross this interface as complex channel symbols (the pairing of
+ * latent_symbols.h); images as semsteg::image. Each object is used by one thread at a time
+ * (a block's message handler); torch's intra-op thread count is process-wide
+ * (set_torch_threads).
+ */
+
+#include <semsteg/image.h>
+
+#include <complex>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace semsteg {
+
+using symbol_vector = std::vector<std::complex<float>>;
+
+//! Shape of one latent: C×H×W reals = C·H·W/2 complex symbols.
+struct latent_shape {
+    int channels = 0;
+    int height = 0;
+    int width = 0;
+    size_t num_reals() const { return static_cast<size_t>(channels) * height * width; }
+    size_t num_symbols() const { return num_reals() / 2; }
+    /*!
+     * The square latent of `channels` channels that has `num_symbols` symbols (what a
+     * receiver assumes: the PHY does not carry the shape). Throws semsteg::error naming the
+     * count when there is none.
+     */
+    static latent_shape square(int channels, size_t num_symbols);
+};
+
+//! The public DeepJSCC codec (Alice's encoder E, Bob's and Eve's decoder D).
+class semantic_codec
+{
+public:
+    //! Loads a "jscc" model file; throws semsteg::error on a missing/wrong file.
+    explicit semantic_codec(const std::string& model_path);
+    ~semantic_codec();
+    semantic_codec(const semantic_codec&) = delete;
+    semantic_codec& operator=(const semantic_codec&) = delete;
+
+    int image_side() const; //!< the side images are prepared to (e.g. 64)
+    int latent_channels() const;
+    latent_shape shape() const; //!< the latent of an image_side² image
+    //! Image (any size: centre-square crop and resize to image_side) → unit-power symbols.
+    symbol_vector encode(const image& img);
+    //! Received symbols (a square latent, see latent_shape::square) → image in [0,1].
+    image decode(const std::complex<float>* symbols, size_t num_symbols);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> d_impl;
+};
+
+//! The steganography INN: Alice's embedding and Bob's extraction.
+class stego_network
+{
+public:
+    /*!
+     * Loads an "inn" model file. `lost_mode` is how Bob fills l̂: "zeros", "constant:V" or
+     * "gaussian:STD[:SEED]". Throws semsteg::error on a bad file or mode.
+     */
+    explicit stego_network(const std::string& model_path,
+                           const std::string& lost_mode = "zeros");
+    ~stego_network();
+    stego_network(const stego_network&) = delete;
+    stego_network& operator=(const stego_network&) = delete;
+
+    int latent_channels() const;
+    //! (host, private) latents of equal length → the unit-power container (l discarded).
+    symbol_vector embed(const std::complex<float>* host,
+                        const std::complex<float>* secret,
+                        size_t num_symbols);
+    //! Received container → Bob's estimate of the private latent.
+    symbol_vector extract(const std::complex<float>* container, size_t num_symbols);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> d_impl;
+};
+
+//! Eve's inverse network (model-inversion attack): received symbols → image.
+class inverse_network
+{
+public:
+    explicit inverse_network(const std::string& model_path); //!< an "eve-mia" model file
+    ~inverse_network();
+    inverse_network(const inverse_network&) = delete;
+    inverse_network& operator=(const inverse_network&) = delete;
+
+    int latent_channels() const;
+    image decode(const std::complex<float>* symbols, size_t num_symbols);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> d_impl;
+};
+
+//! Quality of `received` against `reference` (same size, values in [0,1]).
+struct image_quality {
+    double psnr_db = 0.0;
+    double ms_ssim = 0.0;
+};
+//! The project's PSNR and MS-SSIM (metrics.h); throws semsteg::error on mismatched sizes.
+image_quality measure_quality(const image& reference, const image& received);
+
+} // namespace semsteg
+
+#endif

@@ -1,0 +1,180 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <semsteg/error.h>
+#include <semsteg/latent_symbols.h>
+#include <semsteg/metrics.h>
+#include <semsteg/nn.h>
+#include <semsteg/semantic.h>
+
+#include <cmath>
+
+namespace semsteg {
+
+latent_shape latent_shape::square(int channels, size_t num_symbols)
+{
+    if (channels <= 0 || num_symbols == 0)
+        throw error("latent of " + std::to_string(num_symbols) + " symbols with "
+                    + std::to_string(channels) + " channels");
+    const size_t reals = 2 * num_symbols;
+    const size_t area = reals / static_cast<size_t>(channels);
+    const auto side = static_cast<size_t>(std::lround(std::sqrt(static_cast<double>(area))));
+    if (area * channels != reals || side * side != area)
+        throw error("a latent of " + std::to_string(num_symbols)
+                    + " complex symbols is not a square " + std::to_string(channels)
+                    + "-channel latent (C·H·W/2 symbols with H = W)");
+    return { channels, static_cast<int>(side), static_cast<int>(side) };
+}
+
+namespace {
+
+// Symbols → latent tensor [1, C, H, W] (a copy), per latent_symbols.h's pairing.
+torch::Tensor symbols_to_tensor(const std::complex<float>* symbols,
+                                size_t num_symbols,
+                                const latent_shape& shape)
+{
+    if (num_symbols != shape.num_symbols())
+        throw error("latent of " + std::to_string(num_symbols) + " symbols, expected "
+                    + std::to_string(shape.num_symbols()));
+    for (size_t i = 0; i < num_symbols; ++i)
+        if (!std::isfinite(symbols[i].real()) || !std::isfinite(symbols[i].imag()))
+            throw error("latent symbol " + std::to_string(i) + " is not finite");
+    auto reals = symbols_to_latent(symbols, num_symbols);
+    return torch::from_blob(reals.data(), { 1, shape.channels, shape.height, shape.width })
+        .clone();
+}
+
+symbol_vector tensor_to_symbols(const torch::Tensor& latent)
+{
+    const auto flat = latent.detach().to(torch::kFloat).contiguous();
+    return latent_to_symbols(flat.data_ptr<float>(), static_cast<size_t>(flat.numel()));
+}
+
+image tensor_to_image(const torch::Tensor& batch) { return tensor_to_images(batch).at(0); }
+
+} // namespace
+
+// ---------------------------------------------------------------- semantic_codec
+
+struct semantic_codec::impl {
+    jscc_codec codec { nullptr };
+};
+
+semantic_codec::semantic_codec(const std::string& model_path) : d_impl(new impl)
+{
+    d_impl->codec = load_jscc(model_path);
+    d_impl->codec->eval();
+}
+semantic_codec::~semantic_codec() = default;
+
+int semantic_codec::image_side() const { return d_impl->codec->config().image_side; }
+int semantic_codec::latent_channels() const
+{
+    return d_impl->codec->config().latent_channels();
+}
+latent_shape semantic_codec::shape() const
+{
+    return { latent_channels(), image_side() / 4, image_side() / 4 };
+}
+
+symbol_vector semantic_codec::encode(const image& img)
+{
+    if (img.empty())
+        throw error("cannot encode an empty image");
+    const int side = image_side();
+    const image& input
+        = (img.width == side && img.height == side) ? img : prepare_image(img, side);
+    torch::NoGradGuard no_grad;
+    return tensor_to_symbols(d_impl->codec->encode(images_to_tensor({ input })));
+}
+
+image semantic_codec::decode(const std::complex<float>* symbols, size_t num_symbols)
+{
+    const auto shape = latent_shape::square(latent_channels(), num_symbols);
+    torch::NoGradGuard no_grad;
+    return tensor_to_image(
+        d_impl->codec->decode(symbols_to_tensor(symbols, num_symbols, shape)));
+}
+
+// ---------------------------------------------------------------- stego_network
+
+struct stego_network::impl {
+    inn net { nullptr };
+    lost_part_mode lost;
+};
+
+stego_network::stego_network(const std::string& model_path, const std::string& lost_mode)
+    : d_impl(new impl)
+{
+    d_impl->lost = lost_part_mode::parse(lost_mode);
+    d_impl->net = load_inn(model_path);
+    d_impl->net->eval();
+}
+stego_network::~stego_network() = default;
+
+int stego_network::latent_channels() const { return d_impl->net->config().channels; }
+
+symbol_vector stego_network::embed(const std::complex<float>* host,
+                                   const std::complex<float>* secret,
+                                   size_t num_symbols)
+{
+    const auto shape = latent_shape::square(latent_channels(), num_symbols);
+    torch::NoGradGuard no_grad;
+    const auto zh = symbols_to_tensor(host, num_symbols, shape);
+    const auto zp = symbols_to_tensor(secret, num_symbols, shape);
+    // As in training and secure_link.cc: only the power-normalised container is sent.
+    return tensor_to_symbols(normalize_power_batch(d_impl->net->embed(zh, zp).container));
+}
+
+symbol_vector stego_network::extract(const std::complex<float>* container, size_t num_symbols)
+{
+    const auto shape = latent_shape::square(latent_channels(), num_symbols);
+    torch::NoGradGuard no_grad;
+    const auto zc = symbols_to_tensor(container, num_symbols, shape);
+    return tensor_to_symbols(
+        d_impl->net->extract(zc, make_lost_part(d_impl->lost, zc)).secret);
+}
+
+// ---------------------------------------------------------------- inverse_network
+
+struct inverse_network::impl {
+    decoder net { nullptr };
+    int channels = 0;
+};
+
+inverse_network::inverse_network(const std::string& model_path) : d_impl(new impl)
+{
+    const auto file = read_model_file(model_path, kind_mia);
+    d_impl->channels = mia_config::from_json(file.config).channels;
+    d_impl->net = load_mia(model_path);
+    d_impl->net->eval();
+}
+inverse_network::~inverse_network() = default;
+
+int inverse_network::latent_channels() const { return d_impl->channels; }
+
+image inverse_network::decode(const std::complex<float>* symbols, size_t num_symbols)
+{
+    const auto shape = latent_shape::square(latent_channels(), num_symbols);
+    torch::NoGradGuard no_grad;
+    return tensor_to_image(
+        d_impl->net->forward(symbols_to_tensor(symbols, num_symbols, shape)));
+}
+
+// ---------------------------------------------------------------- metrics
+
+image_quality measure_quality(const image& reference, const image& received)
+{
+    if (reference.width != received.width || reference.height != received.height)
+        throw error("quality: reference is " + std::to_string(reference.width) + "x"
+                    + std::to_string(reference.height) + ", received "
+                    + std::to_string(received.width) + "x" + std::to_string(received.height));
+    torch::NoGradGuard no_grad;
+    const auto a = images_to_tensor({ reference });
+    const auto b = images_to_tensor({ received });
+    return { psnr(a, b).item<double>(), ms_ssim(a, b).item<double>() };
+}
+
+} // namespace semsteg

@@ -1,0 +1,506 @@
+#
+# Copyright 2026 gr-semsteg authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""The programs: loopback simulation, Alice's transmitter, Bob's and Eve's receivers.
+
+Each main() parses its options, builds its flowgraph from flowgraphs.py, runs it until the
+images are through (or a count / timeout), and prints a summary. apps/semsteg-* are thin
+launchers of these. Radios: "uhd" (a USRP) or "zmq" (GNU Radio's ZMQ blocks, to rehearse
+an over-the-air trial as three processes on one machine).
+"""
+
+import argparse
+import json
+import math
+import os
+import resource
+import signal
+import sys
+import time
+
+from gnuradio import blocks, gr
+
+from . import flowgraphs
+from .semsteg_python import image_files, image_sink, tile_png
+
+try:
+    from .paths import MODELS_DIR as _BUILD_MODELS_DIR
+except ImportError:  # pragma: no cover - installed without paths.py
+    _BUILD_MODELS_DIR = "/usr/share/gr-semsteg/models"
+
+# Faces (python-matplotlib-data, xmorph's example portraits) and photos (palapeli-data).
+DEFAULT_PRIVATE = ";".join([
+    "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+    "/usr/share/xmorph/example/AD/image1.png",
+    "/usr/share/xmorph/example/AD/image2.png"])
+DEFAULT_HOST = ";".join(
+    "/usr/share/palapeli/collection/%s.jpg" % name
+    for name in ("castle-maintenon", "citrus-fruits", "cincinnati-bridge"))
+
+
+def models_dir():
+    return os.environ.get("SEMSTEG_MODELS", _BUILD_MODELS_DIR)
+
+
+# ---------------------------------------------------------------- options
+
+def add_model_options(p, inn=True, mia=False):
+    p.add_argument("--models", default=models_dir(),
+                   help="folder of the shipped models (default: %(default)s)")
+    p.add_argument("--codec", help="DeepJSCC codec file (default: MODELS/jscc_awgn10.safetensors)")
+    if inn:
+        p.add_argument("--inn", help="INN file (default: MODELS/inn_awgn10.safetensors)")
+    if mia:
+        p.add_argument("--mia", help="Eve's inverse network (default: "
+                       "MODELS/eve_mia_awgn10.safetensors; 'none' to skip)")
+    p.add_argument("--threads", type=int, default=1, help="torch threads (default: %(default)s)")
+
+
+def resolve_models(args):
+    def pick(name, default):
+        value = getattr(args, name, None)
+        path = value if value else os.path.join(args.models, default)
+        if value == "none":
+            return ""
+        if not os.path.isfile(path):
+            raise SystemExit("error: model file not found: %s (--%s or --models)" % (path, name))
+        return path
+    args.codec = pick("codec", "jscc_awgn10.safetensors")
+    if hasattr(args, "inn"):
+        args.inn = pick("inn", "inn_awgn10.safetensors")
+    if hasattr(args, "mia"):
+        args.mia = pick("mia", "eve_mia_awgn10.safetensors")
+
+
+def add_image_options(p):
+    p.add_argument("--private", default=DEFAULT_PRIVATE,
+                   help="private image(s): file, folder or ';'-list (default: three faces "
+                   "from python-matplotlib-data and xmorph's example)")
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help="host image(s) (default: three photos from palapeli-data)")
+    p.add_argument("-n", "--count", type=int, default=3,
+                   help="images to send (the files repeat when there are fewer)")
+    p.add_argument("--crop", type=float, default=1.0, help="centre crop of the private images")
+    p.add_argument("--host-crop", type=float, default=1.0, help="centre crop of the hosts")
+
+
+def add_channel_options(p, who, default_snr):
+    p.add_argument("--%s-snr" % who, type=float, default=default_snr,
+                   help="%s's SNR per subcarrier, dB (default: %%(default)s)" % who)
+    p.add_argument("--%s-cfo" % who, type=float, default=0.0,
+                   help="%s's carrier offset, subcarrier spacings" % who)
+    p.add_argument("--%s-taps" % who, default="1",
+                   help="%s's multipath taps, e.g. '1,0,0,0.4j,0,-0.2'" % who)
+
+
+def add_radio_options(p, tx):
+    p.add_argument("--radio", choices=("uhd", "zmq"), default="uhd",
+                   help="a USRP, or GNU Radio ZMQ in place of the radio (default: %(default)s)")
+    p.add_argument("--args", default="", help="UHD device args, e.g. 'serial=3123ABC'")
+    p.add_argument("--freq", type=float, default=2.45e9, help="centre frequency, Hz")
+    p.add_argument("--rate", type=float, default=1e6, help="sample rate, S/s")
+    p.add_argument("--gain", type=float, default=30.0 if tx else 20.0, help="gain, dB")
+    p.add_argument("--antenna", default="", help="antenna port (default: the device's)")
+    if tx:
+        p.add_argument("--tx-scale", type=float, default=0.25,
+                       help="with --radio uhd: baseband amplitude scale before the DAC "
+                       "(default: %(default)s)")
+        p.add_argument("--zmq", default="tcp://127.0.0.1:5555",
+                       help="ZMQ PUB address Alice binds (default: %(default)s)")
+    else:
+        p.add_argument("--zmq", default="tcp://127.0.0.1:5555",
+                       help="ZMQ address of Alice's PUB socket (default: %(default)s)")
+        p.add_argument("--sim-snr", type=float, default=None,
+                       help="with --radio zmq: simulated channel SNR, dB (default: none)")
+        p.add_argument("--sim-cfo", type=float, default=0.0,
+                       help="with --radio zmq: simulated carrier offset, subcarriers")
+        p.add_argument("--sim-taps", default="1", help="with --radio zmq: multipath taps")
+        p.add_argument("--seed", type=int, default=0, help="channel noise seed")
+
+
+def repeated_files(spec, count):
+    """`count` image files from `spec`, repeating the list when it is shorter, as one
+    ';'-separated list (so image ids run 0..count-1 over it)."""
+    try:
+        files = image_files(spec)
+    except ValueError as e:
+        raise SystemExit("error: %s" % e)
+    reps = int(math.ceil(count / float(len(files))))
+    return ";".join((files * reps)[:count])
+
+
+# ---------------------------------------------------------------- radios
+
+def make_uhd(tx, args):
+    """A USRP sink/source, or SystemExit with 'no USRP device found' when there is none."""
+    try:
+        from gnuradio import uhd
+    except ImportError as e:
+        raise SystemExit("error: GNU Radio's UHD support is not installed: %s" % e)
+    stream = uhd.stream_args(cpu_format="fc32", channels=[0])
+    try:
+        if tx:
+            dev = uhd.usrp_sink(args.args, stream, "packet_len")
+        else:
+            dev = uhd.usrp_source(args.args, stream)
+    except RuntimeError as e:
+        raise SystemExit("error: no USRP device found (device args '%s'): %s"
+                         % (args.args, str(e).strip().splitlines()[0] if str(e) else "-"))
+    dev.set_samp_rate(args.rate)
+    dev.set_center_freq(args.freq, 0)
+    dev.set_gain(args.gain, 0)
+    if args.antenna:
+        dev.set_antenna(args.antenna, 0)
+    return dev
+
+
+# ---------------------------------------------------------------- running
+
+def wait_until(done, timeout, progress=None, idle_timeout=None):
+    """Polls done() until true; gives up after `timeout` s, or `idle_timeout` s without
+    a change of progress(). Returns whether done() became true. Ctrl-C stops waiting."""
+    start = last_change = time.monotonic()
+    last = progress() if progress else None
+    interrupted = []
+    old = signal.signal(signal.SIGINT, lambda *_: interrupted.append(1))
+    try:
+        while not done():
+            now = time.monotonic()
+            if interrupted or (timeout and now - start > timeout):
+                return False
+            if progress:
+                cur = progress()
+                if cur != last:
+                    last, last_change = cur, now
+                elif idle_timeout and now - last_change > idle_timeout:
+                    return False
+            time.sleep(0.05)
+        return True
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def current_rss_mib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2.0 ** 20
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def sink_row(name, sink):
+    return {
+        "receiver": name,
+        "images": sink.received(),
+        "psnr_db": sink.mean_psnr_db() if sink.measured() else None,
+        "ms_ssim": sink.mean_ms_ssim() if sink.measured() else None,
+        "psnr_db_host": sink.mean_psnr_db_host() if sink.measured_host() else None,
+        "ms_ssim_host": sink.mean_ms_ssim_host() if sink.measured_host() else None,
+    }
+
+
+def markdown_table(rows):
+    def f(v, fmt):
+        return "–" if v is None else fmt % v
+    out = ["| receiver | images | PSNR to private (dB) | MS-SSIM to private | "
+           "PSNR to host (dB) | MS-SSIM to host |",
+           "|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append("| %s | %d | %s | %s | %s | %s |" % (
+            r["receiver"], r["images"], f(r["psnr_db"], "%.2f"), f(r["ms_ssim"], "%.3f"),
+            f(r["psnr_db_host"], "%.2f"), f(r["ms_ssim_host"], "%.3f")))
+    return "\n".join(out)
+
+
+def write_report(out_dir, rows, extra, title):
+    os.makedirs(out_dir, exist_ok=True)
+    table = markdown_table(rows)
+    with open(os.path.join(out_dir, "metrics.md"), "w") as f:
+        f.write("# %s\n\n%s\n\n" % (title, table))
+        for k, v in extra.items():
+            f.write("- %s: %s\n" % (k, v))
+    with open(os.path.join(out_dir, "metrics.json"), "w") as f:
+        json.dump({"receivers": rows, **extra}, f, indent=2)
+    return table
+
+
+def side_by_side(out_dir, ids, columns, path, max_rows=8):
+    """Grid PNG: one row per image id, one column per prefix whose PNG exists for all."""
+    ids = sorted(ids)[:max_rows]
+    cols = [c for c in columns
+            if ids and all(os.path.isfile(os.path.join(out_dir, "%s_%d.png" % (c, i)))
+                           for i in ids)]
+    if not cols:
+        return None
+    tile_png([os.path.join(out_dir, "%s_%d.png" % (c, i)) for i in ids for c in cols],
+             len(cols), path)
+    return cols
+
+
+# ---------------------------------------------------------------- loopback
+
+def loopback_main(argv=None):
+    p = argparse.ArgumentParser(
+        prog="semsteg-loopback",
+        description="Loopback simulation: Alice -> two channels -> Bob and Eve, through the "
+        "GNU Radio blocks and the OFDM PHY. Writes the images, a side-by-side PNG and a "
+        "PSNR / MS-SSIM table to the output folder.")
+    add_image_options(p)
+    add_model_options(p, inn=True, mia=True)
+    add_channel_options(p, "bob", 10.0)
+    add_channel_options(p, "eve", 10.0)
+    p.add_argument("--timing", type=float, default=1.0,
+                   help="sample-clock ratio of both channels (default: %(default)s)")
+    p.add_argument("--unprotected", action="store_true",
+                   help="send the private latent as is (plain DeepJSCC: Eve's easy case)")
+    p.add_argument("--lost", default="zeros", help="Bob's l-hat mode (default: %(default)s)")
+    p.add_argument("--interval", type=float, default=0.02,
+                   help="seconds between images (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=1, help="channel noise seed")
+    p.add_argument("-o", "--out", default="semsteg-demo-out", help="output folder")
+    p.add_argument("--no-png", action="store_true", help="write no per-image PNG files")
+    p.add_argument("--timeout", type=float, default=0,
+                   help="give up after this many seconds (default: 60 + 1 s per image)")
+    p.add_argument("--gui", action="store_true", help="show the live view (Qt)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no per-image log lines")
+    args = p.parse_args(argv)
+    resolve_models(args)
+    if args.count < 1:
+        p.error("--count must be >= 1")
+    private = repeated_files(args.private, args.count)
+    host = repeated_files(args.host, args.count)
+    png_dir = "" if args.no_png else args.out
+    os.makedirs(args.out, exist_ok=True)
+
+    tb = gr.top_block("semsteg loopback")
+    alice = flowgraphs.alice_tx(private, host, args.codec, args.inn, interval=args.interval,
+                                crop=args.crop, host_crop=args.host_crop,
+                                secure=not args.unprotected, threads=args.threads)
+    bob_channel = flowgraphs.channel(args.bob_snr, args.bob_cfo,
+                                     flowgraphs.parse_taps(args.bob_taps), args.seed,
+                                     args.timing)
+    eve_channel = flowgraphs.channel(args.eve_snr, args.eve_cfo,
+                                     flowgraphs.parse_taps(args.eve_taps), args.seed + 1,
+                                     args.timing)
+    bob = flowgraphs.bob_rx(args.codec, args.inn, png_dir, args.lost,
+                            secure=not args.unprotected, threads=args.threads,
+                            log_each=not args.quiet)
+    eve = flowgraphs.eve_rx(args.codec, args.mia, png_dir, threads=args.threads,
+                            log_each=not args.quiet)
+    tb.connect(alice, bob_channel, bob)
+    tb.connect(alice, eve_channel, eve)
+    refs = [image_sink(png_dir, "private", 1, False)]
+    tb.msg_connect(alice, "private", refs[0], "in")
+    if not args.unprotected:
+        refs.append(image_sink(png_dir, "host", 1, False))
+        tb.msg_connect(alice, "host", refs[1], "in")
+    for rx in (bob, eve):
+        tb.msg_connect(alice, "private", rx, "ref")
+        if not args.unprotected:
+            tb.msg_connect(alice, "host", rx, "ref_host")
+
+    view = None
+    if args.gui:
+        from .image_view import image_view, qt_app
+        app = qt_app()
+        view = image_view(["bob", "eve_naive", "eve_mia"], "gr-semsteg loopback")
+        for rx in (bob, eve):
+            tb.msg_connect(rx, "images", view, "in")
+        for sink in [bob.sink] + eve.sinks:
+            tb.msg_connect(sink, "metrics", view, "metrics")
+        view.widget().show()
+
+    sinks = [bob.sink] + eve.sinks
+    timeout = args.timeout or 60 + args.count * (1.0 + args.interval)
+    # Memory: the resident size once a tenth of the images are through (warm caches,
+    # allocator pools) against the end, so a leak per image shows as growth.
+    rss_mark = {}
+
+    def progress():
+        received = tuple(s.received() for s in sinks)
+        if "rss" not in rss_mark and min(received) >= max(1, args.count // 10):
+            rss_mark["rss"] = current_rss_mib()
+        return received
+
+    t0 = time.monotonic()
+    tb.start()
+    complete = wait_until(lambda: all(s.received() >= args.count for s in sinks), timeout,
+                          progress=progress, idle_timeout=30)
+    rss_end = current_rss_mib()
+    elapsed = time.monotonic() - t0
+    if view is not None:
+        print("live view open: close the window to finish")
+        app.exec_()
+    tb.stop()
+    tb.wait()
+
+    rows = [sink_row("Bob", bob.sink), sink_row("Eve naive", eve.sink)]
+    if eve.mia_sink is not None:
+        rows.append(sink_row("Eve MIA", eve.mia_sink))
+    extra = {
+        "images_sent": alice.images_sent(),
+        "bob_channel": "AWGN %.1f dB, CFO %.2f, taps %s" % (args.bob_snr, args.bob_cfo,
+                                                             args.bob_taps),
+        "eve_channel": "AWGN %.1f dB, CFO %.2f, taps %s" % (args.eve_snr, args.eve_cfo,
+                                                             args.eve_taps),
+        "system": "unprotected DeepJSCC" if args.unprotected else "secure (INN)",
+        "seconds": round(elapsed, 2),
+        "images_per_s": round(min(s.received() for s in sinks) / elapsed, 2),
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+        "rss_growth_mib": round(rss_end - rss_mark.get("rss", rss_end), 1),
+        "frames_lost_bob": bob.rx.seq_gaps(),
+        "frames_lost_eve": eve.rx.seq_gaps(),
+    }
+    table = write_report(args.out, rows, extra, "gr-semsteg loopback")
+    print(table)
+    print("sent %d images in %.1f s (%.1f images/s), peak memory %.0f MiB"
+          % (extra["images_sent"], elapsed, extra["images_per_s"], extra["peak_rss_mib"]))
+    if png_dir:
+        ids = range(min(args.count, 8))
+        cols = side_by_side(args.out, ids,
+                            ["host", "private", "bob", "eve_naive", "eve_mia"],
+                            os.path.join(args.out, "side_by_side.png"))
+        if cols:
+            print("side by side (%s): %s" % (", ".join(cols),
+                                             os.path.join(args.out, "side_by_side.png")))
+    print("outputs in %s (metrics.md, metrics.json%s)"
+          % (os.path.abspath(args.out), ", PNG images" if png_dir else ""))
+    if not complete:
+        print("error: not every image arrived (see the counts above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+# ---------------------------------------------------------------- over the air / ZMQ
+
+def alice_main(argv=None):
+    p = argparse.ArgumentParser(
+        prog="semsteg-alice-tx",
+        description="Alice's transmitter: private images hidden in host images, sent as "
+        "OFDM bursts through a USRP (or ZMQ).")
+    add_image_options(p)
+    add_model_options(p, inn=True)
+    add_radio_options(p, tx=True)
+    p.add_argument("--interval", type=float, default=0.5, help="seconds between images")
+    p.add_argument("--loop", action="store_true", help="send the images over and over")
+    p.add_argument("--unprotected", action="store_true", help="plain DeepJSCC, no INN")
+    p.add_argument("--start-delay", type=float, default=1.0,
+                   help="seconds to wait before the first image (receivers connect)")
+    args = p.parse_args(argv)
+    resolve_models(args)
+    private = repeated_files(args.private, args.count)
+    host = repeated_files(args.host, args.count)
+    tb = gr.top_block("semsteg alice_tx")
+    alice = flowgraphs.alice_tx(private, host, args.codec, args.inn, interval=args.interval,
+                                loop=args.loop, crop=args.crop, host_crop=args.host_crop,
+                                secure=not args.unprotected, threads=args.threads)
+    if args.radio == "uhd":
+        sink = make_uhd(True, args)
+        tb.connect(alice, blocks.multiply_const_cc(args.tx_scale), sink)
+    else:
+        # ZMQ stands in for an ideal radio: unit power per carrier (no DAC scaling), paced
+        # at the sample rate; the receivers add the channel (--sim-snr etc.).
+        from gnuradio import zeromq
+        throttle = blocks.throttle(gr.sizeof_gr_complex, args.rate, True)
+        sink = zeromq.pub_sink(gr.sizeof_gr_complex, 1, args.zmq, 100, False, -1)
+        tb.connect(alice, throttle, sink)
+    print("alice: sending %s%d image(s) (%s) via %s" % (
+        "looping " if args.loop else "", args.count,
+        "unprotected" if args.unprotected else "secure", args.radio), flush=True)
+    time.sleep(args.start_delay)
+    tb.start()
+    want = args.count + 2  # + warm-up frames
+    ok = wait_until(lambda: not args.loop and alice.tx.frames_sent() >= want, 0)
+    time.sleep(1.0)  # the last burst leaves the buffers
+    tb.stop()
+    tb.wait()
+    print("alice: %d frames sent" % alice.tx.frames_sent(), flush=True)
+    return 0 if ok or args.loop else 1
+
+
+def _receiver_main(argv, who):
+    eve = who == "eve"
+    p = argparse.ArgumentParser(
+        prog="semsteg-%s-rx" % who,
+        description=("Eve's eavesdropping receiver: naive decoding with the public decoder "
+                     "and her model-inversion network." if eve else
+                     "Bob's receiver: extracts the private image with the INN.")
+        + " Radio: a USRP, or ZMQ from semsteg-alice-tx.")
+    add_model_options(p, inn=not eve, mia=eve)
+    add_radio_options(p, tx=False)
+    p.add_argument("-n", "--count", type=int, default=0,
+                   help="stop after this many images (0: run until Ctrl-C)")
+    p.add_argument("--timeout", type=float, default=0, help="stop after this many seconds")
+    p.add_argument("--reference-private", default="",
+                   help="the private images Alice sends (same list, same order): measure "
+                   "PSNR / MS-SSIM against them")
+    p.add_argument("--reference-host", default="", help="the host images Alice sends")
+    p.add_argument("--reference-count", type=int, default=0,
+                   help="references to load (default: --count)")
+    p.add_argument("--crop", type=float, default=1.0, help="centre crop of the references")
+    p.add_argument("--host-crop", type=float, default=1.0)
+    p.add_argument("-o", "--out", default="", help="folder for PNGs and metrics")
+    if not eve:
+        p.add_argument("--lost", default="zeros", help="l-hat mode (default: %(default)s)")
+    p.add_argument("--mmse", action="store_true", help="MMSE equaliser")
+    p.add_argument("-q", "--quiet", action="store_true")
+    args = p.parse_args(argv)
+    resolve_models(args)
+    tb = gr.top_block("semsteg %s_rx" % who)
+    if eve:
+        rx = flowgraphs.eve_rx(args.codec, args.mia, args.out, args.mmse, args.threads,
+                               not args.quiet)
+        sinks = rx.sinks
+    else:
+        rx = flowgraphs.bob_rx(args.codec, args.inn, args.out, args.lost, True, args.mmse,
+                               args.threads, not args.quiet)
+        sinks = [rx.sink]
+    if args.radio == "uhd":
+        src = make_uhd(False, args)
+        tb.connect(src, rx)
+    else:
+        from gnuradio import zeromq
+        src = zeromq.sub_source(gr.sizeof_gr_complex, 1, args.zmq, 100, False, -1)
+        if args.sim_snr is not None:
+            chan = flowgraphs.channel(args.sim_snr, args.sim_cfo,
+                                      flowgraphs.parse_taps(args.sim_taps), args.seed)
+            tb.connect(src, chan, rx)
+        else:
+            tb.connect(src, rx)
+    ref_count = args.reference_count or args.count or 1
+    for port, spec, crop in (("ref", args.reference_private, args.crop),
+                             ("ref_host", args.reference_host, args.host_crop)):
+        if spec:
+            from .semsteg_python import image_source
+            ref = image_source(repeated_files(spec, ref_count), 64, crop, 0.0, False, 0, port)
+            tb.msg_connect(ref, "out", rx, port)
+    print("%s: listening via %s" % (who, args.radio), flush=True)
+    t0 = time.monotonic()
+    tb.start()
+    complete = wait_until(lambda: args.count and all(s.received() >= args.count
+                                                     for s in sinks), args.timeout)
+    elapsed = time.monotonic() - t0
+    tb.stop()
+    tb.wait()
+    names = ["Eve naive", "Eve MIA"] if eve else ["Bob"]
+    rows = [sink_row(n, s) for n, s in zip(names, sinks)]
+    extra = {"seconds": round(elapsed, 2), "frames_delivered": rx.rx.delivered(),
+             "frames_lost": rx.rx.seq_gaps(), "header_crc_failed": rx.rx.header_crc_failed()}
+    table = (write_report(args.out, rows, extra, "gr-semsteg %s_rx" % who) if args.out
+             else markdown_table(rows))
+    print(table, flush=True)
+    if args.count and not complete:
+        print("%s: error: %d of %d images received before the timeout"
+              % (who, min(s.received() for s in sinks), args.count), file=sys.stderr)
+        return 1
+    return 0
+
+
+def bob_main(argv=None):
+    return _receiver_main(argv, "bob")
+
+
+def eve_main(argv=None):
+    return _receiver_main(argv, "eve")

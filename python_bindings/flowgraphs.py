@@ -1,0 +1,152 @@
+#
+# Copyright 2026 gr-semsteg authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""Alice's transmitter, Bob's and Eve's receivers and the channel as hierarchical blocks.
+
+The apps (semsteg-loopback, semsteg-alice-tx, semsteg-bob-rx, semsteg-eve-rx) and the
+tests build their flowgraphs from these, so the simulation, the ZMQ rehearsal and the
+over-the-air trial run the same chains. The .grc files in grc/ draw the same chains with
+the individual blocks for GNU Radio Companion.
+"""
+
+import numpy as np
+from gnuradio import channels, gr
+
+from .semsteg_python import (image_sink, image_source, mia_decoder, ofdm_frame_rx,
+                             ofdm_frame_tx, semantic_decoder, semantic_encoder,
+                             stego_embed, stego_extract)
+
+#: Zeros after every burst: lets the receiver finish a frame before the next one starts.
+DEFAULT_PAD_SAMPLES = 400
+
+
+def noise_voltage_for_snr(snr_db):
+    """channel_model noise voltage for an SNR (dB) per occupied subcarrier: ofdm_frame_tx
+    sends unit power per carrier and the FFT is unitary, so noise per sample = per carrier."""
+    return float(np.sqrt(10.0 ** (-snr_db / 10.0)))
+
+
+def channel(snr_db, cfo=0.0, taps=(1.0,), seed=0, timing=1.0):
+    """A simulated radio channel: AWGN at `snr_db` per subcarrier, carrier offset `cfo` in
+    subcarrier spacings, multipath `taps` (normalised to unit energy), sample-clock ratio
+    `timing`."""
+    taps = np.asarray(taps, dtype=np.complex64)
+    taps = taps / np.sqrt(np.sum(np.abs(taps) ** 2))
+    return channels.channel_model(noise_voltage=noise_voltage_for_snr(snr_db),
+                                  frequency_offset=cfo / 64.0,
+                                  epsilon=timing,
+                                  taps=[complex(t) for t in taps],
+                                  noise_seed=int(seed))
+
+
+def parse_taps(text):
+    """'1,0,0.3j,-0.1' -> [1, 0, 0.3j, -0.1] (Python complex literals)."""
+    return [complex(t.replace(" ", "")) for t in text.split(",") if t.strip()]
+
+
+class alice_tx(gr.hier_block2):
+    """Alice: private and host images -> DeepJSCC encoder -> INN embedding -> OFDM bursts.
+
+    Output: complex baseband, one burst per image (container latent), tagged for a UHD
+    sink. With secure=False the private latent is sent as is (unprotected DeepJSCC, to
+    show the threat). Message outputs "private" and "host": the images sent (references
+    for measurements in a simulation).
+    """
+
+    def __init__(self, private_images, host_images, codec, inn, interval=0.5, loop=False,
+                 side=64, crop=1.0, host_crop=1.0, first_image_id=0, secure=True,
+                 warmup_frames=2, pad_samples=DEFAULT_PAD_SAMPLES, threads=0):
+        gr.hier_block2.__init__(self, "semsteg_alice_tx", gr.io_signature(0, 0, 0),
+                                gr.io_signature(1, 1, gr.sizeof_gr_complex))
+        self.message_port_register_hier_out("private")
+        self.message_port_register_hier_out("host")
+        self.private_source = image_source(private_images, side, crop, interval, loop,
+                                           first_image_id, "private")
+        self.private_encoder = semantic_encoder(codec, threads)
+        self.tx = ofdm_frame_tx(warmup_frames, pad_samples, "packet_len")
+        self.msg_connect(self.private_source, "out", self.private_encoder, "in")
+        self.msg_connect(self.private_source, "out", self, "private")
+        self.secure = secure
+        if secure:
+            self.host_source = image_source(host_images, side, host_crop, interval, loop,
+                                            first_image_id, "host")
+            self.host_encoder = semantic_encoder(codec, threads)
+            self.embed = stego_embed(inn, threads)
+            self.msg_connect(self.host_source, "out", self.host_encoder, "in")
+            self.msg_connect(self.host_source, "out", self, "host")
+            self.msg_connect(self.host_encoder, "out", self.embed, "host")
+            self.msg_connect(self.private_encoder, "out", self.embed, "private")
+            self.msg_connect(self.embed, "out", self.tx, "in")
+        else:
+            self.host_source = None
+            self.msg_connect(self.private_encoder, "out", self.tx, "in")
+        self.connect(self.tx, self)
+
+    def images_sent(self):
+        return self.private_source.images_sent()
+
+
+class bob_rx(gr.hier_block2):
+    """Bob: OFDM receiver -> INN extraction (l-hat) -> DeepJSCC decoder -> image sink.
+
+    Input: complex baseband. Message inputs "ref" / "ref_host": the sent private / host
+    images, when known, for PSNR / MS-SSIM. Message output "images": Bob's images (for a
+    live view). With secure=False Bob decodes the received latent directly (baseline).
+    """
+
+    def __init__(self, codec, inn, output_dir="", lost_mode="zeros", secure=True,
+                 mmse=False, threads=0, log_each=True):
+        gr.hier_block2.__init__(self, "semsteg_bob_rx",
+                                gr.io_signature(1, 1, gr.sizeof_gr_complex),
+                                gr.io_signature(0, 0, 0))
+        for port in ("ref", "ref_host"):
+            self.message_port_register_hier_in(port)
+        self.message_port_register_hier_out("images")
+        self.rx = ofdm_frame_rx(True, 0.25, mmse)
+        self.decoder = semantic_decoder(codec, "bob", threads)
+        self.sink = image_sink(output_dir, "bob", 1024, log_each)
+        self.connect(self, self.rx)
+        if secure:
+            self.extract = stego_extract(inn, lost_mode, threads)
+            self.msg_connect(self.rx, "out", self.extract, "in")
+            self.msg_connect(self.extract, "out", self.decoder, "in")
+        else:
+            self.extract = None
+            self.msg_connect(self.rx, "out", self.decoder, "in")
+        self.msg_connect(self.decoder, "out", self.sink, "in")
+        self.msg_connect(self.decoder, "out", self, "images")
+        self.msg_connect(self, "ref", self.sink, "ref")
+        self.msg_connect(self, "ref_host", self.sink, "ref_host")
+
+
+class eve_rx(gr.hier_block2):
+    """Eve: OFDM receiver -> the public DeepJSCC decoder (naive decoding) and, with a model,
+    her model-inversion network -> image sinks. She has no INN. Ports as bob_rx."""
+
+    def __init__(self, codec, mia="", output_dir="", mmse=False, threads=0, log_each=True):
+        gr.hier_block2.__init__(self, "semsteg_eve_rx",
+                                gr.io_signature(1, 1, gr.sizeof_gr_complex),
+                                gr.io_signature(0, 0, 0))
+        for port in ("ref", "ref_host"):
+            self.message_port_register_hier_in(port)
+        self.message_port_register_hier_out("images")
+        self.rx = ofdm_frame_rx(True, 0.25, mmse)
+        self.decoder = semantic_decoder(codec, "eve_naive", threads)
+        self.sink = image_sink(output_dir, "eve_naive", 1024, log_each)
+        self.connect(self, self.rx)
+        self.msg_connect(self.rx, "out", self.decoder, "in")
+        self.msg_connect(self.decoder, "out", self.sink, "in")
+        self.msg_connect(self.decoder, "out", self, "images")
+        self.sinks = [self.sink]
+        self.mia = self.mia_sink = None
+        if mia:
+            self.mia = mia_decoder(mia, "eve_mia", threads)
+            self.mia_sink = image_sink(output_dir, "eve_mia", 1024, log_each)
+            self.msg_connect(self.rx, "out", self.mia, "in")
+            self.msg_connect(self.mia, "out", self.mia_sink, "in")
+            self.msg_connect(self.mia, "out", self, "images")
+            self.sinks.append(self.mia_sink)
+        for sink in self.sinks:
+            self.msg_connect(self, "ref", sink, "ref")
+            self.msg_connect(self, "ref_host", sink, "ref_host")

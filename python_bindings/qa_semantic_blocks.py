@@ -1,0 +1,351 @@
+#!/usr/bin/python3
+#
+# Copyright 2026 gr-semsteg authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""QA of the semantic blocks: data and metadata through each block, and bad messages
+(logged and dropped, never a crash). Uses the shipped models in models/ and images from
+Debian packages (python-matplotlib-data, palapeli-data)."""
+
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pmt
+from gnuradio import blocks, gr, gr_unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gnuradio import semsteg  # noqa: E402
+
+MODELS = os.environ.get("SEMSTEG_MODELS",
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                     "models"))
+CODEC = os.path.join(MODELS, "jscc_awgn10.safetensors")
+INN = os.path.join(MODELS, "inn_awgn10.safetensors")
+MIA = os.path.join(MODELS, "eve_mia_awgn10.safetensors")
+FACE = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
+PHOTO = "/usr/share/palapeli/collection/castle-maintenon.jpg"
+K = semsteg.keys
+
+
+def meta_dict(**kv):
+    d = pmt.make_dict()
+    for k, v in kv.items():
+        d = pmt.dict_add(d, pmt.intern(k), pmt.to_pmt(v))
+    return d
+
+
+def image_pdu(rgb, image_id=0, **extra):
+    h, w, _ = rgb.shape
+    meta = meta_dict(width=w, height=h, image_id=image_id, **extra)
+    flat = np.ascontiguousarray(rgb, dtype=np.uint8).ravel()
+    return pmt.cons(meta, pmt.init_u8vector(len(flat), flat.tolist()))
+
+
+def latent_pdu(symbols, image_id=0):
+    return pmt.cons(meta_dict(image_id=image_id),
+                    pmt.init_c32vector(len(symbols), np.asarray(symbols, np.complex64)))
+
+
+def random_latent(n=1024, seed=0):
+    rng = np.random.default_rng(seed)
+    return ((rng.standard_normal(n) + 1j * rng.standard_normal(n)) / np.sqrt(2)).astype(
+        np.complex64)
+
+
+def bad_messages():
+    """Malformed inputs every PDU-consuming block must drop."""
+    return [
+        pmt.intern("not a pdu"),
+        pmt.cons(pmt.intern("not a dict"), pmt.init_u8vector(3, [1, 2, 3])),
+        pmt.cons(pmt.make_dict(), pmt.intern("not a vector")),
+        pmt.cons(pmt.make_dict(), pmt.init_f32vector(4, [1.0, 2.0, 3.0, 4.0])),
+        pmt.cons(meta_dict(width=64, height=64), pmt.init_u8vector(10, [0] * 10)),
+        pmt.cons(pmt.make_dict(), pmt.init_c32vector(10, [1j] * 10)),
+        pmt.cons(pmt.make_dict(), pmt.init_c32vector(0, [])),
+        pmt.cons(pmt.make_dict(), pmt.init_c32vector(1024, [complex(np.nan, 0)] * 1024)),
+    ]
+
+
+def run_messages(block, posts, out_port="out", expect=0, timeout=30.0, settle=0.3):
+    """Runs `block` in a flowgraph, posts (port, msg) pairs, waits for `expect` output
+    messages (then `settle` s more), and returns the stored output messages."""
+    tb = gr.top_block()
+    dbg = blocks.message_debug()
+    tb.msg_connect(block, out_port, dbg, "store")
+    tb.start()
+    for post in posts:
+        if post is None:  # a pause: messages on different ports have no common order
+            time.sleep(0.3)
+        else:
+            block.to_basic_block()._post(pmt.intern(post[0]), post[1])
+    deadline = time.monotonic() + timeout
+    while dbg.num_messages() < expect and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(settle)
+    tb.stop()
+    tb.wait()
+    return [dbg.get_message(i) for i in range(dbg.num_messages())]
+
+
+def pdu_image(msg):
+    meta = pmt.to_python(pmt.car(msg))
+    rgb = np.asarray(pmt.u8vector_elements(pmt.cdr(msg)), np.uint8)
+    return meta, rgb.reshape(meta[K.height], meta[K.width], 3)
+
+
+def pdu_symbols(msg):
+    return pmt.to_python(pmt.car(msg)), np.asarray(pmt.c32vector_elements(pmt.cdr(msg)))
+
+
+def encode(codec_block, path):
+    src_rgb = first_image(path)
+    (msg,) = run_messages(codec_block, [("in", image_pdu(src_rgb))], expect=1)
+    return pdu_symbols(msg)[1]
+
+
+def first_image(path):
+    src = semsteg.image_source(path, 64, 1.0, 0.0, False, 0, "private")
+    tb = gr.top_block()
+    dbg = blocks.message_debug()
+    tb.msg_connect(src, "out", dbg, "store")
+    tb.start()
+    deadline = time.monotonic() + 10
+    while dbg.num_messages() < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    tb.stop()
+    tb.wait()
+    return pdu_image(dbg.get_message(0))[1]
+
+
+class qa_image_source(gr_unittest.TestCase):
+
+    def test_list_sends_each_image_once_with_metadata(self):
+        src = semsteg.image_source(FACE + ";" + PHOTO, 64, 1.0, 0.0, False, 7, "host")
+        self.assertEqual(src.num_files(), 2)
+        tb = gr.top_block()
+        dbg = blocks.message_debug()
+        tb.msg_connect(src, "out", dbg, "store")
+        tb.start()
+        deadline = time.monotonic() + 10
+        while not src.done() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)
+        tb.stop()
+        tb.wait()
+        self.assertTrue(src.done())
+        self.assertEqual(dbg.num_messages(), 2)
+        metas = [pdu_image(dbg.get_message(i))[0] for i in range(2)]
+        self.assertEqual([m[K.image_id] for m in metas], [7, 8])
+        self.assertEqual([m[K.source_path] for m in metas], [FACE, PHOTO])
+        for m in metas:
+            self.assertEqual((m[K.width], m[K.height], m[K.role]), (64, 64, "host"))
+
+    def test_interval_and_trigger(self):
+        src = semsteg.image_source(FACE, 32, 1.0, 0.25, True, 0, "private")
+        tb = gr.top_block()
+        dbg = blocks.message_debug()
+        tb.msg_connect(src, "out", dbg, "store")
+        tb.start()
+        time.sleep(0.6)  # t = 0, 0.25, 0.5
+        src.to_basic_block()._post(pmt.intern("trigger"), pmt.PMT_T)
+        time.sleep(0.05)
+        tb.stop()
+        tb.wait()
+        n = dbg.num_messages()
+        self.assertTrue(4 <= n <= 5, n)
+        self.assertFalse(src.done())  # looping never ends
+        self.assertEqual(pdu_image(dbg.get_message(0))[1].shape, (32, 32, 3))
+
+    def test_folder_and_errors(self):
+        with tempfile.TemporaryDirectory() as d:
+            with self.assertRaises((ValueError, RuntimeError)):  # an empty folder
+                semsteg.image_source(d)
+            with open(os.path.join(d, "broken.png"), "wb") as f:
+                f.write(b"not a png")
+            src = semsteg.image_source(d, 64, 1.0, 0.0)
+            self.assertEqual(semsteg.image_files(d), [os.path.join(d, "broken.png")])
+            tb = gr.top_block()
+            dbg = blocks.message_debug()
+            tb.msg_connect(src, "out", dbg, "store")
+            tb.start()
+            time.sleep(0.3)
+            tb.stop()
+            tb.wait()
+            self.assertEqual((dbg.num_messages(), src.images_skipped()), (0, 1))
+        with self.assertRaises(ValueError):
+            semsteg.image_source("/nonexistent/face.png")
+        with self.assertRaises(ValueError):
+            semsteg.image_source(FACE, 30)  # not a multiple of 4
+
+
+class qa_semantic_encoder_decoder(gr_unittest.TestCase):
+
+    def test_encode_gives_unit_power_latent_with_metadata(self):
+        enc = semsteg.semantic_encoder(CODEC, 1)
+        rgb = first_image(FACE)
+        (msg,) = run_messages(enc, [("in", image_pdu(rgb, image_id=42))], expect=1)
+        meta, sym = pdu_symbols(msg)
+        self.assertEqual(len(sym), enc.num_symbols())
+        self.assertEqual(len(sym), 1024)
+        self.assertAlmostEqual(float(np.mean(np.abs(sym) ** 2)), 1.0, places=4)
+        self.assertEqual(meta[K.image_id], 42)
+        self.assertEqual(list(meta[K.shape]), [8, 16, 16])
+        self.assertEqual(enc.encoded(), 1)
+
+    def test_other_sizes_are_prepared(self):
+        enc = semsteg.semantic_encoder(CODEC)
+        rgb = np.zeros((100, 80, 3), np.uint8)
+        (msg,) = run_messages(enc, [("in", image_pdu(rgb))], expect=1)
+        self.assertEqual(len(pdu_symbols(msg)[1]), 1024)
+
+    def test_decoder_inverts_encoder_without_noise(self):
+        enc = semsteg.semantic_encoder(CODEC)
+        dec = semsteg.semantic_decoder(CODEC, "bob")
+        rgb = first_image(FACE)
+        sym = encode(enc, FACE)
+        (msg,) = run_messages(dec, [("in", latent_pdu(sym, image_id=5))], expect=1)
+        meta, out = pdu_image(msg)
+        self.assertEqual((meta[K.role], meta[K.image_id], out.shape), ("bob", 5, (64, 64, 3)))
+        mse = np.mean((out.astype(float) - rgb.astype(float)) ** 2) / 255.0 ** 2
+        self.assertGreater(10 * np.log10(1 / mse), 20.0)  # measured: 26 dB on this face
+
+    def test_bad_messages_are_dropped(self):
+        for blk in (semsteg.semantic_encoder(CODEC), semsteg.semantic_decoder(CODEC),
+                    semsteg.mia_decoder(MIA)):
+            out = run_messages(blk, [("in", m) for m in bad_messages()])
+            self.assertEqual(out, [])
+            self.assertEqual(blk.dropped(), len(bad_messages()))
+        dec = semsteg.semantic_decoder(CODEC)
+        out = run_messages(dec, [("in", latent_pdu(random_latent(1000)))])  # not square
+        self.assertEqual((len(out), dec.dropped()), (0, 1))
+
+    def test_missing_or_wrong_model_fails_at_construction(self):
+        with self.assertRaises(RuntimeError) as e:
+            semsteg.semantic_encoder("/nonexistent/codec.safetensors")
+        self.assertIn("/nonexistent/codec.safetensors", str(e.exception))
+        with self.assertRaises(RuntimeError) as e:
+            semsteg.semantic_decoder(INN)  # an INN file is not a codec
+        self.assertIn("inn", str(e.exception))
+        with self.assertRaises(RuntimeError):
+            semsteg.mia_decoder(CODEC)
+
+
+class qa_stego(gr_unittest.TestCase):
+
+    def test_embed_then_extract_recovers_the_private_latent(self):
+        enc = semsteg.semantic_encoder(CODEC)
+        zp, zh = encode(enc, FACE), encode(enc, PHOTO)
+        emb = semsteg.stego_embed(INN)
+        (msg,) = run_messages(emb, [("private", latent_pdu(zp, 3)),
+                                    ("host", latent_pdu(zh, 9))], expect=1)
+        meta, zc = pdu_symbols(msg)
+        self.assertEqual((meta[K.role], meta[K.image_id], meta[K.host_image_id]),
+                         ("container", 3, 9))
+        self.assertAlmostEqual(float(np.mean(np.abs(zc) ** 2)), 1.0, places=4)
+        # The container looks like the host, not like the private latent.
+        self.assertLess(np.mean(np.abs(zc - zh) ** 2), 0.5 * np.mean(np.abs(zc - zp) ** 2))
+        ext = semsteg.stego_extract(INN, "zeros")
+        (msg,) = run_messages(ext, [("in", latent_pdu(zc, 3))], expect=1)
+        meta, zp_hat = pdu_symbols(msg)
+        self.assertEqual(meta[K.role], "bob")
+        err = np.mean(np.abs(zp_hat - zp) ** 2) / np.mean(np.abs(zp) ** 2)
+        self.assertLess(err, 0.2)
+        self.assertLess(err, 0.5 * np.mean(np.abs(zc - zp) ** 2))
+
+    def test_pairs_in_arrival_order_and_bounds_the_queue(self):
+        emb = semsteg.stego_embed(INN, 0, 2)
+        posts = [("private", latent_pdu(random_latent(seed=i), i)) for i in range(4)]
+        posts += [None] + [("host", latent_pdu(random_latent(seed=10 + i), 10 + i)) for i in range(2)]
+        out = run_messages(emb, posts, expect=2)
+        metas = [pdu_symbols(m)[0] for m in out]
+        # Privates 0 and 1 fell out of the 2-deep queue; 2 and 3 pair with hosts 10, 11.
+        self.assertEqual([(m[K.image_id], m[K.host_image_id]) for m in metas],
+                         [(2, 10), (3, 11)])
+        self.assertEqual((emb.embedded(), emb.dropped()), (2, 2))
+
+    def test_bad_messages_are_dropped(self):
+        emb = semsteg.stego_embed(INN)
+        posts = [(port, m) for m in bad_messages() for port in ("host", "private")]
+        posts += [None, ("host", latent_pdu(random_latent(1024))),
+                  ("private", latent_pdu(random_latent(256)))]  # mismatched lengths
+        self.assertEqual(run_messages(emb, posts), [])
+        self.assertEqual(emb.dropped(), 2 * len(bad_messages()) + 1)
+        ext = semsteg.stego_extract(INN)
+        self.assertEqual(run_messages(ext, [("in", m) for m in bad_messages()]), [])
+        self.assertEqual(ext.dropped(), len(bad_messages()))
+        with self.assertRaises((RuntimeError, ValueError)):
+            semsteg.stego_extract(INN, "sometimes")  # a bad l-hat mode
+        with self.assertRaises(RuntimeError):
+            semsteg.stego_embed(CODEC)
+
+
+class qa_image_sink(gr_unittest.TestCase):
+
+    def test_writes_pngs_and_measures_against_references(self):
+        rgb = first_image(FACE)
+        host = first_image(PHOTO)
+        with tempfile.TemporaryDirectory() as d:
+            sink = semsteg.image_sink(os.path.join(d, "out"), "bob", 16, False)
+            noisy = np.clip(rgb.astype(int) + 8, 0, 255).astype(np.uint8)
+            posts = [("ref", image_pdu(rgb, 1)), ("ref_host", image_pdu(host, 1)), None,
+                     ("in", image_pdu(rgb, 1, role="bob")),
+                     ("in", image_pdu(noisy, 2)), None,  # no reference for id 2 yet
+                     ("ref", image_pdu(rgb, 2)), None,
+                     ("in", image_pdu(noisy, 2))]
+            out = run_messages(sink, posts, out_port="metrics", expect=3)
+            self.assertEqual(len(out), 3)
+            first = pmt.to_python(out[0])
+            self.assertEqual(first[K.role], "bob")
+            self.assertAlmostEqual(first[K.psnr_db], 100.0)  # identical: the cap
+            self.assertAlmostEqual(first[K.ms_ssim], 1.0, places=4)
+            self.assertLess(first[K.ms_ssim_host], 0.5)
+            self.assertNotIn(K.psnr_db, pmt.to_python(out[1]))
+            self.assertLess(pmt.to_python(out[2])[K.psnr_db], 35.0)
+            self.assertEqual((sink.received(), sink.measured(), sink.measured_host()),
+                             (3, 2, 1))
+            self.assertEqual(sink.distinct_images(), 2)
+            self.assertEqual(sorted(os.listdir(os.path.join(d, "out"))),
+                             ["bob_1.png", "bob_2.png"])
+
+    def test_bad_messages_are_dropped(self):
+        sink = semsteg.image_sink("", "eve")
+        posts = [(port, m) for m in bad_messages() for port in ("in", "ref")]
+        no_id = pmt.cons(meta_dict(width=2, height=1), pmt.init_u8vector(6, [0] * 6))
+        posts.append(("ref", no_id))
+        self.assertEqual(run_messages(sink, posts, out_port="metrics"), [])
+        self.assertEqual(sink.dropped(), 2 * len(bad_messages()) + 1)
+        with self.assertRaises(ValueError):
+            semsteg.image_sink("/proc/no/such/dir", "x")
+
+
+class qa_image_view(gr_unittest.TestCase):
+
+    def test_shows_images_and_drops_malformed(self):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from gnuradio.semsteg.image_view import image_view, qt_app
+        app = qt_app()
+        view = image_view(["bob", "eve_naive"])
+        rgb = first_image(FACE)
+        tb = gr.top_block()
+        # Puts the view in a flowgraph (valid metrics of a role it does not show).
+        idle = blocks.message_strobe(meta_dict(image_id=0, role="idle"), 50)
+        tb.msg_connect(idle, "strobe", view, "metrics")
+        tb.start()
+        view.to_basic_block()._post(pmt.intern("in"), image_pdu(rgb, 4, role="bob"))
+        view.to_basic_block()._post(pmt.intern("in"), pmt.intern("junk"))
+        view.to_basic_block()._post(pmt.intern("metrics"), meta_dict(
+            image_id=4, role="bob", psnr_db=25.0, ms_ssim=0.95))
+        deadline = time.monotonic() + 5
+        while view.shown + view.dropped < 2 and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.02)
+        tb.stop()
+        tb.wait()
+        self.assertEqual((view.shown, view.dropped), (1, 1))
+
+
+if __name__ == "__main__":
+    gr_unittest.main()

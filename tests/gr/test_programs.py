@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+#
+# Copyright 2026 gr-semsteg authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""The GNU Radio programs end to end: the loopback simulation (50 images with impairments,
+and the 1,000-image load test), the three-process ZMQ rehearsal, and the over-the-air
+programs without a USRP. Usage: test_programs.py RUN_IN_BUILD [unittest args]; RUN_IN_BUILD
+is build/apps/run-in-build (sets the paths for the build tree)."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+RUN = None  # set from argv
+
+# Thresholds from measured values (see the README's "Tests" section): shipped models,
+# 50 Debian images (3 faces repeated) at 15 dB with CFO, multipath and a clock offset.
+BOB_MIN_PSNR_DB = 21.5  # measured 22.3
+EVE_MAX_MSSSIM_PRIVATE = 0.20  # measured 0.10 (naive) / 0.10 (MIA)
+EVE_MIN_MSSSIM_HOST = 0.80  # measured 0.87
+
+
+def run(args, timeout, **kw):
+    return subprocess.run([RUN] + args, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def loopback(out, count, extra=()):
+    r = run(["semsteg-loopback", "-n", str(count), "-o", out, "--no-png", "-q",
+             "--bob-snr", "15", "--eve-snr", "15", "--bob-cfo", "1.3", "--eve-cfo", "-0.9",
+             "--bob-taps", "1,0,0,0.3j,0,-0.1", "--eve-taps", "1,0.2,0,0,-0.15j",
+             "--timing", "1.00001"] + list(extra), timeout=1200)
+    with open(os.path.join(out, "metrics.json")) as f:
+        return r, json.load(f)
+
+
+class test_loopback(unittest.TestCase):
+
+    def test_50_images_with_impairments(self):
+        with tempfile.TemporaryDirectory() as d:
+            r, m = loopback(d, 50)
+            print(r.stdout)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            rows = {row["receiver"]: row for row in m["receivers"]}
+            for name in ("Bob", "Eve naive", "Eve MIA"):
+                self.assertEqual(rows[name]["images"], 50, name)
+            self.assertGreaterEqual(rows["Bob"]["psnr_db"], BOB_MIN_PSNR_DB)
+            self.assertLessEqual(rows["Eve naive"]["ms_ssim"], EVE_MAX_MSSSIM_PRIVATE)
+            self.assertLessEqual(rows["Eve MIA"]["ms_ssim"], EVE_MAX_MSSSIM_PRIVATE)
+            self.assertGreaterEqual(rows["Eve naive"]["ms_ssim_host"], EVE_MIN_MSSSIM_HOST)
+
+    def test_load_1000_images(self):
+        with tempfile.TemporaryDirectory() as d:
+            r, m = loopback(d, 1000, ["--interval", "0.01"])
+            print(r.stdout)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            for row in m["receivers"]:
+                self.assertEqual(row["images"], 1000, row["receiver"])
+            self.assertEqual(m["frames_lost_bob"], 0)
+            self.assertEqual(m["frames_lost_eve"], 0)
+            # Memory flat: what the process holds after 1,000 images vs after the first 100.
+            print("load: %.1f images/s, peak RSS %.0f MiB, RSS growth after image 100: "
+                  "%.1f MiB" % (m["images_per_s"], m["peak_rss_mib"], m["rss_growth_mib"]))
+            self.assertLess(m["rss_growth_mib"], 30.0)
+
+
+class test_zmq_three_processes(unittest.TestCase):
+
+    def test_alice_bob_eve_deliver_every_image(self):
+        n, port = 6, 45000 + os.getpid() % 1000
+        addr_rx = "tcp://127.0.0.1:%d" % port
+        faces = ";".join(["/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+                          "/usr/share/xmorph/example/AD/image1.png"])
+        hosts = "/usr/share/palapeli/collection/castle-maintenon.jpg"
+        rx_args = ["--radio", "zmq", "--zmq", addr_rx, "-n", str(n), "--timeout", "90",
+                   "--sim-snr", "15", "--sim-cfo", "0.7", "-q",
+                   "--reference-private", faces, "--reference-host", hosts]
+        with tempfile.TemporaryDirectory() as d:
+            procs = {
+                "bob": subprocess.Popen([RUN, "semsteg-bob-rx", "-o", d + "/bob"] + rx_args,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True),
+                "eve": subprocess.Popen([RUN, "semsteg-eve-rx", "-o", d + "/eve", "--seed",
+                                         "7"] + rx_args, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True),
+            }
+            time.sleep(2.0)  # the receivers subscribe first
+            alice = run(["semsteg-alice-tx", "--radio", "zmq", "--zmq", addr_rx, "-n", str(n),
+                         "--interval", "0.3", "--private", faces, "--host", hosts],
+                        timeout=120)
+            outs = {k: p.communicate(timeout=120)[0] for k, p in procs.items()}
+            print(alice.stdout, alice.stderr[-2000:])
+            for k, out in outs.items():
+                print(k, out[-1500:])
+            self.assertEqual(alice.returncode, 0)
+            for k, p in procs.items():
+                self.assertEqual(p.returncode, 0, k)
+            with open(d + "/bob/metrics.json") as f:
+                bob = json.load(f)["receivers"][0]
+            with open(d + "/eve/metrics.json") as f:
+                eve = json.load(f)["receivers"]
+            self.assertEqual(bob["images"], n)
+            self.assertEqual([r["images"] for r in eve], [n, n])
+            self.assertGreaterEqual(bob["psnr_db"], BOB_MIN_PSNR_DB)
+            self.assertLessEqual(eve[0]["ms_ssim"], EVE_MAX_MSSSIM_PRIVATE)
+
+
+class test_over_the_air_without_usrp(unittest.TestCase):
+
+    def test_clear_message_not_a_trace(self):
+        # A device address that matches nothing: UHD finds no device quickly.
+        for app in ("semsteg-alice-tx", "semsteg-bob-rx", "semsteg-eve-rx"):
+            r = run([app, "--radio", "uhd", "--args", "type=b200,serial=NO_SUCH_DEVICE"],
+                    timeout=120)
+            self.assertNotEqual(r.returncode, 0, app)
+            self.assertIn("no USRP device found", r.stderr, app)
+            self.assertNotIn("Traceback", r.stderr + r.stdout, app)
+
+
+if __name__ == "__main__":
+    RUN = sys.argv.pop(1)
+    unittest.main(verbosity=2)
