@@ -175,7 +175,7 @@ def wait_until(done, timeout, progress=None, idle_timeout=None):
                     last, last_change = cur, now
                 elif idle_timeout and now - last_change > idle_timeout:
                     return False
-            time.sleep(0.05)
+            time.sleep(0.01)
         return True
     finally:
         signal.signal(signal.SIGINT, old)
@@ -256,8 +256,12 @@ def loopback_main(argv=None):
     p.add_argument("--unprotected", action="store_true",
                    help="send the private latent as is (plain DeepJSCC: Eve's easy case)")
     p.add_argument("--lost", default="zeros", help="Bob's l-hat mode (default: %(default)s)")
-    p.add_argument("--interval", type=float, default=0.02,
-                   help="seconds between images (default: %(default)s)")
+    p.add_argument("--interval", type=float, default=0.0,
+                   help="seconds between images, a real-time source (images the chain cannot "
+                   "keep up with are dropped); 0 (default): as fast as the receivers take "
+                   "them, at most --window in flight")
+    p.add_argument("--window", type=int, default=4,
+                   help="images in flight with --interval 0 (default: %(default)s)")
     p.add_argument("--seed", type=int, default=1, help="channel noise seed")
     p.add_argument("-o", "--out", default="semsteg-demo-out", help="output folder")
     p.add_argument("--no-png", action="store_true", help="write no per-image PNG files")
@@ -275,7 +279,9 @@ def loopback_main(argv=None):
     os.makedirs(args.out, exist_ok=True)
 
     tb = gr.top_block("semsteg loopback")
-    alice = flowgraphs.alice_tx(private, host, args.codec, args.inn, interval=args.interval,
+    paced = args.interval <= 0
+    alice = flowgraphs.alice_tx(private, host, args.codec, args.inn,
+                                interval=-1.0 if paced else args.interval,
                                 crop=args.crop, host_crop=args.host_crop,
                                 secure=not args.unprotected, threads=args.threads)
     bob_channel = flowgraphs.channel(args.bob_snr, args.bob_cfo,
@@ -313,13 +319,27 @@ def loopback_main(argv=None):
         view.widget().show()
 
     sinks = [bob.sink] + eve.sinks
-    timeout = args.timeout or 60 + args.count * (1.0 + args.interval)
+    timeout = args.timeout or 60 + args.count * (1.0 + max(args.interval, 0.0))
     # Memory: the resident size once a tenth of the images are through (warm caches,
     # allocator pools) against the end, so a leak per image shows as growth.
     rss_mark = {}
 
+    pacing = {"sent": 0, "received": 0, "since": time.monotonic()}
+
     def progress():
         received = tuple(s.received() for s in sinks)
+        if paced:
+            # Closed loop: the next pair goes when the slowest receiver has taken one. A
+            # frame lost on the air must not stall it: 2 s without output sends one more.
+            now, done_min = time.monotonic(), min(received)
+            if done_min != pacing["received"]:
+                pacing["received"], pacing["since"] = done_min, now
+            stalled = now - pacing["since"] > 2.0
+            while pacing["sent"] < args.count and (
+                    pacing["sent"] - done_min < args.window or stalled):
+                alice.trigger()
+                pacing["sent"] += 1
+                pacing["since"], stalled = now, False
         if "rss" not in rss_mark and min(received) >= max(1, args.count // 10):
             rss_mark["rss"] = current_rss_mib()
         return received
@@ -328,6 +348,8 @@ def loopback_main(argv=None):
     tb.start()
     complete = wait_until(lambda: all(s.received() >= args.count for s in sinks), timeout,
                           progress=progress, idle_timeout=30)
+    if paced and not complete:
+        time.sleep(1.0)  # the last stragglers
     rss_end = current_rss_mib()
     elapsed = time.monotonic() - t0
     if view is not None:
@@ -449,13 +471,15 @@ def _receiver_main(argv, who):
     args = p.parse_args(argv)
     resolve_models(args)
     tb = gr.top_block("semsteg %s_rx" % who)
+    ref_count = args.reference_count or args.count or 1
+    max_refs = max(64, ref_count)  # the references are sent up front: keep them all
     if eve:
         rx = flowgraphs.eve_rx(args.codec, args.mia, args.out, args.mmse, args.threads,
-                               not args.quiet)
+                               not args.quiet, max_refs)
         sinks = rx.sinks
     else:
         rx = flowgraphs.bob_rx(args.codec, args.inn, args.out, args.lost, True, args.mmse,
-                               args.threads, not args.quiet)
+                               args.threads, not args.quiet, max_refs)
         sinks = [rx.sink]
     if args.radio == "uhd":
         src = make_uhd(False, args)
@@ -469,7 +493,6 @@ def _receiver_main(argv, who):
             tb.connect(src, chan, rx)
         else:
             tb.connect(src, rx)
-    ref_count = args.reference_count or args.count or 1
     for port, spec, crop in (("ref", args.reference_private, args.crop),
                              ("ref_host", args.reference_host, args.host_crop)):
         if spec:

@@ -11,6 +11,7 @@ the individual blocks for GNU Radio Companion.
 """
 
 import numpy as np
+import pmt
 from gnuradio import channels, gr
 
 from .semsteg_python import (image_sink, image_source, mia_decoder, ofdm_frame_rx,
@@ -49,7 +50,8 @@ class alice_tx(gr.hier_block2):
     """Alice: private and host images -> DeepJSCC encoder -> INN embedding -> OFDM bursts.
 
     Output: complex baseband, one burst per image (container latent), tagged for a UHD
-    sink. With secure=False the private latent is sent as is (unprotected DeepJSCC, to
+    sink. `interval`: seconds between images; 0 sends them all at once, < 0 only on
+    trigger(). With secure=False the private latent is sent as is (unprotected DeepJSCC, to
     show the threat). Message outputs "private" and "host": the images sent (references
     for measurements in a simulation).
     """
@@ -86,17 +88,24 @@ class alice_tx(gr.hier_block2):
     def images_sent(self):
         return self.private_source.images_sent()
 
+    def trigger(self):
+        """Sends the next (private, host) pair now (with interval < 0: on demand only)."""
+        for src in (self.private_source, self.host_source):
+            if src is not None:
+                src.to_basic_block()._post(pmt.intern("trigger"), pmt.PMT_T)
+
 
 class bob_rx(gr.hier_block2):
     """Bob: OFDM receiver -> INN extraction (l-hat) -> DeepJSCC decoder -> image sink.
 
     Input: complex baseband. Message inputs "ref" / "ref_host": the sent private / host
-    images, when known, for PSNR / MS-SSIM. Message output "images": Bob's images (for a
+    images, when known, for PSNR / MS-SSIM (the latest `max_refs` of each are kept: at
+    least the images in flight, or all of them when they are sent up front). Message output "images": Bob's images (for a
     live view). With secure=False Bob decodes the received latent directly (baseline).
     """
 
     def __init__(self, codec, inn, output_dir="", lost_mode="zeros", secure=True,
-                 mmse=False, threads=0, log_each=True):
+                 mmse=False, threads=0, log_each=True, max_refs=64):
         gr.hier_block2.__init__(self, "semsteg_bob_rx",
                                 gr.io_signature(1, 1, gr.sizeof_gr_complex),
                                 gr.io_signature(0, 0, 0))
@@ -105,7 +114,7 @@ class bob_rx(gr.hier_block2):
         self.message_port_register_hier_out("images")
         self.rx = ofdm_frame_rx(True, 0.25, mmse)
         self.decoder = semantic_decoder(codec, "bob", threads)
-        self.sink = image_sink(output_dir, "bob", 1024, log_each)
+        self.sink = image_sink(output_dir, "bob", max_refs, log_each)
         self.connect(self, self.rx)
         if secure:
             self.extract = stego_extract(inn, lost_mode, threads)
@@ -124,7 +133,8 @@ class eve_rx(gr.hier_block2):
     """Eve: OFDM receiver -> the public DeepJSCC decoder (naive decoding) and, with a model,
     her model-inversion network -> image sinks. She has no INN. Ports as bob_rx."""
 
-    def __init__(self, codec, mia="", output_dir="", mmse=False, threads=0, log_each=True):
+    def __init__(self, codec, mia="", output_dir="", mmse=False, threads=0, log_each=True,
+                 max_refs=64):
         gr.hier_block2.__init__(self, "semsteg_eve_rx",
                                 gr.io_signature(1, 1, gr.sizeof_gr_complex),
                                 gr.io_signature(0, 0, 0))
@@ -133,7 +143,7 @@ class eve_rx(gr.hier_block2):
         self.message_port_register_hier_out("images")
         self.rx = ofdm_frame_rx(True, 0.25, mmse)
         self.decoder = semantic_decoder(codec, "eve_naive", threads)
-        self.sink = image_sink(output_dir, "eve_naive", 1024, log_each)
+        self.sink = image_sink(output_dir, "eve_naive", max_refs, log_each)
         self.connect(self, self.rx)
         self.msg_connect(self.rx, "out", self.decoder, "in")
         self.msg_connect(self.decoder, "out", self.sink, "in")
@@ -142,7 +152,7 @@ class eve_rx(gr.hier_block2):
         self.mia = self.mia_sink = None
         if mia:
             self.mia = mia_decoder(mia, "eve_mia", threads)
-            self.mia_sink = image_sink(output_dir, "eve_mia", 1024, log_each)
+            self.mia_sink = image_sink(output_dir, "eve_mia", max_refs, log_each)
             self.msg_connect(self.rx, "out", self.mia, "in")
             self.msg_connect(self.mia, "out", self.mia_sink, "in")
             self.msg_connect(self.mia, "out", self, "images")

@@ -6,6 +6,7 @@
 #include "image_source_impl.h"
 #include "pdu_convert.h"
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <gnuradio/io_signature.h>
 #include <semsteg/dataset.h>
@@ -86,8 +87,8 @@ image_source_impl::image_source_impl(const std::string& images,
         throw std::invalid_argument("image_source: side must be a positive multiple of 4");
     if (!(crop > 0.0 && crop <= 1.0))
         throw std::invalid_argument("image_source: crop must be in (0, 1]");
-    if (!(interval >= 0.0))
-        throw std::invalid_argument("image_source: interval must be >= 0");
+    if (std::isnan(interval))
+        throw std::invalid_argument("image_source: interval is not a number");
     message_port_register_out(pmt::mp("out"));
     message_port_register_in(pmt::mp("trigger"));
     set_msg_handler(pmt::mp("trigger"), [this](const pmt::pmt_t&) {
@@ -124,7 +125,9 @@ bool image_source_impl::stop()
 void image_source_impl::run()
 {
     std::unique_lock<std::mutex> lock(d_mutex);
-    if (d_interval <= 0.0) {
+    if (d_interval < 0.0)
+        return; // on demand only (trigger)
+    if (d_interval == 0.0) {
         while (!d_stopping && send_next_locked() && d_next != 0) { }
         return; // the rest is on demand (trigger)
     }

@@ -8,6 +8,9 @@
 #include <semsteg/nn.h>
 #include <semsteg/threads.h>
 
+#include <malloc.h>
+#include <mutex>
+
 #include <cmath>
 #include <sstream>
 #include <thread>
@@ -36,8 +39,18 @@ double json_double(const nlohmann::json& j, const char* key, double fallback)
 
 } // namespace
 
+void keep_freed_buffers_mapped()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        mallopt(M_MMAP_THRESHOLD, 256 << 20);
+        mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    });
+}
+
 int set_torch_threads(int n)
 {
+    keep_freed_buffers_mapped();
     if (n <= 0)
         n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(n);

@@ -8,6 +8,7 @@
 #include <semsteg/metrics.h>
 #include <semsteg/nn.h>
 #include <semsteg/semantic.h>
+#include <semsteg/threads.h>
 
 #include <cmath>
 
@@ -64,6 +65,7 @@ struct semantic_codec::impl {
 
 semantic_codec::semantic_codec(const std::string& model_path) : d_impl(new impl)
 {
+    keep_freed_buffers_mapped();
     d_impl->codec = load_jscc(model_path);
     d_impl->codec->eval();
 }
@@ -108,6 +110,7 @@ struct stego_network::impl {
 stego_network::stego_network(const std::string& model_path, const std::string& lost_mode)
     : d_impl(new impl)
 {
+    keep_freed_buffers_mapped();
     d_impl->lost = lost_part_mode::parse(lost_mode);
     d_impl->net = load_inn(model_path);
     d_impl->net->eval();
@@ -146,6 +149,7 @@ struct inverse_network::impl {
 
 inverse_network::inverse_network(const std::string& model_path) : d_impl(new impl)
 {
+    keep_freed_buffers_mapped();
     const auto file = read_model_file(model_path, kind_mia);
     d_impl->channels = mia_config::from_json(file.config).channels;
     d_impl->net = load_mia(model_path);

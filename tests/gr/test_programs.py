@@ -55,7 +55,7 @@ class test_loopback(unittest.TestCase):
 
     def test_load_1000_images(self):
         with tempfile.TemporaryDirectory() as d:
-            r, m = loopback(d, 1000, ["--interval", "0.01"])
+            r, m = loopback(d, 1000)
             print(r.stdout)
             self.assertEqual(r.returncode, 0, r.stderr[-3000:])
             for row in m["receivers"]:

@@ -26,7 +26,8 @@ namespace semsteg {
  * vector is u8 RGB (row-major, interleaved), the metadata "width", "height", "image_id"
  * (first_image_id, +1 per image sent), "role" and "source_path" (semsteg/metadata_keys.h).
  * With interval > 0 it sends one image every `interval` seconds from the flowgraph's start;
- * with interval = 0 it sends them all at once. Any message on port "trigger" sends the next
+ * with interval = 0 it sends them all at once; with interval < 0 only on demand: any
+ * message on port "trigger" sends the next
  * image now. Without `loop` it stops after the last file (done() becomes true); unreadable
  * files are logged and skipped. Construction fails when no image can be found.
  */
@@ -39,7 +40,7 @@ public:
      * \param images folder, file, or ';'/','-separated list of files
      * \param side output side in pixels (the model's, e.g. 64)
      * \param crop centre-square crop fraction (CelebA's 89×109 faces: 0.9888)
-     * \param interval seconds between images (0: all at once; then trigger only)
+     * \param interval seconds between images (0: all at once; < 0: on trigger only)
      * \param loop start over after the last image
      * \param first_image_id image_id of the first image sent
      * \param role the "role" metadata (e.g. "private", "host")
