@@ -95,27 +95,47 @@ class alice_tx(gr.hier_block2):
                 src.to_basic_block()._post(pmt.intern("trigger"), pmt.PMT_T)
 
 
-class bob_rx(gr.hier_block2):
-    """Bob: OFDM receiver -> INN extraction (l-hat) -> DeepJSCC decoder -> image sink.
+class _receiver(gr.hier_block2):
+    """What Bob's and Eve's receivers share: complex baseband in, ofdm_frame_rx, and for
+    each decoder an image_sink with the "ref" / "ref_host" references and the "images"
+    output for a live view."""
 
-    Input: complex baseband. Message inputs "ref" / "ref_host": the sent private / host
-    images, when known, for PSNR / MS-SSIM (the latest `max_refs` of each are kept: at
-    least the images in flight, or all of them when they are sent up front). Message output "images": Bob's images (for a
-    live view). With secure=False Bob decodes the received latent directly (baseline).
-    """
-
-    def __init__(self, codec, inn, output_dir="", lost_mode="zeros", secure=True,
-                 mmse=False, threads=0, log_each=True, max_refs=64):
-        gr.hier_block2.__init__(self, "semsteg_bob_rx",
-                                gr.io_signature(1, 1, gr.sizeof_gr_complex),
+    def __init__(self, name, mmse, output_dir, max_refs, log_each):
+        gr.hier_block2.__init__(self, name, gr.io_signature(1, 1, gr.sizeof_gr_complex),
                                 gr.io_signature(0, 0, 0))
         for port in ("ref", "ref_host"):
             self.message_port_register_hier_in(port)
         self.message_port_register_hier_out("images")
         self.rx = ofdm_frame_rx(True, 0.25, mmse)
-        self.decoder = semantic_decoder(codec, "bob", threads)
-        self.sink = image_sink(output_dir, "bob", max_refs, log_each)
         self.connect(self, self.rx)
+        self.sinks = []
+        self._sink_args = (output_dir, max_refs, log_each)
+
+    def _add_output(self, decoder, prefix):
+        output_dir, max_refs, log_each = self._sink_args
+        sink = image_sink(output_dir, prefix, max_refs, log_each)
+        self.msg_connect(decoder, "out", sink, "in")
+        self.msg_connect(decoder, "out", self, "images")
+        for port in ("ref", "ref_host"):
+            self.msg_connect(self, port, sink, port)
+        self.sinks.append(sink)
+        return sink
+
+
+class bob_rx(_receiver):
+    """Bob: OFDM receiver -> INN extraction (l-hat) -> DeepJSCC decoder -> image sink.
+
+    Input: complex baseband. Message inputs "ref" / "ref_host": the sent private / host
+    images, when known, for PSNR / MS-SSIM (the latest `max_refs` of each are kept: at
+    least the images in flight, or all of them when they are sent up front). Message output
+    "images": Bob's images (for a live view). With secure=False Bob decodes the received
+    latent directly (baseline).
+    """
+
+    def __init__(self, codec, inn, output_dir="", lost_mode="zeros", secure=True,
+                 mmse=False, threads=0, log_each=True, max_refs=64):
+        _receiver.__init__(self, "semsteg_bob_rx", mmse, output_dir, max_refs, log_each)
+        self.decoder = semantic_decoder(codec, "bob", threads)
         if secure:
             self.extract = stego_extract(inn, lost_mode, threads)
             self.msg_connect(self.rx, "out", self.extract, "in")
@@ -123,40 +143,21 @@ class bob_rx(gr.hier_block2):
         else:
             self.extract = None
             self.msg_connect(self.rx, "out", self.decoder, "in")
-        self.msg_connect(self.decoder, "out", self.sink, "in")
-        self.msg_connect(self.decoder, "out", self, "images")
-        self.msg_connect(self, "ref", self.sink, "ref")
-        self.msg_connect(self, "ref_host", self.sink, "ref_host")
+        self.sink = self._add_output(self.decoder, "bob")
 
 
-class eve_rx(gr.hier_block2):
+class eve_rx(_receiver):
     """Eve: OFDM receiver -> the public DeepJSCC decoder (naive decoding) and, with a model,
     her model-inversion network -> image sinks. She has no INN. Ports as bob_rx."""
 
     def __init__(self, codec, mia="", output_dir="", mmse=False, threads=0, log_each=True,
                  max_refs=64):
-        gr.hier_block2.__init__(self, "semsteg_eve_rx",
-                                gr.io_signature(1, 1, gr.sizeof_gr_complex),
-                                gr.io_signature(0, 0, 0))
-        for port in ("ref", "ref_host"):
-            self.message_port_register_hier_in(port)
-        self.message_port_register_hier_out("images")
-        self.rx = ofdm_frame_rx(True, 0.25, mmse)
+        _receiver.__init__(self, "semsteg_eve_rx", mmse, output_dir, max_refs, log_each)
         self.decoder = semantic_decoder(codec, "eve_naive", threads)
-        self.sink = image_sink(output_dir, "eve_naive", max_refs, log_each)
-        self.connect(self, self.rx)
         self.msg_connect(self.rx, "out", self.decoder, "in")
-        self.msg_connect(self.decoder, "out", self.sink, "in")
-        self.msg_connect(self.decoder, "out", self, "images")
-        self.sinks = [self.sink]
+        self.sink = self._add_output(self.decoder, "eve_naive")
         self.mia = self.mia_sink = None
         if mia:
             self.mia = mia_decoder(mia, "eve_mia", threads)
-            self.mia_sink = image_sink(output_dir, "eve_mia", max_refs, log_each)
             self.msg_connect(self.rx, "out", self.mia, "in")
-            self.msg_connect(self.mia, "out", self.mia_sink, "in")
-            self.msg_connect(self.mia, "out", self, "images")
-            self.sinks.append(self.mia_sink)
-        for sink in self.sinks:
-            self.msg_connect(self, "ref", sink, "ref")
-            self.msg_connect(self, "ref_host", sink, "ref_host")
+            self.mia_sink = self._add_output(self.mia, "eve_mia")

@@ -106,18 +106,24 @@ def encode(codec_block, path):
     return pdu_symbols(msg)[1]
 
 
-def first_image(path):
-    src = semsteg.image_source(path, 64, 1.0, 0.0, False, 0, "private")
+def collect(src, done, timeout=10.0):
+    """Runs an image_source into a message_debug until done(debug) (or the timeout)."""
     tb = gr.top_block()
     dbg = blocks.message_debug()
     tb.msg_connect(src, "out", dbg, "store")
     tb.start()
-    deadline = time.monotonic() + 10
-    while dbg.num_messages() < 1 and time.monotonic() < deadline:
+    deadline = time.monotonic() + timeout
+    while not done(dbg) and time.monotonic() < deadline:
         time.sleep(0.02)
+    time.sleep(0.2)
     tb.stop()
     tb.wait()
-    return pdu_image(dbg.get_message(0))[1]
+    return [dbg.get_message(i) for i in range(dbg.num_messages())]
+
+
+def first_image(path):
+    src = semsteg.image_source(path, 64, 1.0, 0.0, False, 0, "private")
+    return pdu_image(collect(src, lambda dbg: dbg.num_messages() >= 1)[0])[1]
 
 
 class qa_image_source(gr_unittest.TestCase):
@@ -125,39 +131,41 @@ class qa_image_source(gr_unittest.TestCase):
     def test_list_sends_each_image_once_with_metadata(self):
         src = semsteg.image_source(FACE + ";" + PHOTO, 64, 1.0, 0.0, False, 7, "host")
         self.assertEqual(src.num_files(), 2)
-        tb = gr.top_block()
-        dbg = blocks.message_debug()
-        tb.msg_connect(src, "out", dbg, "store")
-        tb.start()
-        deadline = time.monotonic() + 10
-        while not src.done() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.2)
-        tb.stop()
-        tb.wait()
+        msgs = collect(src, lambda dbg: src.done())
         self.assertTrue(src.done())
-        self.assertEqual(dbg.num_messages(), 2)
-        metas = [pdu_image(dbg.get_message(i))[0] for i in range(2)]
+        self.assertEqual(len(msgs), 2)
+        metas = [pdu_image(m)[0] for m in msgs]
         self.assertEqual([m[K.image_id] for m in metas], [7, 8])
         self.assertEqual([m[K.source_path] for m in metas], [FACE, PHOTO])
         for m in metas:
             self.assertEqual((m[K.width], m[K.height], m[K.role]), (64, 64, "host"))
 
-    def test_interval_and_trigger(self):
-        src = semsteg.image_source(FACE, 32, 1.0, 0.25, True, 0, "private")
-        tb = gr.top_block()
-        dbg = blocks.message_debug()
-        tb.msg_connect(src, "out", dbg, "store")
-        tb.start()
-        time.sleep(0.6)  # t = 0, 0.25, 0.5
-        src.to_basic_block()._post(pmt.intern("trigger"), pmt.PMT_T)
-        time.sleep(0.05)
-        tb.stop()
-        tb.wait()
-        n = dbg.num_messages()
-        self.assertTrue(4 <= n <= 5, n)
+    def test_interval_is_kept(self):
+        src = semsteg.image_source(FACE, 32, 1.0, 0.2, True, 0, "private")
+        start = time.monotonic()
+        msgs = collect(src, lambda dbg: dbg.num_messages() >= 3)
+        self.assertGreaterEqual(time.monotonic() - start, 0.4)  # t = 0, 0.2, 0.4
+        self.assertGreaterEqual(len(msgs), 3)
         self.assertFalse(src.done())  # looping never ends
-        self.assertEqual(pdu_image(dbg.get_message(0))[1].shape, (32, 32, 3))
+        self.assertEqual(pdu_image(msgs[0])[1].shape, (32, 32, 3))
+
+    def test_trigger_sends_the_next_image_now(self):
+        src = semsteg.image_source(FACE + ";" + PHOTO, 64, 1.0, 60.0, False, 0, "private")
+        posted = []
+
+        def done(dbg):
+            if dbg.num_messages() == 1 and not posted:
+                src.to_basic_block()._post(pmt.intern("trigger"), pmt.PMT_T)
+                posted.append(1)
+            return dbg.num_messages() >= 2
+
+        msgs = collect(src, done, timeout=10)  # the interval alone would take 60 s
+        self.assertEqual([pdu_image(m)[0][K.image_id] for m in msgs], [0, 1])
+        self.assertTrue(src.done())
+
+    def test_on_demand_only(self):
+        src = semsteg.image_source(FACE, 64, 1.0, -1.0, False, 0, "private")
+        self.assertEqual(collect(src, lambda dbg: False, timeout=0.3), [])
 
     def test_folder_and_errors(self):
         with tempfile.TemporaryDirectory() as d:
