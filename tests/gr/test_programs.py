@@ -18,11 +18,13 @@ import unittest
 
 RUN = None  # set from argv
 
-# Thresholds from measured values (see the README's "Tests" section): shipped models,
-# 50 Debian images (3 faces repeated) at 15 dB with CFO, multipath and a clock offset.
-BOB_MIN_PSNR_DB = 21.5  # measured 22.3
-EVE_MAX_MSSSIM_PRIVATE = 0.20  # measured 0.10 (naive) / 0.10 (MIA)
-EVE_MIN_MSSSIM_HOST = 0.80  # measured 0.87
+# Thresholds from measured values (shipped models of 2026-11-28, session 2), with a margin:
+# 50 Debian images (3 faces, 3 photos, repeated) at 15 dB with CFO, multipath and a clock
+# offset gave Bob 28.42 dB, Eve naive MS-SSIM 0.093 to the private image (MIA 0.090) and
+# 0.828 to the host; the ZMQ run (2 faces, 15 dB, CFO 0.7) gave Bob 27.45 dB, Eve 0.076.
+BOB_MIN_PSNR_DB = 26.5
+EVE_MAX_MSSSIM_PRIVATE = 0.15
+EVE_MIN_MSSSIM_HOST = 0.78
 
 
 def run(args, timeout, **kw):
