@@ -12,7 +12,7 @@ packages=(
   libopenblas0-openmp libgtest-dev
   # GNU Radio module, PHY, bindings
   gnuradio gnuradio-dev libuhd-dev uhd-host libvolk2-dev libboost-all-dev libfftw3-dev
-  pybind11-dev python3-pybind11 python3-numpy python3-torch
+  pybind11-dev python3-pybind11 python3-numpy python3-torch python3-pyqt5
   # images from Debian packages used by the tests and the demo
   python-matplotlib-data gtkmorph-example palapeli-data
   # semsteg-eval plots its SNR sweep with gnuplot
