@@ -309,6 +309,9 @@ def loopback_main(argv=None):
 
     view = None
     if args.gui:
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM")):
+            raise SystemExit("error: --gui needs a display (DISPLAY is not set)")
         from .image_view import image_view, qt_app
         app = qt_app()
         view = image_view(["bob", "eve_naive", "eve_mia"], "gr-semsteg loopback")
@@ -352,11 +355,9 @@ def loopback_main(argv=None):
         time.sleep(1.0)  # the last stragglers
     rss_end = current_rss_mib()
     elapsed = time.monotonic() - t0
-    if view is not None:
-        print("live view open: close the window to finish")
-        app.exec_()
-    tb.stop()
-    tb.wait()
+    if view is None:
+        tb.stop()
+        tb.wait()
 
     rows = [sink_row("Bob", bob.sink), sink_row("Eve naive", eve.sink)]
     if eve.mia_sink is not None:
@@ -388,7 +389,12 @@ def loopback_main(argv=None):
             print("side by side (%s): %s" % (", ".join(cols),
                                              os.path.join(args.out, "side_by_side.png")))
     print("outputs in %s (metrics.md, metrics.json%s)"
-          % (os.path.abspath(args.out), ", PNG images" if png_dir else ""))
+          % (os.path.abspath(args.out), ", PNG images" if png_dir else ""), flush=True)
+    if view is not None:
+        print("live view open: close its window to finish", flush=True)
+        app.exec_()
+        tb.stop()
+        tb.wait()
     if not complete:
         print("error: not every image arrived (see the counts above)", file=sys.stderr)
         return 1
