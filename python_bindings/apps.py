@@ -505,9 +505,9 @@ def _receiver_main(argv, who):
             from .semsteg_python import image_source
             ref = image_source(repeated_files(spec, ref_count), 64, crop, 0.0, False, 0, port)
             tb.msg_connect(ref, "out", rx, port)
-    print("%s: listening via %s" % (who, args.radio), flush=True)
     t0 = time.monotonic()
     tb.start()
+    print("%s: listening via %s" % (who, args.radio), flush=True)  # tests wait for this
     complete = wait_until(lambda: args.count and all(s.received() >= args.count
                                                      for s in sinks), args.timeout)
     elapsed = time.monotonic() - t0

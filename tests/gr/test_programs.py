@@ -10,6 +10,7 @@ is build/apps/run-in-build (sets the paths for the build tree)."""
 
 import json
 import os
+import select
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,21 @@ EVE_MIN_MSSSIM_HOST = 0.78
 
 def run(args, timeout, **kw):
     return subprocess.run([RUN] + args, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def wait_for_line(proc, text, timeout):
+    """Reads proc's output until a line containing `text`; returns what was read."""
+    deadline, seen = time.monotonic() + timeout, []
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.5)
+        if ready:
+            line = proc.stdout.readline()
+            if not line:
+                break  # the process ended
+            seen.append(line)
+            if text in line:
+                break
+    return "".join(seen)
 
 
 def loopback(out, count, extra=()):
@@ -90,11 +106,12 @@ class test_zmq_three_processes(unittest.TestCase):
                                          "7"] + rx_args, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True),
             }
-            time.sleep(2.0)  # the receivers subscribe first
+            # The receivers subscribe first: wait until both say they are listening.
+            early = {k: wait_for_line(p, "listening", 120) for k, p in procs.items()}
             alice = run(["semsteg-alice-tx", "--radio", "zmq", "--zmq", addr_rx, "-n", str(n),
                          "--interval", "0.3", "--private", faces, "--host", hosts],
                         timeout=120)
-            outs = {k: p.communicate(timeout=120)[0] for k, p in procs.items()}
+            outs = {k: early[k] + p.communicate(timeout=120)[0] for k, p in procs.items()}
             print(alice.stdout, alice.stderr[-2000:])
             for k, out in outs.items():
                 print(k, out[-1500:])
