@@ -29,7 +29,7 @@ try:
 except ImportError:  # pragma: no cover - installed without paths.py
     _BUILD_MODELS_DIR = "/usr/share/gr-semsteg/models"
 
-# Faces (python-matplotlib-data, xmorph's example portraits) and photos (palapeli-data).
+# Faces (python-matplotlib-data, gtkmorph-example's portraits) and photos (palapeli-data).
 DEFAULT_PRIVATE = ";".join([
     "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg",
     "/usr/share/xmorph/example/AD/image1.png",
@@ -76,7 +76,7 @@ def resolve_models(args):
 def add_image_options(p):
     p.add_argument("--private", default=DEFAULT_PRIVATE,
                    help="private image(s): file, folder or ';'-list (default: three faces "
-                   "from python-matplotlib-data and xmorph's example)")
+                   "from python-matplotlib-data and gtkmorph-example)")
     p.add_argument("--host", default=DEFAULT_HOST,
                    help="host image(s) (default: three photos from palapeli-data)")
     p.add_argument("-n", "--count", type=int, default=3,
