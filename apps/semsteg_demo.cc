@@ -39,7 +39,7 @@ int main(int argc, char** argv)
         "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
     };
     std::vector<std::string> hosts { "/usr/share/palapeli/collection/castle-maintenon.jpg" };
-    std::string models = SEMSTEG_MODELS_DIR, out = "semsteg-demo-out", lost = "zeros";
+    std::string models = SEMSTEG_MODELS_DIR, out = "semsteg-demo-out", lost = "auto";
     std::string channel = "awgn";
     double bob_snr = 10, eve_snr = 10, crop = 1.0;
     int count = 1, threads = 0;
@@ -58,7 +58,9 @@ int main(int argc, char** argv)
     app.add_option(
         "--crop", crop, "centre-square crop fraction before resizing to the model size");
     app.add_option("--models", models, "folder with the shipped model files");
-    app.add_option("--lost", lost, "Bob's l̂: zeros | constant:V | gaussian:STD[:SEED]");
+    app.add_option("--lost",
+                   lost,
+                   "Bob's l̂: auto | zeros | constant:V | gaussian:STD[:SEED] | estimated");
     app.add_option("-o,--out", out, "output folder");
     app.add_option("--seed", seed, "channel noise seed");
     app.add_option("--threads", threads, "torch threads (0: one per core)");

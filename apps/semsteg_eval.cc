@@ -548,7 +548,7 @@ void check_writable(const std::string& dir, const char* option)
 // ---------------------------------------------------------------- the app
 
 struct eval_options {
-    std::string codec_path, inn_path, mia_path, detector_path, lost = "zeros", lpips_path;
+    std::string codec_path, inn_path, mia_path, detector_path, lost = "auto", lpips_path;
     std::string private_dir, private_range = ":", hosts_dir, host_range;
     double crop = 1.0, host_crop = 1.0;
     bool host_crop_given = false;
@@ -680,13 +680,23 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
     const std::string dash = "–";
     auto opt_json = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
 
+    // "auto" resolved, so a reader knows which l̂ Bob used.
+    const auto& lost = ev.models->lost;
+    const bool estimated = lost.type == semsteg::lost_part_mode::kind::estimated
+        || (lost.type == semsteg::lost_part_mode::kind::automatic
+            && ev.models->stego->has_lost_estimator());
+    const std::string lost_text = lost.to_string()
+        + (estimated ? " (the INN's learned estimate from the received container)"
+               : lost.type == semsteg::lost_part_mode::kind::automatic ? " (zeros)"
+                                                                       : "");
+
     json j;
     j["settings"] = { { "codec", o.codec_path },
                       { "inn", o.inn_path },
                       { "mia", opt_json(o.mia_path) },
                       { "detector", opt_json(o.detector_path) },
                       { "lpips", opt_json(o.lpips_path) },
-                      { "lost_part", ev.models->lost.to_string() },
+                      { "lost_part", lost_text },
                       { "side", o.side },
                       { "seed", o.seed },
                       { "batch", o.batch },
@@ -731,8 +741,8 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
        << "- codec `" << o.codec_path << "`, INN `" << o.inn_path << "`, Eve's MIA "
        << named(ev.have_mia, o.mia_path) << ", detector "
        << named(ev.have_det, o.detector_path) << ", LPIPS "
-       << named(ev.have_lpips, o.lpips_path) << "; Bob fills the lost part with "
-       << ev.models->lost.to_string() << "\n"
+       << named(ev.have_lpips, o.lpips_path) << "; Bob fills the lost part with " << lost_text
+       << "\n"
        << "- private images: " << data.private_desc << ": " << data.privates.size()
        << " read, " << data.privates.skipped() << " unreadable skipped\n"
        << "- hosts: "
@@ -1066,8 +1076,9 @@ int main(int argc, char** argv)
     app.add_option("--detector", o.detector_path, "Eve's detector (kind eve-detector)");
     app.add_option("--lost",
                    o.lost,
-                   "how Bob fills the lost part: zeros | constant:V | "
-                   "gaussian:STD[:SEED]");
+                   "how Bob fills the lost part: auto (the INN's estimator if it "
+                   "has one, else zeros) | zeros | constant:V | gaussian:STD[:SEED] | "
+                   "estimated");
     app.add_option("--lpips",
                    o.lpips_path,
                    "TorchScript LPIPS model, called as model(x, y) on "

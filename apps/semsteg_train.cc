@@ -72,6 +72,11 @@ int main(int argc, char** argv)
     app.add_option("--codec-width", o.codec_width, "codec channels (jscc)");
     app.add_option("--inn-blocks", o.inn_blocks, "INN invertible blocks");
     app.add_option("--inn-width", o.inn_width, "INN sub-network width");
+    app.add_option("--lost-estimator-width",
+                   o.lost_estimator_width,
+                   "inn: width of Bob's learned lost-part estimate l̂ = g(received container) "
+                   "(0: none, l̂ = 0); added to a resumed INN that lacks one")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--mia-width", o.mia_width, "Eve's inverse-network width");
     for (int i = 0; i < 5; ++i)
         app.add_option("--lambda" + std::to_string(i + 1),

@@ -255,7 +255,7 @@ def loopback_main(argv=None):
                    help="sample-clock ratio of both channels (default: %(default)s)")
     p.add_argument("--unprotected", action="store_true",
                    help="send the private latent as is (plain DeepJSCC: Eve's easy case)")
-    p.add_argument("--lost", default="zeros", help="Bob's l-hat mode (default: %(default)s)")
+    p.add_argument("--lost", default="auto", help="Bob's l-hat mode (default: %(default)s)")
     p.add_argument("--interval", type=float, default=0.0,
                    help="seconds between images, a real-time source (images the chain cannot "
                    "keep up with are dropped); 0 (default): as fast as the receivers take "
@@ -471,7 +471,7 @@ def _receiver_main(argv, who):
     p.add_argument("--host-crop", type=float, default=1.0)
     p.add_argument("-o", "--out", default="", help="folder for PNGs and metrics")
     if not eve:
-        p.add_argument("--lost", default="zeros", help="l-hat mode (default: %(default)s)")
+        p.add_argument("--lost", default="auto", help="l-hat mode (default: %(default)s)")
     p.add_argument("--mmse", action="store_true", help="MMSE equaliser")
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)

@@ -132,7 +132,7 @@ class bob_rx(_receiver):
     latent directly (baseline).
     """
 
-    def __init__(self, codec, inn, output_dir="", lost_mode="zeros", secure=True,
+    def __init__(self, codec, inn, output_dir="", lost_mode="auto", secure=True,
                  mmse=False, threads=0, log_each=True, max_refs=64):
         _receiver.__init__(self, "semsteg_bob_rx", mmse, output_dir, max_refs, log_each)
         self.decoder = semantic_decoder(codec, "bob", threads)

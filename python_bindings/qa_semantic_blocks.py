@@ -7,7 +7,9 @@
 (logged and dropped, never a crash). Uses the shipped models in models/ and images from
 Debian packages (python-matplotlib-data, palapeli-data)."""
 
+import json
 import os
+import struct
 import sys
 import tempfile
 import time
@@ -25,6 +27,7 @@ MODELS = os.environ.get("SEMSTEG_MODELS",
 CODEC = os.path.join(MODELS, "jscc_awgn10.safetensors")
 INN = os.path.join(MODELS, "inn_awgn10.safetensors")
 MIA = os.path.join(MODELS, "eve_mia_awgn10.safetensors")
+INN_L3_4 = os.path.join(MODELS, "inn_awgn10_l3_4.safetensors")
 FACE = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
 PHOTO = "/usr/share/palapeli/collection/castle-maintenon.jpg"
 K = semsteg.keys
@@ -241,6 +244,14 @@ class qa_semantic_encoder_decoder(gr_unittest.TestCase):
             semsteg.mia_decoder(CODEC)
 
 
+def inn_has_lost_estimator(path):
+    """Reads the INN's configuration from the safetensors header."""
+    with open(path, "rb") as f:
+        size = struct.unpack("<Q", f.read(8))[0]
+        meta = json.loads(f.read(size))["__metadata__"]
+    return json.loads(meta["config"]).get("lost_estimator_width", 0) > 0
+
+
 class qa_stego(gr_unittest.TestCase):
 
     def test_embed_then_extract_recovers_the_private_latent(self):
@@ -286,6 +297,11 @@ class qa_stego(gr_unittest.TestCase):
         self.assertEqual(ext.dropped(), len(bad_messages()))
         with self.assertRaises((RuntimeError, ValueError)):
             semsteg.stego_extract(INN, "sometimes")  # a bad l-hat mode
+        # The shipped λ3 = 4 INN has no learned l-hat, so "estimated" cannot work with it.
+        self.assertFalse(inn_has_lost_estimator(INN_L3_4))
+        with self.assertRaises(RuntimeError) as e:
+            semsteg.stego_extract(INN_L3_4, "estimated")
+        self.assertIn("estimator", str(e.exception))
         with self.assertRaises(RuntimeError):
             semsteg.stego_embed(CODEC)
 

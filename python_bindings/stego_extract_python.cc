@@ -14,7 +14,7 @@ void bind_stego_extract(py::module& m)
         m, "stego_extract", "INN extraction: received container to the private latent (Bob).")
         .def(py::init(&stego_extract::make),
              py::arg("model_path"),
-             py::arg("lost_mode") = "zeros",
+             py::arg("lost_mode") = "auto",
              py::arg("threads") = 0)
         .def("extracted", &stego_extract::extracted)
         .def("dropped", &stego_extract::dropped);

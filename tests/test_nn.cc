@@ -204,17 +204,58 @@ TEST(Inn, FreshNetworkIsTheIdentityAndExponentIsBounded)
 
 TEST(Inn, LostPartModes)
 {
+    inn_config cfg;
+    cfg.width = 4;
+    inn net(cfg);
     auto like = torch::randn({ 2, 8, 4, 4 });
-    EXPECT_TRUE(torch::equal(make_lost_part(lost_part_mode::parse("zeros"), like),
-                             torch::zeros_like(like)));
-    EXPECT_TRUE(torch::equal(make_lost_part(lost_part_mode::parse("constant:0.5"), like),
-                             torch::full_like(like, 0.5)));
+    auto fill = [&](const char* mode) {
+        return make_lost_part(lost_part_mode::parse(mode), like, *net);
+    };
+    EXPECT_TRUE(torch::equal(fill("zeros"), torch::zeros_like(like)));
+    EXPECT_TRUE(torch::equal(fill("auto"), torch::zeros_like(like))); // no estimator
+    EXPECT_TRUE(torch::equal(fill("constant:0.5"), torch::full_like(like, 0.5)));
+    EXPECT_THROW(fill("estimated"), error); // this INN has no estimator
     const auto g = lost_part_mode::parse("gaussian:1:9");
-    auto a = make_lost_part(g, like), b = make_lost_part(g, like);
+    auto a = make_lost_part(g, like, *net), b = make_lost_part(g, like, *net);
     EXPECT_TRUE(torch::equal(a, b));
     EXPECT_NEAR(a.std().item<double>(), 1.0, 0.2);
-    for (const char* bad : { "", "gauss", "constant", "constant:x", "gaussian:1:2:3" })
+    for (const char* text : { "auto", "zeros", "estimated", "constant:0.500000" })
+        EXPECT_EQ(lost_part_mode::parse(text).to_string(), text);
+    for (const char* bad : { "", "gauss", "constant", "constant:x", "gaussian:1:2:3", "est" })
         EXPECT_THROW(lost_part_mode::parse(bad), error) << bad;
+}
+
+TEST(Inn, LostEstimatorStartsAtZeroAndKeepsTheBlocks)
+{
+    inn_config cfg;
+    cfg.width = 4;
+    inn plain(cfg);
+    torch::manual_seed(3);
+    for (auto& p : plain->parameters())
+        p.data().copy_(torch::randn_like(p) * 0.1);
+    inn with = with_lost_estimator(plain, 6);
+    ASSERT_TRUE(with->has_lost_estimator());
+    EXPECT_FALSE(plain->has_lost_estimator());
+    EXPECT_EQ(with->config().lost_estimator_width, 6);
+    EXPECT_EQ(inn_config::from_json(with->config().to_json()).lost_estimator_width, 6);
+    EXPECT_EQ(inn_config::from_json(plain->config().to_json()).lost_estimator_width, 0);
+    auto zh = torch::randn({ 2, 8, 4, 4 }), zp = torch::randn({ 2, 8, 4, 4 });
+    torch::NoGradGuard ng;
+    // Same blocks: the same container and, with a zero estimate, the same recovery.
+    const auto a = plain->embed(zh, zp), b = with->embed(zh, zp);
+    EXPECT_TRUE(torch::equal(a.container, b.container));
+    EXPECT_TRUE(torch::equal(with->estimate_lost(a.container), torch::zeros_like(zh)));
+    auto auto_fill = make_lost_part(lost_part_mode::parse("auto"), a.container, *with);
+    EXPECT_TRUE(torch::equal(with->extract(a.container, auto_fill).secret,
+                             plain->extract(a.container, torch::zeros_like(zh)).secret));
+    // Once trained, "auto" follows the estimator.
+    for (auto& p : with->parameters())
+        p.copy_(torch::randn_like(p) * 0.1);
+    EXPECT_TRUE(
+        torch::equal(make_lost_part(lost_part_mode::parse("auto"), a.container, *with),
+                     with->estimate_lost(a.container)));
+    EXPECT_GT(with->estimate_lost(a.container).abs().max().item<double>(), 0.0);
+    EXPECT_THROW(with_lost_estimator(plain, 0), error);
 }
 
 TEST(ModelIo, NetworksRoundTripBitExact)

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -101,6 +102,24 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     EXPECT_LT(ri.last_loss, 0.8 * ri.first_loss)
         << "inn " << ri.first_loss << " → " << ri.last_loss;
     EXPECT_TRUE(read_model_file(innopt.out_model, kind_inn).info.count("bob_psnr"));
+
+    // Carrying the INN on with Bob's learned l̂ added: the blocks resume, the estimator trains.
+    auto est = small("inn", "inn_est.st");
+    fs::copy_file(innopt.out_model, est.out_model);
+    est.steps = 90;
+    est.lost_estimator_width = 8;
+    const auto re = run_training(est, data(), {});
+    EXPECT_EQ(re.step, 90);
+    EXPECT_TRUE(std::isfinite(re.last_loss));
+    auto with_estimator = load_inn(est.out_model);
+    ASSERT_TRUE(with_estimator->has_lost_estimator());
+    EXPECT_EQ(with_estimator->config().lost_estimator_width, 8);
+    {
+        torch::NoGradGuard ng;
+        const auto zc = torch::randn({ 2, with_estimator->config().channels, 4, 4 });
+        EXPECT_GT(with_estimator->estimate_lost(zc).abs().max().item<double>(), 0.0)
+            << "the estimator starts at zero and must have moved";
+    }
 
     auto mia = small("eve-mia", "mia.st");
     const auto rm = run_training(mia, data(), {});

@@ -190,9 +190,12 @@ torch::Tensor jscc_codec_impl::decode(const torch::Tensor& latent)
 
 nlohmann::json inn_config::to_json() const
 {
-    return {
+    nlohmann::json j = {
         { "channels", channels }, { "blocks", blocks }, { "width", width }, { "clamp", clamp }
     };
+    if (lost_estimator_width > 0) // absent in files without one (older files stay valid)
+        j["lost_estimator_width"] = lost_estimator_width;
+    return j;
 }
 
 inn_config inn_config::from_json(const nlohmann::json& j)
@@ -202,8 +205,11 @@ inn_config inn_config::from_json(const nlohmann::json& j)
     c.blocks = json_int(j, "blocks", c.blocks);
     c.width = json_int(j, "width", c.width);
     c.clamp = json_double(j, "clamp", c.clamp);
+    c.lost_estimator_width = json_int(j, "lost_estimator_width", 0);
     if (c.channels <= 0 || c.blocks <= 0 || c.width <= 0 || !(c.clamp > 0))
         throw error("inn config: channels, blocks, width and clamp must be positive");
+    if (c.lost_estimator_width < 0)
+        throw error("inn config: lost_estimator_width must not be negative");
     return c;
 }
 
@@ -254,6 +260,9 @@ inn_impl::inn_impl(const inn_config& cfg) : d_cfg(cfg)
     d_blocks = register_module("blocks", torch::nn::ModuleList());
     for (int i = 0; i < cfg.blocks; ++i)
         d_blocks->push_back(inn_block(cfg));
+    if (cfg.lost_estimator_width > 0)
+        d_lost_estimator = register_module(
+            "lost_estimator", coupling_subnet(cfg.channels, cfg.lost_estimator_width));
 }
 
 namespace {
@@ -285,20 +294,48 @@ inn_recovery inn_impl::extract(const torch::Tensor& zc, const torch::Tensor& los
     return { h, p };
 }
 
+torch::Tensor inn_impl::estimate_lost(const torch::Tensor& zc)
+{
+    if (!has_lost_estimator())
+        throw error("inn: this INN has no lost-part estimator (l-hat mode 'estimated')");
+    check_latent_pair(zc, zc, d_cfg.channels);
+    return d_lost_estimator(zc);
+}
+
+inn with_lost_estimator(inn& net, int width)
+{
+    if (width <= 0)
+        throw error("inn: the lost-part estimator's width must be positive");
+    auto cfg = net->config();
+    cfg.lost_estimator_width = width;
+    inn out(cfg);
+    torch::NoGradGuard no_grad;
+    auto src = net->named_parameters();
+    for (auto& p : out->named_parameters())
+        if (const auto* s = src.find(p.key()))
+            p.value().copy_(*s);
+    return out;
+}
+
 lost_part_mode lost_part_mode::parse(const std::string& text)
 {
     lost_part_mode m;
     auto fail = [&]() {
-        return error("lost part: '" + text
-                     + "' is not one of zeros, constant:V, gaussian:STD[:SEED]");
+        return error(
+            "lost part: '" + text
+            + "' is not one of auto, zeros, constant:V, gaussian:STD[:SEED], estimated");
     };
     std::vector<std::string> f;
     std::stringstream ss(text);
     for (std::string s; std::getline(ss, s, ':');)
         f.push_back(s);
     try {
-        if (f.size() == 1 && f[0] == "zeros")
+        if (f.size() == 1 && f[0] == "auto")
+            m.type = kind::automatic;
+        else if (f.size() == 1 && f[0] == "zeros")
             m.type = kind::zeros;
+        else if (f.size() == 1 && f[0] == "estimated")
+            m.type = kind::estimated;
         else if (f.size() == 2 && f[0] == "constant") {
             m.type = kind::constant;
             m.value = std::stod(f[1]);
@@ -318,8 +355,12 @@ lost_part_mode lost_part_mode::parse(const std::string& text)
 std::string lost_part_mode::to_string() const
 {
     switch (type) {
+    case kind::automatic:
+        return "auto";
     case kind::zeros:
         return "zeros";
+    case kind::estimated:
+        return "estimated";
     case kind::constant:
         return "constant:" + std::to_string(value);
     default:
@@ -327,9 +368,24 @@ std::string lost_part_mode::to_string() const
     }
 }
 
-torch::Tensor make_lost_part(const lost_part_mode& mode, const torch::Tensor& like)
+void check_lost_part_mode(const lost_part_mode& mode,
+                          const inn_impl& net,
+                          const std::string& path)
 {
+    if (mode.type == lost_part_mode::kind::estimated && !net.has_lost_estimator())
+        throw error("l-hat mode 'estimated' needs an INN with a lost-part estimator; '" + path
+                    + "' has none (use auto or zeros)");
+}
+
+torch::Tensor
+make_lost_part(const lost_part_mode& mode, const torch::Tensor& zc, inn_impl& net)
+{
+    const auto& like = zc;
     switch (mode.type) {
+    case lost_part_mode::kind::automatic:
+        return net.has_lost_estimator() ? net.estimate_lost(zc) : torch::zeros_like(zc);
+    case lost_part_mode::kind::estimated:
+        return net.estimate_lost(zc);
     case lost_part_mode::kind::zeros:
         return torch::zeros_like(like);
     case lost_part_mode::kind::constant:

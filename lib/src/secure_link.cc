@@ -27,6 +27,7 @@ secure_link_models secure_link_models::load(const std::string& codec_path,
     if (!detector_path.empty())
         m.detect = load_detector(detector_path);
     m.lost = lost_part_mode::parse(lost_mode);
+    check_lost_part_mode(m.lost, *m.stego, inn_path);
     return m;
 }
 
@@ -57,7 +58,7 @@ secure_link_result run_secure_link(secure_link_models& m,
     const auto zc = normalize_power_batch(m.stego->embed(zh, zp).container);
     const auto bob_rx = apply_channel(zc, bob_channel, gen);
     const auto eve_rx = apply_channel(zc, eve_channel, gen);
-    const auto rec = m.stego->extract(bob_rx, make_lost_part(m.lost, bob_rx));
+    const auto rec = m.stego->extract(bob_rx, make_lost_part(m.lost, bob_rx, *m.stego));
     r.secure_bob = m.codec->decode(rec.secret);
     r.secure_eve = m.codec->decode(eve_rx);
 

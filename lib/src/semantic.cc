@@ -114,6 +114,7 @@ stego_network::stego_network(const std::string& model_path, const std::string& l
     d_impl->lost = lost_part_mode::parse(lost_mode);
     d_impl->net = load_inn(model_path);
     d_impl->net->eval();
+    check_lost_part_mode(d_impl->lost, *d_impl->net, model_path);
 }
 stego_network::~stego_network() = default;
 
@@ -137,7 +138,7 @@ symbol_vector stego_network::extract(const std::complex<float>* container, size_
     torch::NoGradGuard no_grad;
     const auto zc = symbols_to_tensor(container, num_symbols, shape);
     return tensor_to_symbols(
-        d_impl->net->extract(zc, make_lost_part(d_impl->lost, zc)).secret);
+        d_impl->net->extract(zc, make_lost_part(d_impl->lost, zc, *d_impl->net)).secret);
 }
 
 // ---------------------------------------------------------------- inverse_network

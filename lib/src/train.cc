@@ -85,6 +85,7 @@ struct stage {
     std::shared_ptr<torch::nn::Module> module;
     std::function<torch::Tensor(std::mt19937_64&, torch::Generator&)> loss;
     std::function<metric_map()> validate;
+    bool restart_optimizer = false; //!< the module gained parameters since the checkpoint
 };
 
 // Validation pairs are fixed by seed and never include an image paired with itself.
@@ -167,8 +168,13 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             c.channels = channels;
             c.blocks = o.inn_blocks;
             c.width = o.inn_width;
+            c.lost_estimator_width = o.lost_estimator_width;
             return inn(c);
         }();
+        if (o.lost_estimator_width > 0 && !net->has_lost_estimator()) {
+            net = with_lost_estimator(net, o.lost_estimator_width);
+            st.restart_optimizer = true;
+        }
         if (net->config().channels != channels)
             throw error("train: the INN has " + std::to_string(net->config().channels)
                         + " channels, the codec's latent " + std::to_string(channels));
@@ -198,10 +204,14 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             }
             auto out = net->embed(zh, zp);
             auto y = apply_channel(normalize_power_batch(out.container), ch, gen);
-            auto rec = net->extract(y, torch::zeros_like(out.lost));
+            // L_forward's λ2 term pulls l towards Bob's l̂: zero, or his learned estimate.
+            auto lost_hat = net->has_lost_estimator() ? net->estimate_lost(y)
+                                                      : torch::zeros_like(out.lost);
+            auto rec = net->extract(y, lost_hat);
             auto xp_hat = codec->decode(rec.secret);
             return lam[0] * torch::mse_loss(out.container, zh)
-                + lam[1] * out.lost.pow(2).mean() + lam[2] * torch::mse_loss(rec.secret, zp)
+                + lam[1] * (out.lost - lost_hat).pow(2).mean()
+                + lam[2] * torch::mse_loss(rec.secret, zp)
                 + lam[3] * torch::mse_loss(rec.host, zh)
                 + lam[4] * torch::mse_loss(xp_hat, xp);
         };
@@ -212,7 +222,8 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             auto zc = normalize_power_batch(
                 net->embed(codec->encode(xvh), codec->encode(xvp)).container);
             auto y = apply_channel(zc, ch, gen);
-            auto rec = net->extract(y, torch::zeros_like(y));
+            auto rec = net->extract(
+                y, net->has_lost_estimator() ? net->estimate_lost(y) : torch::zeros_like(y));
             auto bob = codec->decode(rec.secret);
             auto eve = codec->decode(y);
             return metric_map {
@@ -330,7 +341,9 @@ train_result run_training(const train_options& o,
 
     torch::optim::Adam optimizer(st.module->parameters(), torch::optim::AdamOptions(o.lr));
     const std::string optim_path = o.out_model + ".optim";
-    if (step > 0 && std::filesystem::exists(optim_path)) {
+    if (st.restart_optimizer && progress)
+        progress("note: new parameters since the checkpoint; the optimiser restarts", true);
+    if (step > 0 && !st.restart_optimizer && std::filesystem::exists(optim_path)) {
         try {
             torch::load(optimizer, optim_path);
         } catch (const std::exception& e) {

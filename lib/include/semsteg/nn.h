@@ -99,6 +99,8 @@ struct inn_config {
     int blocks = 8; //!< invertible blocks
     int width = 32; //!< channels inside the Φ, ρ, η sub-networks
     double clamp = 2.0; //!< the scale exponent is bounded to ±clamp
+    //! Width of Bob's lost-part estimator l̂ = g(ẑ_c) (a sub-network like Φ); 0 = none.
+    int lost_estimator_width = 0;
 
     nlohmann::json to_json() const;
     static inn_config from_json(const nlohmann::json& j);
@@ -148,24 +150,45 @@ public:
     inn_output embed(const torch::Tensor& zh, const torch::Tensor& zp);
     //! (ẑ_c, l̂) → (ẑ_h, ẑ_p), the blocks inverted from the last.
     inn_recovery extract(const torch::Tensor& zc, const torch::Tensor& lost);
+    //! Bob's learned estimate of l from the received container (needs the estimator).
+    torch::Tensor estimate_lost(const torch::Tensor& zc);
+    bool has_lost_estimator() const { return !d_lost_estimator.is_empty(); }
     const inn_config& config() const { return d_cfg; }
 
 private:
     inn_config d_cfg;
     torch::nn::ModuleList d_blocks { nullptr };
+    coupling_subnet d_lost_estimator { nullptr };
 };
 TORCH_MODULE_IMPL(inn, inn_impl);
 
+//! A copy of `net` with a new (zero-output) lost-part estimator of `width` channels.
+inn with_lost_estimator(inn& net, int width);
+
 //! How Bob fills the discarded part l̂.
 struct lost_part_mode {
-    enum class kind { zeros, constant, gaussian } type = kind::zeros;
+    //! automatic: the INN's estimator when it has one, else zeros.
+    enum class kind {
+        automatic,
+        zeros,
+        constant,
+        gaussian,
+        estimated
+    } type
+        = kind::automatic;
     double value = 0.0; //!< the constant, or the Gaussian's standard deviation
     uint64_t seed = 0; //!< for the Gaussian sample
-    //! Parses "zeros", "constant:V" or "gaussian:STD[:SEED]".
+    //! Parses "auto", "zeros", "constant:V", "gaussian:STD[:SEED]" or "estimated".
     static lost_part_mode parse(const std::string& text);
     std::string to_string() const;
 };
-torch::Tensor make_lost_part(const lost_part_mode& mode, const torch::Tensor& like);
+//! l̂ for the received container `zc` (throws for "estimated" when `net` has no estimator).
+torch::Tensor
+make_lost_part(const lost_part_mode& mode, const torch::Tensor& zc, inn_impl& net);
+//! Throws semsteg::error when `mode` needs an estimator that the INN (from `path`) lacks.
+void check_lost_part_mode(const lost_part_mode& mode,
+                          const inn_impl& net,
+                          const std::string& path);
 
 // ---------------------------------------------------------------- Eve's detector
 

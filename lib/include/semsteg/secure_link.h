@@ -31,7 +31,7 @@ struct secure_link_models {
                                    const std::string& inn_path,
                                    const std::string& mia_path = "",
                                    const std::string& detector_path = "",
-                                   const std::string& lost_mode = "zeros");
+                                   const std::string& lost_mode = "auto");
 };
 
 struct secure_link_result {

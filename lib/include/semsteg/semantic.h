@@ -72,11 +72,12 @@ class stego_network
 {
 public:
     /*!
-     * Loads an "inn" model file. `lost_mode` is how Bob fills l̂: "zeros", "constant:V" or
-     * "gaussian:STD[:SEED]". Throws semsteg::error on a bad file or mode.
+     * Loads an "inn" model file. `lost_mode` is how Bob fills l̂: "auto" (the INN's
+     * learned estimate when it has one, else zeros), "zeros", "constant:V",
+     * "gaussian:STD[:SEED]" or "estimated". Throws semsteg::error on a bad file or mode.
      */
     explicit stego_network(const std::string& model_path,
-                           const std::string& lost_mode = "zeros");
+                           const std::string& lost_mode = "auto");
     ~stego_network();
     stego_network(const stego_network&) = delete;
     stego_network& operator=(const stego_network&) = delete;

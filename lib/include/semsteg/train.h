@@ -48,6 +48,9 @@ struct train_options {
     int codec_width = 128;
     int inn_blocks = 8;
     int inn_width = 32;
+    //! inn: width of Bob's learned l̂ = g(ẑ_c) (0 = none, l̂ = 0); added to a resumed INN
+    //! that has none (the blocks carry on, the optimiser restarts)
+    int lost_estimator_width = 0;
     int mia_width = 128;
     // INN loss weights λ1..λ5
     double lambda[5] = { 1.0, 1.0, 2.0, 1.0, 100.0 };

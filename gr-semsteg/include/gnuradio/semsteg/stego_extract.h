@@ -32,11 +32,12 @@ public:
 
     /*!
      * \param model_path INN model file
-     * \param lost_mode l̂: "zeros", "constant:V" or "gaussian:STD[:SEED]"
+     * \param lost_mode l̂: "auto" (the INN's learned estimate if it has one, else zeros),
+     *        "zeros", "constant:V", "gaussian:STD[:SEED]" or "estimated"
      * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
      */
     static sptr make(const std::string& model_path,
-                     const std::string& lost_mode = "zeros",
+                     const std::string& lost_mode = "auto",
                      int threads = 0);
 
     virtual uint64_t extracted() const = 0;
