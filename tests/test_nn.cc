@@ -280,6 +280,17 @@ TEST(ModelIo, NetworksRoundTripBitExact)
     auto x = torch::randn({ 1, 8, 4, 4 });
     torch::NoGradGuard ng;
     EXPECT_TRUE(torch::equal(net->embed(x, x).lost, inet->embed(x, x).lost));
+    EXPECT_FALSE(inet->has_lost_estimator());
+
+    // Bob's learned l̂ travels in the same file.
+    inn est = with_lost_estimator(net, 8);
+    randomise(*est, 0.1, 6);
+    save_module(ipath, *est, kind_inn, est->config().to_json());
+    auto iest = load_inn(ipath);
+    ASSERT_TRUE(iest->has_lost_estimator());
+    EXPECT_TRUE(torch::equal(est->estimate_lost(x), iest->estimate_lost(x)));
+
+    EXPECT_EQ(decoder(6, 16)->latent_channels(), 6);
 }
 
 TEST(ModelIo, MismatchedFilesAreClearErrors)

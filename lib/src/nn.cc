@@ -139,6 +139,7 @@ torch::Tensor encoder_impl::forward(const torch::Tensor& images)
 }
 
 decoder_impl::decoder_impl(int latent_channels, int width)
+    : d_latent_channels(latent_channels)
 {
     const int w = width;
     d_in = register_module("in", conv(latent_channels, w, 3));

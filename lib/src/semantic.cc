@@ -151,10 +151,9 @@ struct inverse_network::impl {
 inverse_network::inverse_network(const std::string& model_path) : d_impl(new impl)
 {
     keep_freed_buffers_mapped();
-    const auto file = read_model_file(model_path, kind_mia);
-    d_impl->channels = mia_config::from_json(file.config).channels;
     d_impl->net = load_mia(model_path);
     d_impl->net->eval();
+    d_impl->channels = d_impl->net->latent_channels();
 }
 inverse_network::~inverse_network() = default;
 

@@ -65,8 +65,10 @@ public:
     decoder_impl(int latent_channels, int width);
     //! Latent [B,C,h,w] → images [B,3,4h,4w] in [0,1].
     torch::Tensor forward(const torch::Tensor& latent);
+    int latent_channels() const { return d_latent_channels; }
 
 private:
+    int d_latent_channels;
     torch::nn::Conv2d d_in { nullptr }, d_res1 { nullptr }, d_res2 { nullptr },
         d_up1 { nullptr }, d_out { nullptr };
     torch::nn::PReLU d_act_in { nullptr }, d_act_res1 { nullptr }, d_act_res2 { nullptr },

@@ -1,0 +1,31 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "latent_decoder_impl.h"
+#include <gnuradio/semsteg/mia_decoder.h>
+#include <gnuradio/semsteg/semantic_decoder.h>
+#include <semsteg/semantic.h>
+
+namespace gr {
+namespace semsteg {
+
+semantic_decoder::sptr
+semantic_decoder::make(const std::string& model_path, const std::string& role, int threads)
+{
+    return gnuradio::make_block_sptr<
+        latent_decoder_impl<semantic_decoder, ::semsteg::semantic_codec>>(
+        "semantic_decoder", model_path, role, threads);
+}
+
+mia_decoder::sptr
+mia_decoder::make(const std::string& model_path, const std::string& role, int threads)
+{
+    return gnuradio::make_block_sptr<
+        latent_decoder_impl<mia_decoder, ::semsteg::inverse_network>>(
+        "mia_decoder", model_path, role, threads);
+}
+
+} // namespace semsteg
+} // namespace gr

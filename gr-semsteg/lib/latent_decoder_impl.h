@@ -1,0 +1,69 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_LATENT_DECODER_IMPL_H
+#define INCLUDED_SEMSTEG_LATENT_DECODER_IMPL_H
+
+#include "pdu_convert.h"
+#include <gnuradio/io_signature.h>
+#include <semsteg/metadata_keys.h>
+
+#include <atomic>
+#include <string>
+
+namespace gr {
+namespace semsteg {
+
+/*!
+ * Latent PDU in, image PDU out: the one implementation behind semantic_decoder (the public
+ * decoder D) and mia_decoder (Eve's inverse network), which differ only in the network.
+ * `Network` is a torch-free facade class with decode(const gr_complex*, size_t) → image.
+ */
+template <class Block, class Network>
+class latent_decoder_impl : public Block
+{
+public:
+    latent_decoder_impl(const char* name,
+                        const std::string& model_path,
+                        const std::string& role,
+                        int threads)
+        : gr::block(name, io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
+        , d_name(name)
+        , d_net(model_path)
+        , d_role(role)
+    {
+        apply_torch_threads(threads);
+        this->message_port_register_in(pmt::mp("in"));
+        this->message_port_register_out(pmt::mp("out"));
+        this->set_msg_handler(pmt::mp("in"), [this](const pmt::pmt_t& msg) { handle(msg); });
+    }
+
+    uint64_t decoded() const override { return d_decoded; }
+    uint64_t dropped() const override { return d_dropped; }
+
+private:
+    void handle(const pmt::pmt_t& msg)
+    {
+        handle_or_drop(this->d_logger, d_name.c_str(), d_dropped, [&] {
+            const auto pdu = split_pdu(msg);
+            const auto symbols = pdu_to_symbols(pdu);
+            const auto img = d_net.decode(symbols.data(), symbols.size());
+            const auto meta = meta_set(pdu.meta, ::semsteg::keys::role, pmt::intern(d_role));
+            this->message_port_pub(pmt::mp("out"), image_to_pdu(img, meta));
+            ++d_decoded;
+        });
+    }
+
+    const std::string d_name;
+    Network d_net;
+    const std::string d_role;
+    std::atomic<uint64_t> d_decoded { 0 };
+    std::atomic<uint64_t> d_dropped { 0 };
+};
+
+} // namespace semsteg
+} // namespace gr
+
+#endif
