@@ -42,7 +42,9 @@ std::vector<image> load_prepared(const std::vector<std::string>& files, int side
 
 TEST(ShippedModels, BobGetsThePrivateImageEveGetsTheHost)
 {
-    set_torch_threads(0);
+    // One torch thread: ctest runs tests side by side, and OpenMP's two threads waiting on a
+    // busy core made this test ~100× slower (5 s alone, 480 s beside another busy process).
+    set_torch_threads(1);
     auto m = secure_link_models::load((models / "jscc_awgn10.safetensors").string(),
                                       (models / "inn_awgn10.safetensors").string(),
                                       (models / "eve_mia_awgn10.safetensors").string(),

@@ -30,7 +30,9 @@ class Training : public ::testing::Test
 protected:
     static void SetUpTestSuite()
     {
-        set_torch_threads(0);
+        // One torch thread: ctest runs tests side by side, and OpenMP's two threads waiting on a
+        // busy core made this test ~100× slower (5 s alone, 480 s beside another busy process).
+        set_torch_threads(1);
         dir = fs::temp_directory_path()
             / ("semsteg_test_training_" + std::to_string(::getpid()));
         fs::create_directories(dir);
