@@ -381,19 +381,18 @@ void check_lost_part_mode(const lost_part_mode& mode,
 torch::Tensor
 make_lost_part(const lost_part_mode& mode, const torch::Tensor& zc, inn_impl& net)
 {
-    const auto& like = zc;
     switch (mode.type) {
     case lost_part_mode::kind::automatic:
         return net.has_lost_estimator() ? net.estimate_lost(zc) : torch::zeros_like(zc);
     case lost_part_mode::kind::estimated:
         return net.estimate_lost(zc);
     case lost_part_mode::kind::zeros:
-        return torch::zeros_like(like);
+        return torch::zeros_like(zc);
     case lost_part_mode::kind::constant:
-        return torch::full_like(like, mode.value);
+        return torch::full_like(zc, mode.value);
     default: {
         auto gen = at::detail::createCPUGenerator(mode.seed);
-        return torch::randn(like.sizes(), gen, like.options()) * mode.value;
+        return torch::randn(zc.sizes(), gen, zc.options()) * mode.value;
     }
     }
 }

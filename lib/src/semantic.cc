@@ -145,7 +145,6 @@ symbol_vector stego_network::extract(const std::complex<float>* container, size_
 
 struct inverse_network::impl {
     decoder net { nullptr };
-    int channels = 0;
 };
 
 inverse_network::inverse_network(const std::string& model_path) : d_impl(new impl)
@@ -153,11 +152,10 @@ inverse_network::inverse_network(const std::string& model_path) : d_impl(new imp
     keep_freed_buffers_mapped();
     d_impl->net = load_mia(model_path);
     d_impl->net->eval();
-    d_impl->channels = d_impl->net->latent_channels();
 }
 inverse_network::~inverse_network() = default;
 
-int inverse_network::latent_channels() const { return d_impl->channels; }
+int inverse_network::latent_channels() const { return d_impl->net->latent_channels(); }
 
 image inverse_network::decode(const std::complex<float>* symbols, size_t num_symbols)
 {

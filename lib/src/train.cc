@@ -205,8 +205,7 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             auto out = net->embed(zh, zp);
             auto y = apply_channel(normalize_power_batch(out.container), ch, gen);
             // L_forward's λ2 term pulls l towards Bob's l̂: zero, or his learned estimate.
-            auto lost_hat = net->has_lost_estimator() ? net->estimate_lost(y)
-                                                      : torch::zeros_like(out.lost);
+            auto lost_hat = make_lost_part(lost_part_mode {}, y, *net); // auto
             auto rec = net->extract(y, lost_hat);
             auto xp_hat = codec->decode(rec.secret);
             return lam[0] * torch::mse_loss(out.container, zh)
@@ -222,8 +221,7 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             auto zc = normalize_power_batch(
                 net->embed(codec->encode(xvh), codec->encode(xvp)).container);
             auto y = apply_channel(zc, ch, gen);
-            auto rec = net->extract(
-                y, net->has_lost_estimator() ? net->estimate_lost(y) : torch::zeros_like(y));
+            auto rec = net->extract(y, make_lost_part(lost_part_mode {}, y, *net));
             auto bob = codec->decode(rec.secret);
             auto eve = codec->decode(y);
             return metric_map {
