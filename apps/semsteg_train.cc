@@ -68,6 +68,10 @@ int main(int argc, char** argv)
     app.add_option(
         "--val-count", o.validation_images, "validation images (or pairs) per epoch");
     app.add_flag("!--no-resume", o.resume, "start from scratch even if OUT exists");
+    app.add_flag("--restart-schedule",
+                 o.restart_schedule,
+                 "warm restart: the cosine learning-rate schedule starts again at --lr from "
+                 "the resumed step and ends at --steps");
     app.add_option("--bcr", o.bcr, "bandwidth compression ratio k/n (jscc)");
     app.add_option("--codec-width", o.codec_width, "codec channels (jscc)");
     app.add_option("--inn-blocks", o.inn_blocks, "INN invertible blocks");
@@ -83,6 +87,10 @@ int main(int argc, char** argv)
                        o.lambda[i],
                        "INN loss weight λ" + std::to_string(i + 1));
     app.add_option("--threads", threads, "torch threads (0: one per core)");
+    app.add_option("--device",
+                   o.device,
+                   "cpu, cuda or cuda:N (cuda needs semsteg-train built against a CUDA "
+                   "LibTorch: tools/build-train-pip-torch.sh)");
     CLI11_PARSE(app, argc, argv);
     if (o.csv_path.empty())
         o.csv_path = o.out_model + ".csv";
@@ -108,7 +116,7 @@ int main(int argc, char** argv)
                   << val.size() << " validation images (" << val.skipped() << " skipped)";
         if (hosts)
             std::cerr << ", " << hosts->size() << " hosts";
-        std::cerr << ", " << used << " torch threads\n";
+        std::cerr << ", " << used << " torch threads, device " << o.device << "\n";
         if (hosts)
             o.min_crop_scale = std::min(o.min_crop_scale, host_min_scale);
 

@@ -93,11 +93,18 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     EXPECT_TRUE(file.info.count("val_psnr"));
     EXPECT_TRUE(fs::exists(jscc.csv_path));
 
-    // Resume: more steps continue from 60, not from scratch.
+    // Resume: more steps continue from 60, not from scratch; a warm restart records where
+    // its schedule began, so that a later resume keeps it.
     jscc.steps = 75;
+    jscc.restart_schedule = true;
     const auto resumed = run_training(jscc, data(), {});
     EXPECT_EQ(resumed.step, 75);
     EXPECT_EQ(read_model_file(jscc.out_model).info.at("step"), "75");
+    EXPECT_EQ(read_model_file(jscc.out_model).info.at("schedule_start"), "60");
+    jscc.steps = 80;
+    jscc.restart_schedule = false;
+    run_training(jscc, data(), {});
+    EXPECT_EQ(read_model_file(jscc.out_model).info.at("schedule_start"), "60");
 
     auto innopt = small("inn", "inn.st");
     const auto ri = run_training(innopt, data(), {});
@@ -137,6 +144,32 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     EXPECT_NO_THROW(load_detector(det.out_model));
 }
 
+// A learning rate far too high makes the INN diverge: a clear error, and the last
+// checkpoint stays as it was.
+TEST_F(Training, DivergenceStopsAndKeepsTheLastCheckpoint)
+{
+    auto codec = small("jscc", "diverge_codec.st");
+    codec.steps = 15;
+    run_training(codec, data(), {});
+    auto o = small("inn", "diverge_inn.st");
+    o.codec_model = codec.out_model;
+    o.steps = 15;
+    run_training(o, data(), {});
+    const auto before = read_model_file(o.out_model, kind_inn);
+    o.steps = 200;
+    o.lr = 50;
+    try {
+        run_training(o, data(), {});
+        ADD_FAILURE() << "no error at lr 50";
+    } catch (const error& e) {
+        EXPECT_NE(std::string(e.what()).find("diverged"), std::string::npos) << e.what();
+    }
+    const auto after = read_model_file(o.out_model, kind_inn);
+    EXPECT_EQ(after.info.at("step"), "15");
+    EXPECT_EQ(after.tensors.at("blocks.0.phi.c1.weight").bytes,
+              before.tensors.at("blocks.0.phi.c1.weight").bytes);
+}
+
 TEST_F(Training, BudgetStopsEarlyWithACheckpoint)
 {
     auto o = small("jscc", "budget.st");
@@ -160,5 +193,31 @@ TEST_F(Training, BadOptionsAreClearErrors)
     o = small("jscc", "never.st");
     o.image_side = 30;
     EXPECT_THROW(run_training(o, data(), {}), error);
+    o = small("jscc", "never.st");
+    o.device = "tpu";
+    EXPECT_THROW(run_training(o, data(), {}), error);
+    // Debian's LibTorch has no GPU: asking for one is a clear error.
+    if (!torch::cuda::is_available()) {
+        o.device = "cuda";
+        EXPECT_THROW(run_training(o, data(), {}), error);
+    }
     EXPECT_FALSE(fs::exists(dir / "never.st"));
+}
+
+// The crops are cut on every torch thread: the thread count must not change what a seed
+// trains on.
+TEST_F(Training, SameSeedSameRunOnAnyThreadCount)
+{
+    auto run = [&](int threads, const std::string& name) {
+        set_torch_threads(threads);
+        auto o = small("jscc", name);
+        o.steps = 4;
+        o.steps_per_epoch = 4;
+        o.batch = 16;
+        return run_training(o, data(), {}).last_loss;
+    };
+    const double one = run(1, "threads1.st");
+    const double three = run(3, "threads3.st");
+    set_torch_threads(1);
+    EXPECT_NEAR(one, three, 1e-4 * one) << "different crops for the same seed";
 }

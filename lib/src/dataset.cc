@@ -121,16 +121,28 @@ image image_set::centered(size_t i, int side) const { return resize(stored(i), s
 
 image image_set::random_crop(size_t i, int side, double min_scale, std::mt19937_64& rng) const
 {
+    return cut(i, random_crop_window(i, min_scale, rng), side);
+}
+
+image_set::crop_window
+image_set::random_crop_window(size_t i, double min_scale, std::mt19937_64& rng) const
+{
     const image& src = stored(i);
     std::uniform_real_distribution<double> scale(std::clamp(min_scale, 0.01, 1.0), 1.0);
-    const int crop_side = std::max(1, static_cast<int>(std::lround(src.width * scale(rng))));
-    std::uniform_int_distribution<int> px(0, src.width - crop_side);
-    std::uniform_int_distribution<int> py(0, src.height - crop_side);
-    const int x = px(rng), y = py(rng);
-    image out = resize(crop(src, x, y, crop_side, crop_side), side, side);
-    if (std::bernoulli_distribution(0.5)(rng))
-        out = flip_horizontal(out);
-    return out;
+    crop_window w;
+    w.side = std::max(1, static_cast<int>(std::lround(src.width * scale(rng))));
+    std::uniform_int_distribution<int> px(0, src.width - w.side);
+    std::uniform_int_distribution<int> py(0, src.height - w.side);
+    w.x = px(rng);
+    w.y = py(rng);
+    w.mirror = std::bernoulli_distribution(0.5)(rng);
+    return w;
+}
+
+image image_set::cut(size_t i, const crop_window& w, int side) const
+{
+    image out = resize(crop(stored(i), w.x, w.y, w.side, w.side), side, side);
+    return w.mirror ? flip_horizontal(out) : out;
 }
 
 pair_sampler::pair_sampler(std::vector<size_t> host_pool,

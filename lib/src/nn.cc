@@ -8,6 +8,8 @@
 #include <semsteg/nn.h>
 #include <semsteg/threads.h>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <malloc.h>
 #include <mutex>
 
@@ -392,7 +394,9 @@ make_lost_part(const lost_part_mode& mode, const torch::Tensor& zc, inn_impl& ne
         return torch::full_like(zc, mode.value);
     default: {
         auto gen = at::detail::createCPUGenerator(mode.seed);
-        return torch::randn(zc.sizes(), gen, zc.options()) * mode.value;
+        // A CPU generator, as for the channel.
+        const auto on_cpu = zc.options().device(torch::kCPU);
+        return (torch::randn(zc.sizes(), gen, on_cpu) * mode.value).to(zc.device());
     }
     }
 }
@@ -502,19 +506,23 @@ apply_channel(const torch::Tensor& latent, const channel_config& cfg, torch::Gen
     if (cfg.type == channel_config::kind::none)
         return latent;
     const int64_t b = latent.size(0);
-    auto snr_db = torch::full({ b, 1 }, cfg.snr_db, latent.options());
+    // The random draws come from `gen` on the CPU whatever the latent's device (a CPU
+    // generator cannot fill GPU memory), so one seed gives one channel realisation anywhere.
+    const auto on_cpu = latent.options().device(torch::kCPU);
+    auto snr_db = torch::full({ b, 1 }, cfg.snr_db, on_cpu);
     if (cfg.snr_max_db > cfg.snr_db)
-        snr_db = snr_db
-            + torch::rand({ b, 1 }, gen, latent.options()) * (cfg.snr_max_db - cfg.snr_db);
+        snr_db = snr_db + torch::rand({ b, 1 }, gen, on_cpu) * (cfg.snr_max_db - cfg.snr_db);
     const auto noise_std_per_real = torch::sqrt(torch::pow(10.0, -snr_db / 10.0) / 2.0);
     const auto flat = latent.reshape({ b, -1 });
-    const auto noise = torch::randn(flat.sizes(), gen, latent.options()) * noise_std_per_real;
+    const auto noise
+        = (torch::randn(flat.sizes(), gen, on_cpu) * noise_std_per_real).to(latent.device());
     if (cfg.type == channel_config::kind::awgn)
         return (flat + noise).reshape(latent.sizes());
 
     // Rayleigh block fading: y = h·s + n with h ~ CN(0,1) per image; zero forcing y/h.
     const auto s = latent_to_complex(latent);
-    const auto hr = torch::randn({ b, 1, 2 }, gen, latent.options()) / std::sqrt(2.0);
+    const auto hr
+        = (torch::randn({ b, 1, 2 }, gen, on_cpu) / std::sqrt(2.0)).to(latent.device());
     const auto h = torch::view_as_complex(hr.contiguous());
     const auto n = latent_to_complex(noise.reshape(latent.sizes()));
     return complex_to_latent((h * s + n) / h, latent);

@@ -9,6 +9,9 @@
 #include <semsteg/nn.h>
 #include <semsteg/train.h>
 
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -23,16 +26,24 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using metric_map = std::vector<std::pair<std::string, double>>;
 
+// The crop windows are drawn in order from `rng` and the pixels cut on every torch thread
+// (a GPU step would otherwise wait on one core): the thread count changes nothing.
 torch::Tensor random_batch(const image_set& set,
                            const std::vector<size_t>& indices,
                            const train_options& o,
-                           std::mt19937_64& rng)
+                           std::mt19937_64& rng,
+                           const torch::Device& device)
 {
-    std::vector<image> images;
-    images.reserve(indices.size());
+    std::vector<image_set::crop_window> windows;
+    windows.reserve(indices.size());
     for (size_t i : indices)
-        images.push_back(set.random_crop(i, o.image_side, o.min_crop_scale, rng));
-    return images_to_tensor(images);
+        windows.push_back(set.random_crop_window(i, o.min_crop_scale, rng));
+    std::vector<image> images(indices.size());
+    at::parallel_for(0, static_cast<int64_t>(indices.size()), 1, [&](int64_t b, int64_t e) {
+        for (int64_t k = b; k < e; ++k)
+            images[k] = set.cut(indices[k], windows[k], o.image_side);
+    });
+    return images_to_tensor(images).to(device);
 }
 
 std::vector<size_t> random_indices(size_t n, int count, std::mt19937_64& rng)
@@ -58,6 +69,25 @@ torch::Tensor centered_batch(const image_set& set, const std::vector<size_t>& id
     for (size_t i : idx)
         images.push_back(set.centered(i, side));
     return images_to_tensor(images);
+}
+
+torch::Device training_device(const std::string& name)
+{
+    if (name == "cpu")
+        return torch::kCPU;
+    if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+        if (!torch::cuda::is_available())
+            throw error("train: device '" + name
+                        + "' asked for, but this LibTorch sees no CUDA device (Debian's "
+                          "LibTorch is CPU-only; tools/build-train-pip-torch.sh builds "
+                          "semsteg-train against a CUDA PyTorch)");
+        try {
+            return torch::Device(name);
+        } catch (const std::exception&) {
+            throw error("train: bad device '" + name + "' (expected cpu, cuda or cuda:N)");
+        }
+    }
+    throw error("train: unknown device '" + name + "' (expected cpu, cuda or cuda:N)");
 }
 
 void freeze(torch::nn::Module& m)
@@ -103,7 +133,10 @@ validation_pairs(const training_data& d, int count, uint64_t seed)
     return pairs;
 }
 
-stage make_stage(const train_options& o, const training_data& d, const channel_config& ch)
+stage make_stage(const train_options& o,
+                 const training_data& d,
+                 const channel_config& ch,
+                 const torch::Device& dev)
 {
     const bool resuming = o.resume && std::filesystem::exists(o.out_model);
     stage st;
@@ -130,18 +163,21 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             c.encoder_width = c.decoder_width = o.codec_width;
             return jscc_codec(c);
         }();
+        codec->to(dev);
         st.kind = kind_jscc;
         st.config = codec->config().to_json();
         st.module = codec.ptr();
         st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
-            auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng);
+            auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
             auto y = apply_channel(codec->encode(x), ch, gen);
             return torch::mse_loss(codec->decode(y), x);
         };
+        // Metrics are computed on the CPU, whatever the device.
         auto xval = centered_batch(val, val_idx, o.image_side);
         st.validate = [=]() mutable {
             auto gen = fixed_gen();
-            auto xh = codec->decode(apply_channel(codec->encode(xval), ch, gen));
+            auto xh
+                = codec->decode(apply_channel(codec->encode(xval.to(dev)), ch, gen)).cpu();
             return metric_map { { "val_psnr", psnr(xh, xval).mean().item<double>() },
                                 { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
         };
@@ -152,6 +188,7 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
         throw error("train: stage '" + o.stage + "' needs the frozen codec (--codec FILE)");
     jscc_codec codec = load_jscc(o.codec_model);
     freeze(*codec);
+    codec->to(dev);
     const int channels = codec->config().latent_channels();
 
     // Validation pairs (host index in val_hosts, private index in val).
@@ -178,6 +215,7 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
         if (net->config().channels != channels)
             throw error("train: the INN has " + std::to_string(net->config().channels)
                         + " channels, the codec's latent " + std::to_string(channels));
+        net->to(dev);
         st.kind = kind_inn;
         st.config = net->config().to_json();
         st.module = net.ptr();
@@ -194,8 +232,8 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
                 hi.push_back(h);
                 pi.push_back(p);
             }
-            auto xh = random_batch(hosts, hi, o, rng);
-            auto xp = random_batch(train, pi, o, rng);
+            auto xh = random_batch(hosts, hi, o, rng, dev);
+            auto xp = random_batch(train, pi, o, rng, dev);
             torch::Tensor zh, zp;
             {
                 torch::NoGradGuard ng;
@@ -219,11 +257,11 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
         st.validate = [=]() mutable {
             auto gen = fixed_gen();
             auto zc = normalize_power_batch(
-                net->embed(codec->encode(xvh), codec->encode(xvp)).container);
+                net->embed(codec->encode(xvh.to(dev)), codec->encode(xvp.to(dev))).container);
             auto y = apply_channel(zc, ch, gen);
             auto rec = net->extract(y, make_lost_part(lost_part_mode {}, y, *net));
-            auto bob = codec->decode(rec.secret);
-            auto eve = codec->decode(y);
+            auto bob = codec->decode(rec.secret).cpu();
+            auto eve = codec->decode(y).cpu();
             return metric_map {
                 { "bob_psnr", psnr(bob, xvp).mean().item<double>() },
                 { "bob_msssim", ms_ssim(bob, xvp).mean().item<double>() },
@@ -236,12 +274,13 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
 
     if (o.stage == "eve-mia") {
         decoder net = resuming ? load_mia(o.out_model) : decoder(channels, o.mia_width);
+        net->to(dev);
         st.kind = kind_mia;
         st.config = resuming ? read_model_file(o.out_model, kind_mia).config
                              : mia_config { channels, o.mia_width }.to_json();
         st.module = net.ptr();
         st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
-            auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng);
+            auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
             torch::Tensor y;
             {
                 torch::NoGradGuard ng;
@@ -252,7 +291,7 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
         auto xval = centered_batch(val, val_idx, o.image_side);
         st.validate = [=]() mutable {
             auto gen = fixed_gen();
-            auto xh = net->forward(apply_channel(codec->encode(xval), ch, gen));
+            auto xh = net->forward(apply_channel(codec->encode(xval.to(dev)), ch, gen)).cpu();
             return metric_map { { "val_psnr", psnr(xh, xval).mean().item<double>() },
                                 { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
         };
@@ -264,8 +303,10 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             throw error("train: stage 'eve-detector' needs the INN (--inn FILE)");
         inn stego = load_inn(o.inn_model);
         freeze(*stego);
+        stego->to(dev);
         detector net = resuming ? load_detector(o.out_model)
                                 : detector(detector_config { channels, 32 });
+        net->to(dev);
         st.kind = kind_detector;
         st.config = resuming ? read_model_file(o.out_model, kind_detector).config
                              : detector_config { channels, 32 }.to_json();
@@ -279,14 +320,16 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
             auto zh = codec->encode(xh);
             auto zc = normalize_power_batch(stego->embed(zh, codec->encode(xp)).container);
             auto y = torch::cat({ apply_channel(zh, ch, gen), apply_channel(zc, ch, gen) });
-            auto labels
-                = torch::cat({ torch::zeros({ zh.size(0) }), torch::ones({ zh.size(0) }) });
+            auto labels = torch::cat({ torch::zeros({ zh.size(0) }, zh.options()),
+                                       torch::ones({ zh.size(0) }, zh.options()) });
             return std::make_pair(y, labels);
         };
         st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
             const int half = std::max(1, bs / 2);
-            auto xh = random_batch(hosts, random_indices(hosts.size(), half, rng), o, rng);
-            auto xp = random_batch(train, random_indices(train.size(), half, rng), o, rng);
+            auto xh
+                = random_batch(hosts, random_indices(hosts.size(), half, rng), o, rng, dev);
+            auto xp
+                = random_batch(train, random_indices(train.size(), half, rng), o, rng, dev);
             auto [y, labels] = make_pair_batch(xh, xp, gen);
             return torch::binary_cross_entropy_with_logits(net->forward(y), labels);
         };
@@ -294,7 +337,7 @@ stage make_stage(const train_options& o, const training_data& d, const channel_c
         auto xvp = centered_batch(val, vp, o.image_side);
         st.validate = [=]() mutable {
             auto gen = fixed_gen();
-            auto [y, labels] = make_pair_batch(xvh, xvp, gen);
+            auto [y, labels] = make_pair_batch(xvh.to(dev), xvp.to(dev), gen);
             auto predicted = (net->forward(y) > 0).to(torch::kFloat);
             return metric_map {
                 { "val_accuracy",
@@ -324,26 +367,34 @@ train_result run_training(const train_options& o,
         throw error("train: image side must be a multiple of 4 and at least 16");
     const auto ch = channel_config::parse(o.channel);
 
+    const torch::Device dev = training_device(o.device);
+    if (dev.is_cuda()) // fixed shapes: let cuDNN pick its fastest convolutions once
+        at::globalContext().setBenchmarkCuDNN(true);
     torch::manual_seed(o.seed);
-    stage st = make_stage(o, data, ch);
+    stage st = make_stage(o, data, ch, dev);
 
     int64_t step = 0;
+    int64_t schedule_start = 0; // the cosine runs from here to o.steps
     double train_seconds_before = 0;
     if (o.resume && std::filesystem::exists(o.out_model)) {
         const auto file = read_model_file(o.out_model, st.kind);
         if (file.info.count("step"))
             step = std::stoll(file.info.at("step"));
+        if (file.info.count("schedule_start"))
+            schedule_start = std::stoll(file.info.at("schedule_start"));
         if (file.info.count("train_seconds"))
             train_seconds_before = std::stod(file.info.at("train_seconds"));
     }
 
+    if (o.restart_schedule)
+        schedule_start = step;
     torch::optim::Adam optimizer(st.module->parameters(), torch::optim::AdamOptions(o.lr));
     const std::string optim_path = o.out_model + ".optim";
     if (st.restart_optimizer && progress)
         progress("note: new parameters since the checkpoint; the optimiser restarts", true);
     if (step > 0 && !st.restart_optimizer && std::filesystem::exists(optim_path)) {
         try {
-            torch::load(optimizer, optim_path);
+            torch::load(optimizer, optim_path, dev); // saved from the CPU or a GPU
         } catch (const std::exception& e) {
             if (progress)
                 progress("note: optimiser state not restored ("
@@ -367,6 +418,10 @@ train_result run_training(const train_options& o,
         = [&] { return std::chrono::duration<double>(clock_type::now() - t0).count(); };
     bool first_epoch = true;
     const int64_t start_step = step;
+    // A loss 10^4 times this run's first one has diverged (a width-96 INN at lr 8e-4 went
+    // from 3 to 1e19 and stayed finite); stopping keeps the last checkpoint intact.
+    double first_loss = 0;
+    constexpr double diverged_ratio = 1e4;
 
     while (step < o.steps) {
         const int64_t epoch = step / o.steps_per_epoch;
@@ -380,7 +435,8 @@ train_result run_training(const train_options& o,
         const int64_t epoch_end = std::min(o.steps, (epoch + 1) * o.steps_per_epoch);
         bool out_of_budget = false;
         while (step < epoch_end) {
-            const double progress_frac = static_cast<double>(step) / o.steps;
+            const double progress_frac
+                = static_cast<double>(step - schedule_start) / (o.steps - schedule_start);
             const double lr
                 = o.lr / 20 + 0.5 * (o.lr - o.lr / 20) * (1 + std::cos(M_PI * progress_frac));
             for (auto& group : optimizer.param_groups())
@@ -388,9 +444,13 @@ train_result run_training(const train_options& o,
             optimizer.zero_grad();
             auto loss = st.loss(rng, gen);
             const double lv = loss.item<double>();
-            if (!std::isfinite(lv))
-                throw error("train: loss became " + std::to_string(lv) + " at step "
-                            + std::to_string(step) + " (try a lower --lr)");
+            if (first_loss == 0)
+                first_loss = lv;
+            if (!std::isfinite(lv) || (first_loss > 0 && lv > diverged_ratio * first_loss))
+                throw error("train: the loss diverged to " + std::to_string(lv) + " at step "
+                            + std::to_string(step) + " (it started at "
+                            + std::to_string(first_loss) + "); '" + o.out_model
+                            + "' is left as its last checkpoint made it; try a lower --lr");
             loss.backward();
             optimizer.step();
             loss_sum += lv;
@@ -435,6 +495,8 @@ train_result run_training(const train_options& o,
             { "train_seconds", std::to_string(train_seconds) },
             { "train_loss", std::to_string(epoch_loss) }
         };
+        if (schedule_start > 0)
+            info["schedule_start"] = std::to_string(schedule_start);
         for (const auto& [k, v] : metrics)
             info[k] = std::to_string(v);
         save_module(o.out_model, *st.module, st.kind, st.config, info);

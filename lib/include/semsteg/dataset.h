@@ -67,6 +67,15 @@ public:
      */
     image random_crop(size_t i, int side, double min_scale, std::mt19937_64& rng) const;
 
+    //! random_crop in two halves: the draws (cheap, in order from `rng`), then the pixels
+    //! (costly, thread-safe), so that a batch can be cut on many threads with the same draws.
+    struct crop_window {
+        int x = 0, y = 0, side = 1;
+        bool mirror = false;
+    };
+    crop_window random_crop_window(size_t i, double min_scale, std::mt19937_64& rng) const;
+    image cut(size_t i, const crop_window& window, int side) const;
+
 private:
     std::vector<image> d_images;
     std::vector<std::string> d_paths;

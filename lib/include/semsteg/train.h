@@ -36,9 +36,13 @@ struct train_options {
     int64_t steps_per_epoch = 250;
     int batch = 64;
     double lr = 1e-3; //!< Adam; cosine decay to lr/20 over `steps`
+    //! warm restart: the cosine starts again (at `lr`) from the step this run resumes at and
+    //! ends at `steps`; the file records that start, so later resumes keep the schedule
+    bool restart_schedule = false;
     double budget_seconds = 0; //!< wall-clock budget for this run (0 = none)
     uint64_t seed = 1;
     std::string channel = "awgn:10"; //!< see channel_config::parse
+    std::string device = "cpu"; //!< cpu, cuda or cuda:N (needs a CUDA LibTorch)
     int image_side = 64;
     double min_crop_scale = 0.9; //!< random-crop scale range [min, 1] for augmentation
     int validation_images = 500; //!< evaluated at each epoch end (fixed, seeded)
