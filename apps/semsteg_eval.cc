@@ -682,13 +682,13 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
 
     // "auto" resolved, so a reader knows which l̂ Bob used.
     const auto& lost = ev.models->lost;
-    const bool estimated = lost.type == semsteg::lost_part_mode::kind::estimated
-        || (lost.type == semsteg::lost_part_mode::kind::automatic
-            && ev.models->stego->has_lost_estimator());
-    const std::string lost_text = lost.to_string()
-        + (estimated ? " (the INN's learned estimate from the received container)"
-               : lost.type == semsteg::lost_part_mode::kind::automatic ? " (zeros)"
-                                                                       : "");
+    const auto used = lost.resolved(*ev.models->stego);
+    const bool estimated = used.type == semsteg::lost_part_mode::kind::estimated;
+    std::string lost_text = lost.to_string();
+    if (estimated)
+        lost_text += " (the INN's learned estimate from the received container)";
+    else if (used.type != lost.type)
+        lost_text += " (" + used.to_string() + ")";
 
     json j;
     j["settings"] = { { "codec", o.codec_path },

@@ -256,6 +256,12 @@ TEST(Inn, LostEstimatorStartsAtZeroAndKeepsTheBlocks)
                      with->estimate_lost(a.container)));
     EXPECT_GT(with->estimate_lost(a.container).abs().max().item<double>(), 0.0);
     EXPECT_THROW(with_lost_estimator(plain, 0), error);
+    // What "auto" means, per INN; other modes mean themselves.
+    const auto automatic = lost_part_mode::parse("auto");
+    EXPECT_EQ(automatic.resolved(*with).to_string(), "estimated");
+    EXPECT_EQ(automatic.resolved(*plain).to_string(), "zeros");
+    EXPECT_EQ(lost_part_mode::parse("constant:0.5").resolved(*with).to_string(),
+              "constant:0.500000");
 }
 
 TEST(ModelIo, NetworksRoundTripBitExact)

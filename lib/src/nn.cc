@@ -371,6 +371,15 @@ std::string lost_part_mode::to_string() const
     }
 }
 
+lost_part_mode lost_part_mode::resolved(const inn_impl& net) const
+{
+    if (type != kind::automatic)
+        return *this;
+    lost_part_mode m;
+    m.type = net.has_lost_estimator() ? kind::estimated : kind::zeros;
+    return m;
+}
+
 void check_lost_part_mode(const lost_part_mode& mode,
                           const inn_impl& net,
                           const std::string& path)
@@ -383,20 +392,19 @@ void check_lost_part_mode(const lost_part_mode& mode,
 torch::Tensor
 make_lost_part(const lost_part_mode& mode, const torch::Tensor& zc, inn_impl& net)
 {
-    switch (mode.type) {
-    case lost_part_mode::kind::automatic:
-        return net.has_lost_estimator() ? net.estimate_lost(zc) : torch::zeros_like(zc);
+    const auto m = mode.resolved(net);
+    switch (m.type) {
     case lost_part_mode::kind::estimated:
         return net.estimate_lost(zc);
     case lost_part_mode::kind::zeros:
         return torch::zeros_like(zc);
     case lost_part_mode::kind::constant:
-        return torch::full_like(zc, mode.value);
+        return torch::full_like(zc, m.value);
     default: {
-        auto gen = at::detail::createCPUGenerator(mode.seed);
+        auto gen = at::detail::createCPUGenerator(m.seed);
         // A CPU generator, as for the channel.
         const auto on_cpu = zc.options().device(torch::kCPU);
-        return (torch::randn(zc.sizes(), gen, on_cpu) * mode.value).to(zc.device());
+        return (torch::randn(zc.sizes(), gen, on_cpu) * m.value).to(zc.device());
     }
     }
 }

@@ -183,6 +183,8 @@ struct lost_part_mode {
     //! Parses "auto", "zeros", "constant:V", "gaussian:STD[:SEED]" or "estimated".
     static lost_part_mode parse(const std::string& text);
     std::string to_string() const;
+    //! What this mode means for `net`: "auto" becomes "estimated" or "zeros".
+    lost_part_mode resolved(const inn_impl& net) const;
 };
 //! l̂ for the received container `zc` (throws for "estimated" when `net` has no estimator).
 torch::Tensor
