@@ -419,9 +419,11 @@ train_result run_training(const train_options& o,
     bool first_epoch = true;
     const int64_t start_step = step;
     // A loss 10^4 times this run's first one has diverged (a width-96 INN at lr 8e-4 went
-    // from 3 to 1e19 and stayed finite); stopping keeps the last checkpoint intact.
+    // from 3 to 1e19 and stayed finite); stopping keeps the last checkpoint intact. The
+    // floor keeps a run resumed at a near-zero loss (a detector: 1e-6) from false alarms.
     double first_loss = 0;
     constexpr double diverged_ratio = 1e4;
+    constexpr double reference_floor = 1e-2;
 
     while (step < o.steps) {
         const int64_t epoch = step / o.steps_per_epoch;
@@ -446,7 +448,8 @@ train_result run_training(const train_options& o,
             const double lv = loss.item<double>();
             if (first_loss == 0)
                 first_loss = lv;
-            if (!std::isfinite(lv) || (first_loss > 0 && lv > diverged_ratio * first_loss))
+            if (!std::isfinite(lv)
+                || lv > diverged_ratio * std::max(first_loss, reference_floor))
                 throw error("train: the loss diverged to " + std::to_string(lv) + " at step "
                             + std::to_string(step) + " (it started at "
                             + std::to_string(first_loss) + "); '" + o.out_model
