@@ -39,6 +39,14 @@ double json_double(const nlohmann::json& j, const char* key, double fallback)
     return j.contains(key) ? j.at(key).get<double>() : fallback;
 }
 
+// Random draws come from a CPU generator whatever the device of `like` (a CPU generator
+// cannot fill GPU memory), so one seed gives one realisation on any device.
+torch::Tensor
+randn_on_cpu(at::IntArrayRef sizes, torch::Generator& gen, const torch::Tensor& like)
+{
+    return torch::randn(sizes, gen, like.options().device(torch::kCPU));
+}
+
 } // namespace
 
 void keep_freed_buffers_mapped()
@@ -402,9 +410,7 @@ make_lost_part(const lost_part_mode& mode, const torch::Tensor& zc, inn_impl& ne
         return torch::full_like(zc, m.value);
     default: {
         auto gen = at::detail::createCPUGenerator(m.seed);
-        // A CPU generator, as for the channel.
-        const auto on_cpu = zc.options().device(torch::kCPU);
-        return (torch::randn(zc.sizes(), gen, on_cpu) * m.value).to(zc.device());
+        return (randn_on_cpu(zc.sizes(), gen, zc) * m.value).to(zc.device());
     }
     }
 }
@@ -514,23 +520,21 @@ apply_channel(const torch::Tensor& latent, const channel_config& cfg, torch::Gen
     if (cfg.type == channel_config::kind::none)
         return latent;
     const int64_t b = latent.size(0);
-    // The random draws come from `gen` on the CPU whatever the latent's device (a CPU
-    // generator cannot fill GPU memory), so one seed gives one channel realisation anywhere.
-    const auto on_cpu = latent.options().device(torch::kCPU);
+    const auto on_cpu = latent.options().device(torch::kCPU); // see randn_on_cpu
     auto snr_db = torch::full({ b, 1 }, cfg.snr_db, on_cpu);
     if (cfg.snr_max_db > cfg.snr_db)
         snr_db = snr_db + torch::rand({ b, 1 }, gen, on_cpu) * (cfg.snr_max_db - cfg.snr_db);
     const auto noise_std_per_real = torch::sqrt(torch::pow(10.0, -snr_db / 10.0) / 2.0);
     const auto flat = latent.reshape({ b, -1 });
     const auto noise
-        = (torch::randn(flat.sizes(), gen, on_cpu) * noise_std_per_real).to(latent.device());
+        = (randn_on_cpu(flat.sizes(), gen, latent) * noise_std_per_real).to(latent.device());
     if (cfg.type == channel_config::kind::awgn)
         return (flat + noise).reshape(latent.sizes());
 
     // Rayleigh block fading: y = h·s + n with h ~ CN(0,1) per image; zero forcing y/h.
     const auto s = latent_to_complex(latent);
     const auto hr
-        = (torch::randn({ b, 1, 2 }, gen, on_cpu) / std::sqrt(2.0)).to(latent.device());
+        = (randn_on_cpu({ b, 1, 2 }, gen, latent) / std::sqrt(2.0)).to(latent.device());
     const auto h = torch::view_as_complex(hr.contiguous());
     const auto n = latent_to_complex(noise.reshape(latent.sizes()));
     return complex_to_latent((h * s + n) / h, latent);
