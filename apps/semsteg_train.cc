@@ -86,6 +86,14 @@ int main(int argc, char** argv)
         app.add_option("--lambda" + std::to_string(i + 1),
                        o.lambda[i],
                        "INN loss weight λ" + std::to_string(i + 1));
+    app.add_option(
+           "--lambda6",
+           o.lambda[5],
+           "INN loss weight λ6 (extension, default 0): Eve's decoding of the received "
+           "container against the host image (see --host-image-loss)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--host-image-loss", o.host_image_loss, "λ6's distance: mse or ms-ssim")
+        ->check(CLI::IsMember({ "mse", "ms-ssim" }));
     app.add_option("--threads", threads, "torch threads (0: one per core)");
     app.add_option("--device",
                    o.device,

@@ -12,6 +12,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -222,7 +223,8 @@ stage make_stage(const train_options& o,
         const bool same_pool = d.hosts == nullptr;
         auto sampler = std::make_shared<pair_sampler>(
             all_indices(hosts.size()), all_indices(train.size()), o.seed + 3);
-        const auto lam = std::vector<double>(o.lambda, o.lambda + 5);
+        const auto lam = std::vector<double>(o.lambda, o.lambda + 6);
+        const bool host_msssim = o.host_image_loss == "ms-ssim";
         st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
             std::vector<size_t> hi, pi;
             for (int i = 0; i < bs; ++i) {
@@ -246,11 +248,21 @@ stage make_stage(const train_options& o,
             auto lost_hat = make_lost_part(lost_part_mode {}, y, *net); // auto
             auto rec = net->extract(y, lost_hat);
             auto xp_hat = codec->decode(rec.secret);
-            return lam[0] * torch::mse_loss(out.container, zh)
+            auto loss = lam[0] * torch::mse_loss(out.container, zh)
                 + lam[1] * (out.lost - lost_hat).pow(2).mean()
                 + lam[2] * torch::mse_loss(rec.secret, zp)
                 + lam[3] * torch::mse_loss(rec.host, zh)
                 + lam[4] * torch::mse_loss(xp_hat, xp);
+            if (lam[5] > 0) {
+                // What Eve sees decoding the container she receives (here: Bob's draw of
+                // the same channel) against the host.
+                auto eve = codec->decode(y);
+                loss = loss
+                    + lam[5]
+                        * (host_msssim ? (1.0 - ms_ssim(eve, xh)).mean()
+                                       : torch::mse_loss(eve, xh));
+            }
+            return loss;
         };
         auto xvh = centered_batch(val_hosts, vh, o.image_side);
         auto xvp = centered_batch(val, vp, o.image_side);
@@ -363,6 +375,11 @@ train_result run_training(const train_options& o,
         throw error("train: no output model path");
     if (o.batch <= 0 || o.steps <= 0 || o.steps_per_epoch <= 0 || !(o.lr > 0))
         throw error("train: batch, steps, steps per epoch and lr must be positive");
+    if (o.host_image_loss != "mse" && o.host_image_loss != "ms-ssim")
+        throw error("train: unknown host image loss '" + o.host_image_loss
+                    + "' (expected mse or ms-ssim)");
+    if (std::any_of(o.lambda, o.lambda + 6, [](double l) { return !(l >= 0); }))
+        throw error("train: the loss weights λ1..λ6 must be non-negative");
     if (o.image_side % 4 != 0 || o.image_side < 16)
         throw error("train: image side must be a multiple of 4 and at least 16");
     const auto ch = channel_config::parse(o.channel);

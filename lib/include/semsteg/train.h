@@ -56,8 +56,12 @@ struct train_options {
     //! that has none (the blocks carry on, the optimiser restarts)
     int lost_estimator_width = 0;
     int mia_width = 128;
-    // INN loss weights λ1..λ5
-    double lambda[5] = { 1.0, 1.0, 2.0, 1.0, 100.0 };
+    // INN loss weights λ1..λ5 (MISSION.md) and λ6, an extension: Eve's decoding of the
+    // received container should look like the host in the image domain, not only in the
+    // latent (λ1), so the INN may hide in directions the public decoder D shows little of.
+    double lambda[6] = { 1.0, 1.0, 2.0, 1.0, 100.0, 0.0 };
+    //! λ6's distance: "mse" (λ6‖x_h − D(ẑ_c)‖²) or "ms-ssim" (λ6·(1 − MS-SSIM))
+    std::string host_image_loss = "mse";
 };
 
 struct training_data {
