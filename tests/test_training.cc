@@ -140,6 +140,9 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
         EXPECT_LT(r6.last_loss, 0.8 * r6.first_loss)
             << "inn λ6 " << distance << " " << r6.first_loss << " → " << r6.last_loss;
         EXPECT_GT(r6.first_loss, ri.first_loss) << "the λ6 term is missing from the loss";
+        const auto info = read_model_file(host6.out_model).info;
+        EXPECT_EQ(info.at("loss_weights"), "1,1,2,1,100,5");
+        EXPECT_EQ(info.at("host_image_loss"), distance);
         // Same seed and start as the run without λ6: Eve's view of the host must gain.
         EXPECT_GT(std::stod(read_model_file(host6.out_model).info.at("eve_msssim_host")),
                   std::stod(read_model_file(innopt.out_model).info.at("eve_msssim_host")))

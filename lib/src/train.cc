@@ -517,6 +517,14 @@ train_result run_training(const train_options& o,
         };
         if (schedule_start > 0)
             info["schedule_start"] = std::to_string(schedule_start);
+        if (o.stage
+            == "inn") { // what this leg trained with (earlier legs: the CSV, the card)
+            std::ostringstream weights;
+            for (int i = 0; i < 6; ++i)
+                weights << (i ? "," : "") << o.lambda[i];
+            info["loss_weights"] = weights.str();
+            info["host_image_loss"] = o.host_image_loss;
+        }
         for (const auto& [k, v] : metrics)
             info[k] = std::to_string(v);
         save_module(o.out_model, *st.module, st.kind, st.config, info);
