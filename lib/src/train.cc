@@ -517,8 +517,8 @@ train_result run_training(const train_options& o,
         };
         if (schedule_start > 0)
             info["schedule_start"] = std::to_string(schedule_start);
-        if (o.stage
-            == "inn") { // what this leg trained with (earlier legs: the CSV, the card)
+        // What this INN leg trained with (earlier legs: the CSV and the model card).
+        if (o.stage == "inn") {
             std::ostringstream weights;
             for (int i = 0; i < 6; ++i)
                 weights << (i ? "," : "") << o.lambda[i];
