@@ -13,6 +13,7 @@
 #include <semsteg/image.h>
 #include <semsteg/metrics.h>
 #include <semsteg/secure_link.h>
+#include <semsteg/stego_key.h>
 #include <semsteg/threads.h>
 
 #include <CLI/CLI.hpp>
@@ -156,13 +157,32 @@ void score(scores& s,
 // ---------------------------------------------------------------- the experiment
 
 //! The table's rows and observers (Bob, Eve naive, Eve MIA).
-enum row_id { row_baseline, row_secure_private, row_secure_host, n_rows };
+// The E4 rows (keyed INN only): Eve runs the public INN backwards without the right key;
+// their Eve column is that attack (not the naive decoding).
+enum row_id {
+    row_baseline,
+    row_secure_private,
+    row_secure_host,
+    row_e4_nokey,
+    row_e4_wrong_key,
+    row_e4_flipped_bit,
+    row_e4_wrong_nonce,
+    n_rows
+};
 enum obs_id { obs_bob, obs_eve, obs_mia, n_obs };
-const std::array<const char*, n_rows> row_names
-    = { "DeepJSCC (private)", "Secure (private)", "Secure (host)" };
+const std::array<const char*, n_rows> row_names = { "DeepJSCC (private)",
+                                                    "Secure (private)",
+                                                    "Secure (host)",
+                                                    "E4 INN, no key (private)",
+                                                    "E4 INN, random key (private)",
+                                                    "E4 INN, key bit flipped (private)",
+                                                    "E4 INN, wrong nonce (private)" };
 const std::array<const char*, n_rows> row_keys
-    = { "deepjscc_private", "secure_private", "secure_host" };
-const std::array<const char*, n_rows> row_refs = { "private", "private", "host" };
+    = { "deepjscc_private",  "secure_private",     "secure_host",       "e4_inn_no_key",
+        "e4_inn_random_key", "e4_inn_flipped_bit", "e4_inn_wrong_nonce" };
+const std::array<const char*, n_rows> row_refs
+    = { "private", "private", "host", "private", "private", "private", "private" };
+bool is_e4(int r) { return r >= row_e4_nokey; }
 const std::array<const char*, n_obs> obs_keys = { "bob", "eve_naive", "eve_mia" };
 
 //! One table: every pair at Bob's and one Eve SNR.
@@ -280,6 +300,12 @@ table_run run_table(semsteg::secure_link_models& models,
         score(sp[obs_eve], r.secure_eve, xp, lpips);
         auto& sh = t.cell[row_secure_host];
         score(sh[obs_eve], r.secure_eve, xh, lpips);
+        if (r.eve_inn_nokey.defined()) {
+            score(t.cell[row_e4_nokey][obs_eve], r.eve_inn_nokey, xp, lpips);
+            score(t.cell[row_e4_wrong_key][obs_eve], r.eve_inn_wrong_key, xp, lpips);
+            score(t.cell[row_e4_flipped_bit][obs_eve], r.eve_inn_flipped_bit, xp, lpips);
+            score(t.cell[row_e4_wrong_nonce][obs_eve], r.eve_inn_wrong_nonce, xp, lpips);
+        }
         if (r.secure_mia.defined()) {
             score(base[obs_mia], r.baseline_mia, xp, lpips);
             score(sp[obs_mia], r.secure_mia, xp, lpips);
@@ -549,6 +575,7 @@ void check_writable(const std::string& dir, const char* option)
 
 struct eval_options {
     std::string codec_path, inn_path, mia_path, detector_path, lost = "auto", lpips_path;
+    std::string key_file, passphrase; //!< the key a keyed INN needs (never written out)
     std::string private_dir, private_range = ":", hosts_dir, host_range;
     double crop = 1.0, host_crop = 1.0;
     bool host_crop_given = false;
@@ -764,7 +791,9 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
         // Leakage on one scale for the secure system and the unprotected baseline (the
         // threat).
         std::array<stat, n_rows> leak_naive, leak_mia;
-        for (int r : { row_baseline, row_secure_private }) {
+        for (int r = 0; r < n_rows; ++r) {
+            if (r == row_secure_host)
+                continue;
             leak_naive[r] = leakage(t.cell[r][obs_eve].ms_ssim, ev.floor.ms_ssim);
             leak_mia[r] = leakage(t.cell[r][obs_mia].ms_ssim, ev.floor.ms_ssim);
         }
@@ -782,19 +811,22 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
         md << "\n## Eve SNR " << snr_tag(t.eve_snr_db) << " dB (Bob " << snr_tag(o.bob_snr)
            << " dB, " << o.channel << ", " << npairs << " pairs)\n\n"
            << "| system (compared to) | Bob PSNR | Bob SSIM | Bob MS-SSIM |"
-           << (ev.have_lpips ? " Bob LPIPS |" : "") << " Eve naive PSNR | Eve naive MS-SSIM |"
-           << (ev.have_lpips ? " Eve naive LPIPS |" : "")
-           << " Eve MIA PSNR | Eve MIA MS-SSIM |"
+           << (ev.have_lpips ? " Bob LPIPS |" : "")
+           << " Eve naive (E4: the row's attack) PSNR | Eve MS-SSIM |"
+           << (ev.have_lpips ? " Eve LPIPS |" : "") << " Eve MIA PSNR | Eve MIA MS-SSIM |"
            << (ev.have_lpips ? " Eve MIA LPIPS |" : " LPIPS |") << " detector accuracy |\n"
            << "|---|---|---|---|" << (ev.have_lpips ? "---|" : "") << "---|---|"
            << (ev.have_lpips ? "---|" : "") << "---|---|---|---|\n";
 
         for (int r = 0; r < n_rows; ++r) {
+            if (is_e4(r) && t.cell[r][obs_eve].ms_ssim.empty())
+                continue; // a keyless INN: no E4 rows
             std::array<score_stats, n_obs> st;
             for (int ob = 0; ob < n_obs; ++ob)
                 st[ob] = summarize(t.cell[r][ob]);
-            const bool bob_applies = r != row_secure_host; // Bob is not after the host
-            const bool det_applies = r != row_baseline; // nothing hidden in the baseline
+            // Bob is not after the host, and not in Eve's attacks.
+            const bool bob_applies = r != row_secure_host && !is_e4(r);
+            const bool det_applies = r == row_secure_private || r == row_secure_host;
             const bool leak_applies = r != row_secure_host;
 
             json jr { { "name", row_names[r] },
@@ -802,7 +834,8 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
                       { "compared_to", row_refs[r] } };
             for (int ob = 0; ob < n_obs; ++ob) {
                 const bool applies = ob != obs_bob || bob_applies;
-                jr[obs_keys[ob]] = applies && st[ob].psnr.measured()
+                const char* key = is_e4(r) && ob == obs_eve ? "eve_inn" : obs_keys[ob];
+                jr[key] = applies && st[ob].psnr.measured()
                     ? json { { "psnr", stat_json(st[ob].psnr) },
                              { "ssim", stat_json(st[ob].ssim) },
                              { "ms_ssim", stat_json(st[ob].ms_ssim) },
@@ -922,7 +955,14 @@ int run(eval_options& o)
     check_model_file(o.detector_path, "--detector");
     check_model_file(o.lpips_path, "--lpips");
     auto models = semsteg::secure_link_models::load(
-        o.codec_path, o.inn_path, o.mia_path, o.detector_path, o.lost);
+        o.codec_path,
+        o.inn_path,
+        o.mia_path,
+        o.detector_path,
+        o.lost,
+        semsteg::load_key(o.key_file, o.passphrase, [](const std::string& warning) {
+            std::cerr << "semsteg-eval: warning: " << warning << "\n";
+        }));
     std::optional<lpips_model> lpips;
     if (!o.lpips_path.empty())
         lpips.emplace(o.lpips_path);
@@ -1074,6 +1114,15 @@ int main(int argc, char** argv)
                    "Eve's inverse network (kind eve-mia); without it the "
                    "MIA columns say 'not measured'");
     app.add_option("--detector", o.detector_path, "Eve's detector (kind eve-detector)");
+    app.add_option("--key-file",
+                   o.key_file,
+                   "keyed INN: the key Alice and Bob share (a file from semsteg-keygen); the "
+                   "E4 rows (Eve with the INN but not the key) are added");
+    app.add_option(
+        "--passphrase",
+        o.passphrase,
+        "keyed INN: the shared passphrase instead of a key file (other local users "
+        "can read a command line: prefer --key-file)");
     app.add_option("--lost",
                    o.lost,
                    "how Bob fills the lost part: auto (the INN's estimator if it "

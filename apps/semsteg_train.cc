@@ -74,6 +74,14 @@ int main(int argc, char** argv)
                  "the resumed step and ends at --steps");
     app.add_option("--bcr", o.bcr, "bandwidth compression ratio k/n (jscc)");
     app.add_option("--codec-width", o.codec_width, "codec channels (jscc)");
+    app.add_flag("--snr-adaptive",
+                 o.snr_adaptive,
+                 "jscc: an SNR-adaptive codec (attention feature modules fed the channel "
+                 "SNR; give --channel a range, e.g. awgn:0-20)");
+    app.add_option("--init-codec",
+                   o.init_codec,
+                   "jscc, new OUT only: start from this codec file (with --snr-adaptive, a "
+                   "plain codec is extended, its new modules starting as the identity)");
     app.add_option("--inn-blocks", o.inn_blocks, "INN invertible blocks");
     app.add_option("--inn-width", o.inn_width, "INN sub-network width");
     app.add_option("--lost-estimator-width",
@@ -82,6 +90,15 @@ int main(int argc, char** argv)
                    "(0: none, l̂ = 0); added to a resumed INN that lacks one")
         ->check(CLI::NonNegativeNumber);
     app.add_option("--mia-width", o.mia_width, "Eve's inverse-network width");
+    app.add_flag(
+        "--keyed",
+        o.keyed,
+        "inn: keyed hiding (a fresh random key and nonces every step, so one INN works "
+        "for every key); a resumed keyless INN becomes keyed");
+    app.add_option("--scramble-rounds",
+                   o.scramble_rounds,
+                   "inn, keyed: rounds of the keyed transform")
+        ->check(CLI::PositiveNumber);
     for (int i = 0; i < 5; ++i)
         app.add_option("--lambda" + std::to_string(i + 1),
                        o.lambda[i],

@@ -4,6 +4,7 @@
  */
 #include <gnuradio/semsteg/ofdm_frame_tx.h>
 #include <pybind11/pybind11.h>
+#include <semsteg/phy/frame_params.h>
 
 namespace py = pybind11;
 
@@ -17,5 +18,13 @@ void bind_ofdm_frame_tx(py::module& m)
              py::arg("pad_samples") = 0,
              py::arg("len_tag_key") = "packet_len")
         .def("frames_sent", &ofdm_frame_tx::frames_sent)
-        .def("pdus_dropped", &ofdm_frame_tx::pdus_dropped);
+        .def("pdus_dropped", &ofdm_frame_tx::pdus_dropped)
+        .def_static(
+            "burst_samples",
+            [](size_t num_symbols) {
+                return semsteg::phy::frame_params().burst_samples(num_symbols);
+            },
+            py::arg("num_symbols"),
+            "Samples of the burst (padding not included) that carries num_symbols latent "
+            "symbols, with the block's frame parameters (semsteg/phy/frame_params.h).");
 }

@@ -109,6 +109,49 @@ class qa_ofdm_frame_rx(gr_unittest.TestCase):
         self.assertEqual(rx.dropped_invalid(), 1)
         self.assertEqual(rx.seq_gaps(), 1)
 
+    def test_nonce_goes_through_the_header_into_metadata(self):
+        # The per-image nonce of keyed hiding: TX metadata -> OFDM header -> RX metadata,
+        # unchanged (full uint64 range); frames without one come out without the key. PDUs
+        # with a negative or non-integer nonce are dropped and counted by the transmitter.
+        rng = np.random.default_rng(6)
+        key = semsteg.keys.nonce
+        self.assertEqual(key, "nonce")
+        nonces = [0xFEDCBA9876543210, None, 0, 2**64 - 1, 12345]
+        good = [(latent(150 + 50 * i, rng), i, nonce) for i, nonce in enumerate(nonces)]
+        pad = 250
+        tx = semsteg.ofdm_frame_tx(0, pad, "packet_len")
+        port = pmt.intern("in")
+        for symbols, seq, nonce in good:
+            meta = {"seq": seq, "image_id": 8}
+            if nonce is not None:
+                # pmt uint64 above 2^63, a plain pmt integer (long) below: both accepted.
+                meta[key] = pmt.from_uint64(nonce) if nonce >= 2**63 else pmt.from_long(nonce)
+            tx.to_basic_block()._post(port, pdu(symbols, **meta))
+        for bad in (pmt.from_long(-1), pmt.from_double(3.0), pmt.intern("7")):
+            tx.to_basic_block()._post(port, pdu(latent(100, rng), seq=99, **{key: bad}))
+        total = sum(burst_len(len(f[0])) + pad for f in good)
+        head = blocks.head(gr.sizeof_gr_complex, total)
+        sink = blocks.vector_sink_c()
+        tb = gr.top_block()
+        tb.connect(tx, head, sink)
+        run_with_timeout(tb, 30, done=lambda: len(sink.data()) >= total)
+        self.assertEqual(tx.frames_sent(), len(good))
+        self.assertEqual(tx.pdus_dropped(), 3)
+
+        samples = np.array(sink.data(), dtype=np.complex64)
+        noise = 0.05 * (rng.standard_normal(len(samples)) + 1j * rng.standard_normal(len(samples)))
+        rx, pdus, _ = receive((samples + noise).astype(np.complex64))
+        self.assertEqual(len(pdus), len(good))
+        for (meta, got), (sent, seq, nonce) in zip(pdus, good):
+            self.assertEqual(meta[semsteg.keys.seq], seq)
+            self.assertEqual(len(got), len(sent))
+            if nonce is None:
+                self.assertNotIn(key, meta)
+            else:
+                self.assertEqual(meta[key], nonce)
+        self.assertEqual(rx.dropped_invalid(), 0)
+        self.assertEqual(rx.header_crc_failed(), 0)
+
 
 if __name__ == '__main__':
     gr_unittest.run(qa_ofdm_frame_rx)

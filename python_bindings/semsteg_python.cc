@@ -52,12 +52,17 @@ PYBIND11_MODULE(semsteg_python, m)
     // semsteg::keys, so Python code never spells the metadata strings itself.
     py::module k = m.def_submodule("keys", "PDU metadata keys (semsteg/metadata_keys.h)");
     namespace keys = semsteg::keys;
-    for (const char* key :
-         { keys::seq,       keys::image_id,   keys::num_symbols,  keys::payload_ofdm_symbols,
-           keys::flags,     keys::snr_est_db, keys::cfo_est,      keys::crc_ok,
-           keys::rx_sample, keys::noise_var,  keys::role,         keys::shape,
-           keys::width,     keys::height,     keys::source_path,  keys::host_image_id,
-           keys::psnr_db,   keys::ms_ssim,    keys::psnr_db_host, keys::ms_ssim_host,
-           keys::tx_sob,    keys::tx_eob,     keys::packet_len })
+    for (const char* key : { keys::seq,           keys::image_id,
+                             keys::num_symbols,   keys::payload_ofdm_symbols,
+                             keys::flags,         keys::nonce,
+                             keys::snr_est_db,    keys::cfo_est,
+                             keys::crc_ok,        keys::rx_sample,
+                             keys::noise_var,     keys::role,
+                             keys::shape,         keys::width,
+                             keys::height,        keys::source_path,
+                             keys::host_image_id, keys::psnr_db,
+                             keys::ms_ssim,       keys::psnr_db_host,
+                             keys::ms_ssim_host,  keys::tx_sob,
+                             keys::tx_eob,        keys::packet_len })
         k.attr(key) = key;
 }

@@ -10,13 +10,12 @@ import time
 import numpy as np
 import pmt
 
-FFT_LEN, CP_LEN, N_DATA, HEADER_SYMBOLS = 64, 16, 48, 14
-
 
 def burst_len(num_symbols):
-    """Samples in the burst of a frame with num_symbols latent symbols (default params)."""
-    payload = -(-num_symbols // N_DATA)
-    return (3 + HEADER_SYMBOLS + payload) * (FFT_LEN + CP_LEN)
+    """Samples in the burst of a frame with num_symbols latent symbols (the transmitter's
+    frame parameters, from the C++ frame_params: header size included)."""
+    from gnuradio import semsteg
+    return semsteg.ofdm_frame_tx.burst_samples(num_symbols)
 
 
 def latent(n, rng):
@@ -26,9 +25,12 @@ def latent(n, rng):
 
 
 def pdu(symbols, **meta):
+    """A PDU of the symbols; metadata values are integers (stored as pmt longs) or pmts."""
     d = pmt.make_dict()
     for k, v in meta.items():
-        d = pmt.dict_add(d, pmt.intern(k), pmt.from_long(int(v)))
+        if not isinstance(v, pmt.pmt_python.pmt_base):
+            v = pmt.from_long(int(v))
+        d = pmt.dict_add(d, pmt.intern(k), v)
     return pmt.cons(d, pmt.init_c32vector(len(symbols), symbols))
 
 

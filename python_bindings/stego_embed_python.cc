@@ -15,7 +15,9 @@ void bind_stego_embed(py::module& m)
         .def(py::init(&stego_embed::make),
              py::arg("model_path"),
              py::arg("threads") = 0,
-             py::arg("max_queue") = 64)
+             py::arg("max_queue") = 64,
+             py::arg("key_file") = "",
+             py::arg("passphrase") = "")
         .def("embedded", &stego_embed::embedded)
         .def("dropped", &stego_embed::dropped);
 }

@@ -15,7 +15,9 @@ void bind_stego_extract(py::module& m)
         .def(py::init(&stego_extract::make),
              py::arg("model_path"),
              py::arg("lost_mode") = "auto",
-             py::arg("threads") = 0)
+             py::arg("threads") = 0,
+             py::arg("key_file") = "",
+             py::arg("passphrase") = "")
         .def("extracted", &stego_extract::extracted)
         .def("dropped", &stego_extract::dropped);
 }

@@ -6,12 +6,16 @@
 #include <semsteg/error.h>
 #include <semsteg/latent_symbols.h>
 #include <semsteg/nn.h>
+#include <semsteg/secure_link.h>
+#include <semsteg/semantic.h>
+#include <semsteg/stego_key.h>
 #include <semsteg/threads.h>
 
 #include "test_util.h"
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -105,6 +109,70 @@ TEST(Codec, PowerNormalisationGivesUnitSymbolPowerPerImage)
     std::vector<float> reals { 3, 4, 0, 0 };
     normalize_power(reals.data(), reals.size());
     EXPECT_NEAR((reals[0] * reals[0] + reals[1] * reals[1]) / 2.0, 1.0, 1e-6);
+}
+
+// An SNR-adaptive codec extended from a plain one starts as that codec (the attention
+// modules are the identity), needs the SNR, and its output does depend on it once trained.
+TEST(Codec, SnrAdaptiveExtensionStartsAsThePlainCodec)
+{
+    jscc_codec plain(small_codec());
+    randomise(*plain, 0.2, 5);
+    auto adaptive = with_snr_adaptation(plain);
+    ASSERT_TRUE(adaptive->snr_adaptive());
+    EXPECT_FALSE(plain->snr_adaptive());
+    EXPECT_THROW(with_snr_adaptation(adaptive), error);
+    EXPECT_GT(adaptive->parameters().size(), plain->parameters().size());
+    EXPECT_TRUE(jscc_config::from_json(adaptive->config().to_json()).snr_adaptive);
+    EXPECT_FALSE(plain->config().to_json().contains("snr_adaptive"));
+    torch::NoGradGuard ng;
+    const auto x = torch::rand({ 3, 3, 32, 32 });
+    const auto snr = torch::tensor({ 0.0f, 10.0f, 20.0f });
+    const auto z = adaptive->encode(x, snr);
+    EXPECT_TRUE(torch::allclose(z, plain->encode(x), 1e-6, 1e-6));
+    EXPECT_TRUE(torch::allclose(adaptive->decode(z, snr), plain->decode(z), 1e-6, 1e-6));
+    // One SNR for the whole batch works too; none, or a wrong count, is a clear error.
+    EXPECT_TRUE(torch::allclose(adaptive->encode(x, torch::tensor({ 5.0f })), z, 1e-6, 1e-6));
+    EXPECT_NE(error_of([&] { adaptive->encode(x); }).find("SNR"), std::string::npos);
+    EXPECT_THROW(adaptive->decode(z, torch::tensor({ 1.0f, 2.0f })), error);
+
+    // Moved off the identity, the SNR changes the output.
+    for (auto& p : adaptive->named_parameters())
+        if (p.key().find("attention") != std::string::npos)
+            p.value().copy_(torch::randn_like(p.value()) * 0.5);
+    const auto low = adaptive->decode(z, torch::tensor({ 0.0f }));
+    const auto high = adaptive->decode(z, torch::tensor({ 20.0f }));
+    EXPECT_GT((low - high).abs().max().item<double>(), 1e-3);
+
+    // A model file round trip keeps the modules.
+    const auto path = temp_path("adaptive.st");
+    save_module(path.string(), *adaptive, kind_jscc, adaptive->config().to_json());
+    auto loaded = load_jscc(path.string());
+    EXPECT_TRUE(loaded->snr_adaptive());
+    EXPECT_TRUE(torch::equal(loaded->decode(z, torch::tensor({ 0.0f })), low));
+}
+
+// apply_channel is channel_snr then apply_channel_at_snr: the same draws, so the SNR an
+// adaptive codec is told is the one its noise had.
+TEST(Channel, SnrDrawThenNoiseIsApplyChannel)
+{
+    const auto z = normalize_power_batch(torch::randn({ 6, 8, 16, 16 }));
+    for (const char* spec : { "awgn:10", "awgn:0-20", "rayleigh:5" }) {
+        const auto cfg = channel_config::parse(spec);
+        auto g1 = at::detail::createCPUGenerator(11), g2 = at::detail::createCPUGenerator(11);
+        const auto direct = apply_channel(z, cfg, g1);
+        const auto snr = channel_snr(cfg, 6, g2);
+        EXPECT_TRUE(torch::equal(direct, apply_channel_at_snr(z, cfg, snr, g2))) << spec;
+    }
+    auto gen = at::detail::createCPUGenerator(3);
+    const auto range = channel_snr(channel_config::parse("awgn:0-20"), 1000, gen);
+    EXPECT_GE(range.min().item<double>(), 0.0);
+    EXPECT_LE(range.max().item<double>(), 20.0);
+    EXPECT_NEAR(range.mean().item<double>(), 10.0, 0.6);
+    EXPECT_TRUE(torch::equal(channel_snr(channel_config::parse("awgn:7"), 3, gen),
+                             torch::full({ 3 }, 7.0)));
+    EXPECT_THROW(
+        apply_channel_at_snr(z, channel_config::parse("awgn:5"), torch::ones({ 2 }), gen),
+        error);
 }
 
 TEST(Channel, AwgnMeasuredSnrMatchesRequest)
@@ -262,6 +330,133 @@ TEST(Inn, LostEstimatorStartsAtZeroAndKeepsTheBlocks)
     EXPECT_EQ(automatic.resolved(*plain).to_string(), "zeros");
     EXPECT_EQ(lost_part_mode::parse("constant:0.5").resolved(*with).to_string(),
               "constant:0.500000");
+}
+
+// The torch keyed transform is the plain reference of stego_key.h (per image, its own
+// nonce), its inverse is exact, it keeps the norm, and gradients pass through it.
+TEST(KeyedHiding, TorchTransformMatchesTheReference)
+{
+    std::array<uint8_t, 32> bytes {};
+    bytes[0] = 7;
+    const auto key = stego_key::from_bytes(bytes.data(), bytes.size());
+    const std::vector<uint64_t> nonces { 1, 2, 0xFFFFFFFFFFFFFFFFull };
+    latent_keying keying(key, nonces, 8 * 4 * 4, 3);
+    auto z = torch::randn({ 3, 8, 4, 4 }).set_requires_grad(true);
+    const auto s = keying.scramble(z);
+    for (size_t b = 0; b < nonces.size(); ++b) {
+        std::vector<float> ref(z[b].data_ptr<float>(), z[b].data_ptr<float>() + 128);
+        scramble(make_scramble_plan(key, nonces[b], 128, 3), ref.data());
+        const auto got = s[b].detach().contiguous();
+        EXPECT_TRUE(torch::allclose(got.reshape({ -1 }), torch::tensor(ref), 1e-5, 1e-5))
+            << b;
+    }
+    EXPECT_TRUE(torch::allclose(keying.unscramble(s), z, 1e-5, 1e-5));
+    EXPECT_NEAR(
+        s.norm().item<double>(), z.norm().item<double>(), 1e-4 * z.norm().item<double>());
+    s.pow(2).sum().backward();
+    EXPECT_TRUE(torch::allclose(z.grad(), 2 * z, 1e-4, 1e-4)); // orthogonal: ∇‖Sz‖² = 2z
+    EXPECT_THROW(keying.scramble(torch::randn({ 2, 8, 4, 4 })), error);
+}
+
+// A keyed INN through the link's passes: the right key gives the private latent back
+// (l̂ = l, no channel), a wrong key or none gives a latent uncorrelated with it.
+TEST(KeyedHiding, OnlyTheRightKeyRecoversThePrivateLatent)
+{
+    inn_config cfg { 8, 4, 16, 2.0 };
+    cfg.keyed = true;
+    inn net(cfg);
+    randomise(*net, 0.05, 12);
+    net->eval();
+    torch::NoGradGuard ng;
+    const auto zh = torch::randn({ 2, 8, 16, 16 }), zp = torch::randn({ 2, 8, 16, 16 });
+    const auto key = stego_key::generate();
+    std::array<uint8_t, 32> other_bytes {};
+    const latent_keying right(key, { 5, 6 }, 2048, 3), other_nonce(key, { 5, 7 }, 2048, 3),
+        wrong(stego_key::from_bytes(other_bytes.data(), 32), { 5, 6 }, 2048, 3);
+    const auto out = alice_embed(*net, zh, zp, &right);
+    auto recovered = [&](const latent_keying* k) {
+        auto rec = net->extract(out.container, out.lost).secret; // what the INN gives back
+        return k ? k->unscramble(rec) : rec;
+    };
+    auto corr = [&](const torch::Tensor& a, int b) {
+        return torch::nn::functional::cosine_similarity(a[b].reshape({ 1, -1 }),
+                                                        zp[b].reshape({ 1, -1 }))
+            .item<double>();
+    };
+    for (int b = 0; b < 2; ++b) {
+        EXPECT_GT(corr(recovered(&right), b), 0.999);
+        EXPECT_LT(std::abs(corr(recovered(&wrong), b)), 0.1);
+        EXPECT_LT(std::abs(corr(recovered(nullptr), b)), 0.1);
+    }
+    // Image 1's nonce differs (image 0's is the same): only image 1 is lost.
+    EXPECT_GT(corr(recovered(&other_nonce), 0), 0.999);
+    EXPECT_LT(std::abs(corr(recovered(&other_nonce), 1)), 0.1);
+    // Bob's pass with the right key: the same (his l̂ = 0 here, so not exact).
+    const auto bob = bob_extract(*net, lost_part_mode {}, out.sent, &right);
+    EXPECT_EQ(bob.recovered.secret.sizes(), zp.sizes());
+    // A keyed INN needs a key; a keyless one refuses one.
+    EXPECT_NE(error_of([&] { alice_embed(*net, zh, zp); }).find("keyed"), std::string::npos);
+    inn keyless(inn_config { 8, 2, 8, 2.0 });
+    EXPECT_NE(error_of([&] { bob_extract(*keyless, {}, zh, &right); }).find("keyless"),
+              std::string::npos);
+    EXPECT_TRUE(inn_config::from_json(net->config().to_json()).keyed);
+    EXPECT_FALSE(keyless->config().to_json().contains("keyed"));
+}
+
+// The torch-free facade the blocks use: a keyed INN file needs a key, a keyless one refuses
+// one; Bob's extraction through it is the link's (same key and nonce), and a wrong nonce or
+// key changes what he gets.
+TEST(KeyedHiding, FacadeTakesTheKeyAndTheNonce)
+{
+    inn_config cfg { 8, 2, 8, 2.0 };
+    cfg.keyed = true;
+    inn net(cfg);
+    randomise(*net, 0.05, 13);
+    const auto keyed_path = temp_path("keyed_inn.st").string();
+    save_module(keyed_path, *net, kind_inn, net->config().to_json());
+    inn plain(inn_config { 8, 2, 8, 2.0 });
+    const auto keyless_path = temp_path("keyless_inn.st").string();
+    save_module(keyless_path, *plain, kind_inn, plain->config().to_json());
+
+    const auto key = stego_key::generate();
+    const auto other = stego_key::generate();
+    EXPECT_NE(error_of([&] { stego_network n(keyed_path); }).find("keyed"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { stego_network n(keyless_path, "auto", &key); }).find("keyless"),
+              std::string::npos);
+    stego_network alice(keyed_path, "auto", &key), bob(keyed_path, "auto", &key),
+        eve(keyed_path, "auto", &other);
+    EXPECT_TRUE(alice.keyed());
+
+    const auto zh = normalize_power_batch(torch::randn({ 1, 8, 16, 16 }));
+    const auto zp = normalize_power_batch(torch::randn({ 1, 8, 16, 16 }));
+    const auto h = latent_to_symbols(zh.data_ptr<float>(), 2048);
+    const auto p = latent_to_symbols(zp.data_ptr<float>(), 2048);
+    const auto container = alice.embed(h.data(), p.data(), h.size(), 42);
+    const auto got = bob.extract(container.data(), container.size(), 42);
+
+    // The same as the link's passes with that key and nonce.
+    torch::NoGradGuard ng;
+    const latent_keying k(key, { 42 }, 2048, 3);
+    const auto zc = alice_embed(*net, zh, zp, &k).sent;
+    const auto sent = latent_to_symbols(zc.contiguous().data_ptr<float>(), 2048);
+    for (size_t i = 0; i < sent.size(); i += 97)
+        EXPECT_NEAR(std::abs(sent[i] - container[i]), 0.0, 1e-5) << i;
+    const auto expected = bob_extract(*net, lost_part_mode {}, zc, &k).recovered.secret;
+    const auto want = latent_to_symbols(expected.contiguous().data_ptr<float>(), 2048);
+    for (size_t i = 0; i < want.size(); i += 97)
+        EXPECT_NEAR(std::abs(want[i] - got[i]), 0.0, 1e-4) << i;
+    // Relative to what Bob got: an unrelated vector of the same power is at 2.
+    auto distance = [&](const symbol_vector& a) {
+        double d = 0, p = 0;
+        for (size_t i = 0; i < a.size(); ++i) {
+            d += std::norm(a[i] - got[i]);
+            p += std::norm(got[i]);
+        }
+        return d / p;
+    };
+    EXPECT_GT(distance(bob.extract(container.data(), container.size(), 43)), 0.5);
+    EXPECT_GT(distance(eve.extract(container.data(), container.size(), 42)), 0.5);
 }
 
 TEST(ModelIo, NetworksRoundTripBitExact)

@@ -163,6 +163,78 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     EXPECT_NO_THROW(load_detector(det.out_model));
 }
 
+// The SNR-adaptive codec: extended from a trained plain codec, it starts where that codec
+// is and lowers its loss over an SNR range; it is monitored at the range's ends and middle.
+TEST_F(Training, SnrAdaptiveCodecExtendsAPlainOneAndLearns)
+{
+    auto plain = small("jscc", "adaptive_base.st");
+    plain.steps = 30;
+    plain.channel = "awgn:0-20";
+    run_training(plain, data(), {});
+
+    auto o = small("jscc", "adaptive.st");
+    o.init_codec = plain.out_model;
+    o.snr_adaptive = true;
+    o.channel = "awgn:0-20";
+    o.steps = 90;
+    const auto r = run_training(o, data(), {});
+    EXPECT_TRUE(r.finished);
+    auto codec = load_jscc(o.out_model);
+    EXPECT_TRUE(codec->snr_adaptive());
+    const auto info = read_model_file(o.out_model).info;
+    for (const char* key : { "val_psnr_0dB", "val_psnr_10dB", "val_psnr_20dB" })
+        EXPECT_TRUE(info.count(key)) << key;
+    EXPECT_GT(std::stod(info.at("val_psnr_20dB")), std::stod(info.at("val_psnr_0dB")));
+    EXPECT_LT(r.last_loss, r.first_loss) << r.first_loss << " → " << r.last_loss;
+    // Its first epoch starts from the plain codec's quality (identity modules): the plain
+    // codec's last logged loss and the adaptive one's first are of the same size.
+    EXPECT_LT(r.first_loss,
+              1.5 * std::stod(read_model_file(plain.out_model).info.at("train_loss")));
+
+    // Resuming a plain codec file as adaptive is a clear error.
+    auto wrong = small("jscc", "adaptive_base.st");
+    wrong.snr_adaptive = true;
+    wrong.steps = 45;
+    EXPECT_THROW(run_training(wrong, data(), {}), error);
+}
+
+// Keyed hiding: a fresh random key every step; the file records that the INN is keyed and
+// the loss falls. A keyless INN carried on with keys becomes keyed.
+TEST_F(Training, KeyedInnLearnsWithRandomKeys)
+{
+    auto codec = small("jscc", "keyed_codec.st");
+    codec.steps = 45;
+    run_training(codec, data(), {});
+
+    auto o = small("inn", "keyed_inn.st");
+    o.codec_model = codec.out_model;
+    o.keyed = true;
+    o.steps = 600;
+    o.steps_per_epoch = 100;
+    const auto r = run_training(o, data(), {});
+    EXPECT_LT(r.last_loss, 0.8 * r.first_loss) << r.first_loss << " → " << r.last_loss;
+    const auto file = read_model_file(o.out_model, kind_inn);
+    EXPECT_TRUE(load_inn(o.out_model)->config().keyed);
+    // What Eve gets running the INN backwards without the key is monitored. (Whether Bob
+    // beats her is a property of real training, measured on faces: models/training/.)
+    ASSERT_TRUE(file.info.count("eve_inn_nokey_msssim_private"));
+    EXPECT_TRUE(std::isfinite(std::stod(file.info.at("eve_inn_nokey_msssim_private"))));
+
+    auto keyless = small("inn", "keyless_then_keyed.st");
+    keyless.codec_model = codec.out_model;
+    keyless.steps = 15;
+    run_training(keyless, data(), {});
+    EXPECT_FALSE(load_inn(keyless.out_model)->config().keyed);
+    keyless.keyed = true;
+    keyless.steps = 30;
+    run_training(keyless, data(), {});
+    EXPECT_TRUE(load_inn(keyless.out_model)->config().keyed);
+    // ...and a keyed file cannot be carried on without keys.
+    keyless.keyed = false;
+    keyless.steps = 45;
+    EXPECT_THROW(run_training(keyless, data(), {}), error);
+}
+
 // A learning rate far too high makes the INN diverge: a clear error, and the last
 // checkpoint stays as it was.
 TEST_F(Training, DivergenceStopsAndKeepsTheLastCheckpoint)

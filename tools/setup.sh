@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   # core library
   libtorch-dev libstb-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libopenblas0-openmp libgtest-dev
+  libopenblas0-openmp libgtest-dev libsodium-dev
   # GNU Radio module, PHY, bindings
   gnuradio gnuradio-dev libuhd-dev uhd-host libvolk2-dev libboost-all-dev libfftw3-dev
   pybind11-dev python3-pybind11 python3-numpy python3-torch python3-pyqt5

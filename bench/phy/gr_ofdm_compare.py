@@ -86,7 +86,7 @@ def stock_rx(samples):
 
 
 def ours_tx(n_samples, latent_symbols=1024):
-    burst = (3 + 14 + -(-latent_symbols // 48)) * (FFT + CP) + 200
+    burst = semsteg.ofdm_frame_tx.burst_samples(latent_symbols) + 200
     tx = semsteg.ofdm_frame_tx(0, 200, "packet_len")
     symbols = np.ones(latent_symbols, dtype=np.complex64)
     for i in range(n_samples // burst + 2):

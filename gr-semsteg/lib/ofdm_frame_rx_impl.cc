@@ -61,6 +61,8 @@ int ofdm_frame_rx_impl::work(int noutput_items,
         set(keys::num_symbols, pmt::from_long(f.header.num_symbols));
         set(keys::payload_ofdm_symbols, pmt::from_long(f.header.payload_ofdm_symbols));
         set(keys::flags, pmt::from_long(f.header.flags));
+        if (f.header.has_nonce())
+            set(keys::nonce, pmt::from_uint64(f.header.nonce));
         set(keys::snr_est_db, pmt::from_double(f.snr_est_db));
         set(keys::cfo_est, pmt::from_double(f.cfo_est));
         set(keys::noise_var, pmt::from_double(f.noise_var));

@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ofdm_frame_tx_impl.h"
+#include "pdu_convert.h"
 #include <algorithm>
 #include <gnuradio/io_signature.h>
+#include <optional>
 #include <random>
 #include <semsteg/error.h>
 #include <semsteg/metadata_keys.h>
@@ -74,11 +76,15 @@ bool ofdm_frame_tx_impl::start()
     return block::start();
 }
 
-void ofdm_frame_tx_impl::queue_frame(
-    const gr_complex* symbols, size_t n, uint32_t seq, uint32_t image_id, uint8_t flags)
+void ofdm_frame_tx_impl::queue_frame(const gr_complex* symbols,
+                                     size_t n,
+                                     uint32_t seq,
+                                     uint32_t image_id,
+                                     uint8_t flags,
+                                     std::optional<uint64_t> nonce)
 {
     burst b;
-    b.samples = d_tx.modulate(symbols, n, seq, image_id, flags);
+    b.samples = d_tx.modulate(symbols, n, seq, image_id, flags, nonce);
     b.signal_len = b.samples.size();
     b.samples.resize(b.signal_len + d_pad_samples, gr_complex(0.0f, 0.0f));
     d_queue.push_back(std::move(b));
@@ -94,6 +100,14 @@ void ofdm_frame_tx_impl::handle_pdu(const pmt::pmt_t& msg)
     const pmt::pmt_t meta = pmt::is_dict(pmt::car(msg)) ? pmt::car(msg) : pmt::make_dict();
     size_t n = 0;
     const gr_complex* symbols = pmt::c32vector_elements(pmt::cdr(msg), n);
+    std::optional<uint64_t> nonce; // keyed hiding's per-image nonce, into the header
+    try {
+        nonce = meta_uint64(meta, keys::nonce);
+    } catch (const std::invalid_argument& e) {
+        d_logger->warn("dropping PDU: {}", e.what());
+        ++d_pdus_dropped;
+        return;
+    }
     std::lock_guard<std::mutex> lock(d_mutex);
     bool has_seq = false;
     const auto seq = static_cast<uint32_t>(meta_uint(meta, keys::seq, d_next_seq, &has_seq));
@@ -101,7 +115,7 @@ void ofdm_frame_tx_impl::handle_pdu(const pmt::pmt_t& msg)
     const auto image_id = static_cast<uint32_t>(meta_uint(meta, keys::image_id, 0));
     const auto flags = static_cast<uint8_t>(meta_uint(meta, keys::flags, 0));
     try {
-        queue_frame(symbols, n, seq, image_id, flags);
+        queue_frame(symbols, n, seq, image_id, flags, nonce);
     } catch (const ::semsteg::error& e) {
         d_logger->warn("dropping PDU: {}", e.what());
         ++d_pdus_dropped;

@@ -10,6 +10,7 @@
 #include <deque>
 #include <gnuradio/semsteg/ofdm_frame_tx.h>
 #include <mutex>
+#include <optional>
 #include <semsteg/phy/frame_transmitter.h>
 
 namespace gr {
@@ -31,8 +32,12 @@ public:
 
 private:
     void handle_pdu(const pmt::pmt_t& msg);
-    void queue_frame(
-        const gr_complex* symbols, size_t n, uint32_t seq, uint32_t image_id, uint8_t flags);
+    void queue_frame(const gr_complex* symbols,
+                     size_t n,
+                     uint32_t seq,
+                     uint32_t image_id,
+                     uint8_t flags,
+                     std::optional<uint64_t> nonce = std::nullopt);
 
     struct burst {
         std::vector<gr_complex> samples; // burst followed by the padding zeros

@@ -44,6 +44,20 @@ bool meta_has(const pmt::pmt_t& meta, const char* key)
     return pmt::dict_has_key(meta, pmt::intern(key));
 }
 
+std::optional<uint64_t> meta_uint64(const pmt::pmt_t& meta, const char* key)
+{
+    if (!meta_has(meta, key))
+        return std::nullopt;
+    const auto v = pmt::dict_ref(meta, pmt::intern(key), pmt::PMT_NIL);
+    if (pmt::is_uint64(v))
+        return pmt::to_uint64(v);
+    if (pmt::is_integer(v) && pmt::to_long(v) >= 0)
+        return static_cast<uint64_t>(pmt::to_long(v));
+    throw std::invalid_argument(std::string("metadata \"") + key
+                                + "\" must be a non-negative integer (uint64), got "
+                                + pmt::write_string(v));
+}
+
 pmt::pmt_t meta_set(pmt::pmt_t meta, const char* key, const pmt::pmt_t& value)
 {
     return pmt::dict_add(meta, pmt::intern(key), value);
@@ -110,6 +124,18 @@ void apply_torch_threads(int n)
 {
     if (n > 0)
         ::semsteg::set_torch_threads(n);
+}
+
+std::optional<::semsteg::stego_key> load_block_key(const gr::logger_ptr& logger,
+                                                   const std::string& key_file,
+                                                   const std::string& passphrase)
+{
+    auto key = ::semsteg::load_key(key_file, passphrase, [&](const std::string& warning) {
+        logger->warn("{}", warning);
+    });
+    if (key) // the fingerprint names the key without revealing it
+        logger->info("keyed hiding with key {}", key->fingerprint());
+    return key;
 }
 
 } // namespace semsteg

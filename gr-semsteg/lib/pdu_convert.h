@@ -14,8 +14,11 @@
 #include <complex>
 #include <cstdint>
 #include <exception>
+#include <gnuradio/logger.h>
+#include <optional>
 #include <pmt/pmt.h>
 #include <semsteg/image.h>
+#include <semsteg/stego_key.h>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,9 @@ pmt::pmt_t symbols_to_pdu(const std::vector<std::complex<float>>& symbols, pmt::
 //! Integer metadata `key` (any PMT integer type) or `fallback` when absent/not integer.
 int64_t meta_int(const pmt::pmt_t& meta, const char* key, int64_t fallback);
 bool meta_has(const pmt::pmt_t& meta, const char* key);
+//! Unsigned 64-bit metadata `key` (a PMT uint64 or a non-negative integer), e.g. the
+//! nonce; nullopt when absent; std::invalid_argument when present with another value.
+std::optional<uint64_t> meta_uint64(const pmt::pmt_t& meta, const char* key);
 pmt::pmt_t meta_set(pmt::pmt_t meta, const char* key, const pmt::pmt_t& value);
 std::string meta_string(const pmt::pmt_t& meta, const char* key, const std::string& fallback);
 
@@ -65,6 +71,15 @@ bool handle_or_drop(const Logger& logger,
 
 //! Sets torch's process-wide intra-op thread count when n > 0 (semsteg/threads.h).
 void apply_torch_threads(int n);
+
+/*!
+ * The key a block was given: a key file or a passphrase (stego_key.h's load_key), none
+ * when both are empty. A key file others may read is a warning through `logger`. Neither
+ * the key nor the passphrase ever reaches the log.
+ */
+std::optional<::semsteg::stego_key> load_block_key(const gr::logger_ptr& logger,
+                                                   const std::string& key_file,
+                                                   const std::string& passphrase);
 
 } // namespace semsteg
 } // namespace gr

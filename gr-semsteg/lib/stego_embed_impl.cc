@@ -12,14 +12,24 @@
 namespace gr {
 namespace semsteg {
 
-stego_embed::sptr stego_embed::make(const std::string& model_path, int threads, int max_queue)
+stego_embed::sptr stego_embed::make(const std::string& model_path,
+                                    int threads,
+                                    int max_queue,
+                                    const std::string& key_file,
+                                    const std::string& passphrase)
 {
-    return gnuradio::make_block_sptr<stego_embed_impl>(model_path, threads, max_queue);
+    return gnuradio::make_block_sptr<stego_embed_impl>(
+        model_path, threads, max_queue, key_file, passphrase);
 }
 
-stego_embed_impl::stego_embed_impl(const std::string& model_path, int threads, int max_queue)
+stego_embed_impl::stego_embed_impl(const std::string& model_path,
+                                   int threads,
+                                   int max_queue,
+                                   const std::string& key_file,
+                                   const std::string& passphrase)
     : gr::block("stego_embed", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
-    , d_inn(model_path)
+    , d_key(load_block_key(d_logger, key_file, passphrase))
+    , d_inn(model_path, "auto", d_key ? &*d_key : nullptr)
     , d_max_queue(static_cast<size_t>(std::max(1, max_queue)))
 {
     apply_torch_threads(threads);
@@ -65,10 +75,13 @@ void stego_embed_impl::embed_ready()
                 throw std::invalid_argument(
                     "host latent has " + std::to_string(host.symbols.size())
                     + " symbols, private latent " + std::to_string(secret.symbols.size()));
+            const uint64_t nonce = d_inn.keyed() ? d_nonces.next() : 0;
             const auto container = d_inn.embed(
-                host.symbols.data(), secret.symbols.data(), secret.symbols.size());
+                host.symbols.data(), secret.symbols.data(), secret.symbols.size(), nonce);
             auto meta
                 = meta_set(secret.meta, ::semsteg::keys::role, pmt::intern("container"));
+            if (d_inn.keyed())
+                meta = meta_set(meta, ::semsteg::keys::nonce, pmt::from_uint64(nonce));
             meta
                 = meta_set(meta,
                            ::semsteg::keys::host_image_id,

@@ -10,6 +10,9 @@
 #include <deque>
 #include <gnuradio/semsteg/stego_embed.h>
 #include <semsteg/semantic.h>
+#include <semsteg/stego_key.h>
+
+#include <optional>
 
 namespace gr {
 namespace semsteg {
@@ -17,7 +20,11 @@ namespace semsteg {
 class stego_embed_impl : public stego_embed
 {
 public:
-    stego_embed_impl(const std::string& model_path, int threads, int max_queue);
+    stego_embed_impl(const std::string& model_path,
+                     int threads,
+                     int max_queue,
+                     const std::string& key_file,
+                     const std::string& passphrase);
     uint64_t embedded() const override { return d_embedded; }
     uint64_t dropped() const override { return d_dropped; }
 
@@ -30,7 +37,9 @@ private:
     void enqueue(std::deque<latent>& queue, const pmt::pmt_t& msg, const char* port);
     void embed_ready();
 
+    const std::optional<::semsteg::stego_key> d_key; // before d_inn, which uses it
     ::semsteg::stego_network d_inn;
+    ::semsteg::nonce_source d_nonces;
     const size_t d_max_queue;
     std::deque<latent> d_hosts, d_secrets;
     std::atomic<uint64_t> d_embedded { 0 };

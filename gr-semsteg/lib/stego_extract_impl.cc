@@ -11,17 +11,24 @@
 namespace gr {
 namespace semsteg {
 
-stego_extract::sptr
-stego_extract::make(const std::string& model_path, const std::string& lost_mode, int threads)
+stego_extract::sptr stego_extract::make(const std::string& model_path,
+                                        const std::string& lost_mode,
+                                        int threads,
+                                        const std::string& key_file,
+                                        const std::string& passphrase)
 {
-    return gnuradio::make_block_sptr<stego_extract_impl>(model_path, lost_mode, threads);
+    return gnuradio::make_block_sptr<stego_extract_impl>(
+        model_path, lost_mode, threads, key_file, passphrase);
 }
 
 stego_extract_impl::stego_extract_impl(const std::string& model_path,
                                        const std::string& lost_mode,
-                                       int threads)
+                                       int threads,
+                                       const std::string& key_file,
+                                       const std::string& passphrase)
     : gr::block("stego_extract", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
-    , d_inn(model_path, lost_mode)
+    , d_key(load_block_key(d_logger, key_file, passphrase))
+    , d_inn(model_path, lost_mode, d_key ? &*d_key : nullptr)
 {
     apply_torch_threads(threads);
     message_port_register_in(pmt::mp("in"));
@@ -34,7 +41,16 @@ void stego_extract_impl::handle(const pmt::pmt_t& msg)
     handle_or_drop(d_logger, "stego_extract", d_dropped, [&] {
         const auto pdu = split_pdu(msg);
         const auto container = pdu_to_symbols(pdu);
-        const auto secret = d_inn.extract(container.data(), container.size());
+        uint64_t nonce = 0;
+        if (d_inn.keyed()) {
+            const auto from_header = meta_uint64(pdu.meta, ::semsteg::keys::nonce);
+            if (!from_header)
+                throw std::invalid_argument(
+                    "a container without a nonce (the keyed INN needs the one it was sent "
+                    "with, from the frame header)");
+            nonce = *from_header;
+        }
+        const auto secret = d_inn.extract(container.data(), container.size(), nonce);
         const auto meta = meta_set(pdu.meta, ::semsteg::keys::role, pmt::intern("bob"));
         message_port_pub(pmt::mp("out"), symbols_to_pdu(secret, meta));
         ++d_extracted;

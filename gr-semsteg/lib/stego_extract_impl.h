@@ -9,6 +9,9 @@
 #include <atomic>
 #include <gnuradio/semsteg/stego_extract.h>
 #include <semsteg/semantic.h>
+#include <semsteg/stego_key.h>
+
+#include <optional>
 
 namespace gr {
 namespace semsteg {
@@ -18,12 +21,15 @@ class stego_extract_impl : public stego_extract
 public:
     stego_extract_impl(const std::string& model_path,
                        const std::string& lost_mode,
-                       int threads);
+                       int threads,
+                       const std::string& key_file,
+                       const std::string& passphrase);
     uint64_t extracted() const override { return d_extracted; }
     uint64_t dropped() const override { return d_dropped; }
 
 private:
     void handle(const pmt::pmt_t& msg);
+    const std::optional<::semsteg::stego_key> d_key; // before d_inn, which uses it
     ::semsteg::stego_network d_inn;
     std::atomic<uint64_t> d_extracted { 0 };
     std::atomic<uint64_t> d_dropped { 0 };

@@ -107,11 +107,14 @@ int jscc_config::latent_channels() const
 
 nlohmann::json jscc_config::to_json() const
 {
-    return { { "image_side", image_side },
-             { "bcr", bcr },
-             { "encoder_width", encoder_width },
-             { "decoder_width", decoder_width },
-             { "latent_channels", latent_channels() } };
+    nlohmann::json j = { { "image_side", image_side },
+                         { "bcr", bcr },
+                         { "encoder_width", encoder_width },
+                         { "decoder_width", decoder_width },
+                         { "latent_channels", latent_channels() } };
+    if (snr_adaptive) // absent in plain codec files (older files stay valid)
+        j["snr_adaptive"] = true;
+    return j;
 }
 
 jscc_config jscc_config::from_json(const nlohmann::json& j)
@@ -121,9 +124,54 @@ jscc_config jscc_config::from_json(const nlohmann::json& j)
     c.bcr = json_double(j, "bcr", c.bcr);
     c.encoder_width = json_int(j, "encoder_width", c.encoder_width);
     c.decoder_width = json_int(j, "decoder_width", c.decoder_width);
+    c.snr_adaptive = j.contains("snr_adaptive") && j.at("snr_adaptive").get<bool>();
     c.latent_channels();
     return c;
 }
+
+snr_attention_impl::snr_attention_impl(int channels)
+{
+    const int hidden = std::max(8, channels / 4);
+    d_fc1 = register_module("fc1", torch::nn::Linear(channels + 1, hidden));
+    d_fc2 = register_module("fc2", torch::nn::Linear(hidden, channels));
+    torch::NoGradGuard no_grad;
+    d_fc2->weight.zero_();
+    d_fc2->bias.zero_();
+}
+
+torch::Tensor snr_attention_impl::forward(const torch::Tensor& features,
+                                          const torch::Tensor& snr_db)
+{
+    // SNR/20 keeps the 0–20 dB operating range near the scale of the channel means.
+    const auto b = features.size(0);
+    const auto snr = snr_db.to(features.options()).reshape({ -1, 1 }).expand({ b, 1 }) / 20.0;
+    const auto context = torch::cat({ features.mean({ 2, 3 }), snr }, 1);
+    const auto gate = 2.0 * torch::sigmoid(d_fc2(torch::relu(d_fc1(context))));
+    return features * gate.unsqueeze(-1).unsqueeze(-1);
+}
+
+namespace {
+// The SNR an adaptive network was given: one value per image (or one for the batch).
+void check_snr(const torch::Tensor& snr_db, int64_t batch, const char* who)
+{
+    if (!snr_db.defined())
+        throw error(std::string(who)
+                    + ": this codec is SNR-adaptive and needs the channel SNR (none given)");
+    if (snr_db.numel() != 1 && snr_db.numel() != batch)
+        throw error(std::string(who) + ": " + std::to_string(snr_db.numel())
+                    + " SNR values for a batch of " + std::to_string(batch));
+}
+
+torch::Tensor attend(const torch::nn::ModuleList& modules,
+                     size_t index,
+                     const torch::Tensor& x,
+                     const torch::Tensor& snr_db)
+{
+    if (modules.is_empty())
+        return x;
+    return modules->ptr(index)->as<snr_attention>()->forward(x, snr_db);
+}
+} // namespace
 
 encoder_impl::encoder_impl(const jscc_config& cfg)
 {
@@ -137,18 +185,26 @@ encoder_impl::encoder_impl(const jscc_config& cfg)
     d_conv4 = register_module("conv4", conv(w, w, 3));
     d_act4 = register_module("act4", torch::nn::PReLU());
     d_out = register_module("out", conv(w, cfg.latent_channels(), 3));
+    if (cfg.snr_adaptive) {
+        // One module per stage, widths as the stages: w/2, w, w, w.
+        d_attention = register_module("attention", torch::nn::ModuleList());
+        for (int c : { w / 2, w, w, w })
+            d_attention->push_back(snr_attention(c));
+    }
 }
 
-torch::Tensor encoder_impl::forward(const torch::Tensor& images)
+torch::Tensor encoder_impl::forward(const torch::Tensor& images, const torch::Tensor& snr_db)
 {
-    auto x = d_act1(d_conv1(images));
-    x = d_act2(d_conv2(x));
-    x = x + d_act3(d_conv3(x));
-    x = x + d_act4(d_conv4(x));
+    if (!d_attention.is_empty())
+        check_snr(snr_db, images.size(0), "encoder");
+    auto x = attend(d_attention, 0, d_act1(d_conv1(images)), snr_db);
+    x = attend(d_attention, 1, d_act2(d_conv2(x)), snr_db);
+    x = attend(d_attention, 2, x + d_act3(d_conv3(x)), snr_db);
+    x = attend(d_attention, 3, x + d_act4(d_conv4(x)), snr_db);
     return d_out(x);
 }
 
-decoder_impl::decoder_impl(int latent_channels, int width)
+decoder_impl::decoder_impl(int latent_channels, int width, bool snr_adaptive)
     : d_latent_channels(latent_channels)
 {
     const int w = width;
@@ -163,38 +219,68 @@ decoder_impl::decoder_impl(int latent_channels, int width)
     // The last layer makes 3·4 channels at half resolution and shuffles them into RGB: a
     // full-resolution 3-channel convolution is ~10× slower to train on CPU oneDNN.
     d_out = register_module("out", conv(w / 2, 3 * 4, 3));
+    if (snr_adaptive) {
+        d_attention = register_module("attention", torch::nn::ModuleList());
+        for (int c : { w, w, w, w / 2 })
+            d_attention->push_back(snr_attention(c));
+    }
 }
 
-torch::Tensor decoder_impl::forward(const torch::Tensor& latent)
+torch::Tensor decoder_impl::forward(const torch::Tensor& latent, const torch::Tensor& snr_db)
 {
-    auto x = d_act_in(d_in(latent));
-    x = x + d_act_res1(d_res1(x));
-    x = x + d_act_res2(d_res2(x));
-    x = d_act_up1(nnf::pixel_shuffle(d_up1(x), 2));
+    if (!d_attention.is_empty())
+        check_snr(snr_db, latent.size(0), "decoder");
+    auto x = attend(d_attention, 0, d_act_in(d_in(latent)), snr_db);
+    x = attend(d_attention, 1, x + d_act_res1(d_res1(x)), snr_db);
+    x = attend(d_attention, 2, x + d_act_res2(d_res2(x)), snr_db);
+    x = attend(d_attention, 3, d_act_up1(nnf::pixel_shuffle(d_up1(x), 2)), snr_db);
     return torch::sigmoid(nnf::pixel_shuffle(d_out(x), 2));
 }
 
 jscc_codec_impl::jscc_codec_impl(const jscc_config& cfg) : d_cfg(cfg)
 {
     d_encoder = register_module("encoder", encoder(cfg));
-    d_decoder = register_module("decoder", decoder(cfg.latent_channels(), cfg.decoder_width));
+    d_decoder = register_module(
+        "decoder", decoder(cfg.latent_channels(), cfg.decoder_width, cfg.snr_adaptive));
 }
 
-torch::Tensor jscc_codec_impl::encode(const torch::Tensor& images)
+torch::Tensor jscc_codec_impl::encode(const torch::Tensor& images,
+                                      const torch::Tensor& snr_db)
 {
     if (images.dim() != 4 || images.size(1) != 3 || images.size(2) % 4 != 0
         || images.size(3) % 4 != 0)
         throw error("jscc: expected images [B,3,H,W] with H and W multiples of 4, got "
                     + (std::ostringstream() << images.sizes()).str());
-    return normalize_power_batch(d_encoder(images));
+    return normalize_power_batch(d_encoder(images, snr_db));
 }
 
-torch::Tensor jscc_codec_impl::decode(const torch::Tensor& latent)
+torch::Tensor jscc_codec_impl::decode(const torch::Tensor& latent,
+                                      const torch::Tensor& snr_db)
 {
     if (latent.dim() != 4 || latent.size(1) != d_cfg.latent_channels())
         throw error("jscc: expected a latent [B," + std::to_string(d_cfg.latent_channels())
                     + ",h,w], got " + (std::ostringstream() << latent.sizes()).str());
-    return d_decoder(latent);
+    return d_decoder(latent, snr_db);
+}
+
+void copy_shared_parameters(torch::nn::Module& from, torch::nn::Module& to)
+{
+    torch::NoGradGuard no_grad;
+    auto src = from.named_parameters();
+    for (auto& p : to.named_parameters())
+        if (const auto* s = src.find(p.key()))
+            p.value().copy_(*s);
+}
+
+jscc_codec with_snr_adaptation(jscc_codec& codec)
+{
+    auto cfg = codec->config();
+    if (cfg.snr_adaptive)
+        throw error("jscc: the codec is SNR-adaptive already");
+    cfg.snr_adaptive = true;
+    jscc_codec out(cfg);
+    copy_shared_parameters(*codec, *out);
+    return out;
 }
 
 // ---------------------------------------------------------------- INN
@@ -206,6 +292,10 @@ nlohmann::json inn_config::to_json() const
     };
     if (lost_estimator_width > 0) // absent in files without one (older files stay valid)
         j["lost_estimator_width"] = lost_estimator_width;
+    if (keyed) { // absent in keyless files (older files stay valid)
+        j["keyed"] = true;
+        j["scramble_rounds"] = scramble_rounds;
+    }
     return j;
 }
 
@@ -217,6 +307,10 @@ inn_config inn_config::from_json(const nlohmann::json& j)
     c.width = json_int(j, "width", c.width);
     c.clamp = json_double(j, "clamp", c.clamp);
     c.lost_estimator_width = json_int(j, "lost_estimator_width", 0);
+    c.keyed = j.contains("keyed") && j.at("keyed").get<bool>();
+    c.scramble_rounds = json_int(j, "scramble_rounds", c.scramble_rounds);
+    if (c.keyed && c.scramble_rounds < 1)
+        throw error("inn config: a keyed INN needs at least one scramble round");
     if (c.channels <= 0 || c.blocks <= 0 || c.width <= 0 || !(c.clamp > 0))
         throw error("inn config: channels, blocks, width and clamp must be positive");
     if (c.lost_estimator_width < 0)
@@ -320,11 +414,7 @@ inn with_lost_estimator(inn& net, int width)
     auto cfg = net->config();
     cfg.lost_estimator_width = width;
     inn out(cfg);
-    torch::NoGradGuard no_grad;
-    auto src = net->named_parameters();
-    for (auto& p : out->named_parameters())
-        if (const auto* s = src.find(p.key()))
-            p.value().copy_(*s);
+    copy_shared_parameters(*net, *out);
     return out;
 }
 
@@ -514,16 +604,34 @@ std::string channel_config::to_string() const
     return s.str();
 }
 
+torch::Tensor channel_snr(const channel_config& cfg, int64_t batch, torch::Generator& gen)
+{
+    if (cfg.type == channel_config::kind::none)
+        return torch::full({ batch }, 100.0);
+    auto snr_db = torch::full({ batch }, cfg.snr_db);
+    if (cfg.snr_max_db > cfg.snr_db)
+        snr_db = snr_db + torch::rand({ batch }, gen) * (cfg.snr_max_db - cfg.snr_db);
+    return snr_db;
+}
+
 torch::Tensor
 apply_channel(const torch::Tensor& latent, const channel_config& cfg, torch::Generator& gen)
+{
+    return apply_channel_at_snr(latent, cfg, channel_snr(cfg, latent.size(0), gen), gen);
+}
+
+torch::Tensor apply_channel_at_snr(const torch::Tensor& latent,
+                                   const channel_config& cfg,
+                                   const torch::Tensor& snr_per_image,
+                                   torch::Generator& gen)
 {
     if (cfg.type == channel_config::kind::none)
         return latent;
     const int64_t b = latent.size(0);
-    const auto on_cpu = latent.options().device(torch::kCPU); // see randn_on_cpu
-    auto snr_db = torch::full({ b, 1 }, cfg.snr_db, on_cpu);
-    if (cfg.snr_max_db > cfg.snr_db)
-        snr_db = snr_db + torch::rand({ b, 1 }, gen, on_cpu) * (cfg.snr_max_db - cfg.snr_db);
+    if (snr_per_image.numel() != b)
+        throw error("channel: " + std::to_string(snr_per_image.numel())
+                    + " SNR values for a batch of " + std::to_string(b));
+    const auto snr_db = snr_per_image.to(torch::kCPU, torch::kFloat).reshape({ b, 1 });
     const auto noise_std_per_real = torch::sqrt(torch::pow(10.0, -snr_db / 10.0) / 2.0);
     const auto flat = latent.reshape({ b, -1 });
     const auto noise

@@ -7,13 +7,121 @@
 #include <semsteg/latent_symbols.h>
 #include <semsteg/secure_link.h>
 
+#include <cmath>
+#include <sstream>
+
 namespace semsteg {
+
+latent_keying::latent_keying(const stego_key& key,
+                             const std::vector<uint64_t>& nonces,
+                             int64_t n,
+                             int rounds,
+                             const torch::Device& device)
+    : d_batch(static_cast<int64_t>(nonces.size())), d_n(n)
+{
+    if (nonces.empty())
+        throw error("keyed hiding: no nonces");
+    std::vector<scramble_plan> plans;
+    for (uint64_t nonce : nonces)
+        plans.push_back(make_scramble_plan(key, nonce, static_cast<size_t>(n), rounds));
+    for (int r = 0; r < rounds; ++r) {
+        auto signs = torch::empty({ d_batch, n });
+        auto perm = torch::empty({ d_batch, n }, torch::kLong);
+        for (int64_t b = 0; b < d_batch; ++b) {
+            std::copy(plans[b].signs[r].begin(),
+                      plans[b].signs[r].end(),
+                      signs[b].data_ptr<float>());
+            std::copy(plans[b].permutation[r].begin(),
+                      plans[b].permutation[r].end(),
+                      perm[b].data_ptr<int64_t>());
+        }
+        d_signs.push_back(signs.to(device));
+        d_perm.push_back(perm.to(device));
+    }
+}
+
+namespace {
+// The orthonormal fast Walsh–Hadamard transform along dim 1 of [B, n] (stego_key.h's
+// fwht_normalized, in torch: butterflies of stride h = 1, 2, 4, …).
+torch::Tensor fwht(torch::Tensor x)
+{
+    const int64_t b = x.size(0), n = x.size(1);
+    for (int64_t h = 1; h < n; h *= 2) {
+        auto v = x.reshape({ b, n / (2 * h), 2, h });
+        auto lo = v.select(2, 0), hi = v.select(2, 1);
+        x = torch::stack({ lo + hi, lo - hi }, 2).reshape({ b, n });
+    }
+    return x / std::sqrt(static_cast<double>(n));
+}
+} // namespace
+
+void latent_keying::check(const torch::Tensor& latent) const
+{
+    if (latent.size(0) != d_batch || latent.numel() != d_batch * d_n)
+        throw error("keyed hiding: a key for " + std::to_string(d_batch) + " latents of "
+                    + std::to_string(d_n) + " reals, given "
+                    + (std::ostringstream() << latent.sizes()).str());
+}
+
+torch::Tensor latent_keying::scramble(const torch::Tensor& latent) const
+{
+    check(latent);
+    auto x = latent.reshape({ d_batch, d_n });
+    for (size_t r = 0; r < d_perm.size(); ++r)
+        x = fwht((x * d_signs[r]).gather(1, d_perm[r]));
+    return x.reshape(latent.sizes());
+}
+
+torch::Tensor latent_keying::unscramble(const torch::Tensor& latent) const
+{
+    check(latent);
+    auto x = latent.reshape({ d_batch, d_n });
+    for (size_t r = d_perm.size(); r-- > 0;)
+        x = torch::zeros_like(x).scatter(1, d_perm[r], fwht(x)) * d_signs[r];
+    return x.reshape(latent.sizes());
+}
+
+namespace {
+void check_keying(const inn_impl& stego, const latent_keying* key)
+{
+    if (stego.config().keyed && !key)
+        throw error("this INN is keyed: it needs the key shared by Alice and Bob");
+    if (!stego.config().keyed && key)
+        throw error("this INN is keyless: a key would protect nothing (use a keyed INN)");
+}
+} // namespace
+
+alice_output alice_embed(inn_impl& stego,
+                         const torch::Tensor& zh,
+                         const torch::Tensor& zp,
+                         const latent_keying* key)
+{
+    check_keying(stego, key);
+    auto out = stego.embed(zh, key ? key->scramble(zp) : zp);
+    // Only the container goes on the air, at the unit power the PHY expects; l is dropped.
+    auto sent = normalize_power_batch(out.container);
+    return { std::move(sent), std::move(out.container), std::move(out.lost) };
+}
+
+bob_output bob_extract(inn_impl& stego,
+                       const lost_part_mode& lost,
+                       const torch::Tensor& received,
+                       const latent_keying* key)
+{
+    check_keying(stego, key);
+    auto lost_hat = make_lost_part(lost, received, stego);
+    auto recovered = stego.extract(received, lost_hat);
+    if (key)
+        recovered.secret = key->unscramble(recovered.secret);
+    return { std::move(lost_hat), std::move(recovered) };
+}
 
 secure_link_models secure_link_models::load(const std::string& codec_path,
                                             const std::string& inn_path,
                                             const std::string& mia_path,
                                             const std::string& detector_path,
-                                            const std::string& lost_mode)
+                                            const std::string& lost_mode,
+                                            const std::optional<stego_key>& key)
 {
     secure_link_models m;
     m.codec = load_jscc(codec_path);
@@ -28,6 +136,12 @@ secure_link_models secure_link_models::load(const std::string& codec_path,
         m.detect = load_detector(detector_path);
     m.lost = lost_part_mode::parse(lost_mode);
     check_lost_part_mode(m.lost, *m.stego, inn_path);
+    if (m.stego->config().keyed && !key)
+        throw error("INN '" + inn_path
+                    + "' is keyed: give the key (a key file or a passphrase)");
+    if (!m.stego->config().keyed && key)
+        throw error("INN '" + inn_path + "' is keyless: a key would protect nothing");
+    m.key = key;
     return m;
 }
 
@@ -45,22 +159,56 @@ secure_link_result run_secure_link(secure_link_models& m,
     m.stego->eval();
     secure_link_result r;
 
-    const auto zh = m.codec->encode(host);
-    const auto zp = m.codec->encode(secret);
+    // The SNR of each image on each link (drawn when a link has a range). Alice targets
+    // Bob's; each receiver knows its own (a PHY estimates it per frame). A plain codec
+    // ignores them.
+    const int64_t batch = host.size(0);
+    const auto bob_snr = channel_snr(bob_channel, batch, gen);
+    const auto eve_snr = channel_snr(eve_channel, batch, gen);
+    const auto zh = m.codec->encode(host, bob_snr);
+    const auto zp = m.codec->encode(secret, bob_snr);
 
     // Baseline: the private latent itself on the air.
-    const auto base_bob_rx = apply_channel(zp, bob_channel, gen);
-    const auto base_eve_rx = apply_channel(zp, eve_channel, gen);
-    r.baseline_bob = m.codec->decode(base_bob_rx);
-    r.baseline_eve = m.codec->decode(base_eve_rx);
+    const auto base_bob_rx = apply_channel_at_snr(zp, bob_channel, bob_snr, gen);
+    const auto base_eve_rx = apply_channel_at_snr(zp, eve_channel, eve_snr, gen);
+    r.baseline_bob = m.codec->decode(base_bob_rx, bob_snr);
+    r.baseline_eve = m.codec->decode(base_eve_rx, eve_snr);
 
-    // Secure: only the power-normalised container is sent; l is discarded.
-    const auto zc = normalize_power_batch(m.stego->embed(zh, zp).container);
-    const auto bob_rx = apply_channel(zc, bob_channel, gen);
-    const auto eve_rx = apply_channel(zc, eve_channel, gen);
-    const auto rec = m.stego->extract(bob_rx, make_lost_part(m.lost, bob_rx, *m.stego));
-    r.secure_bob = m.codec->decode(rec.secret);
-    r.secure_eve = m.codec->decode(eve_rx);
+    // Secure: the container is sent (under a fresh nonce per image when keyed).
+    std::optional<latent_keying> keying;
+    std::vector<uint64_t> nonces;
+    const int64_t reals = zp[0].numel();
+    const int rounds = m.stego->config().scramble_rounds;
+    if (m.key) {
+        for (int64_t i = 0; i < batch; ++i)
+            nonces.push_back(m.nonces->next());
+        keying.emplace(*m.key, nonces, reals, rounds);
+    }
+    const latent_keying* key = keying ? &*keying : nullptr;
+    const auto zc = alice_embed(*m.stego, zh, zp, key).sent;
+    const auto bob_rx = apply_channel_at_snr(zc, bob_channel, bob_snr, gen);
+    const auto eve_rx = apply_channel_at_snr(zc, eve_channel, eve_snr, gen);
+    r.secure_bob = m.codec->decode(
+        bob_extract(*m.stego, m.lost, bob_rx, key).recovered.secret, bob_snr);
+    r.secure_eve = m.codec->decode(eve_rx, eve_snr);
+
+    if (m.key) { // E4: the INN backwards without the right (key, nonce)
+        const auto backwards
+            = m.stego->extract(eve_rx, make_lost_part(m.lost, eve_rx, *m.stego)).secret;
+        auto eve_decode = [&](const std::optional<latent_keying>& guess) {
+            return m.codec->decode(guess ? guess->unscramble(backwards) : backwards, eve_snr);
+        };
+        r.eve_inn_nokey = eve_decode(std::nullopt);
+        r.eve_inn_wrong_key
+            = eve_decode(latent_keying(stego_key::generate(), nonces, reals, rounds));
+        const auto flipped = m.key->with_bit_flipped(0);
+        r.eve_inn_flipped_bit = eve_decode(latent_keying(flipped, nonces, reals, rounds));
+        std::vector<uint64_t> other_nonces;
+        for (uint64_t n : nonces)
+            other_nonces.push_back(n ^ (uint64_t { 1 } << 63)); // far from any nonce used
+        r.eve_inn_wrong_nonce
+            = eve_decode(latent_keying(*m.key, other_nonces, reals, rounds));
+    }
 
     if (m.mia) {
         (*m.mia)->eval();
@@ -69,7 +217,8 @@ secure_link_result run_secure_link(secure_link_models& m,
     }
     if (m.detect) {
         (*m.detect)->eval();
-        r.detect_plain = (*m.detect)->forward(apply_channel(zh, eve_channel, gen));
+        r.detect_plain
+            = (*m.detect)->forward(apply_channel_at_snr(zh, eve_channel, eve_snr, gen));
         r.detect_container = (*m.detect)->forward(eve_rx);
     }
     return r;

@@ -7,10 +7,12 @@
 #include <semsteg/latent_symbols.h>
 #include <semsteg/metrics.h>
 #include <semsteg/nn.h>
+#include <semsteg/secure_link.h>
 #include <semsteg/semantic.h>
 #include <semsteg/threads.h>
 
 #include <cmath>
+#include <optional>
 
 namespace semsteg {
 
@@ -105,9 +107,23 @@ image semantic_codec::decode(const std::complex<float>* symbols, size_t num_symb
 struct stego_network::impl {
     inn net { nullptr };
     lost_part_mode lost;
+    std::optional<stego_key> key;
+    int64_t latent_reals(size_t num_symbols) const
+    {
+        return 2 * static_cast<int64_t>(num_symbols);
+    }
+    std::optional<latent_keying> keying(uint64_t nonce, size_t num_symbols) const
+    {
+        if (!key)
+            return std::nullopt;
+        return latent_keying(
+            *key, { nonce }, latent_reals(num_symbols), net->config().scramble_rounds);
+    }
 };
 
-stego_network::stego_network(const std::string& model_path, const std::string& lost_mode)
+stego_network::stego_network(const std::string& model_path,
+                             const std::string& lost_mode,
+                             const stego_key* key)
     : d_impl(new impl)
 {
     keep_freed_buffers_mapped();
@@ -115,30 +131,44 @@ stego_network::stego_network(const std::string& model_path, const std::string& l
     d_impl->net = load_inn(model_path);
     d_impl->net->eval();
     check_lost_part_mode(d_impl->lost, *d_impl->net, model_path);
+    if (d_impl->net->config().keyed && !key)
+        throw error("INN '" + model_path
+                    + "' is keyed: give the key Alice and Bob share (a key file or a "
+                      "passphrase)");
+    if (!d_impl->net->config().keyed && key)
+        throw error("INN '" + model_path
+                    + "' is keyless: a key would protect nothing; use a keyed INN or no key");
+    if (key)
+        d_impl->key = *key;
 }
 stego_network::~stego_network() = default;
 
 int stego_network::latent_channels() const { return d_impl->net->config().channels; }
+bool stego_network::keyed() const { return d_impl->net->config().keyed; }
 
 symbol_vector stego_network::embed(const std::complex<float>* host,
                                    const std::complex<float>* secret,
-                                   size_t num_symbols)
+                                   size_t num_symbols,
+                                   uint64_t nonce)
 {
     const auto shape = latent_shape::square(latent_channels(), num_symbols);
     torch::NoGradGuard no_grad;
     const auto zh = symbols_to_tensor(host, num_symbols, shape);
     const auto zp = symbols_to_tensor(secret, num_symbols, shape);
-    // As in training and secure_link.cc: only the power-normalised container is sent.
-    return tensor_to_symbols(normalize_power_batch(d_impl->net->embed(zh, zp).container));
+    const auto key = d_impl->keying(nonce, num_symbols);
+    return tensor_to_symbols(alice_embed(*d_impl->net, zh, zp, key ? &*key : nullptr).sent);
 }
 
-symbol_vector stego_network::extract(const std::complex<float>* container, size_t num_symbols)
+symbol_vector stego_network::extract(const std::complex<float>* container,
+                                     size_t num_symbols,
+                                     uint64_t nonce)
 {
     const auto shape = latent_shape::square(latent_channels(), num_symbols);
     torch::NoGradGuard no_grad;
     const auto zc = symbols_to_tensor(container, num_symbols, shape);
+    const auto key = d_impl->keying(nonce, num_symbols);
     return tensor_to_symbols(
-        d_impl->net->extract(zc, make_lost_part(d_impl->lost, zc, *d_impl->net)).secret);
+        bob_extract(*d_impl->net, d_impl->lost, zc, key ? &*key : nullptr).recovered.secret);
 }
 
 // ---------------------------------------------------------------- inverse_network

@@ -7,17 +7,20 @@
 #include <semsteg/latent_symbols.h>
 #include <semsteg/metrics.h>
 #include <semsteg/nn.h>
+#include <semsteg/secure_link.h>
 #include <semsteg/train.h>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 namespace semsteg {
@@ -158,29 +161,64 @@ stage make_stage(const train_options& o,
 
     if (o.stage == "jscc") {
         jscc_codec codec = resuming ? load_jscc(o.out_model) : [&] {
+            if (!o.init_codec.empty()) {
+                auto plain = load_jscc(o.init_codec);
+                if (plain->snr_adaptive() || !o.snr_adaptive)
+                    return plain;
+                return with_snr_adaptation(plain);
+            }
             jscc_config c;
             c.image_side = o.image_side;
             c.bcr = o.bcr;
             c.encoder_width = c.decoder_width = o.codec_width;
+            c.snr_adaptive = o.snr_adaptive;
             return jscc_codec(c);
         }();
+        if (o.snr_adaptive && !codec->snr_adaptive())
+            throw error("train: '" + o.out_model
+                        + "' is a plain codec; an SNR-adaptive one is asked for (start a new "
+                          "file with --init-codec)");
         codec->to(dev);
         st.kind = kind_jscc;
         st.config = codec->config().to_json();
         st.module = codec.ptr();
         st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
             auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
-            auto y = apply_channel(codec->encode(x), ch, gen);
-            return torch::mse_loss(codec->decode(y), x);
+            // The SNR the noise is drawn at is the one encoder and decoder are told.
+            const auto snr = channel_snr(ch, x.size(0), gen).to(dev);
+            auto y = apply_channel_at_snr(codec->encode(x, snr), ch, snr, gen);
+            return torch::mse_loss(codec->decode(y, snr), x);
         };
-        // Metrics are computed on the CPU, whatever the device.
+        // Metrics are computed on the CPU, whatever the device. A range of SNRs is
+        // monitored at its ends and middle.
         auto xval = centered_batch(val, val_idx, o.image_side);
+        std::vector<std::pair<std::string, channel_config>> val_channels;
+        if (ch.snr_max_db > ch.snr_db) {
+            for (double snr : { ch.snr_db, (ch.snr_db + ch.snr_max_db) / 2, ch.snr_max_db }) {
+                auto c = ch;
+                c.snr_db = c.snr_max_db = snr;
+                std::ostringstream suffix;
+                suffix << "_" << snr << "dB";
+                val_channels.emplace_back(suffix.str(), c);
+            }
+        } else {
+            val_channels.emplace_back("", ch);
+        }
         st.validate = [=]() mutable {
-            auto gen = fixed_gen();
-            auto xh
-                = codec->decode(apply_channel(codec->encode(xval.to(dev)), ch, gen)).cpu();
-            return metric_map { { "val_psnr", psnr(xh, xval).mean().item<double>() },
-                                { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
+            metric_map m;
+            for (const auto& [suffix, c] : val_channels) {
+                auto gen = fixed_gen();
+                const auto snr = channel_snr(c, xval.size(0), gen).to(dev);
+                auto xh = codec
+                              ->decode(apply_channel_at_snr(
+                                           codec->encode(xval.to(dev), snr), c, snr, gen),
+                                       snr)
+                              .cpu();
+                m.emplace_back("val_psnr" + suffix, psnr(xh, xval).mean().item<double>());
+                m.emplace_back("val_msssim" + suffix,
+                               ms_ssim(xh, xval).mean().item<double>());
+            }
+            return m;
         };
         return st;
     }
@@ -213,6 +251,17 @@ stage make_stage(const train_options& o,
             net = with_lost_estimator(net, o.lost_estimator_width);
             st.restart_optimizer = true;
         }
+        if (o.keyed && !net->config().keyed) {
+            auto cfg = net->config();
+            cfg.keyed = true;
+            cfg.scramble_rounds = o.scramble_rounds;
+            inn keyed_net(cfg);
+            copy_shared_parameters(*net, *keyed_net); // the same network, now keyed
+            net = keyed_net;
+        }
+        if (!o.keyed && net->config().keyed)
+            throw error("train: '" + o.out_model
+                        + "' is a keyed INN: train it with the key option");
         if (net->config().channels != channels)
             throw error("train: the INN has " + std::to_string(net->config().channels)
                         + " channels, the codec's latent " + std::to_string(channels));
@@ -225,6 +274,27 @@ stage make_stage(const train_options& o,
             all_indices(hosts.size()), all_indices(train.size()), o.seed + 3);
         const auto lam = std::vector<double>(o.lambda, o.lambda + 6);
         const bool host_msssim = o.host_image_loss == "ms-ssim";
+        const int64_t latent_reals
+            = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
+        const int rounds = net->config().scramble_rounds;
+        // A fresh random key and nonces per step (drawn from the seeded generator, so a run
+        // is reproducible): the INN must not learn any one key.
+        auto random_keying
+            = [=](std::mt19937_64& rng, int64_t batch) -> std::optional<latent_keying> {
+            if (!o.keyed)
+                return std::nullopt;
+            std::array<uint8_t, stego_key::size> bytes;
+            for (auto& b : bytes)
+                b = static_cast<uint8_t>(rng());
+            std::vector<uint64_t> nonces(static_cast<size_t>(batch));
+            for (auto& n : nonces)
+                n = rng();
+            return latent_keying(stego_key::from_bytes(bytes.data(), bytes.size()),
+                                 nonces,
+                                 latent_reals,
+                                 rounds,
+                                 dev);
+        };
         st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
             std::vector<size_t> hi, pi;
             for (int i = 0; i < bs; ++i) {
@@ -242,14 +312,17 @@ stage make_stage(const train_options& o,
                 zh = codec->encode(xh);
                 zp = codec->encode(xp);
             }
-            auto out = net->embed(zh, zp);
-            auto y = apply_channel(normalize_power_batch(out.container), ch, gen);
-            // L_forward's λ2 term pulls l towards Bob's l̂: zero, or his learned estimate.
-            auto lost_hat = make_lost_part(lost_part_mode {}, y, *net); // auto
-            auto rec = net->extract(y, lost_hat);
+            const auto key = random_keying(rng, bs);
+            const latent_keying* keying = key ? &*key : nullptr;
+            auto out = alice_embed(*net, zh, zp, keying);
+            auto y = apply_channel(out.sent, ch, gen);
+            // L_forward's λ2 term pulls l towards Bob's l̂ ('auto': zero, or his learned
+            // estimate).
+            auto bob = bob_extract(*net, lost_part_mode {}, y, keying);
+            const auto& rec = bob.recovered;
             auto xp_hat = codec->decode(rec.secret);
             auto loss = lam[0] * torch::mse_loss(out.container, zh)
-                + lam[1] * (out.lost - lost_hat).pow(2).mean()
+                + lam[1] * (out.lost - bob.lost_hat).pow(2).mean()
                 + lam[2] * torch::mse_loss(rec.secret, zp)
                 + lam[3] * torch::mse_loss(rec.host, zh)
                 + lam[4] * torch::mse_loss(xp_hat, xp);
@@ -268,18 +341,31 @@ stage make_stage(const train_options& o,
         auto xvp = centered_batch(val, vp, o.image_side);
         st.validate = [=]() mutable {
             auto gen = fixed_gen();
-            auto zc = normalize_power_batch(
-                net->embed(codec->encode(xvh.to(dev)), codec->encode(xvp.to(dev))).container);
+            std::mt19937_64 key_rng(o.seed + 11); // one fixed key and nonces
+            const auto key = random_keying(key_rng, xvp.size(0));
+            const latent_keying* keying = key ? &*key : nullptr;
+            auto zc
+                = alice_embed(
+                      *net, codec->encode(xvh.to(dev)), codec->encode(xvp.to(dev)), keying)
+                      .sent;
             auto y = apply_channel(zc, ch, gen);
-            auto rec = net->extract(y, make_lost_part(lost_part_mode {}, y, *net));
-            auto bob = codec->decode(rec.secret).cpu();
+            auto bob
+                = codec
+                      ->decode(
+                          bob_extract(*net, lost_part_mode {}, y, keying).recovered.secret)
+                      .cpu();
             auto eve = codec->decode(y).cpu();
-            return metric_map {
-                { "bob_psnr", psnr(bob, xvp).mean().item<double>() },
-                { "bob_msssim", ms_ssim(bob, xvp).mean().item<double>() },
-                { "eve_msssim_private", ms_ssim(eve, xvp).mean().item<double>() },
-                { "eve_msssim_host", ms_ssim(eve, xvh).mean().item<double>() }
-            };
+            metric_map m { { "bob_psnr", psnr(bob, xvp).mean().item<double>() },
+                           { "bob_msssim", ms_ssim(bob, xvp).mean().item<double>() },
+                           { "eve_msssim_private", ms_ssim(eve, xvp).mean().item<double>() },
+                           { "eve_msssim_host", ms_ssim(eve, xvh).mean().item<double>() } };
+            if (keying) { // Eve with the INN and no key: the INN run backwards, unscrambled
+                const auto lost_hat = make_lost_part(lost_part_mode {}, y, *net);
+                auto eve_inn = codec->decode(net->extract(y, lost_hat).secret).cpu();
+                m.emplace_back("eve_inn_nokey_msssim_private",
+                               ms_ssim(eve_inn, xvp).mean().item<double>());
+            }
+            return m;
         };
         return st;
     }
@@ -330,7 +416,7 @@ stage make_stage(const train_options& o,
                                    torch::Generator& gen) mutable {
             torch::NoGradGuard ng;
             auto zh = codec->encode(xh);
-            auto zc = normalize_power_batch(stego->embed(zh, codec->encode(xp)).container);
+            auto zc = alice_embed(*stego, zh, codec->encode(xp)).sent;
             auto y = torch::cat({ apply_channel(zh, ch, gen), apply_channel(zc, ch, gen) });
             auto labels = torch::cat({ torch::zeros({ zh.size(0) }, zh.options()),
                                        torch::ones({ zh.size(0) }, zh.options()) });

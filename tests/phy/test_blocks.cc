@@ -100,7 +100,13 @@ TEST(FrameParams, DefaultsAre64Cp16With48DataAnd4Pilots)
     EXPECT_EQ(p.occupied_carriers().size(), 52u);
     EXPECT_EQ(p.payload_ofdm_symbols(48), 1u);
     EXPECT_EQ(p.payload_ofdm_symbols(49), 2u);
-    EXPECT_EQ(p.header_ofdm_symbols(), 14); // 332 coded bits × 2 / 48
+    // Version-2 header: 29 bytes, 476 coded bits, sent twice on 48 carriers: 20 symbols.
+    EXPECT_EQ(header_codec::header_bytes, 29);
+    EXPECT_EQ(header_codec::coded_bits, 476);
+    EXPECT_EQ(p.header_ofdm_symbols(),
+              (header_codec::coded_bits * p.header_repetition + p.num_data() - 1)
+                  / p.num_data());
+    EXPECT_EQ(p.header_ofdm_symbols(), 20);
 }
 
 TEST(FrameParams, RejectsInconsistentParameters)
@@ -138,7 +144,8 @@ TEST(FrameParams, BurstLayoutAndPower)
     auto s = random_symbols(100, rng);
     auto burst = tx.modulate(s.data(), s.size(), 1, 2);
     ASSERT_EQ(burst.size(), p.burst_samples(100));
-    ASSERT_EQ(burst.size(), static_cast<size_t>((3 + 14 + 3) * 80));
+    const int header_end = frame_params::preamble_symbols + p.header_ofdm_symbols();
+    ASSERT_EQ(burst.size(), static_cast<size_t>((header_end + 3) * 80));
     // SC body: two identical halves; every symbol starts with its cyclic prefix.
     for (int m = 0; m < 32; ++m)
         EXPECT_NEAR(std::abs(burst[16 + m] - burst[16 + 32 + m]), 0.0f, 1e-5f);
@@ -147,7 +154,7 @@ TEST(FrameParams, BurstLayoutAndPower)
             EXPECT_NEAR(
                 std::abs(burst[sym * 80 + m] - burst[sym * 80 + 64 + m]), 0.0f, 1e-5f);
     // Preamble + header symbol bodies (Parseval, unitary IFFT): 52 unit carriers of 64.
-    for (size_t sym = 0; sym < 17; ++sym) {
+    for (size_t sym = 0; sym < static_cast<size_t>(header_end); ++sym) {
         double e = 0.0;
         for (size_t i = 16; i < 80; ++i)
             e += std::norm(burst[sym * 80 + i]);
@@ -552,7 +559,142 @@ TEST(Header, ValidityRejectsAbsurdFields)
     bad = h;
     bad.payload_ofdm_symbols += 1;
     EXPECT_FALSE(header_is_valid(p, bad));
-    bad = h;
-    bad.version = 2;
+    // Only the current version (2): version 1 (no nonce) and unknown versions are rejected.
+    for (uint8_t v : { 0, 1, 3, 255 }) {
+        bad = h;
+        bad.version = v;
+        EXPECT_FALSE(header_is_valid(p, bad)) << "version " << int(v);
+    }
+}
+
+// ------------------------------------------------------------------ nonce (header v2)
+
+namespace {
+
+const uint64_t test_nonces[] = { 0xFEDCBA9876543210ull, 0ull, UINT64_MAX };
+
+frame_header header_with_nonce(const frame_params& p, uint64_t nonce)
+{
+    frame_header h;
+    h.flags = 0x5a;
+    h.seq = 0x01020304;
+    h.image_id = 99;
+    h.num_symbols = 1000;
+    h.payload_ofdm_symbols = static_cast<uint16_t>(p.payload_ofdm_symbols(h.num_symbols));
+    h.set_nonce(nonce);
+    return h;
+}
+
+} // namespace
+
+TEST(HeaderNonce, RoundTripsThroughPackAndTheCode)
+{
+    frame_params p;
+    header_codec codec(p);
+    std::mt19937_64 rng(41);
+    for (uint64_t nonce : test_nonces) {
+        const frame_header h = header_with_nonce(p, nonce);
+        ASSERT_TRUE(h.has_nonce());
+        EXPECT_TRUE(header_is_valid(p, h));
+        const auto bytes = header_codec::pack(h);
+        // Little-endian at its offset, covered by the CRC (crc_offset is after it).
+        for (int i = 0; i < 8; ++i)
+            EXPECT_EQ(bytes[header_codec::off_nonce + i],
+                      static_cast<uint8_t>(nonce >> (8 * i)));
+        EXPECT_EQ(bytes[header_codec::off_phy_flags], phy_flag_nonce);
+        EXPECT_EQ(bytes[header_codec::off_flags], 0x5a); // the application's flags untouched
+        EXPECT_GE(header_codec::crc_offset, header_codec::off_nonce + 8);
+        frame_header g;
+        ASSERT_TRUE(header_codec::unpack(bytes, g));
+        EXPECT_EQ(g, h);
+        EXPECT_EQ(g.nonce, nonce);
+        // Coded, BPSK with noise, soft Viterbi.
+        const auto soft = add_noise(codec.encode(h), 0.5f, rng);
+        frame_header d;
+        ASSERT_TRUE(codec.decode(soft.data(), soft.size(), d)) << std::hex << nonce;
+        EXPECT_EQ(d, h);
+        EXPECT_TRUE(d.has_nonce());
+        EXPECT_EQ(d.nonce, nonce);
+    }
+    // Without a nonce: flag clear and 0 on the air, and it stays so.
+    frame_header h = header_with_nonce(p, 0);
+    h.phy_flags = 0;
+    h.flags = 0xff; // every application flag set: still no nonce
+    frame_header g;
+    ASSERT_TRUE(header_codec::unpack(header_codec::pack(h), g));
+    EXPECT_FALSE(g.has_nonce());
+    EXPECT_EQ(g.nonce, 0u);
+    EXPECT_EQ(g, h);
+    EXPECT_TRUE(header_is_valid(p, g));
+    // A nonce with and a zero nonce without the flag are different headers.
+    EXPECT_FALSE(header_with_nonce(p, 0) == h);
+}
+
+TEST(HeaderNonce, FlippedNonceOrPhyFlagBitFailsTheCrc)
+{
+    frame_params p;
+    header_codec codec(p);
+    for (uint64_t nonce : test_nonces) {
+        const auto good = header_codec::pack(header_with_nonce(p, nonce));
+        for (int bit = header_codec::off_phy_flags * 8; bit < header_codec::crc_offset * 8;
+             ++bit) {
+            auto b = good;
+            b[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+            frame_header g;
+            EXPECT_FALSE(header_codec::unpack(b, g)) << "bit " << bit;
+            // Through the code too: decodes cleanly, then fails the CRC.
+            const auto soft = codec.encode_bytes(b);
+            EXPECT_FALSE(codec.decode(soft.data(), soft.size(), g)) << "bit " << bit;
+        }
+    }
+}
+
+TEST(HeaderNonce, ValidityOfPhyFlagsAndNonce)
+{
+    frame_params p;
+    const frame_header h = header_with_nonce(p, 7);
+    EXPECT_TRUE(header_is_valid(p, h));
+    auto bad = h;
+    bad.phy_flags |= 0x02; // reserved
     EXPECT_FALSE(header_is_valid(p, bad));
+    bad = h;
+    bad.phy_flags = 0; // a nonce without its flag
+    EXPECT_FALSE(header_is_valid(p, bad));
+    bad.nonce = 0;
+    EXPECT_TRUE(header_is_valid(p, bad));
+    // Such headers still unpack exactly as sent (the receiver re-encodes what it decoded).
+    frame_header reserved = h;
+    reserved.phy_flags = 0xfe;
+    frame_header g;
+    ASSERT_TRUE(header_codec::unpack(header_codec::pack(reserved), g));
+    EXPECT_EQ(g, reserved);
+}
+
+TEST(HeaderNonce, TransmitterPutsTheNonceInTheHeader)
+{
+    frame_params p;
+    frame_transmitter tx(p);
+    header_codec codec(p);
+    std::mt19937_64 rng(43);
+    const auto s = random_symbols(100, rng);
+    const size_t hdr_start = frame_params::preamble_symbols * 80;
+    // The header symbols of a burst built with modulate(..., nonce) are those of the header
+    // with set_nonce(); without, those of a header with no nonce.
+    for (bool with : { true, false }) {
+        frame_header h;
+        h.seq = 3;
+        h.image_id = 4;
+        h.flags = 1;
+        h.num_symbols = 100;
+        h.payload_ofdm_symbols = static_cast<uint16_t>(p.payload_ofdm_symbols(100));
+        if (with)
+            h.set_nonce(0xFEDCBA9876543210ull);
+        const auto burst = with
+            ? tx.modulate(s.data(), s.size(), 3, 4, 1, 0xFEDCBA9876543210ull)
+            : tx.modulate(s.data(), s.size(), 3, 4, 1);
+        const auto ref = tx.modulate_with_header(h, s);
+        ASSERT_EQ(burst.size(), ref.size());
+        for (size_t i = hdr_start; i < burst.size(); ++i)
+            ASSERT_EQ(burst[i], ref[i]) << "sample " << i;
+    }
 }

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 #include <limits>
+#include <optional>
+#include <utility>
 
 using namespace semsteg::phy;
 using namespace semsteg::phy::testing;
@@ -233,9 +235,9 @@ TEST(Loopback, BufferStaysBounded)
     const auto r = run_link(cfg);
     EXPECT_EQ(r.delivered, r.sent);
     EXPECT_GT(r.samples, 1000000u);
-    // One frame (< 8,000 samples) + the trim slack (2^16) + one chunk (20,000), never the
+    // One frame (< 9,000 samples) + the trim slack (2^16) + one chunk (20,000), never the
     // whole stream.
-    EXPECT_LT(r.max_buffered, 2u * 65536u + 20000u + 8000u);
+    EXPECT_LT(r.max_buffered, 2u * 65536u + 20000u + frame_params().burst_samples(4000));
 }
 
 TEST(Loopback, NoiseOnlyDeliversNothing)
@@ -342,9 +344,10 @@ TEST(Loopback, RobustToTruncationAbsurdHeadersAndNonFiniteSamples)
     // 4. A header smothered in noise: CRC failure.
     auto bad_header = good(8);
     bad_header = [&] {
-        std::vector<cf> head(bad_header.begin() + 240, bad_header.begin() + 240 + 14 * 80);
+        const auto at = bad_header.begin() + frame_params::preamble_symbols * 80;
+        std::vector<cf> head(at, at + p.header_ofdm_symbols() * 80);
         head = noisy(std::vector<cf>(head.size(), 0.0f), 30.0f, rng);
-        std::copy(head.begin(), head.end(), bad_header.begin() + 240);
+        std::copy(head.begin(), head.end(), at);
         return bad_header;
     }();
     add(bad_header);
@@ -372,6 +375,67 @@ TEST(Loopback, RobustToTruncationAbsurdHeadersAndNonFiniteSamples)
     EXPECT_EQ(c.dropped_invalid, 5u); // cut, absurd, mismatch, NaN, Inf
     EXPECT_EQ(c.header_crc_failed, 1u);
     EXPECT_EQ(c.seq_gaps, 6u);
+    expect_accounted(c);
+}
+
+TEST(Loopback, NonceSurvivesTheLinkAndVersion1HeadersAreRejected)
+{
+    // Header version 2 carries the per-image nonce of keyed hiding; it must come out of the
+    // receiver exactly as sent (CRC-protected), and frames without one without it.
+    frame_params p;
+    frame_transmitter tx(p);
+    frame_receiver rx(p);
+    std::mt19937_64 rng(9);
+    impairment_config ic;
+    ic.noise_var = 0.1f; // 10 dB per carrier
+    ic.cfo = -0.83;
+    ic.timing_offset = 0.3;
+    ic.phase = 0.4;
+    impairments channel(ic, 91);
+    std::vector<cf> stream(300, 0.0f);
+    auto add = [&](const std::vector<cf>& b) {
+        stream.insert(stream.end(), b.begin(), b.end());
+        stream.insert(stream.end(), 250, cf(0.0f));
+    };
+    const std::vector<std::pair<uint32_t, std::optional<uint64_t>>> sent = {
+        { 0, 0xFEDCBA9876543210ull }, { 1, std::nullopt }, { 2, 0ull }, { 3, UINT64_MAX }
+    };
+    for (const auto& [seq, nonce] : sent) {
+        const auto s = random_symbols(300 + 50 * seq, rng);
+        add(tx.modulate(s.data(), s.size(), seq, 11, 0, nonce));
+    }
+    // CRC-correct headers this version does not accept: version 1, a reserved PHY flag.
+    frame_header v1;
+    v1.version = 1;
+    v1.seq = 4;
+    v1.num_symbols = 96;
+    v1.payload_ofdm_symbols = 2;
+    add(tx.modulate_with_header(v1, random_symbols(96, rng)));
+    frame_header reserved = v1;
+    reserved.version = frame_header::current_version;
+    reserved.seq = 5;
+    reserved.phy_flags = 0x80;
+    add(tx.modulate_with_header(reserved, random_symbols(96, rng)));
+    const auto s6 = random_symbols(200, rng);
+    add(tx.modulate(s6.data(), s6.size(), 6, 11, 0, 42));
+    stream.resize(stream.size() + 1000, 0.0f);
+    stream = channel.apply(stream);
+
+    std::vector<received_frame> out;
+    rx.push(stream.data(), stream.size(), out);
+    ASSERT_EQ(out.size(), sent.size() + 1);
+    for (size_t i = 0; i < sent.size(); ++i) {
+        EXPECT_EQ(out[i].header.seq, sent[i].first);
+        EXPECT_EQ(out[i].header.has_nonce(), sent[i].second.has_value()) << "seq " << i;
+        EXPECT_EQ(out[i].header.nonce, sent[i].second.value_or(0)) << "seq " << i;
+        EXPECT_EQ(out[i].symbols.size(), 300u + 50u * i);
+    }
+    EXPECT_EQ(out.back().header.seq, 6u);
+    EXPECT_TRUE(out.back().header.has_nonce());
+    EXPECT_EQ(out.back().header.nonce, 42u);
+    const auto& c = rx.counters();
+    EXPECT_EQ(c.dropped_invalid, 2u); // version 1, reserved PHY flag
+    EXPECT_EQ(c.header_crc_failed, 0u);
     expect_accounted(c);
 }
 

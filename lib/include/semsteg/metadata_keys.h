@@ -31,6 +31,11 @@ constexpr const char* num_symbols = "num_symbols";
 constexpr const char* payload_ofdm_symbols = "payload_ofdm_symbols";
 //! Application flags, uint8, carried opaque in the header (e.g. marks a warm-up frame).
 constexpr const char* flags = "flags";
+//! Per-image nonce of keyed hiding, uint64, public (nothing about the key is ever carried):
+//! Alice's keystream is drawn from (key, nonce). Set by stego_embed on a container PDU,
+//! carried in the OFDM header (CRC-protected), delivered by the receiver. Absent when the
+//! frame carries no keyed container (on the air: 0 with the header's nonce flag clear).
+constexpr const char* nonce = "nonce";
 
 // ---- Receiver estimates (set by the receiver on every delivered frame) ----
 

@@ -32,6 +32,8 @@ struct jscc_config {
     double bcr = 1.0 / 12.0; //!< bandwidth compression ratio k/n
     int encoder_width = 128; //!< channels of the encoder's inner layers
     int decoder_width = 128; //!< channels of the decoder's inner layers
+    //! SNR-adaptive: encoder and decoder take the channel SNR (attention feature modules)
+    bool snr_adaptive = false;
     int
     latent_channels() const; //!< C = 2k/(H/4·W/4) = 96·bcr; throws unless a positive even int
 
@@ -39,19 +41,40 @@ struct jscc_config {
     static jscc_config from_json(const nlohmann::json& j);
 };
 
+/*!
+ * Attention feature module (ADJSCC, Xu et al. 2021): features × 2·sigmoid(FC(ReLU(FC(
+ * [channel means, SNR/20])))). The last FC starts at zero, so a new module is the identity
+ * map and an SNR-adaptive codec starts as the plain codec it was extended from.
+ */
+class snr_attention_impl : public torch::nn::Module
+{
+public:
+    explicit snr_attention_impl(int channels);
+    //! features [B,C,h,w], snr_db [B] → features scaled per image and channel.
+    torch::Tensor forward(const torch::Tensor& features, const torch::Tensor& snr_db);
+
+private:
+    torch::nn::Linear d_fc1 { nullptr }, d_fc2 { nullptr };
+};
+TORCH_MODULE_IMPL(snr_attention, snr_attention_impl);
+
 //! Encoder E: two stride-2 5×5 convolutions, residual 3×3 stages, PReLU; output C channels.
 class encoder_impl : public torch::nn::Module
 {
 public:
     explicit encoder_impl(const jscc_config& cfg);
-    //! Images [B,3,H,W] (H, W multiples of 4) → raw latent [B,C,H/4,W/4] (not normalised).
-    torch::Tensor forward(const torch::Tensor& images);
+    /*!
+     * Images [B,3,H,W] (H, W multiples of 4) → raw latent [B,C,H/4,W/4] (not normalised).
+     * `snr_db` [B]: the channel SNR, used by an SNR-adaptive encoder only.
+     */
+    torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& snr_db = {});
 
 private:
     torch::nn::Conv2d d_conv1 { nullptr }, d_conv2 { nullptr }, d_conv3 { nullptr },
         d_conv4 { nullptr }, d_out { nullptr };
     torch::nn::PReLU d_act1 { nullptr }, d_act2 { nullptr }, d_act3 { nullptr },
         d_act4 { nullptr };
+    torch::nn::ModuleList d_attention { nullptr }; //!< after each stage; empty: not adaptive
 };
 TORCH_MODULE_IMPL(encoder, encoder_impl);
 
@@ -62,13 +85,14 @@ TORCH_MODULE_IMPL(encoder, encoder_impl);
 class decoder_impl : public torch::nn::Module
 {
 public:
-    decoder_impl(int latent_channels, int width);
-    //! Latent [B,C,h,w] → images [B,3,4h,4w] in [0,1].
-    torch::Tensor forward(const torch::Tensor& latent);
+    decoder_impl(int latent_channels, int width, bool snr_adaptive = false);
+    //! Latent [B,C,h,w] → images [B,3,4h,4w] in [0,1]; `snr_db` [B] as for the encoder.
+    torch::Tensor forward(const torch::Tensor& latent, const torch::Tensor& snr_db = {});
     int latent_channels() const { return d_latent_channels; }
 
 private:
     int d_latent_channels;
+    torch::nn::ModuleList d_attention { nullptr };
     torch::nn::Conv2d d_in { nullptr }, d_res1 { nullptr }, d_res2 { nullptr },
         d_up1 { nullptr }, d_out { nullptr };
     torch::nn::PReLU d_act_in { nullptr }, d_act_res1 { nullptr }, d_act_res2 { nullptr },
@@ -81,11 +105,16 @@ class jscc_codec_impl : public torch::nn::Module
 {
 public:
     explicit jscc_codec_impl(const jscc_config& cfg);
-    //! Images → unit-power latent (the channel input z).
-    torch::Tensor encode(const torch::Tensor& images);
-    //! Received latent → images.
-    torch::Tensor decode(const torch::Tensor& latent);
+    /*!
+     * Images → unit-power latent (the channel input z). `snr_db` [B] (or one value for the
+     * batch): the channel SNR Alice targets; an SNR-adaptive codec needs it, a plain one
+     * ignores it.
+     */
+    torch::Tensor encode(const torch::Tensor& images, const torch::Tensor& snr_db = {});
+    //! Received latent → images; `snr_db`: the SNR Bob (or Eve) estimates, as for encode.
+    torch::Tensor decode(const torch::Tensor& latent, const torch::Tensor& snr_db = {});
     const jscc_config& config() const { return d_cfg; }
+    bool snr_adaptive() const { return d_cfg.snr_adaptive; }
 
 private:
     jscc_config d_cfg;
@@ -93,6 +122,13 @@ private:
     decoder d_decoder { nullptr };
 };
 TORCH_MODULE_IMPL(jscc_codec, jscc_codec_impl);
+
+//! Copies into `to` every parameter of `from` with the same name (a network extended with
+//! new modules keeps what it had; the new modules keep their initial values).
+void copy_shared_parameters(torch::nn::Module& from, torch::nn::Module& to);
+
+//! An SNR-adaptive copy of the plain `codec`: same weights, identity attention modules.
+jscc_codec with_snr_adaptation(jscc_codec& codec);
 
 // ---------------------------------------------------------------- INN (steganography)
 
@@ -103,6 +139,10 @@ struct inn_config {
     double clamp = 2.0; //!< the scale exponent is bounded to ±clamp
     //! Width of Bob's lost-part estimator l̂ = g(ẑ_c) (a sub-network like Φ); 0 = none.
     int lost_estimator_width = 0;
+    //! Keyed hiding (secure_link.h): trained on private latents scrambled under random keys;
+    //! it works only with a key, and a keyless INN only without one.
+    bool keyed = false;
+    int scramble_rounds = 3; //!< rounds of the keyed transform (stego_key.h), when keyed
 
     nlohmann::json to_json() const;
     static inn_config from_json(const nlohmann::json& j);
@@ -242,8 +282,22 @@ struct channel_config {
     std::string to_string() const;
 };
 
+//! The received latent (the SNR of each image drawn by channel_snr, then the noise).
 torch::Tensor
 apply_channel(const torch::Tensor& latent, const channel_config& cfg, torch::Generator& gen);
+
+/*!
+ * The SNR of each of `batch` images [B] (CPU, dB): the configured one, or drawn uniformly
+ * from the range. "none" gives 100 dB (what an SNR-adaptive decoder is told for a perfect
+ * channel).
+ */
+torch::Tensor channel_snr(const channel_config& cfg, int64_t batch, torch::Generator& gen);
+//! The received latent at the given SNR per image [B] (from channel_snr: the SNR an
+//! SNR-adaptive encoder and decoder are given is the one the noise is drawn at).
+torch::Tensor apply_channel_at_snr(const torch::Tensor& latent,
+                                   const channel_config& cfg,
+                                   const torch::Tensor& snr_db,
+                                   torch::Generator& gen);
 
 // ---------------------------------------------------------------- conversions, model I/O
 

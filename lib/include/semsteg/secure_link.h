@@ -8,16 +8,81 @@
 
 /*!
  * \file secure_link.h
- * The whole system in simulation (LibTorch, no GNU Radio): Alice, Bob's and Eve's channels,
- * Bob's extraction and Eve's attacks, for a batch of (host, private) image pairs. The apps
- * (eval, demo) and the tests share it, so every number comes from one definition.
+ * The secure link, defined once (LibTorch, no GNU Radio):
+ *  - the passes: Alice's embedding (what goes on the air), Bob's extraction, Eve's naive
+ *    decoding; training, the evaluation, the demo and the torch-free facades (semantic.h)
+ *    all call these, so a change to the link (a key, an SNR) is made here only;
+ *  - the whole system in simulation: Alice, Bob's and Eve's channels, Bob's extraction and
+ *    Eve's attacks, for a batch of (host, private) image pairs. The apps (eval, demo) and
+ *    the tests share it, so every number comes from one definition.
  */
 
 #include <semsteg/nn.h>
+#include <semsteg/stego_key.h>
 
+#include <memory>
 #include <optional>
 
 namespace semsteg {
+
+// ---------------------------------------------------------------- the passes
+
+/*!
+ * Keyed hiding for one batch: the keyed orthogonal transform of stego_key.h, one plan per
+ * image (the key and that image's nonce), on the flattened private latent. Alice scrambles
+ * z_p before embedding it; Bob unscrambles what the INN gives back. Without the key, the
+ * INN run backwards yields a per-image random rotation of the private latent. The host is
+ * never scrambled. Differentiable (training passes gradients through it).
+ */
+class latent_keying
+{
+public:
+    //! One plan per nonce (one nonce per image of the batch), for latents of `n` reals.
+    latent_keying(const stego_key& key,
+                  const std::vector<uint64_t>& nonces,
+                  int64_t n,
+                  int rounds,
+                  const torch::Device& device = torch::kCPU);
+    torch::Tensor scramble(const torch::Tensor& latent) const; //!< [B,C,h,w] → same shape
+    torch::Tensor unscramble(const torch::Tensor& latent) const; //!< the exact inverse
+    int64_t batch() const { return d_batch; }
+
+private:
+    void check(const torch::Tensor& latent) const;
+    int64_t d_batch, d_n;
+    std::vector<torch::Tensor> d_signs, d_perm; //!< per round: [B,n] floats, [B,n] indices
+};
+
+//! What Alice's embedding gives.
+struct alice_output {
+    torch::Tensor sent; //!< the container as sent: z_c scaled to unit mean symbol power
+    torch::Tensor container; //!< z_c as the INN makes it (before power normalisation)
+    torch::Tensor lost; //!< l, the part Alice discards
+};
+
+/*!
+ * Alice: host and private latents (z_h, z_p) → the container she sends. A keyed INN needs
+ * `key` (z_p is scrambled before it is embedded); a keyless one must have none.
+ */
+alice_output alice_embed(inn_impl& stego,
+                         const torch::Tensor& zh,
+                         const torch::Tensor& zp,
+                         const latent_keying* key = nullptr);
+
+//! What Bob's extraction gives.
+struct bob_output {
+    torch::Tensor lost_hat; //!< l̂, his fill for the discarded part
+    inn_recovery recovered; //!< (ẑ_h, ẑ_p): ẑ_p is what he decodes
+};
+
+//! Bob: the received container → his estimate of the private latent (unscrambled with
+//! `key`, which a keyed INN needs).
+bob_output bob_extract(inn_impl& stego,
+                       const lost_part_mode& lost,
+                       const torch::Tensor& received,
+                       const latent_keying* key = nullptr);
+
+// ---------------------------------------------------------------- the system in simulation
 
 struct secure_link_models {
     jscc_codec codec { nullptr }; //!< public DeepJSCC codec (E, D)
@@ -25,13 +90,19 @@ struct secure_link_models {
     std::optional<decoder> mia; //!< Eve's inverse network (model inversion), if any
     std::optional<detector> detect; //!< Eve's steganalysis detector, if any
     lost_part_mode lost; //!< how Bob fills l̂
+    //! The key Alice and Bob share (a keyed INN needs it; a keyless one must have none).
+    std::optional<stego_key> key;
+    //! Nonces for the images sent (shared by copies: never reused within a run).
+    std::shared_ptr<nonce_source> nonces = std::make_shared<nonce_source>();
 
-    //! Loads the files; empty paths leave the optional models out.
+    //! Loads the files; empty paths leave the optional models out. `key` as in
+    //! stego_network (semantic.h): required by a keyed INN, refused by a keyless one.
     static secure_link_models load(const std::string& codec_path,
                                    const std::string& inn_path,
                                    const std::string& mia_path = "",
                                    const std::string& detector_path = "",
-                                   const std::string& lost_mode = "auto");
+                                   const std::string& lost_mode = "auto",
+                                   const std::optional<stego_key>& key = std::nullopt);
 };
 
 struct secure_link_result {
@@ -46,6 +117,13 @@ struct secure_link_result {
     // Detector logits on Eve's received signals (undefined without a detector).
     torch::Tensor detect_plain; //!< on ch_eve(E(x_h)): plain host latents
     torch::Tensor detect_container; //!< on ch_eve(z_c)
+    /*!
+     * E4, Eve with every public file, the INN included, but not the key (keyed INN only;
+     * undefined otherwise): she runs the INN backwards on what she receives (her l̂ as
+     * Bob's mode) and decodes, unscrambling with: nothing, a random key of her own, Alice's
+     * key with one bit flipped, Alice's key with a wrong nonce.
+     */
+    torch::Tensor eve_inn_nokey, eve_inn_wrong_key, eve_inn_flipped_bit, eve_inn_wrong_nonce;
 };
 
 /*!

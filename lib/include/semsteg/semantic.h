@@ -21,6 +21,7 @@
 
 #include <complex>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,6 +68,8 @@ private:
     std::unique_ptr<impl> d_impl;
 };
 
+class stego_key;
+
 //! The steganography INN: Alice's embedding and Bob's extraction.
 class stego_network
 {
@@ -74,21 +77,32 @@ public:
     /*!
      * Loads an "inn" model file. `lost_mode` is how Bob fills l̂: "auto" (the INN's
      * learned estimate when it has one, else zeros), "zeros", "constant:V",
-     * "gaussian:STD[:SEED]" or "estimated". Throws semsteg::error on a bad file or mode.
+     * "gaussian:STD[:SEED]" or "estimated". `key`: the key Alice and Bob share, which a
+     * keyed INN needs and a keyless one must not be given (stego_key.h's load_key reads it
+     * from a key file or a passphrase). Throws semsteg::error on a bad file, mode or key.
      */
     explicit stego_network(const std::string& model_path,
-                           const std::string& lost_mode = "auto");
+                           const std::string& lost_mode = "auto",
+                           const stego_key* key = nullptr);
     ~stego_network();
     stego_network(const stego_network&) = delete;
     stego_network& operator=(const stego_network&) = delete;
 
     int latent_channels() const;
-    //! (host, private) latents of equal length → the unit-power container (l discarded).
+    //! True when the INN is keyed: every embed/extract then uses the key and a nonce.
+    bool keyed() const;
+    /*!
+     * (host, private) latents of equal length → the unit-power container (l discarded).
+     * `nonce`: this image's nonce (keyed INN; never reuse one under a key: nonce_source).
+     */
     symbol_vector embed(const std::complex<float>* host,
                         const std::complex<float>* secret,
-                        size_t num_symbols);
-    //! Received container → Bob's estimate of the private latent.
-    symbol_vector extract(const std::complex<float>* container, size_t num_symbols);
+                        size_t num_symbols,
+                        uint64_t nonce = 0);
+    //! Received container → Bob's estimate of the private latent (`nonce`: the one the
+    //! container was sent with, from the frame header; keyed INN).
+    symbol_vector
+    extract(const std::complex<float>* container, size_t num_symbols, uint64_t nonce = 0);
 
 private:
     struct impl;

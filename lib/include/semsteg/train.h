@@ -50,12 +50,23 @@ struct train_options {
     // Architecture (used when a stage starts from scratch)
     double bcr = 1.0 / 12.0;
     int codec_width = 128;
+    //! jscc: an SNR-adaptive codec (attention feature modules fed the channel SNR, drawn per
+    //! image from the --channel range)
+    bool snr_adaptive = false;
+    //! jscc, starting: extend this plain codec file (its weights; new modules start as the
+    //! identity) instead of starting from scratch
+    std::string init_codec;
     int inn_blocks = 8;
     int inn_width = 32;
     //! inn: width of Bob's learned l̂ = g(ẑ_c) (0 = none, l̂ = 0); added to a resumed INN
     //! that has none (the blocks carry on, the optimiser restarts)
     int lost_estimator_width = 0;
     int mia_width = 128;
+    //! inn: keyed hiding (secure_link.h): every step scrambles the private latents under a
+    //! fresh random key and nonces, so one INN works for every key; a resumed keyless INN
+    //! becomes keyed (its weights carry on)
+    bool keyed = false;
+    int scramble_rounds = 3;
     // INN loss weights λ1..λ5 (MISSION.md) and λ6, an extension: Eve's decoding of the
     // received container should look like the host in the image domain, not only in the
     // latent (λ1), so the INN may hide in directions the public decoder D shows little of.

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <fftw3.h>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <string>
 
@@ -148,9 +149,11 @@ float frame_params::pilot_polarity(size_t index) const
 
 bool header_is_valid(const frame_params& params, const frame_header& hdr)
 {
+    // Only the current version: version 1 (no nonce) and any unknown version are rejected.
     return hdr.version == frame_header::current_version && hdr.num_symbols >= 1
         && hdr.num_symbols <= params.max_latent_symbols
-        && hdr.payload_ofdm_symbols == params.payload_ofdm_symbols(hdr.num_symbols);
+        && hdr.payload_ofdm_symbols == params.payload_ofdm_symbols(hdr.num_symbols)
+        && (hdr.phy_flags & ~phy_flags_known) == 0 && (hdr.has_nonce() || hdr.nonce == 0);
 }
 
 // ---------------------------------------------------------------- header_codec
@@ -164,40 +167,46 @@ header_codec::header_codec(const frame_params& params)
 std::array<uint8_t, header_codec::header_bytes> header_codec::pack(const frame_header& hdr)
 {
     std::array<uint8_t, header_bytes> b {};
-    auto put = [&b](int at, uint32_t v, int n) {
+    auto put = [&b](int at, uint64_t v, int n) {
         for (int i = 0; i < n; ++i)
             b[at + i] = static_cast<uint8_t>(v >> (8 * i));
     };
-    put(0, hdr.version, 1);
-    put(1, hdr.flags, 1);
-    put(2, hdr.payload_ofdm_symbols, 2);
-    put(4, hdr.seq, 4);
-    put(8, hdr.image_id, 4);
-    put(12, hdr.num_symbols, 4);
+    put(off_version, hdr.version, 1);
+    put(off_flags, hdr.flags, 1);
+    put(off_payload_ofdm_symbols, hdr.payload_ofdm_symbols, 2);
+    put(off_seq, hdr.seq, 4);
+    put(off_image_id, hdr.image_id, 4);
+    put(off_num_symbols, hdr.num_symbols, 4);
+    put(off_phy_flags, hdr.phy_flags, 1);
+    put(off_nonce, hdr.nonce, 8);
     boost::crc_32_type crc;
-    crc.process_bytes(b.data(), 16);
-    put(16, crc.checksum(), 4);
+    crc.process_bytes(b.data(), crc_offset);
+    put(crc_offset, crc.checksum(), 4);
     return b;
 }
 
 bool header_codec::unpack(const std::array<uint8_t, header_bytes>& b, frame_header& hdr)
 {
     auto get = [&b](int at, int n) {
-        uint32_t v = 0;
+        uint64_t v = 0;
         for (int i = 0; i < n; ++i)
-            v |= static_cast<uint32_t>(b[at + i]) << (8 * i);
+            v |= static_cast<uint64_t>(b[at + i]) << (8 * i);
         return v;
     };
     boost::crc_32_type crc;
-    crc.process_bytes(b.data(), 16);
-    if (crc.checksum() != get(16, 4))
+    crc.process_bytes(b.data(), crc_offset);
+    if (crc.checksum() != get(crc_offset, 4))
         return false;
-    hdr.version = static_cast<uint8_t>(get(0, 1));
-    hdr.flags = static_cast<uint8_t>(get(1, 1));
-    hdr.payload_ofdm_symbols = static_cast<uint16_t>(get(2, 2));
-    hdr.seq = get(4, 4);
-    hdr.image_id = get(8, 4);
-    hdr.num_symbols = get(12, 4);
+    // Every field is kept as sent (reserved PHY flags and a nonce without its flag too):
+    // header_is_valid() judges them, and the receiver re-encodes exactly what was sent.
+    hdr.version = static_cast<uint8_t>(get(off_version, 1));
+    hdr.flags = static_cast<uint8_t>(get(off_flags, 1));
+    hdr.payload_ofdm_symbols = static_cast<uint16_t>(get(off_payload_ofdm_symbols, 2));
+    hdr.seq = static_cast<uint32_t>(get(off_seq, 4));
+    hdr.image_id = static_cast<uint32_t>(get(off_image_id, 4));
+    hdr.num_symbols = static_cast<uint32_t>(get(off_num_symbols, 4));
+    hdr.phy_flags = static_cast<uint8_t>(get(off_phy_flags, 1));
+    hdr.nonce = get(off_nonce, 8);
     return true;
 }
 
@@ -220,6 +229,7 @@ std::array<uint8_t, header_codec::coded_bits>
 header_codec::conv_encode(const std::array<uint8_t, header_bytes>& bytes)
 {
     static_assert(coded_bits == 2 * (header_bits + conv_memory), "code layout");
+    static_assert(std::gcd(97, coded_bits) == 1, "the interleaver must be a permutation");
     std::array<uint8_t, coded_bits> out {};
     unsigned state = 0;
     for (int i = 0; i < header_bits + conv_memory; ++i) {

@@ -260,7 +260,8 @@ bool frame_receiver::try_preamble()
 void frame_receiver::refine_channel_with_header(uint64_t ltf1_window)
 {
     // The header passed its CRC, so re-encoding it gives the exact transmitted header
-    // symbols: known data on every occupied carrier of 14 more symbols. (Digital,
+    // symbols: known data on every occupied carrier of header_ofdm_symbols() more symbols
+    // (20 by default). (Digital,
     // CRC-verified symbols only; nothing is ever decided about the analog payload.) Each
     // symbol's common phase (residual CFO) is measured on all its carriers and removed before
     // averaging.

@@ -33,8 +33,12 @@ void frame_transmitter::emit_symbol(const cf* bins, std::vector<cf>& out)
     out.insert(out.end(), body, body + d_params.fft_len);
 }
 
-std::vector<cf> frame_transmitter::modulate(
-    const cf* symbols, size_t num_symbols, uint32_t seq, uint32_t image_id, uint8_t flags)
+std::vector<cf> frame_transmitter::modulate(const cf* symbols,
+                                            size_t num_symbols,
+                                            uint32_t seq,
+                                            uint32_t image_id,
+                                            uint8_t flags,
+                                            std::optional<uint64_t> nonce)
 {
     if (num_symbols == 0 || num_symbols > d_params.max_latent_symbols)
         throw error("frame_transmitter: a frame carries 1.."
@@ -45,6 +49,8 @@ std::vector<cf> frame_transmitter::modulate(
     hdr.seq = seq;
     hdr.image_id = image_id;
     hdr.num_symbols = static_cast<uint32_t>(num_symbols);
+    if (nonce)
+        hdr.set_nonce(*nonce);
     hdr.payload_ofdm_symbols
         = static_cast<uint16_t>(d_params.payload_ofdm_symbols(num_symbols));
     return modulate_with_header(hdr, std::vector<cf>(symbols, symbols + num_symbols));

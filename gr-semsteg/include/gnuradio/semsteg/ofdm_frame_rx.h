@@ -21,8 +21,8 @@ namespace semsteg {
  * Input: complex baseband samples (stream tags are ignored). Output on message port "out":
  * one PDU per good frame, its vector the equalised complex64 latent symbols, its metadata
  * "seq", "image_id", "num_symbols", "payload_ofdm_symbols", "flags", "snr_est_db",
- * "cfo_est" (subcarrier spacings), "noise_var", "crc_ok" (true) and "rx_sample" (see
- * semsteg/metadata_keys.h). Port "stats": a dict of the counters (detected, delivered,
+ * "cfo_est" (subcarrier spacings), "noise_var", "crc_ok" (true) and "rx_sample", and
+ * "nonce" (uint64) when the header carries one (see semsteg/metadata_keys.h). Port "stats": a dict of the counters (detected, delivered,
  * header_crc_failed, dropped_invalid, seq_gaps, false_alarms, warmup) whenever they change.
  * Signal processing: semsteg::phy::frame_receiver (Schmidl-Cox sync, fractional + integer
  * CFO, LS channel estimate with delay-domain smoothing, static equaliser with smoothed pilot

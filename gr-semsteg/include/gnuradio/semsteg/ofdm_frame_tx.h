@@ -21,7 +21,9 @@ namespace semsteg {
  * \details
  * Message port "in": a PDU whose vector is complex64 latent symbols (one frame each) and
  * whose metadata may carry "seq" (uint32; counted by the block when absent), "image_id"
- * (uint32, default 0) and "flags" (uint8, default 0); see semsteg/metadata_keys.h. Output:
+ * (uint32, default 0), "flags" (uint8, default 0) and "nonce" (uint64, the per-image nonce
+ * of keyed hiding, carried in the header; none when absent); see semsteg/metadata_keys.h.
+ * Output:
  * the baseband burst (frame layout in semsteg/phy/frame_params.h: 64-point FFT, CP 16,
  * 48 data + 4 pilot carriers, unit power per occupied carrier), followed by pad_samples
  * zeros. Tags on the burst: "tx_sob" on its first sample and "tx_eob" on its last (so a UHD
@@ -30,7 +32,8 @@ namespace semsteg {
  * the warm-up flag (0x80) give the receiver's AGC and synchroniser something to settle on;
  * ofdm_frame_rx drops them. Produces nothing while no PDU is waiting, so, like other
  * message-fed sources, it never ends a flowgraph by itself: stop the flowgraph. PDUs that
- * are not complex vectors, empty, or longer than the frame limit are logged and dropped.
+ * are not complex vectors, empty, or longer than the frame limit, or whose "nonce" is
+ * negative or not an integer, are logged and dropped (counted by pdus_dropped()).
  */
 class SEMSTEG_API ofdm_frame_tx : virtual public gr::block
 {

@@ -25,6 +25,12 @@ namespace semsteg {
  * private PDU's metadata with "role" = "container" and "host_image_id". At most `max_queue`
  * unpaired latents wait per port (the oldest is dropped, and counted, beyond). Latents of
  * the wrong length or type are logged and dropped.
+ *
+ * Keyed hiding: a keyed INN needs the key Alice shares with Bob (a key file from
+ * semsteg-keygen, or a passphrase); every container then gets a fresh nonce (never reused
+ * in a run), set as "nonce" in its metadata and carried in the OFDM frame header, so Bob
+ * needs nothing but the key. The key is never logged nor put into a PDU; a keyless INN
+ * refuses a key, and a keyed INN without one fails at construction.
  */
 class SEMSTEG_API stego_embed : virtual public gr::block
 {
@@ -32,11 +38,17 @@ public:
     typedef std::shared_ptr<stego_embed> sptr;
 
     /*!
-     * \param model_path INN model file (the secret Alice shares with Bob)
+     * \param model_path INN model file
      * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
      * \param max_queue unpaired latents kept per port
+     * \param key_file the shared key's file (semsteg-keygen), or ""
+     * \param passphrase the shared passphrase (Argon2id), or "" (not both)
      */
-    static sptr make(const std::string& model_path, int threads = 0, int max_queue = 64);
+    static sptr make(const std::string& model_path,
+                     int threads = 0,
+                     int max_queue = 64,
+                     const std::string& key_file = "",
+                     const std::string& passphrase = "");
 
     virtual uint64_t embedded() const = 0;
     virtual uint64_t dropped() const = 0;

@@ -24,6 +24,10 @@ namespace semsteg {
  * latent estimate, with the input's metadata and "role" = "bob". The latent must be square
  * for the INN's channel count; other lengths, non-finite values and malformed PDUs are
  * logged and dropped.
+ *
+ * Keyed hiding: a keyed INN needs the key Alice shares with Bob (key file or passphrase,
+ * never logged); each container's "nonce" comes from its metadata (the OFDM receiver
+ * delivers it from the frame header). A container without a nonce is logged and dropped.
  */
 class SEMSTEG_API stego_extract : virtual public gr::block
 {
@@ -35,10 +39,14 @@ public:
      * \param lost_mode l̂: "auto" (the INN's learned estimate if it has one, else zeros),
      *        "zeros", "constant:V", "gaussian:STD[:SEED]" or "estimated"
      * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
+     * \param key_file the shared key's file (semsteg-keygen), or ""
+     * \param passphrase the shared passphrase (Argon2id), or "" (not both)
      */
     static sptr make(const std::string& model_path,
                      const std::string& lost_mode = "auto",
-                     int threads = 0);
+                     int threads = 0,
+                     const std::string& key_file = "",
+                     const std::string& passphrase = "");
 
     virtual uint64_t extracted() const = 0;
     virtual uint64_t dropped() const = 0;

@@ -21,7 +21,7 @@
  * - LTF: long training symbol, a ±1 PN sequence on every occupied carrier, sent twice:
  *   fine timing, residual CFO, least-squares channel estimate and noise/SNR estimate.
  * - header: BPSK (default) or QPSK coded bits on the data carriers, with pilots
- *   (header_codec.h); 14 symbols by default.
+ *   (header_codec.h); 20 symbols by default (header_ofdm_symbols()).
  * - payload: the complex latent symbols, one per data carrier, in order; pilots on the
  *   pilot carriers of every symbol; the last OFDM symbol is padded with zeros.
  *
@@ -93,26 +93,58 @@ struct frame_params {
 //! Header flag of warm-up frames (sent before the first real frame for receiver AGC/sync).
 constexpr uint8_t flag_warmup = 0x80;
 
-//! Header fields, as carried on the air.
+//! PHY flag: the frame carries a keyed container and frame_header::nonce is its nonce.
+constexpr uint8_t phy_flag_nonce = 0x01;
+//! All PHY flags this version defines; the other bits are reserved.
+constexpr uint8_t phy_flags_known = phy_flag_nonce;
+
+//! Header fields, as carried on the air (byte layout in header_codec.h).
 struct frame_header {
-    static constexpr uint8_t current_version = 1;
+    /*!
+     * Version 2 added the PHY flags byte and the 64-bit nonce (version 1 had neither: 20
+     * header bytes, 14 OFDM symbols). Receivers accept only current_version: a version-1
+     * transmitter's header, coded for the shorter layout, decodes to garbage that fails the
+     * CRC (counted as header_crc_failed), and a CRC-correct header carrying version 1 or
+     * any other unknown version is rejected by header_is_valid() (counted as
+     * dropped_invalid), as the version-1 code did for unknown versions.
+     */
+    static constexpr uint8_t current_version = 2;
     uint8_t version = current_version;
+    //! Application flags: opaque to the PHY (e.g. flag_warmup), never used for PHY fields.
     uint8_t flags = 0;
     uint16_t payload_ofdm_symbols = 0;
     uint32_t seq = 0;
     uint32_t image_id = 0;
     uint32_t num_symbols = 0;
+    //! PHY flags (phy_flag_*): the PHY's own bits, kept apart from the application's
+    //! `flags`. Bits not defined below are reserved, sent as 0, and a header with any of
+    //! them set is rejected by header_is_valid().
+    uint8_t phy_flags = 0;
+    //! Per-image nonce of keyed hiding (public); meaningful only with phy_flag_nonce set,
+    //! and then any value (0 included); must be 0 when the flag is clear.
+    uint64_t nonce = 0;
+
+    bool has_nonce() const { return (phy_flags & phy_flag_nonce) != 0; }
+    //! Sets the nonce and its flag.
+    void set_nonce(uint64_t n)
+    {
+        phy_flags |= phy_flag_nonce;
+        nonce = n;
+    }
 
     bool operator==(const frame_header& o) const
     {
         return version == o.version && flags == o.flags
             && payload_ofdm_symbols == o.payload_ofdm_symbols && seq == o.seq
-            && image_id == o.image_id && num_symbols == o.num_symbols;
+            && image_id == o.image_id && num_symbols == o.num_symbols
+            && phy_flags == o.phy_flags && nonce == o.nonce;
     }
 };
 
 //! True if a (CRC-correct) header describes a frame these parameters can carry:
-//! known version, 1 ≤ num_symbols ≤ max_latent_symbols, and a matching OFDM symbol count.
+//! known version (frame_header::current_version only), 1 ≤ num_symbols ≤
+//! max_latent_symbols, a matching OFDM symbol count, no reserved PHY flag, and nonce 0
+//! unless phy_flag_nonce is set.
 bool header_is_valid(const frame_params& params, const frame_header& hdr);
 
 } // namespace phy

@@ -7,6 +7,7 @@
 #define INCLUDED_SEMSTEG_PHY_FRAME_TRANSMITTER_H
 
 #include <memory>
+#include <optional>
 #include <semsteg/phy/fft.h>
 #include <semsteg/phy/frame_params.h>
 #include <semsteg/phy/header_codec.h>
@@ -25,13 +26,15 @@ public:
 
     /*!
      * Builds the burst for `num_symbols` latent symbols. Throws semsteg::error if
-     * num_symbols is 0 or above params.max_latent_symbols.
+     * num_symbols is 0 or above params.max_latent_symbols. With `nonce`, the header
+     * carries it (and the phy_flag_nonce flag); without, no nonce (0, flag clear).
      */
     std::vector<cf> modulate(const cf* symbols,
                              size_t num_symbols,
                              uint32_t seq,
                              uint32_t image_id,
-                             uint8_t flags = 0);
+                             uint8_t flags = 0,
+                             std::optional<uint64_t> nonce = std::nullopt);
 
     /*!
      * Builds a burst with the header exactly as given and `payload.size()` symbols of
