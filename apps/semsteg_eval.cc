@@ -167,6 +167,7 @@ enum row_id {
     row_e4_wrong_key,
     row_e4_flipped_bit,
     row_e4_wrong_nonce,
+    row_extractor,
     n_rows
 };
 enum obs_id { obs_bob, obs_eve, obs_mia, n_obs };
@@ -176,12 +177,14 @@ const std::array<const char*, n_rows> row_names = { "DeepJSCC (private)",
                                                     "E4 INN, no key (private)",
                                                     "E4 INN, random key (private)",
                                                     "E4 INN, key bit flipped (private)",
-                                                    "E4 INN, wrong nonce (private)" };
+                                                    "E4 INN, wrong nonce (private)",
+                                                    "Eve's extractor (private)" };
 const std::array<const char*, n_rows> row_keys
     = { "deepjscc_private",  "secure_private",     "secure_host",       "e4_inn_no_key",
-        "e4_inn_random_key", "e4_inn_flipped_bit", "e4_inn_wrong_nonce" };
-const std::array<const char*, n_rows> row_refs
-    = { "private", "private", "host", "private", "private", "private", "private" };
+        "e4_inn_random_key", "e4_inn_flipped_bit", "e4_inn_wrong_nonce", "eve_extractor" };
+const std::array<const char*, n_rows> row_refs = { "private", "private", "host",    "private",
+                                                   "private", "private", "private", "private" };
+//! Rows of Eve's attacks with the public INN: the Eve column is the row's attack.
 bool is_e4(int r) { return r >= row_e4_nokey; }
 const std::array<const char*, n_obs> obs_keys = { "bob", "eve_naive", "eve_mia" };
 
@@ -300,6 +303,8 @@ table_run run_table(semsteg::secure_link_models& models,
         score(sp[obs_eve], r.secure_eve, xp, lpips);
         auto& sh = t.cell[row_secure_host];
         score(sh[obs_eve], r.secure_eve, xh, lpips);
+        if (r.eve_extractor.defined())
+            score(t.cell[row_extractor][obs_eve], r.eve_extractor, xp, lpips);
         if (r.eve_inn_nokey.defined()) {
             score(t.cell[row_e4_nokey][obs_eve], r.eve_inn_nokey, xp, lpips);
             score(t.cell[row_e4_wrong_key][obs_eve], r.eve_inn_wrong_key, xp, lpips);
@@ -576,6 +581,7 @@ void check_writable(const std::string& dir, const char* option)
 struct eval_options {
     std::string codec_path, inn_path, mia_path, detector_path, lost = "auto", lpips_path;
     std::string key_file, passphrase; //!< the key a keyed INN needs (never written out)
+    std::string extractor_path; //!< Eve's E6/E7 extractor (optional)
     std::string private_dir, private_range = ":", hosts_dir, host_range;
     double crop = 1.0, host_crop = 1.0;
     bool host_crop_given = false;
@@ -785,6 +791,15 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
           "in lib/include/semsteg/metrics.h ("
        << semsteg::ms_ssim_scales(o.side) << "-scale MS-SSIM at " << o.side << " px)\n";
 
+    // The extractor's row says which attack its file is.
+    auto row_name = [&](int r) -> std::string {
+        if (r != row_extractor)
+            return row_names[r];
+        const auto& c = ev.models->extractor_cfg;
+        return c.attack == "e7" ? "E7 extractor, " + std::to_string(c.known_pairs)
+                + " known pairs (private)"
+                                : std::string("E6 extractor, keys of Eve's own (private)");
+    };
     j["tables"] = json::array();
     for (const auto& t : ev.tables) {
         const auto det = accuracy_stat(t.det_plain_ok + t.det_container_ok, 2 * t.det_n);
@@ -829,7 +844,7 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
             const bool det_applies = r == row_secure_private || r == row_secure_host;
             const bool leak_applies = r != row_secure_host;
 
-            json jr { { "name", row_names[r] },
+            json jr { { "name", row_name(r) },
                       { "key", row_keys[r] },
                       { "compared_to", row_refs[r] } };
             for (int ob = 0; ob < n_obs; ++ob) {
@@ -850,7 +865,7 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
             jt["rows"].push_back(jr);
 
             csv << snr_tag(t.eve_snr_db) << "," << snr_tag(o.bob_snr) << "," << o.channel
-                << "," << csv_field(row_names[r]) << "," << row_refs[r] << "," << npairs;
+                << "," << csv_field(row_name(r)) << "," << row_refs[r] << "," << npairs;
             for (int ob = 0; ob < n_obs; ++ob) {
                 const bool applies = ob != obs_bob || bob_applies;
                 for (const auto* s :
@@ -868,7 +883,7 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
             auto bob = [&](const stat& s, int digits) {
                 return bob_applies ? fmt_stat(s, digits) : dash;
             };
-            md << "| " << row_names[r] << " | " << bob(st[obs_bob].psnr, 2) << " | "
+            md << "| " << row_name(r) << " | " << bob(st[obs_bob].psnr, 2) << " | "
                << bob(st[obs_bob].ssim, 3) << " | " << bob(st[obs_bob].ms_ssim, 3) << " | ";
             if (ev.have_lpips)
                 md << bob(st[obs_bob].lpips, 3) << " | ";
@@ -963,6 +978,15 @@ int run(eval_options& o)
         semsteg::load_key(o.key_file, o.passphrase, [](const std::string& warning) {
             std::cerr << "semsteg-eval: warning: " << warning << "\n";
         }));
+    check_model_file(o.extractor_path, "--eve-extractor");
+    if (!o.extractor_path.empty()) {
+        models.extractor = semsteg::load_extractor(o.extractor_path, &models.extractor_cfg);
+        if (models.extractor_cfg.channels != models.stego->config().channels)
+            throw semsteg::error("--eve-extractor '" + o.extractor_path + "' reads "
+                                 + std::to_string(models.extractor_cfg.channels)
+                                 + "-channel latents; the INN's have "
+                                 + std::to_string(models.stego->config().channels));
+    }
     std::optional<lpips_model> lpips;
     if (!o.lpips_path.empty())
         lpips.emplace(o.lpips_path);
@@ -1114,6 +1138,10 @@ int main(int argc, char** argv)
                    "Eve's inverse network (kind eve-mia); without it the "
                    "MIA columns say 'not measured'");
     app.add_option("--detector", o.detector_path, "Eve's detector (kind eve-detector)");
+    app.add_option("--eve-extractor",
+                   o.extractor_path,
+                   "Eve's extractor (kind eve-extractor, semsteg-train eve-extractor): E6 or "
+                   "E7, a row of its own");
     app.add_option("--key-file",
                    o.key_file,
                    "keyed INN: the key Alice and Bob share (a file from semsteg-keygen); the "

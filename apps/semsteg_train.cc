@@ -27,9 +27,9 @@ int main(int argc, char** argv)
                                   val_dir, val_host_range = ":";
     double crop = 1.0, host_crop = 1.0, host_min_scale = 0.2;
     int threads = 0;
-    app.add_option("stage", o.stage, "jscc | inn | eve-mia | eve-detector")
+    app.add_option("stage", o.stage, "jscc | inn | eve-mia | eve-detector | eve-extractor")
         ->required()
-        ->check(CLI::IsMember({ "jscc", "inn", "eve-mia", "eve-detector" }));
+        ->check(CLI::IsMember({ "jscc", "inn", "eve-mia", "eve-detector", "eve-extractor" }));
     app.add_option("--images", faces, "folder of training (private) images, e.g. faces")
         ->required();
     app.add_option(
@@ -53,7 +53,7 @@ int main(int argc, char** argv)
     app.add_option("--csv", o.csv_path, "per-epoch CSV (default: OUT.csv)");
     app.add_option(
         "--codec", o.codec_model, "frozen codec model (inn, eve-mia, eve-detector)");
-    app.add_option("--inn", o.inn_model, "INN model (eve-detector)");
+    app.add_option("--inn", o.inn_model, "INN model (eve-detector, eve-extractor)");
     app.add_option("--steps", o.steps, "total optimiser steps");
     app.add_option(
         "--steps-per-epoch", o.steps_per_epoch, "steps between validation/checkpoints");
@@ -95,6 +95,16 @@ int main(int argc, char** argv)
         o.keyed,
         "inn: keyed hiding (a fresh random key and nonces every step, so one INN works "
         "for every key); a resumed keyless INN becomes keyed");
+    app.add_option("--extractor-width", o.extractor_width, "eve-extractor: network width");
+    app.add_option("--known-plaintext",
+                   o.known_pairs,
+                   "eve-extractor: E7 with N known (container, private image) pairs of "
+                   "Alice's traffic (0: E6, containers under keys of Eve's own)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--key-file",
+                   o.key_file,
+                   "eve-extractor: Alice's key, to make her traffic (E7) and the validation "
+                   "containers (default: a key drawn from --seed)");
     app.add_option("--scramble-rounds",
                    o.scramble_rounds,
                    "inn, keyed: rounds of the keyed transform")

@@ -235,6 +235,68 @@ TEST_F(Training, KeyedInnLearnsWithRandomKeys)
     EXPECT_THROW(run_training(keyless, data(), {}), error);
 }
 
+// Eve's extractors: E6 (containers under keys of her own) and E7 (known pairs of Alice's
+// traffic) train, record which attack they are, and refuse to be carried on as the other.
+TEST_F(Training, EveExtractorsTrain)
+{
+    auto codec = small("jscc", "x_codec.st");
+    codec.steps = 60;
+    run_training(codec, data(), {});
+    auto keyless = small("inn", "x_inn.st");
+    keyless.codec_model = codec.out_model;
+    keyless.steps = 60;
+    run_training(keyless, data(), {});
+
+    auto e6 = small("eve-extractor", "x_e6.st");
+    e6.codec_model = codec.out_model;
+    e6.inn_model = keyless.out_model;
+    e6.extractor_width = 16; // not the decoder's width: no warm start, random init
+    e6.steps = 60;
+    const auto r6 = run_training(e6, data(), {});
+    EXPECT_LT(r6.last_loss, 0.8 * r6.first_loss) << r6.first_loss << " → " << r6.last_loss;
+    extractor_config cfg;
+    load_extractor(e6.out_model, &cfg);
+    EXPECT_EQ(cfg.attack, "e6");
+    EXPECT_TRUE(read_model_file(e6.out_model).info.count("floor_msssim"));
+
+    auto e7 = small("eve-extractor", "x_e7.st");
+    e7.codec_model = codec.out_model;
+    e7.inn_model = keyless.out_model;
+    e7.extractor_width = 32;
+    e7.known_pairs = 24;
+    e7.steps = 30;
+    const auto r7 = run_training(e7, data(), {});
+    EXPECT_LT(r7.last_loss, r7.first_loss);
+    load_extractor(e7.out_model, &cfg);
+    EXPECT_EQ(cfg.attack, "e7");
+    EXPECT_EQ(cfg.known_pairs, 24);
+    // Carrying an E7 file on as E6 (or with another N) is a clear error.
+    e7.known_pairs = 0;
+    e7.steps = 45;
+    EXPECT_THROW(run_training(e7, data(), {}), error);
+}
+
+// Against the shipped keyless INN the public file is all Eve needs: her E6 extractor, warm-
+// started from the public decoder, sees the private image far above the floor (the attack
+// works where it can; E4-E7 against a keyed INN are measured in models/).
+TEST_F(Training, EveExtractorBreaksTheShippedKeylessInn)
+{
+    const fs::path models = SEMSTEG_MODELS_DIR;
+    auto o = small("eve-extractor", "x_shipped_e6.st");
+    o.codec_model = (models / "jscc_awgn10.safetensors").string();
+    o.inn_model = (models / "inn_awgn10.safetensors").string();
+    o.image_side = 64;
+    o.extractor_width = 128; // the public decoder's: warm start
+    o.steps = 4;
+    o.steps_per_epoch = 4;
+    o.batch = 4;
+    o.lr = 1e-4;
+    run_training(o, data(), {});
+    const auto info = read_model_file(o.out_model, kind_extractor).info;
+    EXPECT_GT(std::stod(info.at("val_msssim")), std::stod(info.at("floor_msssim")) + 0.1)
+        << "PSNR " << info.at("val_psnr");
+}
+
 // A learning rate far too high makes the INN diverge: a clear error, and the last
 // checkpoint stays as it was.
 TEST_F(Training, DivergenceStopsAndKeepsTheLastCheckpoint)

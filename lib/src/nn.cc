@@ -798,6 +798,36 @@ inn load_inn(const std::string& path)
         path, kind_inn, [](const inn_config& c) { return inn(c); });
 }
 
+nlohmann::json extractor_config::to_json() const
+{
+    return { { "channels", channels },
+             { "width", width },
+             { "attack", attack },
+             { "known_pairs", known_pairs } };
+}
+
+extractor_config extractor_config::from_json(const nlohmann::json& j)
+{
+    extractor_config c;
+    c.channels = json_int(j, "channels", c.channels);
+    c.width = json_int(j, "width", c.width);
+    c.attack = j.contains("attack") ? j.at("attack").get<std::string>() : c.attack;
+    c.known_pairs = json_int(j, "known_pairs", 0);
+    if (c.channels <= 0 || c.width <= 0 || (c.attack != "e6" && c.attack != "e7"))
+        throw error("extractor config: positive channels and width, attack e6 or e7");
+    return c;
+}
+
+decoder load_extractor(const std::string& path, extractor_config* config)
+{
+    return load_typed<decoder, extractor_config>(
+        path, kind_extractor, [config](const extractor_config& c) {
+            if (config)
+                *config = c;
+            return decoder(2 * c.channels, c.width);
+        });
+}
+
 decoder load_mia(const std::string& path)
 {
     return load_typed<decoder, mia_config>(

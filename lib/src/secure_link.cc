@@ -116,6 +116,16 @@ bob_output bob_extract(inn_impl& stego,
     return { std::move(lost_hat), std::move(recovered) };
 }
 
+torch::Tensor eve_extractor_input(inn_impl& stego,
+                                  const lost_part_mode& lost,
+                                  const torch::Tensor& received)
+{
+    // No key: no check_keying, and nothing unscrambled (she cannot).
+    const auto backwards
+        = stego.extract(received, make_lost_part(lost, received, stego)).secret;
+    return torch::cat({ received, backwards }, 1);
+}
+
 secure_link_models secure_link_models::load(const std::string& codec_path,
                                             const std::string& inn_path,
                                             const std::string& mia_path,
@@ -192,6 +202,11 @@ secure_link_result run_secure_link(secure_link_models& m,
         bob_extract(*m.stego, m.lost, bob_rx, key).recovered.secret, bob_snr);
     r.secure_eve = m.codec->decode(eve_rx, eve_snr);
 
+    if (m.extractor) {
+        (*m.extractor)->eval();
+        r.eve_extractor
+            = (*m.extractor)->forward(eve_extractor_input(*m.stego, m.lost, eve_rx));
+    }
     if (m.key) { // E4: the INN backwards without the right (key, nonce)
         const auto backwards
             = m.stego->extract(eve_rx, make_lost_part(m.lost, eve_rx, *m.stego)).secret;

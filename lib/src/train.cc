@@ -444,8 +444,141 @@ stage make_stage(const train_options& o,
         };
         return st;
     }
+    if (o.stage == "eve-extractor") {
+        if (o.inn_model.empty())
+            throw error("train: stage 'eve-extractor' needs the INN (--inn FILE)");
+        inn stego = load_inn(o.inn_model);
+        freeze(*stego);
+        stego->to(dev);
+        const bool keyed = stego->config().keyed;
+        const int64_t reals
+            = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
+        const int rounds = stego->config().scramble_rounds;
+        extractor_config cfg;
+        if (resuming) {
+            load_extractor(o.out_model, &cfg);
+        } else {
+            cfg.channels = channels;
+            cfg.width = o.extractor_width;
+            cfg.attack = o.known_pairs > 0 ? "e7" : "e6";
+            cfg.known_pairs = o.known_pairs;
+        }
+        if ((cfg.attack == "e7") != (o.known_pairs > 0) || cfg.known_pairs != o.known_pairs)
+            throw error("train: '" + o.out_model + "' is an " + cfg.attack
+                        + " extractor with " + std::to_string(cfg.known_pairs)
+                        + " known pairs; asked for " + std::to_string(o.known_pairs));
+        decoder net
+            = resuming ? load_extractor(o.out_model) : decoder(2 * channels, cfg.width);
+        if (!resuming && cfg.width == codec->config().decoder_width
+            && !codec->snr_adaptive()) {
+            // Eve starts from the public decoder D reading the INN's backward output (as
+            // Bob would without unscrambling), the received container's channels at zero:
+            // against a keyless INN she is Bob at step 0; training can only add.
+            torch::NoGradGuard ng;
+            auto own = net->named_parameters();
+            const std::string prefix = "decoder.";
+            for (const auto& p : codec->named_parameters()) {
+                if (p.key().rfind(prefix, 0) != 0)
+                    continue;
+                auto* dst = own.find(p.key().substr(prefix.size()));
+                if (!dst)
+                    continue;
+                if (dst->sizes() == p.value().sizes()) {
+                    dst->copy_(p.value());
+                } else if (p.key() == "decoder.in.weight") {
+                    dst->zero_();
+                    dst->slice(1, channels, 2 * channels).copy_(p.value());
+                }
+            }
+        }
+        net->to(dev);
+        st.kind = kind_extractor;
+        st.config = cfg.to_json();
+        st.module = net.ptr();
+        // Alice's key (E7's traffic, and the validation containers of both attacks).
+        std::mt19937_64 key_rng(o.seed + 101);
+        auto seeded_key = [](std::mt19937_64& rng) {
+            std::array<uint8_t, stego_key::size> bytes;
+            for (auto& b : bytes)
+                b = static_cast<uint8_t>(rng());
+            return stego_key::from_bytes(bytes.data(), bytes.size());
+        };
+        const stego_key alice_key
+            = o.key_file.empty() ? seeded_key(key_rng) : stego_key::from_file(o.key_file);
+        // Containers as Eve receives them: Alice's pass under `key` (a keyed INN) and the
+        // channel; with them what the INN gives back without the key.
+        auto received_input = [=](const torch::Tensor& xh,
+                                  const torch::Tensor& xp,
+                                  const std::optional<stego_key>& key,
+                                  std::mt19937_64& rng,
+                                  torch::Generator& gen) mutable {
+            torch::NoGradGuard ng;
+            std::optional<latent_keying> keying;
+            if (keyed) {
+                std::vector<uint64_t> nonces(static_cast<size_t>(xp.size(0)));
+                for (auto& n : nonces)
+                    n = rng();
+                keying.emplace(key ? *key : seeded_key(rng), nonces, reals, rounds, dev);
+            }
+            const auto zc = alice_embed(*stego,
+                                        codec->encode(xh),
+                                        codec->encode(xp),
+                                        keying ? &*keying : nullptr)
+                                .sent;
+            return eve_extractor_input(*stego, lost_part_mode {}, apply_channel(zc, ch, gen));
+        };
+        if (o.known_pairs > 0) {
+            // E7: N fixed pairs of Alice's traffic (fixed crops, nonces and noise).
+            std::mt19937_64 rng(o.seed + 202);
+            auto gen = at::detail::createCPUGenerator(o.seed + 303);
+            std::vector<torch::Tensor> inputs, images;
+            for (int b = 0; b < o.known_pairs; b += bs) {
+                const int n = std::min(bs, o.known_pairs - b);
+                auto xh
+                    = random_batch(hosts, random_indices(hosts.size(), n, rng), o, rng, dev);
+                auto xp
+                    = random_batch(train, random_indices(train.size(), n, rng), o, rng, dev);
+                inputs.push_back(received_input(xh, xp, alice_key, rng, gen));
+                images.push_back(xp);
+            }
+            const auto known_inputs = torch::cat(inputs), known_images = torch::cat(images);
+            st.loss = [=](std::mt19937_64& rng, torch::Generator&) mutable {
+                std::vector<int64_t> picks(static_cast<size_t>(bs));
+                for (auto& i : picks)
+                    i = static_cast<int64_t>(rng() % static_cast<uint64_t>(o.known_pairs));
+                const auto idx = torch::tensor(picks, torch::kLong).to(dev);
+                return torch::mse_loss(net->forward(known_inputs.index_select(0, idx)),
+                                       known_images.index_select(0, idx));
+            };
+        } else {
+            // E6: unlimited containers under fresh keys of Eve's own.
+            st.loss = [=, &train, &hosts](std::mt19937_64& rng,
+                                          torch::Generator& gen) mutable {
+                auto xh
+                    = random_batch(hosts, random_indices(hosts.size(), bs, rng), o, rng, dev);
+                auto xp
+                    = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
+                return torch::mse_loss(
+                    net->forward(received_input(xh, xp, std::nullopt, rng, gen)), xp);
+            };
+        }
+        // Validation: new containers of Alice's (her key, fresh nonces) from held-out images.
+        auto xvh = centered_batch(val_hosts, vh, o.image_side);
+        auto xvp = centered_batch(val, vp, o.image_side);
+        st.validate = [=]() mutable {
+            auto gen = fixed_gen();
+            std::mt19937_64 rng(o.seed + 404);
+            auto x
+                = net->forward(received_input(xvh.to(dev), xvp.to(dev), alice_key, rng, gen))
+                      .cpu();
+            return metric_map { { "val_psnr", psnr(x, xvp).mean().item<double>() },
+                                { "val_msssim", ms_ssim(x, xvp).mean().item<double>() },
+                                { "floor_msssim", ms_ssim(xvh, xvp).mean().item<double>() } };
+        };
+        return st;
+    }
     throw error("train: unknown stage '" + o.stage
-                + "' (expected jscc, inn, eve-mia or eve-detector)");
+                + "' (expected jscc, inn, eve-mia, eve-detector or eve-extractor)");
 }
 
 } // namespace

@@ -264,6 +264,23 @@ struct mia_config {
     static mia_config from_json(const nlohmann::json& j);
 };
 
+/*!
+ * Eve's key-agnostic extractor (E6) or known-plaintext extractor (E7): a decoder (the
+ * architecture above) from 2C channels — the received container and what the public INN
+ * gives back from it without the key (secure_link.h's eve_extractor_input) — to the
+ * private image.
+ */
+struct extractor_config {
+    int channels = 8; //!< C, the latent's channels (the network reads 2C)
+    int width = 128;
+    //! "e6": trained on containers under keys of Eve's own; "e7": on N (received
+    //! container, private image) pairs of Alice's traffic under Alice's key
+    std::string attack = "e6";
+    int known_pairs = 0; //!< N for e7
+    nlohmann::json to_json() const;
+    static extractor_config from_json(const nlohmann::json& j);
+};
+
 // ---------------------------------------------------------------- channels
 
 /*!
@@ -326,12 +343,14 @@ jscc_codec load_jscc(const std::string& path);
 inn load_inn(const std::string& path);
 decoder load_mia(const std::string& path);
 detector load_detector(const std::string& path);
+decoder load_extractor(const std::string& path, extractor_config* config = nullptr);
 
 //! Model-file kinds.
 constexpr const char* kind_jscc = "jscc";
 constexpr const char* kind_inn = "inn";
 constexpr const char* kind_mia = "eve-mia";
 constexpr const char* kind_detector = "eve-detector";
+constexpr const char* kind_extractor = "eve-extractor";
 
 } // namespace semsteg
 

@@ -82,6 +82,14 @@ bob_output bob_extract(inn_impl& stego,
                        const torch::Tensor& received,
                        const latent_keying* key = nullptr);
 
+/*!
+ * Eve with the public INN and no key: [received container, the INN run backwards on it
+ * (her l̂ from `lost`)] along the channels, [B,2C,h,w]: what her extractors (E6, E7) read.
+ */
+torch::Tensor eve_extractor_input(inn_impl& stego,
+                                  const lost_part_mode& lost,
+                                  const torch::Tensor& received);
+
 // ---------------------------------------------------------------- the system in simulation
 
 struct secure_link_models {
@@ -89,6 +97,8 @@ struct secure_link_models {
     inn stego { nullptr }; //!< Alice's and Bob's INN
     std::optional<decoder> mia; //!< Eve's inverse network (model inversion), if any
     std::optional<detector> detect; //!< Eve's steganalysis detector, if any
+    std::optional<decoder> extractor; //!< Eve's extractor (E6 or E7), if any
+    extractor_config extractor_cfg; //!< which attack the extractor is
     lost_part_mode lost; //!< how Bob fills l̂
     //! The key Alice and Bob share (a keyed INN needs it; a keyless one must have none).
     std::optional<stego_key> key;
@@ -124,6 +134,8 @@ struct secure_link_result {
      * key with one bit flipped, Alice's key with a wrong nonce.
      */
     torch::Tensor eve_inn_nokey, eve_inn_wrong_key, eve_inn_flipped_bit, eve_inn_wrong_nonce;
+    //! E6 / E7: Eve's trained extractor on what she receives (undefined without one).
+    torch::Tensor eve_extractor;
 };
 
 /*!

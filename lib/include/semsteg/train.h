@@ -13,6 +13,8 @@
  *   inn           the steganography INN, codec frozen, L_forward + L_backward + L_privacy
  *   eve-mia       Eve's inverse network on (her own image, E(image) through the channel)
  *   eve-detector  Eve's steganalysis classifier: received container vs received plain latent
+ *   eve-extractor Eve's extractor without the key (E6: containers under keys of her own;
+ *                 E7: known (container, private image) pairs of Alice's traffic)
  * Each stage is resumable: the model file (written at every checkpoint, atomically) records the
  * step reached, and PATH.optim holds the optimiser state. A per-epoch CSV logs losses and
  * validation metrics.
@@ -67,6 +69,14 @@ struct train_options {
     //! becomes keyed (its weights carry on)
     bool keyed = false;
     int scramble_rounds = 3;
+    // eve-extractor (E6, E7): Eve's network from what she receives to the private image.
+    int extractor_width = 128;
+    //! 0: E6, containers under fresh keys of Eve's own every step. N > 0: E7, N fixed
+    //! (received container, private image) pairs of Alice's traffic, made under Alice's key
+    //! (`key_file`, else a key drawn from the seed) with fresh nonces; the validation
+    //! containers are new ones under the same key.
+    int known_pairs = 0;
+    std::string key_file; //!< E7: Alice's key (used to make her traffic; never stored)
     // INN loss weights λ1..λ5 (MISSION.md) and λ6, an extension: Eve's decoding of the
     // received container should look like the host in the image domain, not only in the
     // latent (λ1), so the INN may hide in directions the public decoder D shows little of.
