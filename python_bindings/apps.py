@@ -57,6 +57,15 @@ def add_model_options(p, inn=True, mia=False):
     p.add_argument("--threads", type=int, default=1, help="torch threads (default: %(default)s)")
 
 
+def add_key_options(p):
+    """The key a keyed INN needs (Alice and Bob only; never logged, never sent)."""
+    p.add_argument("--key-file", default="",
+                   help="keyed INN: the key Alice and Bob share (made by semsteg-keygen)")
+    p.add_argument("--passphrase", default="",
+                   help="keyed INN: the shared passphrase instead of a key file (others can "
+                   "read a command line: prefer --key-file)")
+
+
 def resolve_models(args):
     def pick(name, default):
         value = getattr(args, name, None)
@@ -241,6 +250,19 @@ def side_by_side(out_dir, ids, columns, path, max_rows=8):
 
 # ---------------------------------------------------------------- loopback
 
+def _clear_errors(main):
+    """A block that refuses its settings (a model file, a key) raises RuntimeError at
+    construction: the program says what was wrong and exits 1, without a traceback."""
+    def wrapped(argv=None):
+        try:
+            return main(argv)
+        except RuntimeError as e:
+            raise SystemExit("error: %s" % e)
+    wrapped.__doc__ = main.__doc__
+    return wrapped
+
+
+@_clear_errors
 def loopback_main(argv=None):
     p = argparse.ArgumentParser(
         prog="semsteg-loopback",
@@ -249,6 +271,7 @@ def loopback_main(argv=None):
         "PSNR / MS-SSIM table to the output folder.")
     add_image_options(p)
     add_model_options(p, inn=True, mia=True)
+    add_key_options(p)
     add_channel_options(p, "bob", 10.0)
     add_channel_options(p, "eve", 10.0)
     p.add_argument("--timing", type=float, default=1.0,
@@ -283,7 +306,8 @@ def loopback_main(argv=None):
     alice = flowgraphs.alice_tx(private, host, args.codec, args.inn,
                                 interval=-1.0 if paced else args.interval,
                                 crop=args.crop, host_crop=args.host_crop,
-                                secure=not args.unprotected, threads=args.threads)
+                                secure=not args.unprotected, threads=args.threads,
+                                key_file=args.key_file, passphrase=args.passphrase)
     bob_channel = flowgraphs.channel(args.bob_snr, args.bob_cfo,
                                      flowgraphs.parse_taps(args.bob_taps), args.seed,
                                      args.timing)
@@ -292,7 +316,8 @@ def loopback_main(argv=None):
                                      args.timing)
     bob = flowgraphs.bob_rx(args.codec, args.inn, png_dir, args.lost,
                             secure=not args.unprotected, threads=args.threads,
-                            log_each=not args.quiet)
+                            log_each=not args.quiet, key_file=args.key_file,
+                            passphrase=args.passphrase)
     eve = flowgraphs.eve_rx(args.codec, args.mia, png_dir, threads=args.threads,
                             log_each=not args.quiet)
     tb.connect(alice, bob_channel, bob)
@@ -403,6 +428,7 @@ def loopback_main(argv=None):
 
 # ---------------------------------------------------------------- over the air / ZMQ
 
+@_clear_errors
 def alice_main(argv=None):
     p = argparse.ArgumentParser(
         prog="semsteg-alice-tx",
@@ -410,6 +436,7 @@ def alice_main(argv=None):
         "OFDM bursts through a USRP (or ZMQ).")
     add_image_options(p)
     add_model_options(p, inn=True)
+    add_key_options(p)
     add_radio_options(p, tx=True)
     p.add_argument("--interval", type=float, default=0.5, help="seconds between images")
     p.add_argument("--loop", action="store_true", help="send the images over and over")
@@ -423,7 +450,8 @@ def alice_main(argv=None):
     tb = gr.top_block("semsteg alice_tx")
     alice = flowgraphs.alice_tx(private, host, args.codec, args.inn, interval=args.interval,
                                 loop=args.loop, crop=args.crop, host_crop=args.host_crop,
-                                secure=not args.unprotected, threads=args.threads)
+                                secure=not args.unprotected, threads=args.threads,
+                                key_file=args.key_file, passphrase=args.passphrase)
     if args.radio == "uhd":
         sink = make_uhd(True, args)
         tb.connect(alice, blocks.multiply_const_cc(args.tx_scale), sink)
@@ -457,6 +485,8 @@ def _receiver_main(argv, who):
                      "Bob's receiver: extracts the private image with the INN.")
         + " Radio: a USRP, or ZMQ from semsteg-alice-tx.")
     add_model_options(p, inn=not eve, mia=eve)
+    if not eve:  # Eve has no key
+        add_key_options(p)
     add_radio_options(p, tx=False)
     p.add_argument("-n", "--count", type=int, default=0,
                    help="stop after this many images (0: run until Ctrl-C)")
@@ -485,7 +515,8 @@ def _receiver_main(argv, who):
         sinks = rx.sinks
     else:
         rx = flowgraphs.bob_rx(args.codec, args.inn, args.out, args.lost, True, args.mmse,
-                               args.threads, not args.quiet, max_refs)
+                               args.threads, not args.quiet, max_refs, args.key_file,
+                               args.passphrase)
         sinks = [rx.sink]
     if args.radio == "uhd":
         src = make_uhd(False, args)
@@ -527,9 +558,11 @@ def _receiver_main(argv, who):
     return 0
 
 
+@_clear_errors
 def bob_main(argv=None):
     return _receiver_main(argv, "bob")
 
 
+@_clear_errors
 def eve_main(argv=None):
     return _receiver_main(argv, "eve")

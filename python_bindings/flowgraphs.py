@@ -58,7 +58,8 @@ class alice_tx(gr.hier_block2):
 
     def __init__(self, private_images, host_images, codec, inn, interval=0.5, loop=False,
                  side=64, crop=1.0, host_crop=1.0, first_image_id=0, secure=True,
-                 warmup_frames=2, pad_samples=DEFAULT_PAD_SAMPLES, threads=0):
+                 warmup_frames=2, pad_samples=DEFAULT_PAD_SAMPLES, threads=0,
+                 key_file="", passphrase=""):
         gr.hier_block2.__init__(self, "semsteg_alice_tx", gr.io_signature(0, 0, 0),
                                 gr.io_signature(1, 1, gr.sizeof_gr_complex))
         self.message_port_register_hier_out("private")
@@ -74,7 +75,7 @@ class alice_tx(gr.hier_block2):
             self.host_source = image_source(host_images, side, host_crop, interval, loop,
                                             first_image_id, "host")
             self.host_encoder = semantic_encoder(codec, threads)
-            self.embed = stego_embed(inn, threads)
+            self.embed = stego_embed(inn, threads, 64, key_file, passphrase)
             self.msg_connect(self.host_source, "out", self.host_encoder, "in")
             self.msg_connect(self.host_source, "out", self, "host")
             self.msg_connect(self.host_encoder, "out", self.embed, "host")
@@ -133,11 +134,12 @@ class bob_rx(_receiver):
     """
 
     def __init__(self, codec, inn, output_dir="", lost_mode="auto", secure=True,
-                 mmse=False, threads=0, log_each=True, max_refs=64):
+                 mmse=False, threads=0, log_each=True, max_refs=64, key_file="",
+                 passphrase=""):
         _receiver.__init__(self, "semsteg_bob_rx", mmse, output_dir, max_refs, log_each)
         self.decoder = semantic_decoder(codec, "bob", threads)
         if secure:
-            self.extract = stego_extract(inn, lost_mode, threads)
+            self.extract = stego_extract(inn, lost_mode, threads, key_file, passphrase)
             self.msg_connect(self.rx, "out", self.extract, "in")
             self.msg_connect(self.extract, "out", self.decoder, "in")
         else:

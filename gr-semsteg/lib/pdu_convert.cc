@@ -130,12 +130,9 @@ std::optional<::semsteg::stego_key> load_block_key(const gr::logger_ptr& logger,
                                                    const std::string& key_file,
                                                    const std::string& passphrase)
 {
-    auto key = ::semsteg::load_key(key_file, passphrase, [&](const std::string& warning) {
+    return ::semsteg::load_key(key_file, passphrase, [&](const std::string& warning) {
         logger->warn("{}", warning);
     });
-    if (key) // the fingerprint names the key without revealing it
-        logger->info("keyed hiding with key {}", key->fingerprint());
-    return key;
 }
 
 } // namespace semsteg

@@ -32,6 +32,8 @@ stego_embed_impl::stego_embed_impl(const std::string& model_path,
     , d_inn(model_path, "auto", d_key ? &*d_key : nullptr)
     , d_max_queue(static_cast<size_t>(std::max(1, max_queue)))
 {
+    if (d_key) // named by its fingerprint only, once the INN has accepted it
+        d_logger->info("keyed hiding with key {}", d_key->fingerprint());
     apply_torch_threads(threads);
     message_port_register_in(pmt::mp("host"));
     message_port_register_in(pmt::mp("private"));

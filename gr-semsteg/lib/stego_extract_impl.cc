@@ -30,6 +30,8 @@ stego_extract_impl::stego_extract_impl(const std::string& model_path,
     , d_key(load_block_key(d_logger, key_file, passphrase))
     , d_inn(model_path, lost_mode, d_key ? &*d_key : nullptr)
 {
+    if (d_key) // named by its fingerprint only, once the INN has accepted it
+        d_logger->info("keyed hiding with key {}", d_key->fingerprint());
     apply_torch_threads(threads);
     message_port_register_in(pmt::mp("in"));
     message_port_register_out(pmt::mp("out"));
