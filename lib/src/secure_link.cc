@@ -81,13 +81,22 @@ torch::Tensor latent_keying::unscramble(const torch::Tensor& latent) const
     return x.reshape(latent.sizes());
 }
 
+void check_inn_key(const inn_impl& stego, bool have_key, const std::string& inn_path)
+{
+    const std::string name = inn_path.empty() ? "this INN" : "INN '" + inn_path + "'";
+    if (stego.config().keyed && !have_key)
+        throw error(name
+                    + " is keyed: give the key Alice and Bob share (a key file or a "
+                      "passphrase)");
+    if (!stego.config().keyed && have_key)
+        throw error(name
+                    + " is keyless: a key would protect nothing; use a keyed INN or no key");
+}
+
 namespace {
 void check_keying(const inn_impl& stego, const latent_keying* key)
 {
-    if (stego.config().keyed && !key)
-        throw error("this INN is keyed: it needs the key shared by Alice and Bob");
-    if (!stego.config().keyed && key)
-        throw error("this INN is keyless: a key would protect nothing (use a keyed INN)");
+    check_inn_key(stego, key != nullptr, "");
 }
 } // namespace
 
@@ -116,13 +125,15 @@ bob_output bob_extract(inn_impl& stego,
     return { std::move(lost_hat), std::move(recovered) };
 }
 
-torch::Tensor eve_extractor_input(inn_impl& stego,
-                                  const lost_part_mode& lost,
-                                  const torch::Tensor& received)
+torch::Tensor
+eve_inn_backwards(inn_impl& stego, const lost_part_mode& lost, const torch::Tensor& received)
 {
-    // No key: no check_keying, and nothing unscrambled (she cannot).
-    const auto backwards
-        = stego.extract(received, make_lost_part(lost, received, stego)).secret;
+    return stego.extract(received, make_lost_part(lost, received, stego)).secret;
+}
+
+torch::Tensor eve_extractor_input(const torch::Tensor& received,
+                                  const torch::Tensor& backwards)
+{
     return torch::cat({ received, backwards }, 1);
 }
 
@@ -146,11 +157,7 @@ secure_link_models secure_link_models::load(const std::string& codec_path,
         m.detect = load_detector(detector_path);
     m.lost = lost_part_mode::parse(lost_mode);
     check_lost_part_mode(m.lost, *m.stego, inn_path);
-    if (m.stego->config().keyed && !key)
-        throw error("INN '" + inn_path
-                    + "' is keyed: give the key (a key file or a passphrase)");
-    if (!m.stego->config().keyed && key)
-        throw error("INN '" + inn_path + "' is keyless: a key would protect nothing");
+    check_inn_key(*m.stego, key.has_value(), inn_path);
     m.key = key;
     return m;
 }
@@ -202,14 +209,15 @@ secure_link_result run_secure_link(secure_link_models& m,
         bob_extract(*m.stego, m.lost, bob_rx, key).recovered.secret, bob_snr);
     r.secure_eve = m.codec->decode(eve_rx, eve_snr);
 
+    // Eve with the INN and no key: E4 decodes what it gives back, E6/E7 read it.
+    torch::Tensor backwards;
+    if (m.key || m.extractor)
+        backwards = eve_inn_backwards(*m.stego, m.lost, eve_rx);
     if (m.extractor) {
         (*m.extractor)->eval();
-        r.eve_extractor
-            = (*m.extractor)->forward(eve_extractor_input(*m.stego, m.lost, eve_rx));
+        r.eve_extractor = (*m.extractor)->forward(eve_extractor_input(eve_rx, backwards));
     }
-    if (m.key) { // E4: the INN backwards without the right (key, nonce)
-        const auto backwards
-            = m.stego->extract(eve_rx, make_lost_part(m.lost, eve_rx, *m.stego)).secret;
+    if (m.key) { // E4: unscrambled with nothing, or the wrong (key, nonce)
         auto eve_decode = [&](const std::optional<latent_keying>& guess) {
             return m.codec->decode(guess ? guess->unscramble(backwards) : backwards, eve_snr);
         };

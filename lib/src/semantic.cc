@@ -131,13 +131,7 @@ stego_network::stego_network(const std::string& model_path,
     d_impl->net = load_inn(model_path);
     d_impl->net->eval();
     check_lost_part_mode(d_impl->lost, *d_impl->net, model_path);
-    if (d_impl->net->config().keyed && !key)
-        throw error("INN '" + model_path
-                    + "' is keyed: give the key Alice and Bob share (a key file or a "
-                      "passphrase)");
-    if (!d_impl->net->config().keyed && key)
-        throw error("INN '" + model_path
-                    + "' is keyless: a key would protect nothing; use a keyed INN or no key");
+    check_inn_key(*d_impl->net, key != nullptr, model_path);
     if (key)
         d_impl->key = *key;
 }

@@ -525,7 +525,8 @@ stage make_stage(const train_options& o,
                                         codec->encode(xp),
                                         keying ? &*keying : nullptr)
                                 .sent;
-            return eve_extractor_input(*stego, lost_part_mode {}, apply_channel(zc, ch, gen));
+            const auto y = apply_channel(zc, ch, gen);
+            return eve_extractor_input(y, eve_inn_backwards(*stego, lost_part_mode {}, y));
         };
         if (o.known_pairs > 0) {
             // E7: N fixed pairs of Alice's traffic (fixed crops, nonces and noise).

@@ -83,12 +83,19 @@ bob_output bob_extract(inn_impl& stego,
                        const latent_keying* key = nullptr);
 
 /*!
- * Eve with the public INN and no key: [received container, the INN run backwards on it
- * (her l̂ from `lost`)] along the channels, [B,2C,h,w]: what her extractors (E6, E7) read.
+ * Throws semsteg::error (naming `inn_path`, if any) unless the INN and the key go together: a keyed
+ * INN needs the key, a keyless one must not be given one (it would protect nothing).
  */
-torch::Tensor eve_extractor_input(inn_impl& stego,
-                                  const lost_part_mode& lost,
-                                  const torch::Tensor& received);
+void check_inn_key(const inn_impl& stego, bool have_key, const std::string& inn_path);
+
+//! Eve with the public INN and no key: what the INN gives back from what she receives
+//! (her l̂ from `lost`; nothing unscrambled, she cannot).
+torch::Tensor
+eve_inn_backwards(inn_impl& stego, const lost_part_mode& lost, const torch::Tensor& received);
+//! What Eve's extractors (E6, E7) read: [received container, eve_inn_backwards] along the
+//! channels, [B,2C,h,w].
+torch::Tensor eve_extractor_input(const torch::Tensor& received,
+                                  const torch::Tensor& backwards);
 
 // ---------------------------------------------------------------- the system in simulation
 
