@@ -307,7 +307,8 @@ def loopback_main(argv=None):
                                 interval=-1.0 if paced else args.interval,
                                 crop=args.crop, host_crop=args.host_crop,
                                 secure=not args.unprotected, threads=args.threads,
-                                key_file=args.key_file, passphrase=args.passphrase)
+                                key_file=args.key_file, passphrase=args.passphrase,
+                                target_snr_db=args.bob_snr)  # Alice targets Bob's link
     bob_channel = flowgraphs.channel(args.bob_snr, args.bob_cfo,
                                      flowgraphs.parse_taps(args.bob_taps), args.seed,
                                      args.timing)
@@ -437,6 +438,9 @@ def alice_main(argv=None):
     add_image_options(p)
     add_model_options(p, inn=True)
     add_key_options(p)
+    p.add_argument("--target-snr", type=float, default=10.0,
+                   help="the SNR (dB) an SNR-adaptive codec encodes for: Bob's expected "
+                   "link (default: %(default)s; a plain codec ignores it)")
     add_radio_options(p, tx=True)
     p.add_argument("--interval", type=float, default=0.5, help="seconds between images")
     p.add_argument("--loop", action="store_true", help="send the images over and over")
@@ -451,7 +455,8 @@ def alice_main(argv=None):
     alice = flowgraphs.alice_tx(private, host, args.codec, args.inn, interval=args.interval,
                                 loop=args.loop, crop=args.crop, host_crop=args.host_crop,
                                 secure=not args.unprotected, threads=args.threads,
-                                key_file=args.key_file, passphrase=args.passphrase)
+                                key_file=args.key_file, passphrase=args.passphrase,
+                                target_snr_db=args.target_snr)
     if args.radio == "uhd":
         sink = make_uhd(True, args)
         tb.connect(alice, blocks.multiply_const_cc(args.tx_scale), sink)

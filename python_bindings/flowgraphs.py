@@ -59,14 +59,14 @@ class alice_tx(gr.hier_block2):
     def __init__(self, private_images, host_images, codec, inn, interval=0.5, loop=False,
                  side=64, crop=1.0, host_crop=1.0, first_image_id=0, secure=True,
                  warmup_frames=2, pad_samples=DEFAULT_PAD_SAMPLES, threads=0,
-                 key_file="", passphrase=""):
+                 key_file="", passphrase="", target_snr_db=10.0):
         gr.hier_block2.__init__(self, "semsteg_alice_tx", gr.io_signature(0, 0, 0),
                                 gr.io_signature(1, 1, gr.sizeof_gr_complex))
         self.message_port_register_hier_out("private")
         self.message_port_register_hier_out("host")
         self.private_source = image_source(private_images, side, crop, interval, loop,
                                            first_image_id, "private")
-        self.private_encoder = semantic_encoder(codec, threads)
+        self.private_encoder = semantic_encoder(codec, threads, target_snr_db)
         self.tx = ofdm_frame_tx(warmup_frames, pad_samples, "packet_len")
         self.msg_connect(self.private_source, "out", self.private_encoder, "in")
         self.msg_connect(self.private_source, "out", self, "private")
@@ -74,7 +74,7 @@ class alice_tx(gr.hier_block2):
         if secure:
             self.host_source = image_source(host_images, side, host_crop, interval, loop,
                                             first_image_id, "host")
-            self.host_encoder = semantic_encoder(codec, threads)
+            self.host_encoder = semantic_encoder(codec, threads, target_snr_db)
             self.embed = stego_embed(inn, threads, 64, key_file, passphrase)
             self.msg_connect(self.host_source, "out", self.host_encoder, "in")
             self.msg_connect(self.host_source, "out", self, "host")

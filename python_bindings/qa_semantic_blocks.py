@@ -28,6 +28,9 @@ CODEC = os.path.join(MODELS, "jscc_awgn10.safetensors")
 INN = os.path.join(MODELS, "inn_awgn10.safetensors")
 MIA = os.path.join(MODELS, "eve_mia_awgn10.safetensors")
 INN_L3_4 = os.path.join(MODELS, "inn_awgn10_l3_4.safetensors")
+# The SNR-adaptive codec in training (models/training/README.md; not shipped yet).
+ADAPTIVE_CODEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models",
+                              "training", "jscc_snr.resume.safetensors")
 FACE = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
 PHOTO = "/usr/share/palapeli/collection/castle-maintenon.jpg"
 K = semsteg.keys
@@ -222,6 +225,33 @@ class qa_semantic_encoder_decoder(gr_unittest.TestCase):
         self.assertEqual((meta[K.role], meta[K.image_id], out.shape), ("bob", 5, (64, 64, 3)))
         mse = np.mean((out.astype(float) - rgb.astype(float)) ** 2) / 255.0 ** 2
         self.assertGreater(10 * np.log10(1 / mse), 20.0)  # measured: 26 dB on this face
+
+    def test_adaptive_decoder_takes_the_snr_from_the_metadata(self):
+        if not os.path.isfile(ADAPTIVE_CODEC):
+            self.skipTest("no SNR-adaptive codec in this tree (models/training/)")
+        sym = encode(semsteg.semantic_encoder(ADAPTIVE_CODEC, 0, 10.0), FACE)
+
+        def decoded(block, **meta):
+            pdu = pmt.cons(meta_dict(image_id=1, **meta),
+                           pmt.init_c32vector(len(sym), np.asarray(sym, np.complex64)))
+            (msg,) = run_messages(block, [("in", pdu)], expect=1)
+            return pdu_image(msg)[1].astype(int)
+
+        from_meta = semsteg.semantic_decoder(ADAPTIVE_CODEC, "bob", 0, 10.0, True)
+        low, high = decoded(from_meta, snr_est_db=0.0), decoded(from_meta, snr_est_db=20.0)
+        self.assertGreater(np.abs(low - high).max(), 2)  # the SNR reached the codec
+        # The estimate is what a fixed-SNR decoder would have been told; without one, the
+        # block's own value is used.
+        fixed0 = semsteg.semantic_decoder(ADAPTIVE_CODEC, "bob", 0, 0.0, False)
+        np.testing.assert_array_equal(decoded(fixed0, snr_est_db=20.0), low)
+        np.testing.assert_array_equal(decoded(semsteg.semantic_decoder(
+            ADAPTIVE_CODEC, "bob", 0, 20.0, True)), high)
+        # A plain codec ignores the SNR.
+        plain = semsteg.semantic_decoder(CODEC, "bob")
+        np.testing.assert_array_equal(decoded(plain, snr_est_db=0.0),
+                                      decoded(plain, snr_est_db=20.0))
+        with self.assertRaises((RuntimeError, ValueError)):
+            semsteg.semantic_encoder(ADAPTIVE_CODEC, 0, float("nan"))
 
     def test_bad_messages_are_dropped(self):
         for blk in (semsteg.semantic_encoder(CODEC), semsteg.semantic_decoder(CODEC),

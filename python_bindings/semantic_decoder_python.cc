@@ -18,7 +18,9 @@ void bind_semantic_decoder(py::module& m)
         .def(py::init(&semantic_decoder::make),
              py::arg("model_path"),
              py::arg("role") = "bob",
-             py::arg("threads") = 0)
+             py::arg("threads") = 0,
+             py::arg("snr_db") = 10.0,
+             py::arg("snr_from_metadata") = true)
         .def("decoded", &semantic_decoder::decoded)
         .def("dropped", &semantic_decoder::dropped);
 }

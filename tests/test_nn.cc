@@ -459,6 +459,39 @@ TEST(KeyedHiding, FacadeTakesTheKeyAndTheNonce)
     EXPECT_GT(distance(eve.extract(container.data(), container.size(), 42)), 0.5);
 }
 
+// The facade the blocks use: an SNR-adaptive codec takes the SNR (and needs one), a plain
+// codec ignores it.
+TEST(Codec, FacadePassesTheSnrToAnAdaptiveCodec)
+{
+    jscc_codec plain(small_codec());
+    randomise(*plain, 0.1, 21);
+    auto adaptive = with_snr_adaptation(plain);
+    for (auto& p : adaptive->named_parameters())
+        if (p.key().find("attention") != std::string::npos)
+            p.value().detach().copy_(torch::randn_like(p.value()) * 0.5);
+    const auto plain_path = temp_path("facade_plain.st").string();
+    const auto adaptive_path = temp_path("facade_adaptive.st").string();
+    save_module(plain_path, *plain, kind_jscc, plain->config().to_json());
+    save_module(adaptive_path, *adaptive, kind_jscc, adaptive->config().to_json());
+    semantic_codec p(plain_path), a(adaptive_path);
+    EXPECT_FALSE(p.snr_adaptive());
+    EXPECT_TRUE(a.snr_adaptive());
+
+    image img(32, 32);
+    for (size_t i = 0; i < img.rgb.size(); ++i)
+        img.rgb[i] = static_cast<float>((i * 37) % 101) / 100.0f;
+    EXPECT_EQ(p.encode(img), p.encode(img, 3.0)); // ignored
+    EXPECT_NE(error_of([&] { a.encode(img); }).find("SNR"), std::string::npos);
+    EXPECT_THROW(a.encode(img, std::nan("")), error);
+    const auto z = a.encode(img, 10.0);
+    EXPECT_NE(z, a.encode(img, 0.0));
+    const auto low = a.decode(z.data(), z.size(), 0.0),
+               high = a.decode(z.data(), z.size(), 20.0);
+    EXPECT_NE(low.rgb, high.rgb);
+    EXPECT_EQ(a.decode(z.data(), z.size(), 0.0).rgb, low.rgb);
+    EXPECT_EQ(p.decode(z.data(), z.size()).rgb, p.decode(z.data(), z.size(), 20.0).rgb);
+}
+
 TEST(ModelIo, NetworksRoundTripBitExact)
 {
     jscc_codec codec(small_codec());

@@ -11,12 +11,15 @@
 namespace gr {
 namespace semsteg {
 
-semantic_decoder::sptr
-semantic_decoder::make(const std::string& model_path, const std::string& role, int threads)
+semantic_decoder::sptr semantic_decoder::make(const std::string& model_path,
+                                              const std::string& role,
+                                              int threads,
+                                              double snr_db,
+                                              bool snr_from_metadata)
 {
     return gnuradio::make_block_sptr<
         latent_decoder_impl<semantic_decoder, ::semsteg::semantic_codec>>(
-        "semantic_decoder", model_path, role, threads);
+        "semantic_decoder", model_path, role, threads, snr_db, snr_from_metadata);
 }
 
 mia_decoder::sptr

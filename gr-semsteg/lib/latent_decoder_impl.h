@@ -11,6 +11,8 @@
 #include <semsteg/metadata_keys.h>
 
 #include <atomic>
+#include <cmath>
+#include <stdexcept>
 #include <string>
 
 namespace gr {
@@ -28,12 +30,18 @@ public:
     latent_decoder_impl(const char* name,
                         const std::string& model_path,
                         const std::string& role,
-                        int threads)
+                        int threads,
+                        double snr_db = 10.0,
+                        bool snr_from_metadata = true)
         : gr::block(name, io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
         , d_name(name)
         , d_net(model_path)
         , d_role(role)
+        , d_snr_db(snr_db)
+        , d_snr_from_metadata(snr_from_metadata)
     {
+        if (!std::isfinite(snr_db))
+            throw std::invalid_argument(d_name + ": the SNR must be finite");
         apply_torch_threads(threads);
         this->message_port_register_in(pmt::mp("in"));
         this->message_port_register_out(pmt::mp("out"));
@@ -49,16 +57,33 @@ private:
         handle_or_drop(this->d_logger, d_name.c_str(), d_dropped, [&] {
             const auto pdu = split_pdu(msg);
             const auto symbols = pdu_to_symbols(pdu);
-            const auto img = d_net.decode(symbols.data(), symbols.size());
+            const auto img = d_net.decode(symbols.data(), symbols.size(), snr_of(pdu.meta));
             const auto meta = meta_set(pdu.meta, ::semsteg::keys::role, pmt::intern(d_role));
             this->message_port_pub(pmt::mp("out"), image_to_pdu(img, meta));
             ++d_decoded;
         });
     }
 
+    //! The receiver's per-frame SNR estimate when there is one (and it is wanted).
+    double snr_of(const pmt::pmt_t& meta) const
+    {
+        if (d_snr_from_metadata) {
+            const auto v
+                = pmt::dict_ref(meta, pmt::intern(::semsteg::keys::snr_est_db), pmt::PMT_NIL);
+            if (pmt::is_real(v) || pmt::is_integer(v)) {
+                const double snr = pmt::to_double(v);
+                if (std::isfinite(snr))
+                    return snr;
+            }
+        }
+        return d_snr_db;
+    }
+
     const std::string d_name;
     Network d_net;
     const std::string d_role;
+    const double d_snr_db;
+    const bool d_snr_from_metadata;
     std::atomic<uint64_t> d_decoded { 0 };
     std::atomic<uint64_t> d_dropped { 0 };
 };

@@ -5,21 +5,29 @@
  */
 #include "semantic_encoder_impl.h"
 #include "pdu_convert.h"
+#include <cmath>
 #include <gnuradio/io_signature.h>
 #include <semsteg/metadata_keys.h>
+#include <stdexcept>
 
 namespace gr {
 namespace semsteg {
 
-semantic_encoder::sptr semantic_encoder::make(const std::string& model_path, int threads)
+semantic_encoder::sptr
+semantic_encoder::make(const std::string& model_path, int threads, double snr_db)
 {
-    return gnuradio::make_block_sptr<semantic_encoder_impl>(model_path, threads);
+    return gnuradio::make_block_sptr<semantic_encoder_impl>(model_path, threads, snr_db);
 }
 
-semantic_encoder_impl::semantic_encoder_impl(const std::string& model_path, int threads)
+semantic_encoder_impl::semantic_encoder_impl(const std::string& model_path,
+                                             int threads,
+                                             double snr_db)
     : gr::block("semantic_encoder", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
     , d_codec(model_path)
+    , d_snr_db(snr_db)
 {
+    if (!std::isfinite(snr_db))
+        throw std::invalid_argument("semantic_encoder: the target SNR must be finite");
     apply_torch_threads(threads);
     message_port_register_in(pmt::mp("in"));
     message_port_register_out(pmt::mp("out"));
@@ -35,7 +43,7 @@ void semantic_encoder_impl::handle(const pmt::pmt_t& msg)
 {
     handle_or_drop(d_logger, "semantic_encoder", d_dropped, [&] {
         const auto pdu = split_pdu(msg);
-        const auto symbols = d_codec.encode(pdu_to_image(pdu));
+        const auto symbols = d_codec.encode(pdu_to_image(pdu), d_snr_db);
         const auto shape = d_codec.shape();
         auto meta = meta_set(
             pdu.meta,

@@ -16,7 +16,7 @@ namespace semsteg {
 class semantic_encoder_impl : public semantic_encoder
 {
 public:
-    semantic_encoder_impl(const std::string& model_path, int threads);
+    semantic_encoder_impl(const std::string& model_path, int threads, double snr_db);
     uint64_t encoded() const override { return d_encoded; }
     uint64_t dropped() const override { return d_dropped; }
     int num_symbols() const override;
@@ -24,6 +24,7 @@ public:
 private:
     void handle(const pmt::pmt_t& msg);
     ::semsteg::semantic_codec d_codec;
+    const double d_snr_db; //!< the SNR Alice targets (an SNR-adaptive codec's input)
     std::atomic<uint64_t> d_encoded { 0 };
     std::atomic<uint64_t> d_dropped { 0 };
 };

@@ -83,7 +83,21 @@ latent_shape semantic_codec::shape() const
     return { latent_channels(), image_side() / 4, image_side() / 4 };
 }
 
-symbol_vector semantic_codec::encode(const image& img)
+bool semantic_codec::snr_adaptive() const { return d_impl->codec->snr_adaptive(); }
+
+namespace {
+// The SNR tensor an SNR-adaptive codec is given (none for a plain codec: it ignores it).
+torch::Tensor snr_tensor(const jscc_codec_impl& codec, std::optional<double> snr_db)
+{
+    if (!codec.snr_adaptive())
+        return {};
+    if (!snr_db || !std::isfinite(*snr_db))
+        throw error("this codec is SNR-adaptive: it needs the channel SNR (a finite value)");
+    return torch::full({ 1 }, *snr_db);
+}
+} // namespace
+
+symbol_vector semantic_codec::encode(const image& img, std::optional<double> snr_db)
 {
     if (img.empty())
         throw error("cannot encode an empty image");
@@ -91,15 +105,18 @@ symbol_vector semantic_codec::encode(const image& img)
     const image& input
         = (img.width == side && img.height == side) ? img : prepare_image(img, side);
     torch::NoGradGuard no_grad;
-    return tensor_to_symbols(d_impl->codec->encode(images_to_tensor({ input })));
+    return tensor_to_symbols(d_impl->codec->encode(images_to_tensor({ input }),
+                                                   snr_tensor(*d_impl->codec, snr_db)));
 }
 
-image semantic_codec::decode(const std::complex<float>* symbols, size_t num_symbols)
+image semantic_codec::decode(const std::complex<float>* symbols,
+                             size_t num_symbols,
+                             std::optional<double> snr_db)
 {
     const auto shape = latent_shape::square(latent_channels(), num_symbols);
     torch::NoGradGuard no_grad;
-    return tensor_to_image(
-        d_impl->codec->decode(symbols_to_tensor(symbols, num_symbols, shape)));
+    return tensor_to_image(d_impl->codec->decode(
+        symbols_to_tensor(symbols, num_symbols, shape), snr_tensor(*d_impl->codec, snr_db)));
 }
 
 // ---------------------------------------------------------------- stego_network
@@ -181,7 +198,9 @@ inverse_network::~inverse_network() = default;
 
 int inverse_network::latent_channels() const { return d_impl->net->latent_channels(); }
 
-image inverse_network::decode(const std::complex<float>* symbols, size_t num_symbols)
+image inverse_network::decode(const std::complex<float>* symbols,
+                              size_t num_symbols,
+                              std::optional<double> /*snr_db*/)
 {
     const auto shape = latent_shape::square(latent_channels(), num_symbols);
     torch::NoGradGuard no_grad;

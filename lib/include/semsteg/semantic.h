@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,10 +59,19 @@ public:
     int image_side() const; //!< the side images are prepared to (e.g. 64)
     int latent_channels() const;
     latent_shape shape() const; //!< the latent of an image_side² image
-    //! Image (any size: centre-square crop and resize to image_side) → unit-power symbols.
-    symbol_vector encode(const image& img);
-    //! Received symbols (a square latent, see latent_shape::square) → image in [0,1].
-    image decode(const std::complex<float>* symbols, size_t num_symbols);
+    //! True for an SNR-adaptive codec: encode and decode then need the channel SNR.
+    bool snr_adaptive() const;
+    /*!
+     * Image (any size: centre-square crop and resize to image_side) → unit-power symbols.
+     * `snr_db`: the channel SNR Alice targets (an SNR-adaptive codec needs it; a plain one
+     * ignores it).
+     */
+    symbol_vector encode(const image& img, std::optional<double> snr_db = std::nullopt);
+    //! Received symbols (a square latent, see latent_shape::square) → image in [0,1];
+    //! `snr_db`: the receiver's SNR (estimate), as for encode.
+    image decode(const std::complex<float>* symbols,
+                 size_t num_symbols,
+                 std::optional<double> snr_db = std::nullopt);
 
 private:
     struct impl;
@@ -119,7 +129,11 @@ public:
     inverse_network& operator=(const inverse_network&) = delete;
 
     int latent_channels() const;
-    image decode(const std::complex<float>* symbols, size_t num_symbols);
+    //! `snr_db` is accepted for the decoders' common interface and ignored (Eve's network
+    //! is not SNR-adaptive).
+    image decode(const std::complex<float>* symbols,
+                 size_t num_symbols,
+                 std::optional<double> snr_db = std::nullopt);
 
 private:
     struct impl;

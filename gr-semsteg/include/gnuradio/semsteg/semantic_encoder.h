@@ -33,8 +33,10 @@ public:
     /*!
      * \param model_path DeepJSCC codec model file
      * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
+     * \param snr_db the channel SNR Alice targets (dB), for an SNR-adaptive codec (a plain
+     *        codec ignores it)
      */
-    static sptr make(const std::string& model_path, int threads = 0);
+    static sptr make(const std::string& model_path, int threads = 0, double snr_db = 10.0);
 
     virtual uint64_t encoded() const = 0;
     virtual uint64_t dropped() const = 0;
