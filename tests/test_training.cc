@@ -257,7 +257,8 @@ TEST_F(Training, EveExtractorsTrain)
     extractor_config cfg;
     load_extractor(e6.out_model, &cfg);
     EXPECT_EQ(cfg.attack, "e6");
-    EXPECT_TRUE(read_model_file(e6.out_model).info.count("floor_msssim"));
+    for (const char* key : { "floor_msssim", "prior_psnr", "prior_msssim" })
+        EXPECT_TRUE(read_model_file(e6.out_model).info.count(key)) << key;
 
     auto e7 = small("eve-extractor", "x_e7.st");
     e7.codec_model = codec.out_model;

@@ -566,6 +566,16 @@ stage make_stage(const train_options& o,
         // Validation: new containers of Alice's (her key, fresh nonces) from held-out images.
         auto xvh = centered_batch(val_hosts, vh, o.image_side);
         auto xvp = centered_batch(val, vp, o.image_side);
+        // The prior-only reference: the best constant picture in MSE, the mean of training
+        // images, is what an extractor that learned nothing from the signal converges to.
+        const auto prior = [&] {
+            std::mt19937_64 rng(o.seed + 505);
+            const auto idx = random_indices(train.size(), std::min<int>(512, 4 * bs), rng);
+            return centered_batch(train, idx, o.image_side).mean(0, /*keepdim=*/true);
+        }();
+        const auto prior_batch = prior.expand_as(xvp).contiguous();
+        const double prior_psnr = psnr(prior_batch, xvp).mean().item<double>();
+        const double prior_msssim = ms_ssim(prior_batch, xvp).mean().item<double>();
         st.validate = [=]() mutable {
             auto gen = fixed_gen();
             std::mt19937_64 rng(o.seed + 404);
@@ -574,7 +584,9 @@ stage make_stage(const train_options& o,
                       .cpu();
             return metric_map { { "val_psnr", psnr(x, xvp).mean().item<double>() },
                                 { "val_msssim", ms_ssim(x, xvp).mean().item<double>() },
-                                { "floor_msssim", ms_ssim(xvh, xvp).mean().item<double>() } };
+                                { "floor_msssim", ms_ssim(xvh, xvp).mean().item<double>() },
+                                { "prior_psnr", prior_psnr },
+                                { "prior_msssim", prior_msssim } };
         };
         return st;
     }
