@@ -180,10 +180,10 @@ const std::array<const char*, n_rows> row_names = { "DeepJSCC (private)",
                                                     "E4 INN, wrong nonce (private)",
                                                     "Eve's extractor (private)" };
 const std::array<const char*, n_rows> row_keys
-    = { "deepjscc_private",  "secure_private",     "secure_host",       "e4_inn_no_key",
+    = { "deepjscc_private",  "secure_private",     "secure_host",        "e4_inn_no_key",
         "e4_inn_random_key", "e4_inn_flipped_bit", "e4_inn_wrong_nonce", "eve_extractor" };
-const std::array<const char*, n_rows> row_refs = { "private", "private", "host",    "private",
-                                                   "private", "private", "private", "private" };
+const std::array<const char*, n_rows> row_refs
+    = { "private", "private", "host", "private", "private", "private", "private", "private" };
 //! Rows of Eve's attacks with the public INN: the Eve column is the row's attack.
 bool is_e4(int r) { return r >= row_e4_nokey; }
 const std::array<const char*, n_obs> obs_keys = { "bob", "eve_naive", "eve_mia" };
@@ -589,6 +589,7 @@ struct eval_options {
     size_t pairs = 1000, batch = 100;
     uint64_t seed = 1;
     double bob_snr = 10.0;
+    double snr_error = 0.0; //!< receivers of an SNR-adaptive codec are told SNR + this
     std::vector<double> eve_snrs { 10.0, 20.0 };
     std::string channel = "awgn", out_dir, dump_dir;
 };
@@ -735,6 +736,7 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
                       { "batch", o.batch },
                       { "channel", o.channel },
                       { "bob_snr_db", o.bob_snr },
+                      { "snr_estimate_error_db", o.snr_error },
                       { "eve_snr_db", o.eve_snrs },
                       { "codec_config", ev.models->codec->config().to_json() },
                       { "inn_config", ev.models->stego->config().to_json() },
@@ -796,9 +798,9 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
         if (r != row_extractor)
             return row_names[r];
         const auto& c = ev.models->extractor_cfg;
-        return c.attack == "e7" ? "E7 extractor, " + std::to_string(c.known_pairs)
-                + " known pairs (private)"
-                                : std::string("E6 extractor, keys of Eve's own (private)");
+        return c.attack == "e7"
+            ? "E7 extractor, " + std::to_string(c.known_pairs) + " known pairs (private)"
+            : std::string("E6 extractor, keys of Eve's own (private)");
     };
     j["tables"] = json::array();
     for (const auto& t : ev.tables) {
@@ -978,6 +980,7 @@ int run(eval_options& o)
         semsteg::load_key(o.key_file, o.passphrase, [](const std::string& warning) {
             std::cerr << "semsteg-eval: warning: " << warning << "\n";
         }));
+    models.snr_estimate_error_db = o.snr_error;
     check_model_file(o.extractor_path, "--eve-extractor");
     if (!o.extractor_path.empty()) {
         models.extractor = semsteg::load_extractor(o.extractor_path, &models.extractor_cfg);
@@ -1195,6 +1198,10 @@ int main(int argc, char** argv)
         ->check(CLI::Range(size_t { 1 }, size_t { 100000 }));
     app.add_option("--threads", o.threads, "torch threads (0: one per core)");
     app.add_option("--bob-snr", o.bob_snr, "Bob's channel SNR in dB");
+    app.add_option("--snr-error",
+                   o.snr_error,
+                   "an SNR-adaptive codec's receivers are told their SNR plus this many dB "
+                   "(a biased estimate: the mismatch sweep); a plain codec ignores it");
     app.add_option("--eve-snr",
                    o.eve_snrs,
                    "Eve's channel SNRs in dB, comma-separated (one "

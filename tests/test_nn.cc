@@ -492,6 +492,33 @@ TEST(Codec, FacadePassesTheSnrToAnAdaptiveCodec)
     EXPECT_EQ(p.decode(z.data(), z.size()).rgb, p.decode(z.data(), z.size(), 20.0).rgb);
 }
 
+// The simulated link tells an SNR-adaptive codec's receivers their SNR plus the estimate
+// error; the channel itself is unchanged, and a plain codec does not notice.
+TEST(SecureLink, SnrEstimateErrorReachesOnlyAnAdaptiveDecoder)
+{
+    jscc_codec plain(small_codec());
+    randomise(*plain, 0.1, 31);
+    auto adaptive = with_snr_adaptation(plain);
+    for (auto& p : adaptive->named_parameters())
+        if (p.key().find("attention") != std::string::npos)
+            p.value().detach().copy_(torch::randn_like(p.value()) * 0.5);
+    const auto x = torch::rand({ 2, 3, 32, 32 }), y = torch::rand({ 2, 3, 32, 32 });
+    const auto awgn = channel_config::parse("awgn:10");
+    for (bool is_adaptive : { false, true }) {
+        secure_link_models m;
+        m.codec = is_adaptive ? adaptive : plain;
+        m.stego = inn(inn_config { 8, 2, 8, 2.0 });
+        auto run = [&](double error) {
+            m.snr_estimate_error_db = error;
+            auto gen = at::detail::createCPUGenerator(5);
+            return run_secure_link(m, x, y, awgn, awgn, gen);
+        };
+        const auto exact = run(0.0), biased = run(3.0);
+        EXPECT_EQ(torch::equal(exact.baseline_bob, biased.baseline_bob), !is_adaptive);
+        EXPECT_EQ(torch::equal(exact.secure_eve, biased.secure_eve), !is_adaptive);
+    }
+}
+
 TEST(ModelIo, NetworksRoundTripBitExact)
 {
     jscc_codec codec(small_codec());

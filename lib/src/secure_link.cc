@@ -184,12 +184,15 @@ secure_link_result run_secure_link(secure_link_models& m,
     const auto eve_snr = channel_snr(eve_channel, batch, gen);
     const auto zh = m.codec->encode(host, bob_snr);
     const auto zp = m.codec->encode(secret, bob_snr);
+    // What the receivers' decoders are told (the channels draw at the true SNRs).
+    const auto bob_told = bob_snr + m.snr_estimate_error_db;
+    const auto eve_told = eve_snr + m.snr_estimate_error_db;
 
     // Baseline: the private latent itself on the air.
     const auto base_bob_rx = apply_channel_at_snr(zp, bob_channel, bob_snr, gen);
     const auto base_eve_rx = apply_channel_at_snr(zp, eve_channel, eve_snr, gen);
-    r.baseline_bob = m.codec->decode(base_bob_rx, bob_snr);
-    r.baseline_eve = m.codec->decode(base_eve_rx, eve_snr);
+    r.baseline_bob = m.codec->decode(base_bob_rx, bob_told);
+    r.baseline_eve = m.codec->decode(base_eve_rx, eve_told);
 
     // Secure: the container is sent (under a fresh nonce per image when keyed).
     std::optional<latent_keying> keying;
@@ -206,8 +209,8 @@ secure_link_result run_secure_link(secure_link_models& m,
     const auto bob_rx = apply_channel_at_snr(zc, bob_channel, bob_snr, gen);
     const auto eve_rx = apply_channel_at_snr(zc, eve_channel, eve_snr, gen);
     r.secure_bob = m.codec->decode(
-        bob_extract(*m.stego, m.lost, bob_rx, key).recovered.secret, bob_snr);
-    r.secure_eve = m.codec->decode(eve_rx, eve_snr);
+        bob_extract(*m.stego, m.lost, bob_rx, key).recovered.secret, bob_told);
+    r.secure_eve = m.codec->decode(eve_rx, eve_told);
 
     // Eve with the INN and no key: E4 decodes what it gives back, E6/E7 read it.
     torch::Tensor backwards;
@@ -219,7 +222,8 @@ secure_link_result run_secure_link(secure_link_models& m,
     }
     if (m.key) { // E4: unscrambled with nothing, or the wrong (key, nonce)
         auto eve_decode = [&](const std::optional<latent_keying>& guess) {
-            return m.codec->decode(guess ? guess->unscramble(backwards) : backwards, eve_snr);
+            return m.codec->decode(guess ? guess->unscramble(backwards) : backwards,
+                                   eve_told);
         };
         r.eve_inn_nokey = eve_decode(std::nullopt);
         r.eve_inn_wrong_key

@@ -111,6 +111,9 @@ struct secure_link_models {
     std::optional<stego_key> key;
     //! Nonces for the images sent (shared by copies: never reused within a run).
     std::shared_ptr<nonce_source> nonces = std::make_shared<nonce_source>();
+    //! An SNR-adaptive codec's receivers are told their SNR plus this (dB): a biased
+    //! estimate, for the mismatch sweep (Alice's target stays Bob's true SNR).
+    double snr_estimate_error_db = 0.0;
 
     //! Loads the files; empty paths leave the optional models out. `key` as in
     //! stego_network (semantic.h): required by a keyed INN, refused by a keyless one.
