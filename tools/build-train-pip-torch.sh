@@ -9,6 +9,8 @@
 #
 # INCLUDE_DIRs hold the header-only dependencies when they are not installed: nlohmann/,
 # CLI/ and stb's stb_image.h, stb_image_resize.h, stb_image_write.h (Debian's versions).
+# libsodium (keyed hiding) comes from the system, or from SODIUM_DIR holding include/
+# (sodium.h, sodium/) and lib/ (libsodium.so*), e.g. copied from Debian's libsodium-dev.
 # Environment: PYTHON (python3), CXX (g++), CXXSTD (c++20; our code is C++17 and builds as
 # C++20 too, which newer LibTorch headers may need), JOBS (all cores).
 set -euo pipefail
@@ -25,6 +27,11 @@ flags=(-std="${CXXSTD:-c++20}" -O2 -fPIC -D_GLIBCXX_USE_CXX11_ABI="$abi"
     -I"$root/lib/include" -isystem "$torch_dir/include"
     -isystem "$torch_dir/include/torch/csrc/api/include")
 for d in "$@"; do flags+=(-isystem "$(cd "$d" && pwd)"); done
+sodium_link=(-lsodium)
+if [ -n "${SODIUM_DIR:-}" ]; then
+    flags+=(-isystem "$SODIUM_DIR/include")
+    sodium_link=(-L"$SODIUM_DIR/lib" -Wl,-rpath,"$SODIUM_DIR/lib" -lsodium)
+fi
 
 mkdir -p "$out/obj"
 # Debian links stb's implementation from libstb; here it is compiled in.
@@ -36,7 +43,7 @@ cat >"$out/obj/stb_implementation.cc" <<'EOF'
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
 EOF
-sources=("$root"/lib/src/{image,dataset,latent_symbols,model_file,nn,metrics,train}.cc
+sources=("$root"/lib/src/{image,dataset,latent_symbols,model_file,stego_key,nn,metrics,secure_link,train}.cc
     "$root/apps/semsteg_train.cc" "$out/obj/stb_implementation.cc")
 pids=()
 for s in "${sources[@]}"; do
@@ -53,5 +60,5 @@ for p in "${pids[@]}"; do wait "$p" || failed=1; done
 cuda_libs=()
 [ -e "$torch_dir/lib/libtorch_cuda.so" ] && cuda_libs=(-Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed)
 "$cxx" -o "$out/semsteg-train" "$out"/obj/*.o -L"$torch_dir/lib" "${cuda_libs[@]}" \
-    -ltorch -ltorch_cpu -lc10 -Wl,-rpath,"$torch_dir/lib" -pthread
+    -ltorch -ltorch_cpu -lc10 -Wl,-rpath,"$torch_dir/lib" "${sodium_link[@]}" -pthread
 echo "built $out/semsteg-train"
