@@ -45,15 +45,15 @@ cat >"$out/obj/stb_implementation.cc" <<'EOF'
 EOF
 sources=("$root"/lib/src/{image,dataset,latent_symbols,model_file,stego_key,nn,metrics,secure_link,train}.cc
     "$root/apps/semsteg_train.cc" "$out/obj/stb_implementation.cc")
-pids=()
+# A failed compile leaves a mark (waiting on each pid fails for jobs already reaped).
+rm -f "$out/obj/FAILED"
 for s in "${sources[@]}"; do
-    "$cxx" "${flags[@]}" -c "$s" -o "$out/obj/$(basename "$s" .cc).o" &
-    pids+=($!)
+    { "$cxx" "${flags[@]}" -c "$s" -o "$out/obj/$(basename "$s" .cc).o" \
+        || touch "$out/obj/FAILED"; } &
     while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-$(nproc)}" ]; do sleep 0.2; done
 done
-failed=0
-for p in "${pids[@]}"; do wait "$p" || failed=1; done
-[ "$failed" = 0 ] || { echo "build failed" >&2; exit 1; }
+wait
+[ ! -e "$out/obj/FAILED" ] || { echo "build failed" >&2; exit 1; }
 
 # libtorch_cuda registers the GPU backend from static initialisers: link it even though no
 # symbol of ours refers to it.
