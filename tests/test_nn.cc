@@ -39,6 +39,20 @@ void randomise(torch::nn::Module& m, double std, uint64_t seed)
 
 jscc_config small_codec() { return jscc_config { 32, 1.0 / 12, 32, 32 }; }
 
+// A random plain codec and its SNR-adaptive extension, moved off the identity so that the
+// SNR changes what it does.
+std::pair<jscc_codec, jscc_codec> random_codec_pair(uint64_t seed)
+{
+    jscc_codec plain(small_codec());
+    randomise(*plain, 0.1, seed);
+    auto adaptive = with_snr_adaptation(plain);
+    torch::NoGradGuard ng;
+    for (auto& p : adaptive->named_parameters())
+        if (p.key().find("attention") != std::string::npos)
+            p.value().copy_(torch::randn_like(p.value()) * 0.5);
+    return { plain, adaptive };
+}
+
 } // namespace
 
 TEST(Threads, SettingIsApplied)
@@ -463,12 +477,7 @@ TEST(KeyedHiding, FacadeTakesTheKeyAndTheNonce)
 // codec ignores it.
 TEST(Codec, FacadePassesTheSnrToAnAdaptiveCodec)
 {
-    jscc_codec plain(small_codec());
-    randomise(*plain, 0.1, 21);
-    auto adaptive = with_snr_adaptation(plain);
-    for (auto& p : adaptive->named_parameters())
-        if (p.key().find("attention") != std::string::npos)
-            p.value().detach().copy_(torch::randn_like(p.value()) * 0.5);
+    auto [plain, adaptive] = random_codec_pair(21);
     const auto plain_path = temp_path("facade_plain.st").string();
     const auto adaptive_path = temp_path("facade_adaptive.st").string();
     save_module(plain_path, *plain, kind_jscc, plain->config().to_json());
@@ -496,12 +505,7 @@ TEST(Codec, FacadePassesTheSnrToAnAdaptiveCodec)
 // error; the channel itself is unchanged, and a plain codec does not notice.
 TEST(SecureLink, SnrEstimateErrorReachesOnlyAnAdaptiveDecoder)
 {
-    jscc_codec plain(small_codec());
-    randomise(*plain, 0.1, 31);
-    auto adaptive = with_snr_adaptation(plain);
-    for (auto& p : adaptive->named_parameters())
-        if (p.key().find("attention") != std::string::npos)
-            p.value().detach().copy_(torch::randn_like(p.value()) * 0.5);
+    auto [plain, adaptive] = random_codec_pair(31);
     const auto x = torch::rand({ 2, 3, 32, 32 }), y = torch::rand({ 2, 3, 32, 32 });
     const auto awgn = channel_config::parse("awgn:10");
     for (bool is_adaptive : { false, true }) {
