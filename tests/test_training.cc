@@ -72,6 +72,15 @@ protected:
 
     static training_data data() { return { train, nullptr, val, nullptr }; }
 
+    //! A small codec trained for `steps` into `name`; returns its path.
+    static std::string trained_codec(const std::string& name, int64_t steps)
+    {
+        auto o = small("jscc", name);
+        o.steps = steps;
+        run_training(o, data(), {});
+        return o.out_model;
+    }
+
     static inline fs::path dir;
     static inline image_set* train = nullptr;
     static inline image_set* val = nullptr;
@@ -202,12 +211,10 @@ TEST_F(Training, SnrAdaptiveCodecExtendsAPlainOneAndLearns)
 // the loss falls. A keyless INN carried on with keys becomes keyed.
 TEST_F(Training, KeyedInnLearnsWithRandomKeys)
 {
-    auto codec = small("jscc", "keyed_codec.st");
-    codec.steps = 45;
-    run_training(codec, data(), {});
+    const auto codec = trained_codec("keyed_codec.st", 45);
 
     auto o = small("inn", "keyed_inn.st");
-    o.codec_model = codec.out_model;
+    o.codec_model = codec;
     o.keyed = true;
     o.steps = 600;
     o.steps_per_epoch = 100;
@@ -221,7 +228,7 @@ TEST_F(Training, KeyedInnLearnsWithRandomKeys)
     EXPECT_TRUE(std::isfinite(std::stod(file.info.at("eve_inn_nokey_msssim_private"))));
 
     auto keyless = small("inn", "keyless_then_keyed.st");
-    keyless.codec_model = codec.out_model;
+    keyless.codec_model = codec;
     keyless.steps = 15;
     run_training(keyless, data(), {});
     EXPECT_FALSE(load_inn(keyless.out_model)->config().keyed);
@@ -239,16 +246,14 @@ TEST_F(Training, KeyedInnLearnsWithRandomKeys)
 // traffic) train, record which attack they are, and refuse to be carried on as the other.
 TEST_F(Training, EveExtractorsTrain)
 {
-    auto codec = small("jscc", "x_codec.st");
-    codec.steps = 60;
-    run_training(codec, data(), {});
+    const auto codec = trained_codec("x_codec.st", 60);
     auto keyless = small("inn", "x_inn.st");
-    keyless.codec_model = codec.out_model;
+    keyless.codec_model = codec;
     keyless.steps = 60;
     run_training(keyless, data(), {});
 
     auto e6 = small("eve-extractor", "x_e6.st");
-    e6.codec_model = codec.out_model;
+    e6.codec_model = codec;
     e6.inn_model = keyless.out_model;
     e6.extractor_width = 16; // not the decoder's width: no warm start, random init
     e6.steps = 60;
@@ -261,7 +266,7 @@ TEST_F(Training, EveExtractorsTrain)
         EXPECT_TRUE(read_model_file(e6.out_model).info.count(key)) << key;
 
     auto e7 = small("eve-extractor", "x_e7.st");
-    e7.codec_model = codec.out_model;
+    e7.codec_model = codec;
     e7.inn_model = keyless.out_model;
     e7.extractor_width = 32;
     e7.known_pairs = 24;
@@ -302,11 +307,9 @@ TEST_F(Training, EveExtractorBreaksTheShippedKeylessInn)
 // checkpoint stays as it was.
 TEST_F(Training, DivergenceStopsAndKeepsTheLastCheckpoint)
 {
-    auto codec = small("jscc", "diverge_codec.st");
-    codec.steps = 15;
-    run_training(codec, data(), {});
+    const auto codec = trained_codec("diverge_codec.st", 15);
     auto o = small("inn", "diverge_inn.st");
-    o.codec_model = codec.out_model;
+    o.codec_model = codec;
     o.steps = 15;
     run_training(o, data(), {});
     const auto before = read_model_file(o.out_model, kind_inn);
