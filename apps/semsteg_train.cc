@@ -119,8 +119,29 @@ int main(int argc, char** argv)
            "INN loss weight λ6 (extension, default 0): Eve's decoding of the received "
            "container against the host image (see --host-image-loss)")
         ->check(CLI::NonNegativeNumber);
-    app.add_option("--host-image-loss", o.host_image_loss, "λ6's distance: mse or ms-ssim")
+    app.add_option(
+           "--host-image-loss", o.host_image_loss, "λ6's distance: mse, ms-ssim or both")
         ->check(CLI::IsMember({ "mse", "ms-ssim" }));
+    app.add_option("--host-face-fraction",
+                   o.host_face_fraction,
+                   "inn, eve-detector with --hosts: fraction of pairs with a face as host");
+    app.add_option("--adversaries",
+                   o.adversaries,
+                   "inn: detectors trained alongside (covert training; 0: none)");
+    app.add_option("--adversary-width", o.adversary_width, "inn: the adversaries' width");
+    app.add_option("--adversary-refresh",
+                   o.adversary_refresh_steps,
+                   "inn: steps between replacing the weakest adversary (0: never)");
+    app.add_option("--lambda-adversarial",
+                   o.lambda_adversarial,
+                   "inn: weight of evading the strongest adversary");
+    app.add_option(
+        "--lambda-statistics",
+        o.lambda_statistics,
+        "inn: weight of the container/plain statistics gap (moments, spectra, MMD)");
+    app.add_option("--detector-width",
+                   o.detector_width,
+                   "eve-detector: width (32: the E3 detector; wider: a fresh steganalyst)");
     app.add_option("--threads", threads, "torch threads (0: one per core)");
     app.add_option("--device",
                    o.device,
@@ -153,7 +174,7 @@ int main(int argc, char** argv)
             std::cerr << ", " << hosts->size() << " hosts";
         std::cerr << ", " << used << " torch threads, device " << o.device << "\n";
         if (hosts)
-            o.min_crop_scale = std::min(o.min_crop_scale, host_min_scale);
+            o.host_min_crop_scale = host_min_scale;
 
         semsteg::training_data data;
         data.train = &train;

@@ -242,6 +242,79 @@ TEST_F(Training, KeyedInnLearnsWithRandomKeys)
     EXPECT_THROW(run_training(keyless, data(), {}), error);
 }
 
+// Covert training: from one seed, the adversarial term lowers what the training detectors
+// achieve and the statistics term lowers the statistics gap, against the same run without
+// them; the detectors resume with the run. Then a fresh steganalyst (E10: wider, trained
+// after the INN is frozen, over an SNR range, containers under keys of its own) trains on
+// the keyed INN and reports its ROC AUC.
+TEST_F(Training, CovertTermsLowerWhatTheyTarget)
+{
+    const auto codec = trained_codec("covert_codec.st", 45);
+    auto base = small("inn", "covert_monitor.st");
+    base.codec_model = codec;
+    base.keyed = true;
+    base.steps = 150;
+    base.steps_per_epoch = 50;
+    base.validation_images = 16;
+    base.adversaries = 2;
+    base.adversary_width = 16;
+    run_training(base, data(), {});
+    const auto info = read_model_file(base.out_model).info;
+    ASSERT_TRUE(info.count("adversary_accuracy"));
+    ASSERT_TRUE(info.count("statistics_gap"));
+    EXPECT_TRUE(fs::exists(base.out_model + ".adversaries"));
+
+    auto adv = base;
+    adv.out_model = (dir / "covert_adv.st").string();
+    adv.csv_path = adv.out_model + ".csv";
+    adv.lambda_adversarial = 1;
+    run_training(adv, data(), {});
+    const auto adv_info = read_model_file(adv.out_model).info;
+    // The training detectors' advantage over the last steps (4 validation pairs are too few).
+    std::cerr << "adversary running accuracy: with the term "
+              << adv_info.at("adversary_running_accuracy") << ", without "
+              << info.at("adversary_running_accuracy") << "; statistics gap without "
+              << info.at("statistics_gap") << "\n";
+    EXPECT_LT(std::stod(adv_info.at("adversary_running_accuracy")),
+              std::stod(info.at("adversary_running_accuracy")) - 0.1);
+    EXPECT_NE(adv_info.at("covert").find("lambda_adversarial=1"), std::string::npos);
+
+    auto stats = base;
+    stats.out_model = (dir / "covert_stats.st").string();
+    stats.csv_path = stats.out_model + ".csv";
+    stats.lambda_statistics = 1;
+    run_training(stats, data(), {});
+    EXPECT_LT(std::stod(read_model_file(stats.out_model).info.at("statistics_gap")),
+              0.8 * std::stod(info.at("statistics_gap")));
+
+    // Resumed: the detectors carry on (a count that does not match is refused).
+    adv.steps = 160;
+    EXPECT_EQ(run_training(adv, data(), {}).step, 160);
+    auto wrong = adv;
+    wrong.adversaries = 3;
+    wrong.steps = 170;
+    EXPECT_THROW(run_training(wrong, data(), {}), error);
+    auto no_adversaries = base;
+    no_adversaries.adversaries = 0;
+    no_adversaries.lambda_adversarial = 1;
+    EXPECT_THROW(run_training(no_adversaries, data(), {}), error);
+
+    auto e10 = small("eve-detector", "e10.st");
+    e10.codec_model = codec;
+    e10.inn_model = adv.out_model;
+    e10.channel = "awgn:5-20";
+    e10.detector_width = 16;
+    e10.steps = 60;
+    const auto rd = run_training(e10, data(), {});
+    EXPECT_LT(rd.last_loss, rd.first_loss);
+    const auto e10_info = read_model_file(e10.out_model).info;
+    ASSERT_TRUE(e10_info.count("val_auc"));
+    const double auc = std::stod(e10_info.at("val_auc"));
+    EXPECT_GE(auc, 0.0);
+    EXPECT_LE(auc, 1.0);
+    EXPECT_EQ(load_detector(e10.out_model)->parameters()[0].size(0), 16);
+}
+
 // Eve's extractors: E6 (containers under keys of her own) and E7 (known pairs of Alice's
 // traffic) train, record which attack they are, and refuse to be carried on as the other.
 TEST_F(Training, EveExtractorsTrain)

@@ -3,6 +3,7 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <semsteg/covert.h>
 #include <semsteg/error.h>
 #include <semsteg/latent_symbols.h>
 #include <semsteg/metrics.h>
@@ -30,24 +31,42 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using metric_map = std::vector<std::pair<std::string, double>>;
 
+//! One image of a batch: which set, which image, and its smallest random-crop scale.
+struct crop_source {
+    const image_set* set;
+    size_t index;
+    double min_scale;
+};
+
 // The crop windows are drawn in order from `rng` and the pixels cut on every torch thread
 // (a GPU step would otherwise wait on one core): the thread count changes nothing.
+torch::Tensor random_batch(const std::vector<crop_source>& sources,
+                           int side,
+                           std::mt19937_64& rng,
+                           const torch::Device& device)
+{
+    std::vector<image_set::crop_window> windows;
+    windows.reserve(sources.size());
+    for (const auto& s : sources)
+        windows.push_back(s.set->random_crop_window(s.index, s.min_scale, rng));
+    std::vector<image> images(sources.size());
+    at::parallel_for(0, static_cast<int64_t>(sources.size()), 1, [&](int64_t b, int64_t e) {
+        for (int64_t k = b; k < e; ++k)
+            images[k] = sources[k].set->cut(sources[k].index, windows[k], side);
+    });
+    return images_to_tensor(images).to(device);
+}
+
 torch::Tensor random_batch(const image_set& set,
                            const std::vector<size_t>& indices,
                            const train_options& o,
                            std::mt19937_64& rng,
                            const torch::Device& device)
 {
-    std::vector<image_set::crop_window> windows;
-    windows.reserve(indices.size());
+    std::vector<crop_source> sources;
     for (size_t i : indices)
-        windows.push_back(set.random_crop_window(i, o.min_crop_scale, rng));
-    std::vector<image> images(indices.size());
-    at::parallel_for(0, static_cast<int64_t>(indices.size()), 1, [&](int64_t b, int64_t e) {
-        for (int64_t k = b; k < e; ++k)
-            images[k] = set.cut(indices[k], windows[k], o.image_side);
-    });
-    return images_to_tensor(images).to(device);
+        sources.push_back({ &set, i, o.min_crop_scale });
+    return random_batch(sources, o.image_side, rng, device);
 }
 
 std::vector<size_t> random_indices(size_t n, int count, std::mt19937_64& rng)
@@ -120,6 +139,7 @@ struct stage {
     std::function<torch::Tensor(std::mt19937_64&, torch::Generator&)> loss;
     std::function<metric_map()> validate;
     bool restart_optimizer = false; //!< the module gained parameters since the checkpoint
+    std::function<void()> save_extra; //!< saves training state kept outside the model file
 };
 
 // Validation pairs are fixed by seed and never include an image paired with itself.
@@ -135,6 +155,74 @@ validation_pairs(const training_data& d, int count, uint64_t seed)
     for (size_t i = 0; i < n; ++i)
         pairs.emplace_back(rng() % d.validation_hosts->size(), rng() % priv.size());
     return pairs;
+}
+
+//! The fixed validation batches (hosts, private images). With a separate host set and a
+//! host face fraction f, the first round(f·n) pairs have validation faces as hosts.
+std::pair<torch::Tensor, torch::Tensor>
+validation_batches(const training_data& d, const train_options& o, int count, uint64_t seed)
+{
+    const image_set& val = *d.validation;
+    const image_set& val_hosts = d.validation_hosts ? *d.validation_hosts : val;
+    auto pairs = validation_pairs(d, count, seed);
+    size_t faces = 0;
+    if (d.validation_hosts && o.host_face_fraction > 0) {
+        faces = static_cast<size_t>(std::lround(o.host_face_fraction * pairs.size()));
+        const auto face_pairs
+            = pair_sampler(all_indices(val.size()), all_indices(val.size()), seed + 1)
+                  .draw(faces);
+        std::copy(face_pairs.begin(), face_pairs.end(), pairs.begin());
+    }
+    std::vector<size_t> face_hosts, photo_hosts, privates;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+        (i < faces ? face_hosts : photo_hosts).push_back(pairs[i].first);
+        privates.push_back(pairs[i].second);
+    }
+    std::vector<torch::Tensor> hosts;
+    if (!face_hosts.empty())
+        hosts.push_back(centered_batch(val, face_hosts, o.image_side));
+    if (!photo_hosts.empty())
+        hosts.push_back(centered_batch(val_hosts, photo_hosts, o.image_side));
+    return { torch::cat(hosts), centered_batch(val, privates, o.image_side) };
+}
+
+//! The SNRs a validation reports: a fixed channel as is (no metric suffix); a range at its
+//! ends and middle ("_0dB", "_10dB", "_20dB").
+std::vector<std::pair<std::string, channel_config>>
+monitored_channels(const channel_config& ch)
+{
+    std::vector<std::pair<std::string, channel_config>> out;
+    if (!(ch.snr_max_db > ch.snr_db)) {
+        out.emplace_back("", ch);
+        return out;
+    }
+    for (double snr : { ch.snr_db, (ch.snr_db + ch.snr_max_db) / 2, ch.snr_max_db }) {
+        auto c = ch;
+        c.snr_db = c.snr_max_db = snr;
+        std::ostringstream suffix;
+        suffix << "_" << snr << "dB";
+        out.emplace_back(suffix.str(), c);
+    }
+    return out;
+}
+
+//! Host images for a batch of pairs: a face from `train` with probability f (a separate
+//! host set only; the draw is made only when f > 0), else the next host index.
+crop_source pick_host(const train_options& o,
+                      const image_set& train,
+                      const image_set& hosts,
+                      bool separate_hosts,
+                      size_t host_index,
+                      std::mt19937_64& rng)
+{
+    const double host_scale
+        = o.host_min_crop_scale < 0 ? o.min_crop_scale : o.host_min_crop_scale;
+    if (!separate_hosts)
+        return { &train, host_index, o.min_crop_scale };
+    if (o.host_face_fraction > 0
+        && std::uniform_real_distribution<double>(0, 1)(rng) < o.host_face_fraction)
+        return { &train, static_cast<size_t>(rng() % train.size()), o.min_crop_scale };
+    return { &hosts, host_index, host_scale };
 }
 
 stage make_stage(const train_options& o,
@@ -192,18 +280,7 @@ stage make_stage(const train_options& o,
         // Metrics are computed on the CPU, whatever the device. A range of SNRs is
         // monitored at its ends and middle.
         auto xval = centered_batch(val, val_idx, o.image_side);
-        std::vector<std::pair<std::string, channel_config>> val_channels;
-        if (ch.snr_max_db > ch.snr_db) {
-            for (double snr : { ch.snr_db, (ch.snr_db + ch.snr_max_db) / 2, ch.snr_max_db }) {
-                auto c = ch;
-                c.snr_db = c.snr_max_db = snr;
-                std::ostringstream suffix;
-                suffix << "_" << snr << "dB";
-                val_channels.emplace_back(suffix.str(), c);
-            }
-        } else {
-            val_channels.emplace_back("", ch);
-        }
+        const auto val_channels = monitored_channels(ch);
         st.validate = [=]() mutable {
             metric_map m;
             for (const auto& [suffix, c] : val_channels) {
@@ -273,7 +350,7 @@ stage make_stage(const train_options& o,
         auto sampler = std::make_shared<pair_sampler>(
             all_indices(hosts.size()), all_indices(train.size()), o.seed + 3);
         const auto lam = std::vector<double>(o.lambda, o.lambda + 6);
-        const bool host_msssim = o.host_image_loss == "ms-ssim";
+        const std::string host_loss = o.host_image_loss;
         const int64_t latent_reals
             = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
         const int rounds = net->config().scramble_rounds;
@@ -295,32 +372,58 @@ stage make_stage(const train_options& o,
                                  rounds,
                                  dev);
         };
+        // Covert training: detectors trained alongside, resumed with the model.
+        std::shared_ptr<detector_ensemble> adversaries;
+        if (o.adversaries > 0) {
+            adversaries = std::make_shared<detector_ensemble>(
+                o.adversaries, detector_config { channels, o.adversary_width }, 1e-3, dev);
+            const std::string path = o.out_model + ".adversaries";
+            if (resuming && std::filesystem::exists(path))
+                adversaries->load(path);
+            st.save_extra = [adversaries, path] { adversaries->save(path); };
+        } else if (o.lambda_adversarial > 0) {
+            throw error("train: the adversarial term needs adversaries (--adversaries N)");
+        }
+        auto steps_run = std::make_shared<int64_t>(0);
+        // Eve's naive picture against the host (λ6).
+        auto host_image_distance
+            = [host_loss](const torch::Tensor& eve, const torch::Tensor& xh) {
+                  if (host_loss == "mse")
+                      return torch::mse_loss(eve, xh);
+                  if (host_loss == "ms-ssim")
+                      return (1.0 - ms_ssim(eve, xh)).mean();
+                  return torch::mse_loss(eve, xh) + (1.0 - ms_ssim(eve, xh)).mean();
+              };
         st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
-            std::vector<size_t> hi, pi;
+            std::vector<crop_source> hs;
+            std::vector<size_t> pi;
             for (int i = 0; i < bs; ++i) {
                 auto [h, p] = same_pool ? sampler->next()
                                         : std::pair<size_t, size_t> { rng() % hosts.size(),
                                                                       rng() % train.size() };
-                hi.push_back(h);
+                hs.push_back(pick_host(o, train, hosts, !same_pool, h, rng));
                 pi.push_back(p);
             }
-            auto xh = random_batch(hosts, hi, o, rng, dev);
+            auto xh = random_batch(hs, o.image_side, rng, dev);
             auto xp = random_batch(train, pi, o, rng, dev);
+            // The SNR of each pair's channel: Alice's encoder targets it, Bob's decoder is
+            // told it (an SNR-adaptive codec; a plain one ignores it).
+            const auto snr = channel_snr(ch, bs, gen).to(dev);
             torch::Tensor zh, zp;
             {
                 torch::NoGradGuard ng;
-                zh = codec->encode(xh);
-                zp = codec->encode(xp);
+                zh = codec->encode(xh, snr);
+                zp = codec->encode(xp, snr);
             }
             const auto key = random_keying(rng, bs);
             const latent_keying* keying = key ? &*key : nullptr;
             auto out = alice_embed(*net, zh, zp, keying);
-            auto y = apply_channel(out.sent, ch, gen);
+            auto y = apply_channel_at_snr(out.sent, ch, snr, gen);
             // L_forward's λ2 term pulls l towards Bob's l̂ ('auto': zero, or his learned
             // estimate).
             auto bob = bob_extract(*net, lost_part_mode {}, y, keying);
             const auto& rec = bob.recovered;
-            auto xp_hat = codec->decode(rec.secret);
+            auto xp_hat = codec->decode(rec.secret, snr);
             auto loss = lam[0] * torch::mse_loss(out.container, zh)
                 + lam[1] * (out.lost - bob.lost_hat).pow(2).mean()
                 + lam[2] * torch::mse_loss(rec.secret, zp)
@@ -329,42 +432,74 @@ stage make_stage(const train_options& o,
             if (lam[5] > 0) {
                 // What Eve sees decoding the container she receives (here: Bob's draw of
                 // the same channel) against the host.
-                auto eve = codec->decode(y);
-                loss = loss
-                    + lam[5]
-                        * (host_msssim ? (1.0 - ms_ssim(eve, xh)).mean()
-                                       : torch::mse_loss(eve, xh));
+                loss = loss + lam[5] * host_image_distance(codec->decode(y, snr), xh);
+            }
+            if (o.lambda_statistics > 0)
+                loss = loss + o.lambda_statistics * statistics_gap(out.sent, zh);
+            if (adversaries) {
+                // The detectors learn plain host latents against containers, both received.
+                adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen), y);
+                if (o.lambda_adversarial > 0)
+                    loss = loss + o.lambda_adversarial * adversaries->evasion_loss(y);
+                if (o.adversary_refresh_steps > 0
+                    && ++*steps_run % o.adversary_refresh_steps == 0)
+                    adversaries->refresh_weakest();
             }
             return loss;
         };
-        auto xvh = centered_batch(val_hosts, vh, o.image_side);
-        auto xvp = centered_batch(val, vp, o.image_side);
+        const auto val_batches = validation_batches(d, o, nval, o.seed + 7);
+        const auto xvh = val_batches.first, xvp = val_batches.second;
+        const auto val_channels = monitored_channels(ch);
         st.validate = [=]() mutable {
-            auto gen = fixed_gen();
-            std::mt19937_64 key_rng(o.seed + 11); // one fixed key and nonces
-            const auto key = random_keying(key_rng, xvp.size(0));
-            const latent_keying* keying = key ? &*key : nullptr;
-            auto zc
-                = alice_embed(
-                      *net, codec->encode(xvh.to(dev)), codec->encode(xvp.to(dev)), keying)
-                      .sent;
-            auto y = apply_channel(zc, ch, gen);
-            auto bob
-                = codec
-                      ->decode(
-                          bob_extract(*net, lost_part_mode {}, y, keying).recovered.secret)
-                      .cpu();
-            auto eve = codec->decode(y).cpu();
-            metric_map m { { "bob_psnr", psnr(bob, xvp).mean().item<double>() },
-                           { "bob_msssim", ms_ssim(bob, xvp).mean().item<double>() },
-                           { "eve_msssim_private", ms_ssim(eve, xvp).mean().item<double>() },
-                           { "eve_msssim_host", ms_ssim(eve, xvh).mean().item<double>() } };
-            if (keying) { // Eve with the INN and no key: the INN run backwards, unscrambled
-                const auto lost_hat = make_lost_part(lost_part_mode {}, y, *net);
-                auto eve_inn = codec->decode(net->extract(y, lost_hat).secret).cpu();
-                m.emplace_back("eve_inn_nokey_msssim_private",
-                               ms_ssim(eve_inn, xvp).mean().item<double>());
+            metric_map m;
+            for (const auto& [suffix, c] : val_channels) {
+                auto gen = fixed_gen();
+                std::mt19937_64 key_rng(o.seed + 11); // one fixed key and nonces
+                const auto key = random_keying(key_rng, xvp.size(0));
+                const latent_keying* keying = key ? &*key : nullptr;
+                const auto snr = channel_snr(c, xvp.size(0), gen).to(dev);
+                const auto zh = codec->encode(xvh.to(dev), snr);
+                auto zc = alice_embed(*net, zh, codec->encode(xvp.to(dev), snr), keying).sent;
+                auto y = apply_channel_at_snr(zc, c, snr, gen);
+                auto bob = codec
+                               ->decode(bob_extract(*net, lost_part_mode {}, y, keying)
+                                            .recovered.secret,
+                                        snr)
+                               .cpu();
+                auto eve = codec->decode(y, snr).cpu();
+                const auto plain_rx = apply_channel_at_snr(zh, c, snr, gen);
+                const auto plain_eve = codec->decode(plain_rx, snr).cpu();
+                m.emplace_back("bob_psnr" + suffix, psnr(bob, xvp).mean().item<double>());
+                m.emplace_back("bob_msssim" + suffix,
+                               ms_ssim(bob, xvp).mean().item<double>());
+                m.emplace_back("eve_msssim_private" + suffix,
+                               ms_ssim(eve, xvp).mean().item<double>());
+                m.emplace_back("eve_msssim_host" + suffix,
+                               ms_ssim(eve, xvh).mean().item<double>());
+                // E9: Eve's naive picture of the host against plain DeepJSCC of the host.
+                m.emplace_back("eve_psnr_host" + suffix,
+                               psnr(eve, xvh).mean().item<double>());
+                m.emplace_back("plain_psnr_host" + suffix,
+                               psnr(plain_eve, xvh).mean().item<double>());
+                if (keying) { // Eve with the INN and no key: the INN run backwards
+                    const auto lost_hat = make_lost_part(lost_part_mode {}, y, *net);
+                    auto eve_inn = codec->decode(net->extract(y, lost_hat).secret, snr).cpu();
+                    m.emplace_back("eve_inn_nokey_msssim_private" + suffix,
+                                   ms_ssim(eve_inn, xvp).mean().item<double>());
+                }
+                // What covert training works against: the statistics gap of received
+                // containers from received plain latents, and the training detectors
+                // (never an evaluation).
+                m.emplace_back("statistics_gap" + suffix,
+                               statistics_gap(y, plain_rx).item<double>());
+                if (adversaries)
+                    m.emplace_back("adversary_accuracy" + suffix,
+                                   adversaries->accuracy(plain_rx, y));
             }
+            // The strongest training detector's accuracy over the last steps' batches.
+            if (adversaries)
+                m.emplace_back("adversary_running_accuracy",
+                               adversaries->strongest_accuracy());
             return m;
         };
         return st;
@@ -402,44 +537,77 @@ stage make_stage(const train_options& o,
         inn stego = load_inn(o.inn_model);
         freeze(*stego);
         stego->to(dev);
-        detector net = resuming ? load_detector(o.out_model)
-                                : detector(detector_config { channels, 32 });
+        const bool keyed = stego->config().keyed;
+        const int64_t reals
+            = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
+        const int rounds = stego->config().scramble_rounds;
+        const detector_config cfg = resuming
+            ? detector_config::from_json(read_model_file(o.out_model, kind_detector).config)
+            : detector_config { channels, o.detector_width };
+        detector net = resuming ? load_detector(o.out_model) : detector(cfg);
         net->to(dev);
         st.kind = kind_detector;
-        st.config = resuming ? read_model_file(o.out_model, kind_detector).config
-                             : detector_config { channels, 32 }.to_json();
+        st.config = cfg.to_json();
         st.module = net.ptr();
-        // Both classes are received signals at the same SNR: a plain host latent, or a
-        // container hiding a private image in that kind of host.
+        // Both classes are received signals at the same SNR (drawn per pair from the
+        // channel: Eve's): a plain host latent, or a container hiding a private image in
+        // that kind of host. A keyed INN's containers are made under keys of Eve's own
+        // (any key gives containers of the same distribution as Alice's).
         auto make_pair_batch = [=](const torch::Tensor& xh,
                                    const torch::Tensor& xp,
+                                   std::mt19937_64& rng,
                                    torch::Generator& gen) mutable {
             torch::NoGradGuard ng;
-            auto zh = codec->encode(xh);
-            auto zc = alice_embed(*stego, zh, codec->encode(xp)).sent;
-            auto y = torch::cat({ apply_channel(zh, ch, gen), apply_channel(zc, ch, gen) });
+            const auto snr = channel_snr(ch, xh.size(0), gen).to(dev);
+            auto zh = codec->encode(xh, snr);
+            std::optional<latent_keying> keying;
+            if (keyed) {
+                std::array<uint8_t, stego_key::size> bytes;
+                for (auto& b : bytes)
+                    b = static_cast<uint8_t>(rng());
+                std::vector<uint64_t> nonces(static_cast<size_t>(xp.size(0)));
+                for (auto& n : nonces)
+                    n = rng();
+                keying.emplace(stego_key::from_bytes(bytes.data(), bytes.size()),
+                               nonces,
+                               reals,
+                               rounds,
+                               dev);
+            }
+            auto zc
+                = alice_embed(*stego, zh, codec->encode(xp, snr), keying ? &*keying : nullptr)
+                      .sent;
+            auto y = torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
+                                  apply_channel_at_snr(zc, ch, snr, gen) });
             auto labels = torch::cat({ torch::zeros({ zh.size(0) }, zh.options()),
                                        torch::ones({ zh.size(0) }, zh.options()) });
             return std::make_pair(y, labels);
         };
+        const bool separate_hosts = d.hosts != nullptr;
         st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
             const int half = std::max(1, bs / 2);
-            auto xh
-                = random_batch(hosts, random_indices(hosts.size(), half, rng), o, rng, dev);
+            std::vector<crop_source> hs;
+            for (size_t h : random_indices(hosts.size(), half, rng))
+                hs.push_back(pick_host(o, train, hosts, separate_hosts, h, rng));
+            auto xh = random_batch(hs, o.image_side, rng, dev);
             auto xp
                 = random_batch(train, random_indices(train.size(), half, rng), o, rng, dev);
-            auto [y, labels] = make_pair_batch(xh, xp, gen);
+            auto [y, labels] = make_pair_batch(xh, xp, rng, gen);
             return torch::binary_cross_entropy_with_logits(net->forward(y), labels);
         };
-        auto xvh = centered_batch(val_hosts, vh, o.image_side);
-        auto xvp = centered_batch(val, vp, o.image_side);
+        const auto val_batches = validation_batches(d, o, nval, o.seed + 7);
+        const auto xvh = val_batches.first, xvp = val_batches.second;
         st.validate = [=]() mutable {
             auto gen = fixed_gen();
-            auto [y, labels] = make_pair_batch(xvh.to(dev), xvp.to(dev), gen);
-            auto predicted = (net->forward(y) > 0).to(torch::kFloat);
+            std::mt19937_64 rng(o.seed + 13);
+            auto [y, labels] = make_pair_batch(xvh.to(dev), xvp.to(dev), rng, gen);
+            const auto logits = net->forward(y);
+            const auto predicted = (logits > 0).to(torch::kFloat);
+            const int64_t n = xvh.size(0);
             return metric_map {
                 { "val_accuracy",
-                  (predicted == labels).to(torch::kFloat).mean().item<double>() }
+                  (predicted == labels).to(torch::kFloat).mean().item<double>() },
+                { "val_auc", roc_auc(logits.slice(0, 0, n), logits.slice(0, n, 2 * n)) }
             };
         };
         return st;
@@ -607,9 +775,16 @@ train_result run_training(const train_options& o,
         throw error("train: no output model path");
     if (o.batch <= 0 || o.steps <= 0 || o.steps_per_epoch <= 0 || !(o.lr > 0))
         throw error("train: batch, steps, steps per epoch and lr must be positive");
-    if (o.host_image_loss != "mse" && o.host_image_loss != "ms-ssim")
+    if (o.host_image_loss != "mse" && o.host_image_loss != "ms-ssim"
+        && o.host_image_loss != "both")
         throw error("train: unknown host image loss '" + o.host_image_loss
-                    + "' (expected mse or ms-ssim)");
+                    + "' (expected mse, ms-ssim or both)");
+    if (!(o.lambda_adversarial >= 0) || !(o.lambda_statistics >= 0) || o.adversaries < 0
+        || o.adversary_width <= 0 || o.detector_width <= 0)
+        throw error("train: covert-training weights, adversary count and widths must be "
+                    "non-negative (widths positive)");
+    if (!(o.host_face_fraction >= 0 && o.host_face_fraction <= 1))
+        throw error("train: the host face fraction must be in [0, 1]");
     if (std::any_of(o.lambda, o.lambda + 6, [](double l) { return !(l >= 0); }))
         throw error("train: the loss weights λ1..λ6 must be non-negative");
     if (o.image_side % 4 != 0 || o.image_side < 16)
@@ -756,11 +931,23 @@ train_result run_training(const train_options& o,
                 weights << (i ? "," : "") << o.lambda[i];
             info["loss_weights"] = weights.str();
             info["host_image_loss"] = o.host_image_loss;
+            if (o.adversaries > 0 || o.lambda_statistics > 0) {
+                std::ostringstream covert;
+                covert << "adversaries=" << o.adversaries << ",width=" << o.adversary_width
+                       << ",refresh=" << o.adversary_refresh_steps
+                       << ",lambda_adversarial=" << o.lambda_adversarial
+                       << ",lambda_statistics=" << o.lambda_statistics;
+                info["covert"] = covert.str();
+            }
+            if (o.host_face_fraction > 0)
+                info["host_face_fraction"] = std::to_string(o.host_face_fraction);
         }
         for (const auto& [k, v] : metrics)
             info[k] = std::to_string(v);
         save_module(o.out_model, *st.module, st.kind, st.config, info);
         torch::save(optimizer, optim_path);
+        if (st.save_extra)
+            st.save_extra();
 
         if (csv.is_open()) {
             if (new_csv && epoch == start_step / o.steps_per_epoch) {

@@ -29,7 +29,7 @@
 namespace semsteg {
 
 struct train_options {
-    std::string stage; //!< jscc | inn | eve-mia | eve-detector
+    std::string stage; //!< jscc | inn | eve-mia | eve-detector | eve-extractor
     std::string out_model; //!< model file to write (checkpoints and final)
     std::string csv_path; //!< per-epoch CSV (appended when resuming)
     std::string codec_model; //!< inn, eve-mia, eve-detector: the frozen codec
@@ -81,8 +81,27 @@ struct train_options {
     // received container should look like the host in the image domain, not only in the
     // latent (λ1), so the INN may hide in directions the public decoder D shows little of.
     double lambda[6] = { 1.0, 1.0, 2.0, 1.0, 100.0, 0.0 };
-    //! λ6's distance: "mse" (λ6‖x_h − D(ẑ_c)‖²) or "ms-ssim" (λ6·(1 − MS-SSIM))
+    //! λ6's distance: "mse" (λ6‖x_h − D(ẑ_c)‖²), "ms-ssim" (λ6·(1 − MS-SSIM)) or "both"
+    //! (their sum: PSNR and structure)
     std::string host_image_loss = "mse";
+    // Covert training (covert.h), inn stage. The adversaries are detectors trained alongside
+    // the INN on received signals (plain host latents against containers); they are saved
+    // next to the model (OUT.adversaries) and never used to evaluate.
+    int adversaries = 0; //!< how many (0: none); monitored even when λ_adversarial is 0
+    int adversary_width = 32;
+    int adversary_refresh_steps = 500; //!< the weakest is replaced this often (0: never)
+    double lambda_adversarial = 0; //!< weight of the evasion term (against the strongest)
+    //! weight of the statistics gap (moments, spectra, MMD) between containers and plain
+    //! latents of the same hosts
+    double lambda_statistics = 0;
+    //! inn, eve-detector with a separate host set: the fraction of pairs whose host is a
+    //! training (face) image instead (faces and photos as hosts)
+    double host_face_fraction = 0;
+    //! random-crop scale range [min, 1] for the separate host set (photos: multi-scale);
+    //! negative: min_crop_scale
+    double host_min_crop_scale = -1;
+    //! eve-detector: the detector's width (E3 used 32; a fresh steganalyst, E10, is wider)
+    int detector_width = 32;
 };
 
 struct training_data {

@@ -1,0 +1,125 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_COVERT_H
+#define INCLUDED_SEMSTEG_COVERT_H
+
+/*!
+ * \file covert.h
+ * Covertness (LibTorch): what tells a container from a plain latent, used on both sides.
+ *  - latent_statistics: the simple per-image statistics a steganalyst computes first
+ *    (per-channel mean, variance, excess kurtosis, and the spatial power spectrum in radial
+ *    bands); Eve's statistical steganalyst (E10) and the INN's distribution-matching term
+ *    both read them, so the term trains against exactly what the attacker measures.
+ *  - statistics_gap: the distribution-matching term (moments and a Gaussian-kernel MMD of
+ *    the standardised statistics, containers against plain latents).
+ *  - detector_ensemble: the adversaries of covert training, a few detectors trained
+ *    alongside the INN on received signals; the INN's evasion term is taken against the
+ *    strongest of them, and the weakest is replaced by a fresh one now and then, so the INN
+ *    cannot settle into one detector's blind spot. Never used to evaluate (E10 is trained
+ *    after the INN is frozen).
+ *  - statistical_steganalyst: logistic regression on latent_statistics (E10's simple
+ *    tests), fitted on one set of received signals and applied to another.
+ */
+
+#include <semsteg/nn.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace semsteg {
+
+//! Radial bands of the spatial power spectrum in latent_statistics.
+constexpr int spectrum_bands = 4;
+
+/*!
+ * Per-image statistics of latents [B,C,h,w] → [B, C·(3 + spectrum_bands)]: for each channel
+ * the mean, the variance, the excess kurtosis over the h×w positions, and the log mean power
+ * of the 2-D spectrum in `spectrum_bands` radial frequency bands. Differentiable.
+ */
+torch::Tensor latent_statistics(const torch::Tensor& latent);
+
+/*!
+ * How far the containers' statistics are from the plain latents' (both [B,C,h,w]): the
+ * squared difference of the batch means of the standardised statistics (standardised by the
+ * plain latents' batch mean and deviation, which carry no gradient) plus the squared MMD with
+ * a Gaussian kernel on them. Zero for identical batches; gradients flow into `containers`.
+ */
+torch::Tensor statistics_gap(const torch::Tensor& containers, const torch::Tensor& plain);
+
+/*!
+ * The adversaries of covert training: `count` detectors, each with its own Adam, trained
+ * one step per training step on received plain latents (label 0) against received
+ * containers (label 1).
+ */
+class detector_ensemble
+{
+public:
+    detector_ensemble(int count,
+                      const detector_config& cfg,
+                      double lr,
+                      const torch::Device& device);
+
+    /*!
+     * One optimiser step for every member on (plain, containers), both [B,C,h,w] received
+     * signals (detached here). Updates each member's running accuracy.
+     */
+    void train_step(const torch::Tensor& plain, const torch::Tensor& containers);
+    /*!
+     * The INN's evasion term: the binary cross-entropy of the containers labelled plain,
+     * under the member that spots them best on this batch (the largest term). Gradients
+     * flow into `containers` (and into that member's parameters, which its next
+     * train_step clears).
+     */
+    torch::Tensor evasion_loss(const torch::Tensor& containers);
+    //! Replaces the member with the lowest running accuracy by a freshly initialised one.
+    void refresh_weakest();
+    //! The highest running accuracy (an exponential average over recent train_steps).
+    double strongest_accuracy() const;
+    //! The strongest member's accuracy on (plain, containers), threshold 0 on its logit.
+    double accuracy(const torch::Tensor& plain, const torch::Tensor& containers);
+    int size() const { return static_cast<int>(d_members.size()); }
+
+    //! The members' weights and running accuracies (a resumed training carries them on;
+    //! their optimiser state restarts).
+    void save(const std::string& path) const;
+    void load(const std::string& path); //!< throws semsteg::error on a mismatch
+
+private:
+    size_t strongest() const;
+    detector_config d_cfg;
+    double d_lr;
+    torch::Device d_device;
+    std::vector<detector> d_members;
+    std::vector<std::unique_ptr<torch::optim::Adam>> d_optimizers;
+    std::vector<double> d_running_accuracy;
+};
+
+/*!
+ * E10's simple tests: logistic regression on the standardised latent_statistics of
+ * received signals. Fitted on labelled examples (plain 0, container 1); the threshold is
+ * the fitted one (logit 0), chosen on the fitting data, never on the data it is scored on.
+ */
+class statistical_steganalyst
+{
+public:
+    //! Fits on received plain latents and received containers (full-batch L-BFGS).
+    void fit(const torch::Tensor& plain, const torch::Tensor& containers);
+    //! Logits [B] (positive: a container).
+    torch::Tensor score(const torch::Tensor& received) const;
+    bool fitted() const { return d_weights.defined(); }
+
+private:
+    torch::Tensor d_mean, d_scale, d_weights, d_bias;
+};
+
+//! Area under the ROC curve of scores for negatives (plain) and positives (containers):
+//! the probability that a random container scores above a random plain latent (ties ½).
+double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positive_scores);
+
+} // namespace semsteg
+
+#endif

@@ -1,0 +1,276 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <semsteg/covert.h>
+#include <semsteg/error.h>
+
+#include <torch/fft.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace semsteg {
+
+namespace {
+
+void check_latent(const torch::Tensor& z, const char* what)
+{
+    if (!z.defined() || z.dim() != 4 || z.size(0) == 0)
+        throw error(std::string(what) + ": expected latents [B,C,h,w] with B > 0");
+}
+
+// [bands, h, w]: which radial band each 2-D frequency falls in (the DC term in the first).
+torch::Tensor band_masks(int64_t h, int64_t w, const torch::TensorOptions& opts)
+{
+    auto fy = torch::fft::fftfreq(h, torch::TensorOptions().dtype(torch::kFloat));
+    auto fx = torch::fft::fftfreq(w, torch::TensorOptions().dtype(torch::kFloat));
+    auto r = (fy.unsqueeze(1).pow(2) + fx.unsqueeze(0).pow(2)).sqrt() / std::sqrt(0.5);
+    auto band = (r * spectrum_bands).floor().clamp_max(spectrum_bands - 1).to(torch::kLong);
+    auto masks = torch::zeros({ spectrum_bands, h, w });
+    for (int b = 0; b < spectrum_bands; ++b)
+        masks[b] = (band == b).to(torch::kFloat);
+    return masks.to(opts);
+}
+
+} // namespace
+
+torch::Tensor latent_statistics(const torch::Tensor& latent)
+{
+    check_latent(latent, "latent_statistics");
+    const auto z = latent.to(torch::kFloat);
+    const int64_t h = z.size(2), w = z.size(3);
+    auto mean = z.mean({ 2, 3 });
+    auto centred = z - mean.unsqueeze(-1).unsqueeze(-1);
+    auto var = centred.pow(2).mean({ 2, 3 });
+    auto kurtosis = centred.pow(4).mean({ 2, 3 }) / (var.pow(2) + 1e-8) - 3.0;
+    auto power = torch::fft::fft2(z).abs().pow(2) / static_cast<double>(h * w);
+    auto masks = band_masks(h, w, z.options()); // [n,h,w]
+    auto counts = masks.sum({ 1, 2 }).clamp_min(1.0); // a band may be empty on tiny latents
+    auto band_power = torch::einsum("bchw,nhw->bcn", { power, masks }) / counts;
+    auto log_power = (band_power + 1e-6).log().flatten(1);
+    return torch::cat({ mean, var, kurtosis, log_power }, 1);
+}
+
+torch::Tensor statistics_gap(const torch::Tensor& containers, const torch::Tensor& plain)
+{
+    check_latent(containers, "statistics_gap");
+    check_latent(plain, "statistics_gap");
+    const auto sc = latent_statistics(containers);
+    const auto sp = latent_statistics(plain);
+    // Standardised by the plain latents (no gradient through the reference). The floor on
+    // the deviation keeps a nearly constant statistic from dominating.
+    const auto mu = sp.mean(0).detach();
+    const auto sd = sp.std(0, /*unbiased=*/false).detach() + 1e-2;
+    const auto a = (sc - mu) / sd, b = (sp.detach() - mu) / sd;
+    const auto moments = (a.mean(0) - b.mean(0)).pow(2).mean();
+    auto sqdist = [](const torch::Tensor& x, const torch::Tensor& y) {
+        return (x.pow(2).sum(1, true) + y.pow(2).sum(1).unsqueeze(0) - 2 * x.matmul(y.t()))
+            .clamp_min(0);
+    };
+    const auto daa = sqdist(a, a), dbb = sqdist(b, b), dab = sqdist(a, b);
+    // Median heuristic for the bandwidth (no gradient through it).
+    const auto bandwidth = dab.detach().median().clamp_min(1e-3);
+    const auto mmd = torch::exp(-daa / bandwidth).mean() + torch::exp(-dbb / bandwidth).mean()
+        - 2 * torch::exp(-dab / bandwidth).mean();
+    return moments + mmd;
+}
+
+// ---------------------------------------------------------------- detector_ensemble
+
+detector_ensemble::detector_ensemble(int count,
+                                     const detector_config& cfg,
+                                     double lr,
+                                     const torch::Device& device)
+    : d_cfg(cfg), d_lr(lr), d_device(device)
+{
+    if (count <= 0)
+        throw error("detector_ensemble: at least one member is needed");
+    for (int k = 0; k < count; ++k) {
+        d_members.emplace_back(cfg);
+        d_members.back()->to(device);
+        d_optimizers.push_back(std::make_unique<torch::optim::Adam>(
+            d_members.back()->parameters(), torch::optim::AdamOptions(lr)));
+        d_running_accuracy.push_back(0.5);
+    }
+}
+
+void detector_ensemble::train_step(const torch::Tensor& plain,
+                                   const torch::Tensor& containers)
+{
+    check_latent(plain, "detector_ensemble");
+    check_latent(containers, "detector_ensemble");
+    const auto x = torch::cat({ plain.detach(), containers.detach() });
+    const auto labels = torch::cat({ torch::zeros({ plain.size(0) }, x.options()),
+                                     torch::ones({ containers.size(0) }, x.options()) });
+    for (size_t k = 0; k < d_members.size(); ++k) {
+        for (auto& p : d_members[k]->parameters())
+            p.set_requires_grad(true);
+        d_optimizers[k]->zero_grad();
+        const auto logits = d_members[k]->forward(x);
+        torch::binary_cross_entropy_with_logits(logits, labels).backward();
+        d_optimizers[k]->step();
+        const double acc = ((logits.detach() > 0).to(torch::kFloat) == labels)
+                               .to(torch::kFloat)
+                               .mean()
+                               .item<double>();
+        d_running_accuracy[k] = 0.95 * d_running_accuracy[k] + 0.05 * acc;
+    }
+}
+
+torch::Tensor detector_ensemble::evasion_loss(const torch::Tensor& containers)
+{
+    check_latent(containers, "detector_ensemble");
+    torch::Tensor best;
+    double best_value = -1;
+    for (auto& m : d_members) {
+        // Only the containers need gradients; the detectors are trained in train_step.
+        for (auto& p : m->parameters())
+            p.set_requires_grad(false);
+        // Containers labelled plain: BCE(logit, 0) = softplus(logit).
+        auto l = torch::nn::functional::softplus(m->forward(containers)).mean();
+        const double v = l.item<double>();
+        if (v > best_value) {
+            best_value = v;
+            best = l;
+        }
+    }
+    return best;
+}
+
+size_t detector_ensemble::strongest() const
+{
+    return static_cast<size_t>(
+        std::max_element(d_running_accuracy.begin(), d_running_accuracy.end())
+        - d_running_accuracy.begin());
+}
+
+void detector_ensemble::refresh_weakest()
+{
+    const size_t k = static_cast<size_t>(
+        std::min_element(d_running_accuracy.begin(), d_running_accuracy.end())
+        - d_running_accuracy.begin());
+    d_members[k] = detector(d_cfg);
+    d_members[k]->to(d_device);
+    d_optimizers[k] = std::make_unique<torch::optim::Adam>(d_members[k]->parameters(),
+                                                           torch::optim::AdamOptions(d_lr));
+    d_running_accuracy[k] = 0.5;
+}
+
+double detector_ensemble::strongest_accuracy() const
+{
+    return d_running_accuracy[strongest()];
+}
+
+double detector_ensemble::accuracy(const torch::Tensor& plain,
+                                   const torch::Tensor& containers)
+{
+    torch::NoGradGuard ng;
+    auto& m = d_members[strongest()];
+    const auto correct = (m->forward(plain) <= 0).to(torch::kFloat).sum()
+        + (m->forward(containers) > 0).to(torch::kFloat).sum();
+    return correct.item<double>() / static_cast<double>(plain.size(0) + containers.size(0));
+}
+
+void detector_ensemble::save(const std::string& path) const
+{
+    torch::serialize::OutputArchive archive;
+    archive.write("count", torch::tensor(static_cast<int64_t>(d_members.size())));
+    archive.write("running_accuracy", torch::tensor(d_running_accuracy, torch::kDouble));
+    for (size_t k = 0; k < d_members.size(); ++k) {
+        torch::serialize::OutputArchive member;
+        d_members[k]->save(member);
+        archive.write("member" + std::to_string(k), member);
+    }
+    const std::string tmp = path + ".tmp";
+    archive.save_to(tmp);
+    std::filesystem::rename(tmp, path);
+}
+
+void detector_ensemble::load(const std::string& path)
+{
+    try {
+        torch::serialize::InputArchive archive;
+        archive.load_from(path, torch::kCPU);
+        torch::Tensor count, running;
+        archive.read("count", count);
+        if (count.item<int64_t>() != static_cast<int64_t>(d_members.size()))
+            throw error("'" + path + "' holds " + std::to_string(count.item<int64_t>())
+                        + " detectors, " + std::to_string(d_members.size()) + " asked for");
+        archive.read("running_accuracy", running);
+        for (size_t k = 0; k < d_members.size(); ++k) {
+            torch::serialize::InputArchive member;
+            archive.read("member" + std::to_string(k), member);
+            d_members[k]->load(member);
+            d_members[k]->to(d_device);
+            d_optimizers[k] = std::make_unique<torch::optim::Adam>(
+                d_members[k]->parameters(), torch::optim::AdamOptions(d_lr));
+            d_running_accuracy[k] = running[static_cast<int64_t>(k)].item<double>();
+        }
+    } catch (const error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw error("cannot read the covert-training detectors '" + path
+                    + "': " + std::string(e.what()).substr(0, 200));
+    }
+}
+
+// ---------------------------------------------------------------- statistical_steganalyst
+
+void statistical_steganalyst::fit(const torch::Tensor& plain, const torch::Tensor& containers)
+{
+    torch::NoGradGuard outer;
+    const auto feats = torch::cat({ latent_statistics(plain.to(torch::kCPU)),
+                                    latent_statistics(containers.to(torch::kCPU)) });
+    const auto labels = torch::cat(
+        { torch::zeros({ plain.size(0) }), torch::ones({ containers.size(0) }) });
+    d_mean = feats.mean(0);
+    d_scale = feats.std(0, /*unbiased=*/false) + 1e-6;
+    const auto x = (feats - d_mean) / d_scale;
+    auto w = torch::zeros({ x.size(1) }, torch::requires_grad());
+    auto b = torch::zeros({ 1 }, torch::requires_grad());
+    torch::optim::LBFGS opt(
+        { w, b },
+        torch::optim::LBFGSOptions(1.0).max_iter(200).line_search_fn("strong_wolfe"));
+    {
+        torch::AutoGradMode enable(true);
+        opt.step([&] {
+            opt.zero_grad();
+            // A little L2 keeps the fit finite when the classes separate perfectly.
+            auto loss = torch::binary_cross_entropy_with_logits(x.matmul(w) + b, labels)
+                + 1e-3 * w.pow(2).sum();
+            loss.backward();
+            return loss;
+        });
+    }
+    d_weights = w.detach();
+    d_bias = b.detach();
+}
+
+torch::Tensor statistical_steganalyst::score(const torch::Tensor& received) const
+{
+    if (!fitted())
+        throw error("statistical_steganalyst: score before fit");
+    torch::NoGradGuard ng;
+    const auto x = (latent_statistics(received.to(torch::kCPU)) - d_mean) / d_scale;
+    return x.matmul(d_weights) + d_bias;
+}
+
+double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positive_scores)
+{
+    const auto neg = negative_scores.detach().to(torch::kCPU, torch::kDouble).flatten();
+    const auto pos = positive_scores.detach().to(torch::kCPU, torch::kDouble).flatten();
+    if (neg.numel() == 0 || pos.numel() == 0)
+        throw error("roc_auc: both classes need at least one score");
+    double wins = 0;
+    constexpr int64_t chunk = 1024; // bounds the pairwise table's memory
+    for (int64_t i = 0; i < pos.numel(); i += chunk) {
+        const auto p = pos.slice(0, i, std::min(pos.numel(), i + chunk)).unsqueeze(1);
+        wins += (p > neg.unsqueeze(0)).to(torch::kDouble).sum().item<double>()
+            + 0.5 * (p == neg.unsqueeze(0)).to(torch::kDouble).sum().item<double>();
+    }
+    return wins / (static_cast<double>(neg.numel()) * static_cast<double>(pos.numel()));
+}
+
+} // namespace semsteg

@@ -1,0 +1,154 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+// Covertness on synthetic latents: the statistics a steganalyst reads, the distribution gap
+// the INN is trained on, the adversary ensemble, the statistical steganalyst and ROC AUC.
+#include <semsteg/covert.h>
+#include <semsteg/error.h>
+#include <semsteg/threads.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace semsteg;
+
+namespace {
+
+class Covert : public ::testing::Test
+{
+protected:
+    static void SetUpTestSuite() { set_torch_threads(1); }
+    void SetUp() override { torch::manual_seed(7); }
+
+    // Plain: white Gaussian latents. "Containers": the same plus a faint checkerboard (a
+    // high-frequency pattern at 1/4 of the latent's power), the kind of trace a mosaic
+    // leaves in the spectrum while barely moving the per-channel means.
+    static torch::Tensor plain(int64_t n) { return torch::randn({ n, 4, 8, 8 }); }
+    static torch::Tensor marked(int64_t n)
+    {
+        auto ij = torch::arange(8);
+        auto checker = ((ij.unsqueeze(1) + ij.unsqueeze(0)) % 2).to(torch::kFloat) * 2 - 1;
+        return torch::randn({ n, 4, 8, 8 }) + 0.5 * checker;
+    }
+};
+
+} // namespace
+
+TEST_F(Covert, StatisticsOfWhiteNoise)
+{
+    const auto z = torch::randn({ 256, 4, 16, 16 });
+    const auto s = latent_statistics(z);
+    ASSERT_EQ(s.sizes(), (std::vector<int64_t> { 256, 4 * (3 + spectrum_bands) }));
+    const auto m = s.mean(0);
+    for (int c = 0; c < 4; ++c) {
+        EXPECT_NEAR(m[c].item<double>(), 0.0, 0.02) << "mean, channel " << c;
+        EXPECT_NEAR(m[4 + c].item<double>(), 1.0, 0.02) << "variance, channel " << c;
+        // The sample excess kurtosis of 256 values is biased low by ~6/257.
+        EXPECT_NEAR(m[8 + c].item<double>(), 0.0, 0.1) << "excess kurtosis, channel " << c;
+    }
+    // A flat spectrum: every band's log power near log(1) (the DC band is one |mean|²-ish
+    // term, so only the upper bands are tight).
+    for (int64_t k = 12 + 4; k < s.size(1); ++k)
+        EXPECT_NEAR(m[k].item<double>(), 0.0, 0.1) << "log band power, feature " << k;
+    EXPECT_THROW(latent_statistics(torch::randn({ 4, 8 })), error);
+}
+
+TEST_F(Covert, StatisticsGapSeesTheMarkAndTeaches)
+{
+    const auto a = plain(128);
+    EXPECT_NEAR(statistics_gap(a, a).item<double>(), 0.0, 1e-6);
+    const double same = statistics_gap(plain(128), a).item<double>();
+    const double mark = statistics_gap(marked(128), a).item<double>();
+    EXPECT_GT(mark, 5 * same) << "same distribution " << same << ", marked " << mark;
+
+    // Descending the gap removes the mark.
+    auto c = marked(128).requires_grad_(true);
+    torch::optim::Adam opt({ c }, torch::optim::AdamOptions(0.05));
+    const double before = statistics_gap(c, a).item<double>();
+    for (int i = 0; i < 100; ++i) {
+        opt.zero_grad();
+        statistics_gap(c, a).backward();
+        opt.step();
+    }
+    EXPECT_LT(statistics_gap(c, a).item<double>(), 0.2 * before);
+}
+
+TEST_F(Covert, RocAuc)
+{
+    EXPECT_DOUBLE_EQ(roc_auc(torch::tensor({ 0.0, 1.0 }), torch::tensor({ 0.5, 2.0 })), 0.75);
+    EXPECT_DOUBLE_EQ(roc_auc(torch::tensor({ 0.0, 1.0 }), torch::tensor({ 2.0, 3.0 })), 1.0);
+    EXPECT_DOUBLE_EQ(roc_auc(torch::tensor({ 2.0, 3.0 }), torch::tensor({ 0.0, 1.0 })), 0.0);
+    EXPECT_DOUBLE_EQ(roc_auc(torch::tensor({ 1.0, 1.0 }), torch::tensor({ 1.0 })), 0.5);
+    // Chunking (more than 1,024 positives) changes nothing.
+    const auto neg = torch::randn({ 3000 }), pos = torch::randn({ 2500 }) + 1;
+    const double pairwise
+        = (pos.unsqueeze(1) > neg.unsqueeze(0)).to(torch::kDouble).mean().item<double>();
+    EXPECT_NEAR(roc_auc(neg, pos), pairwise, 1e-12);
+    EXPECT_THROW(roc_auc(torch::zeros({ 0 }), pos), error);
+}
+
+TEST_F(Covert, StatisticalSteganalystGeneralisesAndIsNotFooledByChance)
+{
+    statistical_steganalyst s;
+    EXPECT_THROW(s.score(plain(4)), error);
+    s.fit(plain(400), marked(400));
+    // Scored on fresh draws, never on what it was fitted on.
+    EXPECT_GT(roc_auc(s.score(plain(400)), s.score(marked(400))), 0.95);
+    const auto logits = torch::cat({ s.score(plain(400)), s.score(marked(400)) });
+    const auto labels = torch::cat({ torch::zeros({ 400 }), torch::ones({ 400 }) });
+    EXPECT_GT(
+        ((logits > 0).to(torch::kFloat) == labels).to(torch::kFloat).mean().item<double>(),
+        0.9);
+
+    statistical_steganalyst chance;
+    chance.fit(plain(400), plain(400)); // nothing to find
+    const double auc = roc_auc(chance.score(plain(400)), chance.score(plain(400)));
+    EXPECT_GT(auc, 0.4);
+    EXPECT_LT(auc, 0.6);
+}
+
+TEST_F(Covert, AdversariesLearnAndTheEvasionTermFoolsThem)
+{
+    detector_ensemble adv(3, detector_config { 4, 8 }, 3e-3, torch::kCPU);
+    EXPECT_EQ(adv.size(), 3);
+    EXPECT_DOUBLE_EQ(adv.strongest_accuracy(), 0.5);
+    for (int i = 0; i < 150; ++i)
+        adv.train_step(plain(32), marked(32));
+    EXPECT_GT(adv.strongest_accuracy(), 0.9);
+    EXPECT_GT(adv.accuracy(plain(200), marked(200)), 0.9);
+
+    // The evasion term's gradient moves containers to where the detectors say "plain".
+    auto c = marked(200).requires_grad_(true);
+    const auto p = plain(200);
+    const double before = adv.accuracy(p, c.detach());
+    torch::optim::Adam opt({ c }, torch::optim::AdamOptions(0.05));
+    for (int i = 0; i < 60; ++i) {
+        opt.zero_grad();
+        adv.evasion_loss(c).backward();
+        opt.step();
+    }
+    EXPECT_LT(adv.accuracy(p, c.detach()), before - 0.2);
+
+    // Resumed with the run: weights and running accuracies; a different count is refused.
+    const auto path = (std::filesystem::temp_directory_path()
+                       / ("semsteg_test_adv_" + std::to_string(::getpid())))
+                          .string();
+    adv.save(path);
+    detector_ensemble again(3, detector_config { 4, 8 }, 3e-3, torch::kCPU);
+    again.load(path);
+    EXPECT_DOUBLE_EQ(again.strongest_accuracy(), adv.strongest_accuracy());
+    const auto q = plain(64), m = marked(64);
+    EXPECT_DOUBLE_EQ(again.accuracy(q, m), adv.accuracy(q, m));
+    detector_ensemble two(2, detector_config { 4, 8 }, 3e-3, torch::kCPU);
+    EXPECT_THROW(two.load(path), error);
+    std::filesystem::remove(path);
+
+    // A refresh replaces the weakest member only: the strongest stays.
+    const double strongest = adv.strongest_accuracy();
+    adv.refresh_weakest();
+    EXPECT_DOUBLE_EQ(adv.strongest_accuracy(), strongest);
+    EXPECT_THROW(detector_ensemble(0, detector_config { 4, 8 }, 1e-3, torch::kCPU), error);
+}
