@@ -8,6 +8,7 @@
 // sweep. Every reconstruction comes from semsteg::run_secure_link, every score from
 // metrics.h.
 
+#include <semsteg/covert.h>
 #include <semsteg/dataset.h>
 #include <semsteg/error.h>
 #include <semsteg/image.h>
@@ -30,6 +31,7 @@
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -193,6 +195,10 @@ struct table_run {
     double eve_snr_db = 0.0;
     std::array<std::array<scores, n_obs>, n_rows> cell;
     size_t det_plain_ok = 0, det_container_ok = 0, det_n = 0;
+    double det_auc = std::numeric_limits<double>::quiet_NaN();
+    // E10's statistical steganalyst (fitted on separate pairs), if asked for.
+    bool have_stats = false;
+    double stats_accuracy = 0, stats_auc = 0;
 };
 
 struct pair_data {
@@ -281,9 +287,11 @@ table_run run_table(semsteg::secure_link_models& models,
                     uint64_t seed,
                     lpips_model* lpips,
                     batch_sink* sink,
-                    bool first_table)
+                    bool first_table,
+                    const semsteg::statistical_steganalyst* stats)
 {
     table_run t;
+    std::vector<torch::Tensor> det_plain, det_container, rx_plain, rx_container;
     t.eve_snr_db = eve.snr_db;
     // The same seed for every table: Bob's noise (drawn first) is identical across Eve SNRs.
     auto gen = at::detail::createCPUGenerator(seed);
@@ -322,6 +330,12 @@ table_run run_table(semsteg::secure_link_models& models,
             t.det_container_ok
                 += static_cast<size_t>(r.detect_container.gt(0).sum().item<int64_t>());
             t.det_n += static_cast<size_t>(xh.size(0));
+            det_plain.push_back(r.detect_plain);
+            det_container.push_back(r.detect_container);
+        }
+        if (stats) {
+            rx_plain.push_back(r.eve_plain_rx);
+            rx_container.push_back(r.eve_container_rx);
         }
 
         if (sink && first_table && sink->grid_pairs < 8) {
@@ -355,6 +369,16 @@ table_run run_table(semsteg::secure_link_models& models,
             save_batch(de + "/baseline_eve_mia", r.baseline_mia, b);
         }
         prog.show(what, e, n);
+    }
+    if (!det_plain.empty())
+        t.det_auc = semsteg::roc_auc(torch::cat(det_plain), torch::cat(det_container));
+    if (stats) {
+        const auto sp = stats->score(torch::cat(rx_plain));
+        const auto sc = stats->score(torch::cat(rx_container));
+        t.have_stats = true;
+        t.stats_accuracy = ((sp <= 0).sum().item<double>() + (sc > 0).sum().item<double>())
+            / static_cast<double>(sp.size(0) + sc.size(0));
+        t.stats_auc = semsteg::roc_auc(sp, sc);
     }
     return t;
 }
@@ -592,6 +616,10 @@ struct eval_options {
     double snr_error = 0.0; //!< receivers of an SNR-adaptive codec are told SNR + this
     std::vector<double> eve_snrs { 10.0, 20.0 };
     std::string channel = "awgn", out_dir, dump_dir;
+    //! E10's statistical steganalyst: fitted on pairs from this range of the private folder
+    //! (never the evaluated images), one fit per Eve SNR; empty: not run
+    std::string fit_range;
+    size_t fit_pairs = 1000;
 };
 
 //! Everything the reports are written from.
@@ -606,6 +634,7 @@ struct evaluation {
     std::vector<sweep_point> sweep;
     size_t sweep_pairs = 0;
     bool have_mia = false, have_det = false, have_lpips = false;
+    std::string stats_fit_desc; //!< what E10's statistical steganalyst was fitted on
     int threads = 1;
     double eval_s = 0.0, total_s = 0.0;
 };
@@ -822,8 +851,14 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
                         ? json { { "accuracy", stat_json(det) },
                                  { "plain_called_plain", t.det_plain_ok },
                                  { "containers_called_containers", t.det_container_ok },
-                                 { "signals_each", t.det_n } }
-                        : json(nullptr) } };
+                                 { "signals_each", t.det_n },
+                                 { "roc_auc", t.det_auc } }
+                        : json(nullptr) },
+                  { "statistical_steganalyst",
+                    t.have_stats ? json { { "accuracy", t.stats_accuracy },
+                                          { "roc_auc", t.stats_auc },
+                                          { "fitted_on", ev.stats_fit_desc } }
+                                 : json(nullptr) } };
 
         md << "\n## Eve SNR " << snr_tag(t.eve_snr_db) << " dB (Bob " << snr_tag(o.bob_snr)
            << " dB, " << o.channel << ", " << npairs << " pairs)\n\n"
@@ -915,8 +950,15 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
         if (ev.have_det)
             md << "- detector: " << t.det_plain_ok << "/" << t.det_n
                << " plain host signals called plain, " << t.det_container_ok << "/" << t.det_n
-               << " containers called containers (threshold 0 on the logit; 0.5 = "
-                  "undetectable)\n";
+               << " containers called containers (threshold 0 on the logit, set in "
+                  "training; 0.5 = undetectable); ROC AUC "
+               << fmt(t.det_auc, 3) << "\n";
+        if (t.have_stats)
+            md << "- statistical steganalyst (E10: per-channel moments and spectra, "
+                  "logistic regression fitted on "
+               << ev.stats_fit_desc << " at this SNR, containers under a key of its own): "
+               << "accuracy " << fmt(t.stats_accuracy, 3) << ", ROC AUC "
+               << fmt(t.stats_auc, 3) << "\n";
         j["tables"].push_back(jt);
     }
 
@@ -950,6 +992,79 @@ void write_tables(const evaluation& ev, const std::string& plot_note, const fs::
     write_file(out / "results.json", j.dump(2) + "\n");
     write_file(out / "results.md", md.str());
     std::cout << md.str() << std::flush;
+}
+
+/*!
+ * E10's statistical steganalysts, one per Eve SNR: fitted on received plain host latents
+ * and received containers of pairs from --steganalysis-fit-range (never an evaluated image),
+ * made with Alice's INN under a key of the steganalyst's own (a keyed INN's containers have
+ * the same distribution under any key). Empty when not asked for.
+ */
+std::vector<semsteg::statistical_steganalyst>
+fit_steganalysts(const eval_options& o,
+                 const semsteg::secure_link_models& models,
+                 const loaded_data& evaluated,
+                 const semsteg::image_set::options& private_opts)
+{
+    std::vector<semsteg::statistical_steganalyst> out;
+    if (o.fit_range.empty())
+        return out;
+    loaded_data fit { semsteg::image_set::from_folder(
+                          o.private_dir, private_opts, o.fit_range),
+                      std::nullopt,
+                      "",
+                      "" };
+    std::unordered_map<std::string, bool> evaluated_paths;
+    for (const auto* set : { &evaluated.privates, &evaluated.host_set() })
+        for (size_t i = 0; i < set->size(); ++i)
+            evaluated_paths[fs::weakly_canonical(set->path(i)).string()] = true;
+    for (size_t i = 0; i < fit.privates.size(); ++i)
+        if (evaluated_paths.count(fs::weakly_canonical(fit.privates.path(i)).string()))
+            throw semsteg::error("--steganalysis-fit-range " + o.fit_range + " includes '"
+                                 + fit.privates.path(i)
+                                 + "', an evaluated image: fit on images kept apart");
+    if (fit.privates.size() < 2)
+        throw semsteg::error("--steganalysis-fit-range " + o.fit_range
+                             + ": at least two readable images are needed");
+    pair_data fit_pairs;
+    fit_pairs.privates = fit_pairs.hosts = &fit.privates;
+    fit_pairs.side = o.side;
+    fit_pairs.pairs = draw_pairs(fit, o.fit_pairs, o.seed + 17);
+
+    auto steganalyst_models = models;
+    steganalyst_models.detect.reset();
+    steganalyst_models.mia.reset();
+    steganalyst_models.extractor.reset();
+    steganalyst_models.keep_received = true;
+    steganalyst_models.nonces = std::make_shared<semsteg::nonce_source>();
+    steganalyst_models.snr_estimate_error_db = 0;
+    if (models.key) {
+        std::mt19937_64 rng(o.seed + 0x5e9a);
+        std::array<uint8_t, semsteg::stego_key::size> bytes;
+        for (auto& b : bytes)
+            b = static_cast<uint8_t>(rng());
+        steganalyst_models.key = semsteg::stego_key::from_bytes(bytes.data(), bytes.size());
+    }
+    for (size_t k = 0; k < o.eve_snrs.size(); ++k) {
+        const auto ch = make_channel(o.channel, o.eve_snrs[k]);
+        auto gen = at::detail::createCPUGenerator(o.seed + 1000 + k);
+        std::vector<torch::Tensor> plain, containers;
+        progress prog;
+        for (size_t b = 0; b < fit_pairs.pairs.size(); b += o.batch) {
+            const size_t e = std::min(fit_pairs.pairs.size(), b + o.batch);
+            const auto [xh, xp] = fit_pairs.batch(b, e);
+            const auto r = semsteg::run_secure_link(steganalyst_models, xh, xp, ch, ch, gen);
+            plain.push_back(r.eve_plain_rx);
+            containers.push_back(r.eve_container_rx);
+            prog.show("semsteg-eval: fitting the statistical steganalyst at Eve SNR "
+                          + snr_tag(o.eve_snrs[k]) + " dB",
+                      e,
+                      fit_pairs.pairs.size());
+        }
+        out.emplace_back();
+        out.back().fit(torch::cat(plain), torch::cat(containers));
+    }
+    return out;
 }
 
 int run(eval_options& o)
@@ -1084,6 +1199,11 @@ int run(eval_options& o)
     }
     const auto bob_ch = make_channel(o.channel, o.bob_snr);
     ev.sink.dump_dir = o.dump_dir;
+    const auto steganalysts = fit_steganalysts(o, models, data, private_opts);
+    ev.stats_fit_desc = steganalysts.empty() ? ""
+                                             : std::to_string(o.fit_pairs) + " pairs of "
+            + o.private_dir + " [" + o.fit_range + "]";
+    models.keep_received = !steganalysts.empty();
     for (size_t k = 0; k < o.eve_snrs.size(); ++k)
         ev.tables.push_back(run_table(models,
                                       pd,
@@ -1093,7 +1213,9 @@ int run(eval_options& o)
                                       o.seed,
                                       lp,
                                       &ev.sink,
-                                      k == 0));
+                                      k == 0,
+                                      steganalysts.empty() ? nullptr : &steganalysts[k]));
+    models.keep_received = false;
     ev.eval_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     pair_data sweep_data = pd;
@@ -1209,6 +1331,12 @@ int main(int argc, char** argv)
         ->delimiter(',');
     app.add_option("--channel", o.channel, "channel model: awgn | rayleigh")
         ->check(CLI::IsMember({ "awgn", "rayleigh" }));
+    app.add_option("--steganalysis-fit-range",
+                   o.fit_range,
+                   "E10: fit a statistical steganalyst (moments, spectra) on pairs from this "
+                   "BEGIN:END of the private folder (disjoint from the evaluated images)");
+    app.add_option("--steganalysis-fit-pairs", o.fit_pairs, "E10: pairs to fit it on")
+        ->check(CLI::Range(size_t { 2 }, size_t { 1000000 }));
     app.add_option("--out", o.out_dir, "output folder (created)")->required();
     app.add_option("--dump", o.dump_dir, "also write every reconstruction as PNG here");
     CLI11_PARSE(app, argc, argv);

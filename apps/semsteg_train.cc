@@ -119,9 +119,12 @@ int main(int argc, char** argv)
            "INN loss weight λ6 (extension, default 0): Eve's decoding of the received "
            "container against the host image (see --host-image-loss)")
         ->check(CLI::NonNegativeNumber);
-    app.add_option(
-           "--host-image-loss", o.host_image_loss, "λ6's distance: mse, ms-ssim or both")
+    app.add_option("--host-image-loss", o.host_image_loss, "λ6's distance: mse or ms-ssim")
         ->check(CLI::IsMember({ "mse", "ms-ssim" }));
+    app.add_option(
+        "--lambda-host-mse",
+        o.lambda_host_mse,
+        "inn: weight of the MSE of Eve's picture to the host (beside an MS-SSIM λ6)");
     app.add_option("--host-face-fraction",
                    o.host_face_fraction,
                    "inn, eve-detector with --hosts: fraction of pairs with a face as host");

@@ -88,5 +88,23 @@ if "$eval_app" --codec "$tmp/codec.st" --inn "$tmp/inn.st" "${ev[@]}" --eve-snr 
 else
   echo "FAIL eval-good-run"; failures=$((failures + 1))
 fi
+# E10's statistical steganalyst fits on images kept apart from the evaluated ones, and reports
+# accuracy and ROC AUC per Eve SNR.
+run_expect_failure "$eval_app" eval-fit-overlaps "an evaluated image" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
+  "${ev[@]}" --steganalysis-fit-range 0:2
+if "$eval_app" --codec "$tmp/codec.st" --inn "$tmp/inn.st" "${ev[@]}" --private-range 0:2 --eve-snr 10,20 \
+     --steganalysis-fit-range 2:4 --steganalysis-fit-pairs 16 >/dev/null 2>&1 \
+   && python3 -c 'import json, sys
+tables = json.load(open(sys.argv[1]))["tables"]
+assert len(tables) == 2
+for t in tables:
+    s = t["statistical_steganalyst"]
+    assert 0 <= s["accuracy"] <= 1 and 0 <= s["roc_auc"] <= 1, s
+    assert "[2:4]" in s["fitted_on"], s' "$tmp/out/results.json" \
+   && grep -q "statistical steganalyst (E10" "$tmp/out/results.md"; then
+  echo "ok   eval-statistical-steganalyst"
+else
+  echo "FAIL eval-statistical-steganalyst"; failures=$((failures + 1))
+fi
 echo "$failures failures"
 [[ $failures -eq 0 ]]

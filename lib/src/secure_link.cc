@@ -242,11 +242,19 @@ secure_link_result run_secure_link(secure_link_models& m,
         r.baseline_mia = (*m.mia)->forward(base_eve_rx);
         r.secure_mia = (*m.mia)->forward(eve_rx);
     }
-    if (m.detect) {
-        (*m.detect)->eval();
-        r.detect_plain
-            = (*m.detect)->forward(apply_channel_at_snr(zh, eve_channel, eve_snr, gen));
-        r.detect_container = (*m.detect)->forward(eve_rx);
+    if (m.detect || m.keep_received) {
+        // One draw of the plain host signal, whoever reads it (the draw order is that of
+        // a run with a detector).
+        const auto plain_rx = apply_channel_at_snr(zh, eve_channel, eve_snr, gen);
+        if (m.keep_received) {
+            r.eve_plain_rx = plain_rx;
+            r.eve_container_rx = eve_rx;
+        }
+        if (m.detect) {
+            (*m.detect)->eval();
+            r.detect_plain = (*m.detect)->forward(plain_rx);
+            r.detect_container = (*m.detect)->forward(eve_rx);
+        }
     }
     return r;
 }

@@ -388,11 +388,9 @@ stage make_stage(const train_options& o,
         // Eve's naive picture against the host (λ6).
         auto host_image_distance
             = [host_loss](const torch::Tensor& eve, const torch::Tensor& xh) {
-                  if (host_loss == "mse")
-                      return torch::mse_loss(eve, xh);
                   if (host_loss == "ms-ssim")
                       return (1.0 - ms_ssim(eve, xh)).mean();
-                  return torch::mse_loss(eve, xh) + (1.0 - ms_ssim(eve, xh)).mean();
+                  return torch::mse_loss(eve, xh);
               };
         st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
             std::vector<crop_source> hs;
@@ -429,10 +427,14 @@ stage make_stage(const train_options& o,
                 + lam[2] * torch::mse_loss(rec.secret, zp)
                 + lam[3] * torch::mse_loss(rec.host, zh)
                 + lam[4] * torch::mse_loss(xp_hat, xp);
-            if (lam[5] > 0) {
+            if (lam[5] > 0 || o.lambda_host_mse > 0) {
                 // What Eve sees decoding the container she receives (here: Bob's draw of
                 // the same channel) against the host.
-                loss = loss + lam[5] * host_image_distance(codec->decode(y, snr), xh);
+                const auto eve = codec->decode(y, snr);
+                if (lam[5] > 0)
+                    loss = loss + lam[5] * host_image_distance(eve, xh);
+                if (o.lambda_host_mse > 0)
+                    loss = loss + o.lambda_host_mse * torch::mse_loss(eve, xh);
             }
             if (o.lambda_statistics > 0)
                 loss = loss + o.lambda_statistics * statistics_gap(out.sent, zh);
@@ -775,12 +777,12 @@ train_result run_training(const train_options& o,
         throw error("train: no output model path");
     if (o.batch <= 0 || o.steps <= 0 || o.steps_per_epoch <= 0 || !(o.lr > 0))
         throw error("train: batch, steps, steps per epoch and lr must be positive");
-    if (o.host_image_loss != "mse" && o.host_image_loss != "ms-ssim"
-        && o.host_image_loss != "both")
+    if (o.host_image_loss != "mse" && o.host_image_loss != "ms-ssim")
         throw error("train: unknown host image loss '" + o.host_image_loss
-                    + "' (expected mse, ms-ssim or both)");
-    if (!(o.lambda_adversarial >= 0) || !(o.lambda_statistics >= 0) || o.adversaries < 0
-        || o.adversary_width <= 0 || o.detector_width <= 0)
+                    + "' (expected mse or ms-ssim)");
+    if (!(o.lambda_adversarial >= 0) || !(o.lambda_statistics >= 0)
+        || !(o.lambda_host_mse >= 0) || o.adversaries < 0 || o.adversary_width <= 0
+        || o.detector_width <= 0)
         throw error("train: covert-training weights, adversary count and widths must be "
                     "non-negative (widths positive)");
     if (!(o.host_face_fraction >= 0 && o.host_face_fraction <= 1))
@@ -939,6 +941,8 @@ train_result run_training(const train_options& o,
                        << ",lambda_statistics=" << o.lambda_statistics;
                 info["covert"] = covert.str();
             }
+            if (o.lambda_host_mse > 0)
+                info["lambda_host_mse"] = std::to_string(o.lambda_host_mse);
             if (o.host_face_fraction > 0)
                 info["host_face_fraction"] = std::to_string(o.host_face_fraction);
         }

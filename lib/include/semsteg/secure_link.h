@@ -114,6 +114,9 @@ struct secure_link_models {
     //! An SNR-adaptive codec's receivers are told their SNR plus this (dB): a biased
     //! estimate, for the mismatch sweep (Alice's target stays Bob's true SNR).
     double snr_estimate_error_db = 0.0;
+    //! Keep what Eve receives (plain host latents and containers) in the result, for
+    //! steganalysis outside the link (the statistical steganalyst).
+    bool keep_received = false;
 
     //! Loads the files; empty paths leave the optional models out. `key` as in
     //! stego_network (semantic.h): required by a keyed INN, refused by a keyless one.
@@ -137,6 +140,8 @@ struct secure_link_result {
     // Detector logits on Eve's received signals (undefined without a detector).
     torch::Tensor detect_plain; //!< on ch_eve(E(x_h)): plain host latents
     torch::Tensor detect_container; //!< on ch_eve(z_c)
+    //! Eve's received signals (keep_received only): ch_eve(E(x_h)) and ch_eve(z_c).
+    torch::Tensor eve_plain_rx, eve_container_rx;
     /*!
      * E4, Eve with every public file, the INN included, but not the key (keyed INN only;
      * undefined otherwise): she runs the INN backwards on what she receives (her l̂ as

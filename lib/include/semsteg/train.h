@@ -81,9 +81,11 @@ struct train_options {
     // received container should look like the host in the image domain, not only in the
     // latent (λ1), so the INN may hide in directions the public decoder D shows little of.
     double lambda[6] = { 1.0, 1.0, 2.0, 1.0, 100.0, 0.0 };
-    //! λ6's distance: "mse" (λ6‖x_h − D(ẑ_c)‖²), "ms-ssim" (λ6·(1 − MS-SSIM)) or "both"
-    //! (their sum: PSNR and structure)
+    //! λ6's distance: "mse" (λ6‖x_h − D(ẑ_c)‖²) or "ms-ssim" (λ6·(1 − MS-SSIM))
     std::string host_image_loss = "mse";
+    //! A second host-image term, always the MSE (PSNR), for use beside an MS-SSIM λ6:
+    //! structure and pixel fidelity of Eve's picture at their own scales
+    double lambda_host_mse = 0;
     // Covert training (covert.h), inn stage. The adversaries are detectors trained alongside
     // the INN on received signals (plain host latents against containers); they are saved
     // next to the model (OUT.adversaries) and never used to evaluate.
