@@ -620,6 +620,7 @@ struct eval_options {
     //! (never the evaluated images), one fit per Eve SNR; empty: not run
     std::string fit_range;
     size_t fit_pairs = 1000;
+    double max_megapixels = semsteg::default_max_image_pixels / 1e6;
 };
 
 //! Everything the reports are written from.
@@ -1078,6 +1079,7 @@ int run(eval_options& o)
     evaluation ev;
     ev.opt = &o;
     ev.threads = semsteg::set_torch_threads(o.threads);
+    semsteg::set_max_image_pixels(static_cast<uint64_t>(o.max_megapixels * 1e6));
     torch::NoGradGuard no_grad;
 
     // 1. Models and data, all checked before anything is written.
@@ -1339,6 +1341,11 @@ int main(int argc, char** argv)
         ->check(CLI::Range(size_t { 2 }, size_t { 1000000 }));
     app.add_option("--out", o.out_dir, "output folder (created)")->required();
     app.add_option("--dump", o.dump_dir, "also write every reconstruction as PNG here");
+    app.add_option("--max-megapixels",
+                   o.max_megapixels,
+                   "largest image decoded (width × height, in megapixels); larger files are "
+                   "refused from their header")
+        ->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
     o.host_crop_given = host_crop->count() > 0;
 

@@ -27,6 +27,7 @@ int main(int argc, char** argv)
                                   val_dir, val_host_range = ":";
     double crop = 1.0, host_crop = 1.0, host_min_scale = 0.2;
     int threads = 0;
+    double max_megapixels = semsteg::default_max_image_pixels / 1e6;
     app.add_option("stage", o.stage, "jscc | inn | eve-mia | eve-detector | eve-extractor")
         ->required()
         ->check(CLI::IsMember({ "jscc", "inn", "eve-mia", "eve-detector", "eve-extractor" }));
@@ -150,12 +151,18 @@ int main(int argc, char** argv)
                    o.device,
                    "cpu, cuda or cuda:N (cuda needs semsteg-train built against a CUDA "
                    "LibTorch: tools/build-train-pip-torch.sh)");
+    app.add_option("--max-megapixels",
+                   max_megapixels,
+                   "largest image decoded (width × height, in megapixels); larger files are "
+                   "refused from their header")
+        ->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
     if (o.csv_path.empty())
         o.csv_path = o.out_model + ".csv";
 
     try {
         const int used = semsteg::set_torch_threads(threads);
+        semsteg::set_max_image_pixels(static_cast<uint64_t>(max_megapixels * 1e6));
         semsteg::image_set::options face_opts;
         face_opts.crop_fraction = crop;
         face_opts.max_side = 4 * o.image_side;

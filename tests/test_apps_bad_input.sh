@@ -80,6 +80,8 @@ run_expect_failure "$eval_app" eval-empty-folder "no .jpg/.jpeg/.png images" --c
   --private "$tmp/empty" --pairs 4 --side 32 --out "$tmp/out"
 run_expect_failure "$eval_app" eval-unreadable "could be read" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
   --private "$tmp/junk" --pairs 4 --side 32 --out "$tmp/out"
+run_expect_failure "$eval_app" eval-too-many-pixels "above the limit" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
+  "${ev[@]}" --max-megapixels 0.001
 [[ $(cat "$tmp/out/results.md") == keep ]] || { echo "FAIL eval overwrote results.md"; failures=$((failures + 1)); }
 # And a good run does write its outputs.
 if "$eval_app" --codec "$tmp/codec.st" --inn "$tmp/inn.st" "${ev[@]}" --eve-snr 10 >/dev/null 2>&1 \

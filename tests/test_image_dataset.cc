@@ -249,6 +249,49 @@ TEST_F(ImageFiles, DecodeFromMemoryMatchesLoad)
     EXPECT_THROW(decode_image(bytes.data(), 20), semsteg::error); // truncated
 }
 
+// A PNG that declares 10,000 × 10,000 (the header patched; such a file compresses to a few
+// hundred KB; stb itself refuses only above 2^30 bytes) is refused from its header, before
+// any pixel is decoded; the limit is settable.
+TEST_F(ImageFiles, OversizedImagesAreRefusedBeforeDecoding)
+{
+    const auto file = write_png("bomb.png", pattern(12, 7));
+    std::ifstream in(file, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+    ASSERT_GT(bytes.size(), 24u);
+    auto big_endian = [&](size_t at, uint32_t v) {
+        for (int i = 0; i < 4; ++i)
+            bytes[at + i] = static_cast<uint8_t>(v >> (24 - 8 * i));
+    };
+    auto bomb = bytes;
+    std::swap(bomb, bytes);
+    big_endian(16, 10000); // IHDR width
+    big_endian(20, 10000); // IHDR height
+    std::swap(bomb, bytes);
+    try {
+        decode_image(bomb.data(), bomb.size());
+        FAIL() << "a 100-megapixel image was decoded";
+    } catch (const semsteg::error& e) {
+        EXPECT_NE(std::string(e.what()).find("10000×10000"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("above the limit of 64"), std::string::npos)
+            << e.what();
+    }
+    {
+        std::ofstream out(path("bomb_file.png"), std::ios::binary);
+        out.write(reinterpret_cast<const char*>(bomb.data()),
+                  static_cast<std::streamsize>(bomb.size()));
+    }
+    expect_error_naming([&] { load_image(path("bomb_file.png")); }, path("bomb_file.png"));
+
+    EXPECT_EQ(max_image_pixels(), default_max_image_pixels);
+    set_max_image_pixels(83); // 12 × 7 = 84
+    EXPECT_THROW(decode_image(bytes.data(), bytes.size()), semsteg::error);
+    set_max_image_pixels(84);
+    EXPECT_EQ(decode_image(bytes.data(), bytes.size()).width, 12);
+    EXPECT_THROW(set_max_image_pixels(0), semsteg::error);
+    set_max_image_pixels(default_max_image_pixels);
+}
+
 TEST_F(ImageFiles, BadInputsThrowNamingTheFile)
 {
     const auto missing = path("does_not_exist.png");

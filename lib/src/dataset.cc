@@ -88,6 +88,7 @@ std::pair<size_t, size_t> parse_range(const std::string& text, size_t n)
 
 image_set::image_set(const std::vector<std::string>& files, const options& opts)
 {
+    std::string first_reason; // named when no file can be read
     for (const auto& path : files) {
         try {
             image sq = center_crop_square(load_image(path), opts.crop_fraction);
@@ -95,14 +96,16 @@ image_set::image_set(const std::vector<std::string>& files, const options& opts)
                 sq = resize(sq, opts.max_side, opts.max_side);
             d_images.push_back(std::move(sq));
             d_paths.push_back(path);
-        } catch (const error&) {
+        } catch (const error& e) {
             ++d_skipped;
             d_skipped_files.push_back(path);
+            if (first_reason.empty())
+                first_reason = e.what();
         }
     }
     if (d_images.empty())
         throw error("dataset: none of the " + std::to_string(files.size())
-                    + " image files could be read");
+                    + " image files could be read (the first: " + first_reason + ")");
 }
 
 image_set image_set::from_folder(const std::string& folder,

@@ -11,10 +11,12 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 namespace semsteg {
 
@@ -31,11 +33,36 @@ image from_rgb8(const unsigned char* pixels, int w, int h)
 
 } // namespace
 
+namespace {
+std::atomic<uint64_t> g_max_image_pixels { default_max_image_pixels };
+} // namespace
+
+void set_max_image_pixels(uint64_t pixels)
+{
+    if (pixels == 0)
+        throw error("image: the pixel limit must be positive");
+    g_max_image_pixels = pixels;
+}
+
+uint64_t max_image_pixels() { return g_max_image_pixels; }
+
 image decode_image(const uint8_t* data, size_t size)
 {
     if (data == nullptr || size == 0)
         throw error("image: no data to decode");
+    if (size > static_cast<size_t>(std::numeric_limits<int>::max()))
+        throw error("image: " + std::to_string(size) + " bytes is too large a file");
     int w = 0, h = 0, channels = 0;
+    // The header first: the size an image claims decides whether it is decoded at all.
+    if (!stbi_info_from_memory(data, static_cast<int>(size), &w, &h, &channels))
+        throw error(std::string("image: cannot decode (") + stbi_failure_reason() + ")");
+    const uint64_t area = static_cast<uint64_t>(w) * static_cast<uint64_t>(h);
+    if (w <= 0 || h <= 0 || area > max_image_pixels())
+        throw error("image: " + std::to_string(w) + "×" + std::to_string(h) + " ("
+                    + std::to_string(area / 1000000.0).substr(0, 6)
+                    + " megapixels) is above the limit of "
+                    + std::to_string(max_image_pixels() / 1000000.0).substr(0, 6)
+                    + " megapixels");
     // Asking stb for 3 components converts grey, grey+alpha and RGBA to RGB.
     unsigned char* pixels
         = stbi_load_from_memory(data, static_cast<int>(size), &w, &h, &channels, 3);

@@ -42,6 +42,16 @@ image load_image(const std::string& path);
 //! Decodes an image held in memory (same rules as load_image).
 image decode_image(const uint8_t* data, size_t size);
 
+/*!
+ * The largest image decoded, in pixels (width × height): the dimensions are read from the
+ * header first and a larger image is refused before its pixels are decoded (a 389 KB PNG
+ * can declare 20,000 × 20,000, i.e. 4.8 GB once decoded to floats). Decoding then needs at
+ * most ~15 bytes per pixel of the limit. Process-wide; default 64 megapixels.
+ */
+constexpr uint64_t default_max_image_pixels = 64'000'000;
+void set_max_image_pixels(uint64_t pixels); //!< throws semsteg::error for 0
+uint64_t max_image_pixels();
+
 //! Writes an 8-bit RGB PNG (values clamped to [0,1]). Throws semsteg::error on failure.
 void save_png(const std::string& path, const image& img);
 
