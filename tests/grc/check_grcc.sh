@@ -17,6 +17,12 @@ if ! command -v grcc >/dev/null 2>&1; then
     echo "error: grcc (GNU Radio Companion compiler) not found on PATH" >&2
     exit 1
 fi
+# SEMSTEG_EXPECT_IMPORTABLE=1: the module must be importable (else the check proves nothing).
+if [ "${SEMSTEG_EXPECT_IMPORTABLE:-0}" = 1 ] \
+        && ! "$python" -c "import gnuradio.semsteg" >/dev/null 2>&1; then
+    echo "error: gnuradio.semsteg is not importable (PYTHONPATH=${PYTHONPATH:-})" >&2
+    exit 1
+fi
 mkdir -p "$out_dir" || exit 1
 out_dir=$(cd "$out_dir" && pwd)
 # The generated scripts are named after the options block's id: start from a clean folder.
