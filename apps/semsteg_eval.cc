@@ -156,6 +156,14 @@ void score(scores& s,
         append(s.lpips, lpips->distance(rec, ref));
 }
 
+//! A NaN or infinite pixel is an error, never an empty cell in the tables.
+void require_finite(const torch::Tensor& t, const char* what)
+{
+    if (t.defined() && !torch::isfinite(t).all().item<bool>())
+        throw semsteg::error(std::string("non-finite output (NaN or infinity) from ") + what
+                             + ": a model file is damaged or the models do not fit together");
+}
+
 // ---------------------------------------------------------------- the experiment
 
 //! The table's rows and observers (Bob, Eve naive, Eve MIA).
@@ -302,6 +310,17 @@ table_run run_table(semsteg::secure_link_models& models,
         const size_t e = std::min(n, b + batch);
         const auto [xh, xp] = data.batch(b, e);
         const auto r = semsteg::run_secure_link(models, xh, xp, bob, eve, gen);
+        for (const auto& [out, what] :
+             { std::pair { &r.baseline_bob, "the baseline codec (Bob)" },
+               std::pair { &r.baseline_eve, "the baseline codec (Eve)" },
+               std::pair { &r.secure_bob, "Bob's extraction" },
+               std::pair { &r.secure_eve, "Eve's naive decoding of the container" },
+               std::pair { &r.secure_mia, "Eve's model inversion" },
+               std::pair { &r.baseline_mia, "Eve's model inversion (baseline)" },
+               std::pair { &r.eve_inn_nokey, "E4 (the INN without the key)" },
+               std::pair { &r.eve_extractor, "Eve's extractor" },
+               std::pair { &r.detect_container, "the detector" } })
+            require_finite(*out, what);
 
         auto& base = t.cell[row_baseline];
         score(base[obs_bob], r.baseline_bob, xp, lpips);

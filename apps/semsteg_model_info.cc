@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 // semsteg-model-info: prints what a model file holds (kind, configuration, training record,
-// tensors) as JSON, without LibTorch. Exit 1 with a clear message for a bad file.
+// tensors, whether its data checksum was verified) as JSON, without LibTorch. Exit 1 with a
+// clear message for a bad file. --add-checksum rewrites an older file with the checksum.
 
 #include <semsteg/model_file.h>
 
@@ -20,14 +21,24 @@ int main(int argc, char** argv)
     std::string path;
     bool tensors = false;
     app.add_option("file", path, "model file (.safetensors)")->required();
+    bool add_checksum = false;
     app.add_flag("--tensors", tensors, "also list every tensor's name, dtype and shape");
+    app.add_flag("--add-checksum",
+                 add_checksum,
+                 "rewrite the file (atomically, contents unchanged) with the SHA-256 of its "
+                 "data in the header, for files written before the checksum existed");
     CLI11_PARSE(app, argc, argv);
     try {
-        const auto file = semsteg::read_model_file(path);
+        auto file = semsteg::read_model_file(path);
+        if (add_checksum && !file.checksummed) {
+            semsteg::write_model_file(path, file);
+            file = semsteg::read_model_file(path);
+        }
         nlohmann::json out { { "file", path },
                              { "kind", file.kind },
                              { "config", file.config },
-                             { "info", file.info } };
+                             { "info", file.info },
+                             { "data_sha256_verified", file.checksummed } };
         size_t params = 0;
         for (const auto& [name, t] : file.tensors) {
             size_t n = 1;

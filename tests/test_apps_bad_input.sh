@@ -90,6 +90,28 @@ if "$eval_app" --codec "$tmp/codec.st" --inn "$tmp/inn.st" "${ev[@]}" --eve-snr 
 else
   echo "FAIL eval-good-run"; failures=$((failures + 1))
 fi
+# A corrupted INN file is refused by its checksum; a well-formed one whose weights are NaN
+# makes non-finite pictures: an error, never an empty cell.
+python3 - "$tmp/inn.st" "$tmp/inn_damaged.st" "$tmp/inn_nan.st" <<'PY'
+import hashlib, json, struct, sys
+raw = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", raw[:8])[0]
+header, data = json.loads(raw[8:8 + n]), bytearray(raw[8 + n:])
+damaged = bytearray(raw)
+damaged[-100] ^= 0xFF
+open(sys.argv[2], "wb").write(damaged)
+for name, t in header.items():
+    if name != "__metadata__" and t["dtype"] == "F32":
+        b, e = t["data_offsets"]
+        data[b:e] = struct.pack("<f", float("nan")) * ((e - b) // 4)
+header["__metadata__"]["data_sha256"] = hashlib.sha256(data).hexdigest()
+text = json.dumps(header).encode()
+text += b" " * ((8 - len(text) % 8) % 8)
+open(sys.argv[3], "wb").write(struct.pack("<Q", len(text)) + text + bytes(data))
+PY
+run_expect_failure "$eval_app" eval-corrupted-inn "corrupted" --codec "$tmp/codec.st" --inn "$tmp/inn_damaged.st" "${ev[@]}"
+run_expect_failure "$eval_app" eval-nan-inn "non-finite" --codec "$tmp/codec.st" --inn "$tmp/inn_nan.st" "${ev[@]}"
+
 # E10's statistical steganalyst fits on images kept apart from the evaluated ones, and reports
 # accuracy and ROC AUC per Eve SNR.
 run_expect_failure "$eval_app" eval-fit-overlaps "an evaluated image" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \

@@ -146,6 +146,48 @@ TEST(ModelFile, WrongKindAndForeignFilesAreRejected)
     EXPECT_FALSE(msg.empty());
 }
 
+// Every file written carries the SHA-256 of its data; a flipped byte anywhere in the data
+// is refused, naming the file; a file from before the checksum (none in its header) loads.
+TEST(ModelFile, CorruptedDataIsRefused)
+{
+    const auto path = temp_path("sha.safetensors");
+    write_model_file(path, sample_file());
+    EXPECT_TRUE(read_model_file(path).checksummed);
+    EXPECT_EQ(read_model_file(path).info.count("data_sha256"), 0u);
+    const auto bytes = read_bytes(path);
+    uint64_t n = 0;
+    std::memcpy(&n, bytes.data(), 8);
+    for (size_t at : { size_t(8 + n), size_t(8 + n + 50), bytes.size() - 1 }) {
+        auto bad = bytes;
+        bad[at] ^= 0x10;
+        write_bytes(path, bad);
+        const auto msg = error_of([&] { read_model_file(path); });
+        EXPECT_NE(msg.find("corrupted"), std::string::npos) << "byte " << at << ": " << msg;
+        EXPECT_NE(msg.find(path.string()), std::string::npos) << msg;
+    }
+    // Appended bytes are a change too.
+    auto longer = bytes;
+    longer.push_back('x');
+    write_bytes(path, longer);
+    EXPECT_NE(error_of([&] { read_model_file(path); }).find("corrupted"), std::string::npos);
+
+    // The header without the checksum: an older file, loaded unverified.
+    auto header = nlohmann::json::parse(std::string(bytes.data() + 8, n));
+    header["__metadata__"].erase("data_sha256");
+    std::string text = header.dump();
+    text.append((8 - text.size() % 8) % 8, ' ');
+    const uint64_t m = text.size();
+    std::vector<char> old(reinterpret_cast<const char*>(&m),
+                          reinterpret_cast<const char*>(&m) + 8);
+    old.insert(old.end(), text.begin(), text.end());
+    old.insert(old.end(), bytes.begin() + static_cast<std::ptrdiff_t>(8 + n), bytes.end());
+    write_bytes(path, old);
+    const auto loaded = read_model_file(path);
+    EXPECT_FALSE(loaded.checksummed);
+    EXPECT_EQ(loaded.tensors.at("a.weight").bytes,
+              sample_file().tensors.at("a.weight").bytes);
+}
+
 TEST(ModelFile, ShapeThatDisagreesWithItsBytesIsRejected)
 {
     auto f = sample_file();

@@ -6,6 +6,8 @@
 #include <semsteg/error.h>
 #include <semsteg/model_file.h>
 
+#include <sodium.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -23,6 +25,41 @@ std::string shape_text(const std::vector<int64_t>& shape)
         s += (i ? "," : "") + std::to_string(shape[i]);
     return s + "]";
 }
+
+constexpr const char* checksum_key = "data_sha256";
+
+std::string to_hex(const unsigned char* bytes, size_t n)
+{
+    std::string hex(2 * n + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), bytes, n);
+    hex.pop_back();
+    return hex;
+}
+
+//! SHA-256 of the data buffer, computed in the pieces it is written in.
+class data_hash
+{
+public:
+    data_hash()
+    {
+        if (sodium_init() < 0)
+            throw error("model file: libsodium failed to initialise");
+        crypto_hash_sha256_init(&d_state);
+    }
+    void update(const uint8_t* data, size_t n)
+    {
+        crypto_hash_sha256_update(&d_state, data, n);
+    }
+    std::string hex()
+    {
+        unsigned char digest[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256_final(&d_state, digest);
+        return to_hex(digest, sizeof digest);
+    }
+
+private:
+    crypto_hash_sha256_state d_state;
+};
 
 } // namespace
 
@@ -45,6 +82,10 @@ void write_model_file(const std::string& path, const model_file& file)
     meta["format_version"] = model_format_version;
     meta["kind"] = file.kind;
     meta["config"] = file.config.dump();
+    data_hash hash;
+    for (const auto& [name, t] : file.tensors)
+        hash.update(t.bytes.data(), t.bytes.size());
+    meta[checksum_key] = hash.hex();
     header["__metadata__"] = meta;
 
     uint64_t offset = 0;
@@ -133,7 +174,7 @@ model_file read_model_file(const std::string& path, const std::string& expected_
     }
     for (const auto& [key, value] : meta.items())
         if (key != "format" && key != "format_version" && key != "kind" && key != "config"
-            && value.is_string())
+            && key != checksum_key && value.is_string())
             file.info[key] = value.get<std::string>();
 
     const uint64_t data_size = file_size - 8 - n;
@@ -175,6 +216,17 @@ model_file read_model_file(const std::string& path, const std::string& expected_
             throw error(where + "tensor '" + name + "': malformed entry (" + e.what() + ")");
         }
         file.tensors.emplace(name, std::move(t));
+    }
+    // Last, so that a short file still reads as truncated.
+    if (meta.contains(checksum_key)) {
+        data_hash hash;
+        hash.update(data.data(), data.size());
+        const std::string found = hash.hex();
+        if (!meta[checksum_key].is_string() || meta[checksum_key].get<std::string>() != found)
+            throw error(where
+                        + "corrupted: the SHA-256 of its tensor data does not match the one "
+                          "in its header (the file was damaged or altered; fetch it again)");
+        file.checksummed = true;
     }
     return file;
 }

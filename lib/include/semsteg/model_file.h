@@ -24,13 +24,19 @@
  *   "format_version" : "1"
  *   "kind"           : what the network is: "jscc", "inn", "eve-mia", "eve-detector"
  *   "config"         : the architecture configuration as a JSON text (see nn.h's *_config)
+ *   "data_sha256"    : the SHA-256 of the whole data buffer, lowercase hex (written by every
+ *                      writer since session 7; verified at load when present, so a damaged
+ *                      or altered file is refused instead of loading as garbage weights;
+ *                      older files without it still load: `semsteg-model-info
+ *                      --add-checksum FILE` adds it)
  * and any further informational strings (training stage, step, metrics, ...).
  *
  * Tensor names are the LibTorch module's parameter/buffer names ("encoder.conv1.weight").
  *
  * Errors (semsteg::error), each naming the file, what was expected and what was found:
  * missing or unreadable file, truncated file (shorter than its header or data offsets say),
- * malformed header, not a semsteg model, unsupported format version, wrong kind, and (when
+ * malformed header, not a semsteg model, unsupported format version, wrong kind, corrupted
+ * data (its SHA-256 differs from the header's), and (when
  * loading into a network, see nn.h) missing, unexpected or wrongly shaped tensors.
  */
 
@@ -51,6 +57,8 @@ struct tensor_record {
 
 struct model_file {
     std::string kind;
+    //! as read: whether the file carried data_sha256 (and so was verified)
+    bool checksummed = false;
     nlohmann::json config = nlohmann::json::object();
     std::map<std::string, std::string> info; //!< extra __metadata__ strings
     std::map<std::string, tensor_record> tensors;
