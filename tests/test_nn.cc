@@ -501,6 +501,35 @@ TEST(Codec, FacadePassesTheSnrToAnAdaptiveCodec)
     EXPECT_EQ(p.decode(z.data(), z.size()).rgb, p.decode(z.data(), z.size(), 20.0).rgb);
 }
 
+// A network that gives NaN (weights that are NaN in a well-formed, checksummed file) is an
+// error from the facades, never a picture of garbage: the blocks drop and count it.
+TEST(Codec, FacadeRefusesNonFiniteOutputs)
+{
+    auto [plain, adaptive] = random_codec_pair(23);
+    const auto path = temp_path("facade_nan.st").string();
+    save_module(path, *plain, kind_jscc, plain->config().to_json());
+    semantic_codec good(path);
+    image img(32, 32);
+    for (size_t i = 0; i < img.rgb.size(); ++i)
+        img.rgb[i] = static_cast<float>((i * 37) % 101) / 100.0f;
+    auto z = good.encode(img);
+    auto bad = z;
+    bad[3] = { std::nanf(""), 0.0f }; // refused on the way in
+    EXPECT_NE(error_of([&] { good.decode(bad.data(), bad.size()); }).find("not finite"),
+              std::string::npos);
+    {
+        torch::NoGradGuard ng;
+        for (auto& p : plain->parameters())
+            p.fill_(std::nanf(""));
+    }
+    save_module(path, *plain, kind_jscc, plain->config().to_json());
+    semantic_codec broken(path);
+    EXPECT_NE(error_of([&] { broken.encode(img); }).find("the codec's encoder"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { broken.decode(z.data(), z.size()); }).find("non-finite"),
+              std::string::npos);
+}
+
 // The simulated link tells an SNR-adaptive codec's receivers their SNR plus the estimate
 // error; the channel itself is unchanged, and a plain codec does not notice.
 TEST(SecureLink, SnrEstimateErrorReachesOnlyAnAdaptiveDecoder)

@@ -33,6 +33,16 @@ latent_shape latent_shape::square(int channels, size_t num_symbols)
 
 namespace {
 
+// A NaN or infinity out of a network (non-finite weights; input symbols are checked on the
+// way in) is an error: the blocks log it and count a drop instead of passing garbage on.
+const torch::Tensor& finite_output(const torch::Tensor& t, const char* network)
+{
+    if (!torch::isfinite(t).all().item<bool>())
+        throw error(std::string("non-finite output (NaN or infinity) from ") + network
+                    + ": the model file holds non-finite weights or does not fit the input");
+    return t;
+}
+
 // Symbols → latent tensor [1, C, H, W] (a copy), per latent_symbols.h's pairing.
 torch::Tensor symbols_to_tensor(const std::complex<float>* symbols,
                                 size_t num_symbols,
@@ -105,8 +115,10 @@ symbol_vector semantic_codec::encode(const image& img, std::optional<double> snr
     const image& input
         = (img.width == side && img.height == side) ? img : prepare_image(img, side);
     torch::NoGradGuard no_grad;
-    return tensor_to_symbols(d_impl->codec->encode(images_to_tensor({ input }),
-                                                   snr_tensor(*d_impl->codec, snr_db)));
+    return tensor_to_symbols(
+        finite_output(d_impl->codec->encode(images_to_tensor({ input }),
+                                            snr_tensor(*d_impl->codec, snr_db)),
+                      "the codec's encoder"));
 }
 
 image semantic_codec::decode(const std::complex<float>* symbols,
@@ -115,8 +127,10 @@ image semantic_codec::decode(const std::complex<float>* symbols,
 {
     const auto shape = latent_shape::square(latent_channels(), num_symbols);
     torch::NoGradGuard no_grad;
-    return tensor_to_image(d_impl->codec->decode(
-        symbols_to_tensor(symbols, num_symbols, shape), snr_tensor(*d_impl->codec, snr_db)));
+    return tensor_to_image(
+        finite_output(d_impl->codec->decode(symbols_to_tensor(symbols, num_symbols, shape),
+                                            snr_tensor(*d_impl->codec, snr_db)),
+                      "the codec's decoder"));
 }
 
 // ---------------------------------------------------------------- stego_network
@@ -167,7 +181,9 @@ symbol_vector stego_network::embed(const std::complex<float>* host,
     const auto zh = symbols_to_tensor(host, num_symbols, shape);
     const auto zp = symbols_to_tensor(secret, num_symbols, shape);
     const auto key = d_impl->keying(nonce, num_symbols);
-    return tensor_to_symbols(alice_embed(*d_impl->net, zh, zp, key ? &*key : nullptr).sent);
+    return tensor_to_symbols(
+        finite_output(alice_embed(*d_impl->net, zh, zp, key ? &*key : nullptr).sent,
+                      "the INN's embedding"));
 }
 
 symbol_vector stego_network::extract(const std::complex<float>* container,
@@ -178,8 +194,9 @@ symbol_vector stego_network::extract(const std::complex<float>* container,
     torch::NoGradGuard no_grad;
     const auto zc = symbols_to_tensor(container, num_symbols, shape);
     const auto key = d_impl->keying(nonce, num_symbols);
-    return tensor_to_symbols(
-        bob_extract(*d_impl->net, d_impl->lost, zc, key ? &*key : nullptr).recovered.secret);
+    return tensor_to_symbols(finite_output(
+        bob_extract(*d_impl->net, d_impl->lost, zc, key ? &*key : nullptr).recovered.secret,
+        "the INN's extraction"));
 }
 
 // ---------------------------------------------------------------- inverse_network
@@ -205,7 +222,8 @@ image inverse_network::decode(const std::complex<float>* symbols,
     const auto shape = latent_shape::square(latent_channels(), num_symbols);
     torch::NoGradGuard no_grad;
     return tensor_to_image(
-        d_impl->net->forward(symbols_to_tensor(symbols, num_symbols, shape)));
+        finite_output(d_impl->net->forward(symbols_to_tensor(symbols, num_symbols, shape)),
+                      "the inverse network"));
 }
 
 // ---------------------------------------------------------------- metrics
