@@ -140,6 +140,28 @@ TEST(ModelFile, WrongKindAndForeignFilesAreRejected)
     msg = error_of([&] { read_model_file(path); });
     EXPECT_NE(msg.find("not a semsteg model"), std::string::npos) << msg;
 
+    // A header nested a million levels deep (the JSON parser recurses) is refused, not a
+    // stack overflow.
+    std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+    deep.append((8 - deep.size() % 8) % 8, ' ');
+    const uint64_t dn = deep.size();
+    std::string deep_file(reinterpret_cast<const char*>(&dn), 8);
+    deep_file += deep;
+    write_bytes(path, std::vector<char>(deep_file.begin(), deep_file.end()));
+    msg = error_of([&] { read_model_file(path); });
+    EXPECT_NE(msg.find("malformed JSON header"), std::string::npos) << msg;
+
+    // A metadata field of the wrong JSON type (found by fuzzing: the JSON library's own
+    // exception escaped) is a semsteg::error naming the file.
+    std::string typed = R"({"__metadata__":{"format":["semsteg-model"]}})";
+    typed.append((8 - typed.size() % 8) % 8, ' ');
+    const uint64_t tn = typed.size();
+    std::string typed_file(reinterpret_cast<const char*>(&tn), 8);
+    typed_file += typed;
+    write_bytes(path, std::vector<char>(typed_file.begin(), typed_file.end()));
+    msg = error_of([&] { read_model_file(path); });
+    EXPECT_NE(msg.find(path.string()), std::string::npos) << msg;
+
     // Garbage.
     write_bytes(path, std::vector<char>(64, 'x'));
     msg = error_of([&] { read_model_file(path); });

@@ -15,6 +15,8 @@ packages=(
   pybind11-dev python3-pybind11 python3-numpy python3-torch python3-pyqt5
   # images from Debian packages used by the tests and the demo
   python-matplotlib-data gtkmorph-example palapeli-data
+  # fuzzing the parsers of untrusted bytes (libFuzzer, sanitizers): fuzz/
+  clang libclang-rt-14-dev
   # semsteg-eval plots its SNR sweep with gnuplot
   gnuplot-nox
 )

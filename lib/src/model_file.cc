@@ -9,7 +9,9 @@
 #include <sodium.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <limits>
 
 namespace semsteg {
 
@@ -27,6 +29,19 @@ std::string shape_text(const std::vector<int64_t>& shape)
 }
 
 constexpr const char* checksum_key = "data_sha256";
+
+// The parser recurses per nesting level: a hostile header of a million '[' would overflow
+// the stack. Ours nest three levels at most.
+nlohmann::json parse_bounded_json(const std::string& text)
+{
+    constexpr int max_depth = 32;
+    return nlohmann::json::parse(
+        text, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+            if (depth > max_depth)
+                throw error("nested deeper than " + std::to_string(max_depth) + " levels");
+            return true;
+        });
+}
 
 std::string to_hex(const unsigned char* bytes, size_t n)
 {
@@ -131,22 +146,35 @@ model_file read_model_file(const std::string& path, const std::string& expected_
         throw error("model file: cannot open '" + path + "' (missing or unreadable)");
     const auto file_size = static_cast<uint64_t>(in.tellg());
     in.seekg(0);
+    std::vector<uint8_t> bytes(file_size);
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(file_size));
+    if (!in)
+        throw error("model file '" + path + "': read error");
+    return parse_model_file(bytes.data(), bytes.size(), path, expected_kind);
+}
+
+namespace {
+
+model_file parse_model_bytes(const uint8_t* bytes,
+                             size_t file_size,
+                             const std::string& path,
+                             const std::string& expected_kind)
+{
     const std::string where = "model file '" + path + "': ";
     if (file_size < 8)
         throw error(where + "truncated: " + std::to_string(file_size)
                     + " bytes, expected at least an 8-byte header length");
     uint64_t n = 0;
-    in.read(reinterpret_cast<char*>(&n), 8);
+    std::memcpy(&n, bytes, 8);
     if (n > file_size - 8)
         throw error(where + "truncated: header says " + std::to_string(n)
                     + " header bytes, file has " + std::to_string(file_size - 8)
                     + " after it");
-    std::string text(n, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(n));
+    const std::string text(reinterpret_cast<const char*>(bytes) + 8, n);
 
     nlohmann::json header;
     try {
-        header = nlohmann::json::parse(text);
+        header = parse_bounded_json(text);
     } catch (const std::exception& e) {
         throw error(where + "malformed JSON header (" + e.what() + ")");
     }
@@ -168,7 +196,7 @@ model_file read_model_file(const std::string& path, const std::string& expected_
         throw error(where + "holds a '" + file.kind + "' network, expected '" + expected_kind
                     + "'");
     try {
-        file.config = nlohmann::json::parse(meta.value("config", "{}"));
+        file.config = parse_bounded_json(meta.value("config", "{}"));
     } catch (const std::exception& e) {
         throw error(where + "malformed config (" + e.what() + ")");
     }
@@ -178,10 +206,7 @@ model_file read_model_file(const std::string& path, const std::string& expected_
             file.info[key] = value.get<std::string>();
 
     const uint64_t data_size = file_size - 8 - n;
-    std::vector<uint8_t> data(data_size);
-    in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data_size));
-    if (!in)
-        throw error(where + "read error in the data buffer");
+    const uint8_t* data = bytes + 8 + n;
     for (const auto& [name, entry] : header.items()) {
         if (name == "__metadata__")
             continue;
@@ -200,13 +225,17 @@ model_file read_model_file(const std::string& path, const std::string& expected_
             for (auto d : t.shape) {
                 if (d < 0)
                     throw error("negative dimension");
+                // A shape whose element count overflows could match a small byte range.
+                if (d > 0
+                    && count
+                        > std::numeric_limits<size_t>::max() / 8 / static_cast<size_t>(d))
+                    throw error("shape " + shape_text(t.shape) + " is too large");
                 count *= static_cast<size_t>(d);
             }
             if (count * dtype_size(t.dtype) != offsets[1] - offsets[0])
                 throw error("shape " + shape_text(t.shape)
                             + " does not match its byte range");
-            t.bytes.assign(data.begin() + static_cast<std::ptrdiff_t>(offsets[0]),
-                           data.begin() + static_cast<std::ptrdiff_t>(offsets[1]));
+            t.bytes.assign(data + offsets[0], data + offsets[1]);
         } catch (const error& e) {
             const std::string msg = e.what();
             throw error(msg.rfind("model file", 0) == 0
@@ -220,7 +249,7 @@ model_file read_model_file(const std::string& path, const std::string& expected_
     // Last, so that a short file still reads as truncated.
     if (meta.contains(checksum_key)) {
         data_hash hash;
-        hash.update(data.data(), data.size());
+        hash.update(data, data_size);
         const std::string found = hash.hex();
         if (!meta[checksum_key].is_string() || meta[checksum_key].get<std::string>() != found)
             throw error(where
@@ -229,6 +258,25 @@ model_file read_model_file(const std::string& path, const std::string& expected_
         file.checksummed = true;
     }
     return file;
+}
+
+} // namespace
+
+model_file parse_model_file(const uint8_t* bytes,
+                            size_t size,
+                            const std::string& path,
+                            const std::string& expected_kind)
+{
+    // Whatever the bytes, the caller gets a model or a semsteg::error (a metadata field of
+    // the wrong JSON type made the JSON library throw its own exception: found by fuzzing).
+    try {
+        return parse_model_bytes(bytes, size, path, expected_kind);
+    } catch (const error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw error("model file '" + path + "': malformed header ("
+                    + std::string(e.what()).substr(0, 200) + ")");
+    }
 }
 
 } // namespace semsteg

@@ -296,7 +296,20 @@ stego_key stego_key::from_file(const std::string& path,
         got += static_cast<size_t>(n);
     }
     text.resize(got);
+    stego_key key = parse_key_file(text, path);
+    if ((st.st_mode & 077) != 0 && warn)
+        warn("key file '" + path
+             + "' is readable or writable by others (group/other permissions set); "
+               "run: chmod 600 '"
+             + path + "'");
+    return key;
+}
 
+stego_key stego_key::parse_key_file(const std::string& text, const std::string& path)
+{
+    ensure_sodium();
+    if (text.size() > static_cast<size_t>(key_file_max_bytes))
+        throw error(key_file_error(path, "is too large for a key file"));
     // Messages below describe the content (counts, positions) but never quote it.
     if (text.empty())
         throw error(
@@ -344,12 +357,6 @@ stego_key stego_key::from_file(const std::string& path,
             != 0
         || bin_len != key.bytes_.size())
         throw error(key_file_error(path, "the key's hex digits could not be decoded"));
-
-    if ((st.st_mode & 077) != 0 && warn)
-        warn("key file '" + path
-             + "' is readable or writable by others (group/other permissions set); "
-               "run: chmod 600 '"
-             + path + "'");
     return key;
 }
 

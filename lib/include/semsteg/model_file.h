@@ -73,6 +73,12 @@ void write_model_file(const std::string& path, const model_file& file);
 //! Reads and validates the container; `expected_kind` (if non-empty) must match.
 model_file read_model_file(const std::string& path, const std::string& expected_kind = "");
 
+//! The same from a file's bytes in memory (`path` names it in messages).
+model_file parse_model_file(const uint8_t* bytes,
+                            size_t size,
+                            const std::string& path,
+                            const std::string& expected_kind = "");
+
 //! Bytes per element of a dtype name; throws on an unsupported dtype.
 size_t dtype_size(const std::string& dtype);
 

@@ -66,6 +66,11 @@ public:
     static stego_key from_file(const std::string& path,
                                const std::function<void(const std::string&)>& warn = {});
 
+    //! The key in a key file's content (`path` names it in messages); the same checks as
+    //! from_file except the file's own (existence, type, permissions). For fuzzing and
+    //! tests.
+    static stego_key parse_key_file(const std::string& text, const std::string& path);
+
     //! Argon2id of the passphrase with a fixed public salt, so that Alice and Bob derive the
     //! same key from the same passphrase with nothing else shared. The passphrase must have
     //! at least 8 characters.
