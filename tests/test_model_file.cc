@@ -59,6 +59,16 @@ void write_bytes(const fs::path& p, const std::vector<char>& bytes)
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+//! A safetensors file made by hand: the header text (padded to 8 bytes) and the data.
+std::vector<char> safetensors_bytes(std::string header, const std::string& data = "")
+{
+    header.append((8 - header.size() % 8) % 8, ' ');
+    const uint64_t n = header.size();
+    std::string bytes(reinterpret_cast<const char*>(&n), 8);
+    bytes += header + data;
+    return { bytes.begin(), bytes.end() };
+}
+
 } // namespace
 
 TEST(ModelFile, RoundTripIsBitExact)
@@ -131,34 +141,22 @@ TEST(ModelFile, WrongKindAndForeignFilesAreRejected)
     EXPECT_NE(msg.find("'inn'"), std::string::npos) << msg;
 
     // A valid safetensors file that is not ours.
-    std::string header = R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
-    header.append((8 - header.size() % 8) % 8, ' ');
-    const uint64_t n = header.size();
-    std::string bytes(reinterpret_cast<const char*>(&n), 8);
-    bytes += header + std::string(4, '\0');
-    write_bytes(path, std::vector<char>(bytes.begin(), bytes.end()));
+    write_bytes(path,
+                safetensors_bytes(R"({"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+                                  std::string(4, '\0')));
     msg = error_of([&] { read_model_file(path); });
     EXPECT_NE(msg.find("not a semsteg model"), std::string::npos) << msg;
 
     // A header nested a million levels deep (the JSON parser recurses) is refused, not a
     // stack overflow.
-    std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
-    deep.append((8 - deep.size() % 8) % 8, ' ');
-    const uint64_t dn = deep.size();
-    std::string deep_file(reinterpret_cast<const char*>(&dn), 8);
-    deep_file += deep;
-    write_bytes(path, std::vector<char>(deep_file.begin(), deep_file.end()));
+    write_bytes(path,
+                safetensors_bytes(std::string(1000000, '[') + std::string(1000000, ']')));
     msg = error_of([&] { read_model_file(path); });
     EXPECT_NE(msg.find("malformed JSON header"), std::string::npos) << msg;
 
     // A metadata field of the wrong JSON type (found by fuzzing: the JSON library's own
     // exception escaped) is a semsteg::error naming the file.
-    std::string typed = R"({"__metadata__":{"format":["semsteg-model"]}})";
-    typed.append((8 - typed.size() % 8) % 8, ' ');
-    const uint64_t tn = typed.size();
-    std::string typed_file(reinterpret_cast<const char*>(&tn), 8);
-    typed_file += typed;
-    write_bytes(path, std::vector<char>(typed_file.begin(), typed_file.end()));
+    write_bytes(path, safetensors_bytes(R"({"__metadata__":{"format":["semsteg-model"]}})"));
     msg = error_of([&] { read_model_file(path); });
     EXPECT_NE(msg.find(path.string()), std::string::npos) << msg;
 
@@ -196,14 +194,11 @@ TEST(ModelFile, CorruptedDataIsRefused)
     // The header without the checksum: an older file, loaded unverified.
     auto header = nlohmann::json::parse(std::string(bytes.data() + 8, n));
     header["__metadata__"].erase("data_sha256");
-    std::string text = header.dump();
-    text.append((8 - text.size() % 8) % 8, ' ');
-    const uint64_t m = text.size();
-    std::vector<char> old(reinterpret_cast<const char*>(&m),
-                          reinterpret_cast<const char*>(&m) + 8);
-    old.insert(old.end(), text.begin(), text.end());
-    old.insert(old.end(), bytes.begin() + static_cast<std::ptrdiff_t>(8 + n), bytes.end());
-    write_bytes(path, old);
+    write_bytes(
+        path,
+        safetensors_bytes(
+            header.dump(),
+            std::string(bytes.begin() + static_cast<std::ptrdiff_t>(8 + n), bytes.end())));
     const auto loaded = read_model_file(path);
     EXPECT_FALSE(loaded.checksummed);
     EXPECT_EQ(loaded.tensors.at("a.weight").bytes,
