@@ -5,6 +5,7 @@
  */
 #include <semsteg/error.h>
 #include <semsteg/model_file.h>
+#include <semsteg/model_locator.h>
 
 #include "test_util.h"
 
@@ -223,4 +224,34 @@ TEST(ModelFile, FailedWriteLeavesTheOldFile)
     f.tensors["a.weight"].dtype = "F16"; // unsupported: the write must fail
     EXPECT_THROW(write_model_file(path, f), error);
     EXPECT_EQ(read_bytes(path), before);
+}
+
+// One rule finds a model file: as given if it exists, else by file name in $SEMSTEG_MODELS,
+// the installed models and the source tree's models/ (the blocks' bare-name defaults).
+TEST(ModelLocator, FindsModelsByNameAndSaysWhereItLooked)
+{
+    const auto dir = temp_path("locator");
+    fs::create_directories(dir);
+    const auto file = dir / "only_here.safetensors";
+    write_model_file(file.string(), sample_file());
+    EXPECT_EQ(locate_model(file.string()), file.string()); // as given
+
+    ::unsetenv("SEMSTEG_MODELS");
+    EXPECT_NE(error_of([] { locate_model("only_here.safetensors"); }).find("not found"),
+              std::string::npos);
+    // The shipped models are found by bare name from any working directory (source tree).
+    EXPECT_TRUE(fs::is_regular_file(locate_model("jscc_awgn10.safetensors")));
+
+    ::setenv("SEMSTEG_MODELS", dir.c_str(), 1);
+    EXPECT_EQ(locate_model("only_here.safetensors"),
+              (dir / "only_here.safetensors").string());
+    EXPECT_EQ(locate_model("models/only_here.safetensors"),
+              (dir / "only_here.safetensors").string()); // older flowgraphs' form
+    const auto msg = error_of([] { locate_model("missing.safetensors"); });
+    EXPECT_NE(msg.find("'" + (dir / "missing.safetensors").string() + "'"), std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("share/gr-semsteg/models/missing.safetensors"), std::string::npos)
+        << msg;
+    ::unsetenv("SEMSTEG_MODELS");
+    EXPECT_THROW(locate_model(""), error);
 }

@@ -13,6 +13,7 @@ packages=(
   # GNU Radio module, PHY, bindings
   gnuradio gnuradio-dev libuhd-dev uhd-host libvolk2-dev libboost-all-dev libfftw3-dev
   pybind11-dev python3-pybind11 python3-numpy python3-torch python3-pyqt5
+  python3-packaging  # imported by the Python scripts grcc generates
   # images from Debian packages used by the tests and the demo
   python-matplotlib-data gtkmorph-example palapeli-data
   # fuzzing the parsers of untrusted bytes (libFuzzer, sanitizers): fuzz/

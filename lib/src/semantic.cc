@@ -6,6 +6,7 @@
 #include <semsteg/error.h>
 #include <semsteg/latent_symbols.h>
 #include <semsteg/metrics.h>
+#include <semsteg/model_locator.h>
 #include <semsteg/nn.h>
 #include <semsteg/secure_link.h>
 #include <semsteg/semantic.h>
@@ -78,7 +79,7 @@ struct semantic_codec::impl {
 semantic_codec::semantic_codec(const std::string& model_path) : d_impl(new impl)
 {
     keep_freed_buffers_mapped();
-    d_impl->codec = load_jscc(model_path);
+    d_impl->codec = load_jscc(locate_model(model_path));
     d_impl->codec->eval();
 }
 semantic_codec::~semantic_codec() = default;
@@ -159,7 +160,7 @@ stego_network::stego_network(const std::string& model_path,
 {
     keep_freed_buffers_mapped();
     d_impl->lost = lost_part_mode::parse(lost_mode);
-    d_impl->net = load_inn(model_path);
+    d_impl->net = load_inn(locate_model(model_path));
     d_impl->net->eval();
     check_lost_part_mode(d_impl->lost, *d_impl->net, model_path);
     check_inn_key(*d_impl->net, key != nullptr, model_path);
@@ -208,7 +209,7 @@ struct inverse_network::impl {
 inverse_network::inverse_network(const std::string& model_path) : d_impl(new impl)
 {
     keep_freed_buffers_mapped();
-    d_impl->net = load_mia(model_path);
+    d_impl->net = load_mia(locate_model(model_path));
     d_impl->net->eval();
 }
 inverse_network::~inverse_network() = default;
