@@ -72,6 +72,23 @@ protected:
 
     static training_data data() { return { train, nullptr, val, nullptr }; }
 
+    //! A small keyed INN stage on `codec`, written to `out`.
+    static train_options keyed_inn(const std::string& out, const std::string& codec)
+    {
+        auto o = small("inn", out);
+        o.codec_model = codec;
+        o.keyed = true;
+        return o;
+    }
+
+    //! The same options writing another file.
+    static train_options writing(train_options o, const std::string& out)
+    {
+        o.out_model = (dir / out).string();
+        o.csv_path = o.out_model + ".csv";
+        return o;
+    }
+
     //! A small codec trained for `steps` into `name`; returns its path.
     static std::string trained_codec(const std::string& name, int64_t steps)
     {
@@ -213,9 +230,7 @@ TEST_F(Training, KeyedInnLearnsWithRandomKeys)
 {
     const auto codec = trained_codec("keyed_codec.st", 45);
 
-    auto o = small("inn", "keyed_inn.st");
-    o.codec_model = codec;
-    o.keyed = true;
+    auto o = keyed_inn("keyed_inn.st", codec);
     o.steps = 600;
     o.steps_per_epoch = 100;
     const auto r = run_training(o, data(), {});
@@ -250,9 +265,7 @@ TEST_F(Training, KeyedInnLearnsWithRandomKeys)
 TEST_F(Training, CovertTermsLowerWhatTheyTarget)
 {
     const auto codec = trained_codec("covert_codec.st", 45);
-    auto base = small("inn", "covert_monitor.st");
-    base.codec_model = codec;
-    base.keyed = true;
+    auto base = keyed_inn("covert_monitor.st", codec);
     base.steps = 150;
     base.steps_per_epoch = 50;
     base.validation_images = 16;
@@ -264,9 +277,7 @@ TEST_F(Training, CovertTermsLowerWhatTheyTarget)
     ASSERT_TRUE(info.count("statistics_gap"));
     EXPECT_TRUE(fs::exists(base.out_model + ".adversaries"));
 
-    auto adv = base;
-    adv.out_model = (dir / "covert_adv.st").string();
-    adv.csv_path = adv.out_model + ".csv";
+    auto adv = writing(base, "covert_adv.st");
     adv.lambda_adversarial = 1;
     run_training(adv, data(), {});
     const auto adv_info = read_model_file(adv.out_model).info;
@@ -279,9 +290,7 @@ TEST_F(Training, CovertTermsLowerWhatTheyTarget)
               std::stod(info.at("adversary_running_accuracy")) - 0.1);
     EXPECT_NE(adv_info.at("covert").find("lambda_adversarial=1"), std::string::npos);
 
-    auto stats = base;
-    stats.out_model = (dir / "covert_stats.st").string();
-    stats.csv_path = stats.out_model + ".csv";
+    auto stats = writing(base, "covert_stats.st");
     stats.lambda_statistics = 1;
     run_training(stats, data(), {});
     EXPECT_LT(std::stod(read_model_file(stats.out_model).info.at("statistics_gap")),
