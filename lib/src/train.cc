@@ -131,6 +131,30 @@ std::string format_duration(double seconds)
     return o.str();
 }
 
+//! A key drawn from a seeded generator: training under keys of its own is reproducible
+//! (never a real key).
+stego_key seeded_key(std::mt19937_64& rng)
+{
+    std::array<uint8_t, stego_key::size> bytes;
+    for (auto& b : bytes)
+        b = static_cast<uint8_t>(rng());
+    return stego_key::from_bytes(bytes.data(), bytes.size());
+}
+
+//! Keyed hiding for a batch under a seeded key, then one seeded nonce per image.
+latent_keying seeded_keying(std::mt19937_64& rng,
+                            int64_t batch,
+                            int64_t latent_reals,
+                            int rounds,
+                            const torch::Device& device)
+{
+    const auto key = seeded_key(rng);
+    std::vector<uint64_t> nonces(static_cast<size_t>(batch));
+    for (auto& n : nonces)
+        n = rng();
+    return latent_keying(key, nonces, latent_reals, rounds, device);
+}
+
 //! What differs between stages: the network being trained, its loss, its validation.
 struct stage {
     std::string kind;
@@ -360,17 +384,7 @@ stage make_stage(const train_options& o,
             = [=](std::mt19937_64& rng, int64_t batch) -> std::optional<latent_keying> {
             if (!o.keyed)
                 return std::nullopt;
-            std::array<uint8_t, stego_key::size> bytes;
-            for (auto& b : bytes)
-                b = static_cast<uint8_t>(rng());
-            std::vector<uint64_t> nonces(static_cast<size_t>(batch));
-            for (auto& n : nonces)
-                n = rng();
-            return latent_keying(stego_key::from_bytes(bytes.data(), bytes.size()),
-                                 nonces,
-                                 latent_reals,
-                                 rounds,
-                                 dev);
+            return seeded_keying(rng, batch, latent_reals, rounds, dev);
         };
         // Covert training: detectors trained alongside, resumed with the model.
         std::shared_ptr<detector_ensemble> adversaries;
@@ -563,19 +577,8 @@ stage make_stage(const train_options& o,
             const auto snr = channel_snr(ch, xh.size(0), gen).to(dev);
             auto zh = codec->encode(xh, snr);
             std::optional<latent_keying> keying;
-            if (keyed) {
-                std::array<uint8_t, stego_key::size> bytes;
-                for (auto& b : bytes)
-                    b = static_cast<uint8_t>(rng());
-                std::vector<uint64_t> nonces(static_cast<size_t>(xp.size(0)));
-                for (auto& n : nonces)
-                    n = rng();
-                keying.emplace(stego_key::from_bytes(bytes.data(), bytes.size()),
-                               nonces,
-                               reals,
-                               rounds,
-                               dev);
-            }
+            if (keyed)
+                keying = seeded_keying(rng, xp.size(0), reals, rounds, dev);
             auto zc
                 = alice_embed(*stego, zh, codec->encode(xp, snr), keying ? &*keying : nullptr)
                       .sent;
@@ -667,12 +670,6 @@ stage make_stage(const train_options& o,
         st.module = net.ptr();
         // Alice's key (E7's traffic, and the validation containers of both attacks).
         std::mt19937_64 key_rng(o.seed + 101);
-        auto seeded_key = [](std::mt19937_64& rng) {
-            std::array<uint8_t, stego_key::size> bytes;
-            for (auto& b : bytes)
-                b = static_cast<uint8_t>(rng());
-            return stego_key::from_bytes(bytes.data(), bytes.size());
-        };
         const stego_key alice_key
             = o.key_file.empty() ? seeded_key(key_rng) : stego_key::from_file(o.key_file);
         // Containers as Eve receives them: Alice's pass under `key` (a keyed INN) and the
