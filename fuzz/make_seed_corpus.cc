@@ -10,6 +10,8 @@
 #include <semsteg/phy/frame_transmitter.h>
 #include <semsteg/phy/header_codec.h>
 
+#include "pdu_grammar.h"
+
 #include <complex>
 #include <cstring>
 #include <filesystem>
@@ -39,7 +41,7 @@ int main(int argc, char** argv)
     }
     const fs::path out = argv[1];
     for (const char* target :
-         { "model_file", "image", "key_file", "phy_header", "frame_receiver" })
+         { "model_file", "image", "key_file", "phy_header", "frame_receiver", "pdu" })
         fs::create_directories(out / target);
 
     // A small model file (two tensors) as write_model_file makes it.
@@ -94,6 +96,36 @@ int main(int argc, char** argv)
     rx_seed.insert(
         rx_seed.end(), sample_bytes, sample_bytes + samples.size() * sizeof(phy::cf));
     write(out / "frame_receiver" / "seed.bin", rx_seed.data(), rx_seed.size());
+
+    // Two PDUs in fuzz_pdu's grammar (pdu_grammar.h): a latent PDU (metadata image_id,
+    // nonce; 4 symbols) and a 2×2 image PDU (width, height; 12 bytes).
+    using namespace pdu_grammar;
+    auto put = [](std::vector<uint8_t>& v, const void* p, size_t n) {
+        const auto* b = static_cast<const uint8_t*>(p);
+        v.insert(v.end(), b, b + n);
+    };
+    std::vector<uint8_t> latent_pdu { pair, dict, 2, /* image_id */ 1, long_value };
+    const int64_t image_id = 3;
+    const uint64_t nonce = 7;
+    put(latent_pdu, &image_id, 8);
+    latent_pdu.insert(latent_pdu.end(), { /* nonce */ 5, uint64_value });
+    put(latent_pdu, &nonce, 8);
+    const uint16_t count = 4;
+    latent_pdu.push_back(c32vector);
+    put(latent_pdu, &count, 2);
+    put(latent_pdu, symbols.data(), count * sizeof(phy::cf));
+    write(out / "pdu" / "latent.bin", latent_pdu.data(), latent_pdu.size());
+    std::vector<uint8_t> image_pdu { pair, dict, 2, /* width */ 13, long_value };
+    const int64_t side = 2;
+    put(image_pdu, &side, 8);
+    image_pdu.insert(image_pdu.end(), { /* height */ 14, long_value });
+    put(image_pdu, &side, 8);
+    const uint16_t rgb_bytes = 12;
+    image_pdu.push_back(u8vector);
+    put(image_pdu, &rgb_bytes, 2);
+    for (uint8_t i = 0; i < rgb_bytes; ++i)
+        image_pdu.push_back(static_cast<uint8_t>(i * 20));
+    write(out / "pdu" / "image.bin", image_pdu.data(), image_pdu.size());
 
     std::cout << "seed corpus written to " << out
               << " (frame_receiver seed: " << rx_seed.size() << " bytes)\n";

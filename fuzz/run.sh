@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every fuzzer on a copy of the committed seed corpus (the repository is never
-# written). Usage: run.sh BUILD_DIR smoke|RUNS [WORK_DIR]
+# written). Usage: [FUZZ_TARGETS="a b"] run.sh BUILD_DIR smoke|RUNS [WORK_DIR]
 #   smoke  each target for a few seconds (ctest fuzz_smoke, CI)
 #   RUNS   each target for that many executions (by hand: 1000000), then prints the corpus
 #          sizes; crashes are written to WORK_DIR/crashes/
@@ -13,9 +13,9 @@ work=${3:-$(mktemp -d)}
 mkdir -p "$work/crashes"
 # Samples for the frame receiver are larger than libFuzzer's default 4 KB inputs.
 declare -A max_len=([model_file]=65536 [image]=65536 [key_file]=4096 [phy_header]=16384
-                    [frame_receiver]=131072)
+                    [frame_receiver]=131072 [pdu]=16384)
 failed=()
-for target in model_file image key_file phy_header frame_receiver; do
+for target in ${FUZZ_TARGETS:-model_file image key_file phy_header frame_receiver pdu}; do
     corpus="$work/corpus/$target"
     mkdir -p "$corpus"
     cp -n "$here/corpus/$target"/* "$corpus"/

@@ -551,8 +551,12 @@ def _receiver_main(argv, who):
     tb.wait()
     names = ["Eve naive", "Eve MIA"] if eve else ["Bob"]
     rows = [sink_row(n, s) for n, s in zip(names, sinks)]
+    # Frames by sequence number: over one transmitter run, last - first + 1 = delivered +
+    # lost (ofdm_frame_rx.h); a restarted transmitter is counted, not lost.
     extra = {"seconds": round(elapsed, 2), "frames_delivered": rx.rx.delivered(),
-             "frames_lost": rx.rx.seq_gaps(), "header_crc_failed": rx.rx.header_crc_failed()}
+             "frames_lost": rx.rx.seq_gaps(), "header_crc_failed": rx.rx.header_crc_failed(),
+             "transmitter_restarts": rx.rx.seq_restarts(), "first_seq": rx.rx.first_seq(),
+             "last_seq": rx.rx.last_seq()}
     table = (write_report(args.out, rows, extra, "gr-semsteg %s_rx" % who) if args.out
              else markdown_table(rows))
     print(table, flush=True)

@@ -25,6 +25,9 @@ void bind_ofdm_frame_rx(py::module& m)
         .def("header_crc_failed", &ofdm_frame_rx::header_crc_failed)
         .def("dropped_invalid", &ofdm_frame_rx::dropped_invalid)
         .def("seq_gaps", &ofdm_frame_rx::seq_gaps)
+        .def("seq_restarts", &ofdm_frame_rx::seq_restarts)
+        .def("first_seq", &ofdm_frame_rx::first_seq)
+        .def("last_seq", &ofdm_frame_rx::last_seq)
         .def("false_alarms", &ofdm_frame_rx::false_alarms)
         .def("warmup", &ofdm_frame_rx::warmup);
 }

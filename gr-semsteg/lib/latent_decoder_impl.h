@@ -6,6 +6,7 @@
 #ifndef INCLUDED_SEMSTEG_LATENT_DECODER_IMPL_H
 #define INCLUDED_SEMSTEG_LATENT_DECODER_IMPL_H
 
+#include "block_setup.h"
 #include "pdu_convert.h"
 #include <gnuradio/io_signature.h>
 #include <semsteg/metadata_keys.h>

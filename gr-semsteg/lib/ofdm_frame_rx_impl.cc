@@ -98,6 +98,11 @@ void ofdm_frame_rx_impl::publish_stats()
     set("header_crc_failed", d_counters.header_crc_failed);
     set("dropped_invalid", d_counters.dropped_invalid);
     set("seq_gaps", d_counters.seq_gaps);
+    set("seq_restarts", d_counters.seq_restarts);
+    if (d_counters.delivered > 0) {
+        set("first_seq", d_counters.first_seq);
+        set("last_seq", d_counters.last_seq);
+    }
     set("false_alarms", d_counters.false_alarms);
     set("warmup", d_warmup);
     message_port_pub(pmt::mp("stats"), d);
@@ -114,9 +119,22 @@ SEMSTEG_COUNTER_GETTER(delivered, d_counters.delivered)
 SEMSTEG_COUNTER_GETTER(header_crc_failed, d_counters.header_crc_failed)
 SEMSTEG_COUNTER_GETTER(dropped_invalid, d_counters.dropped_invalid)
 SEMSTEG_COUNTER_GETTER(seq_gaps, d_counters.seq_gaps)
+SEMSTEG_COUNTER_GETTER(seq_restarts, d_counters.seq_restarts)
 SEMSTEG_COUNTER_GETTER(false_alarms, d_counters.false_alarms)
 SEMSTEG_COUNTER_GETTER(warmup, d_warmup)
 #undef SEMSTEG_COUNTER_GETTER
+
+int64_t ofdm_frame_rx_impl::first_seq() const
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    return d_counters.delivered > 0 ? static_cast<int64_t>(d_counters.first_seq) : -1;
+}
+
+int64_t ofdm_frame_rx_impl::last_seq() const
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    return d_counters.delivered > 0 ? static_cast<int64_t>(d_counters.last_seq) : -1;
+}
 
 } /* namespace semsteg */
 } /* namespace gr */

@@ -27,6 +27,9 @@ public:
     uint64_t header_crc_failed() const override;
     uint64_t dropped_invalid() const override;
     uint64_t seq_gaps() const override;
+    uint64_t seq_restarts() const override;
+    int64_t first_seq() const override;
+    int64_t last_seq() const override;
     uint64_t false_alarms() const override;
     uint64_t warmup() const override;
 

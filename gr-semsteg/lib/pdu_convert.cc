@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <semsteg/metadata_keys.h>
-#include <semsteg/threads.h>
 #include <stdexcept>
 
 namespace gr {
@@ -118,21 +117,6 @@ pmt::pmt_t symbols_to_pdu(const std::vector<std::complex<float>>& symbols, pmt::
 {
     meta = meta_set(meta, keys::num_symbols, pmt::from_long(symbols.size()));
     return pmt::cons(meta, pmt::init_c32vector(symbols.size(), symbols));
-}
-
-void apply_torch_threads(int n)
-{
-    if (n > 0)
-        ::semsteg::set_torch_threads(n);
-}
-
-std::optional<::semsteg::stego_key> load_block_key(const gr::logger_ptr& logger,
-                                                   const std::string& key_file,
-                                                   const std::string& passphrase)
-{
-    return ::semsteg::load_key(key_file, passphrase, [&](const std::string& warning) {
-        logger->warn("{}", warning);
-    });
 }
 
 } // namespace semsteg

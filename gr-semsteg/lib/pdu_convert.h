@@ -14,11 +14,9 @@
 #include <complex>
 #include <cstdint>
 #include <exception>
-#include <gnuradio/logger.h>
 #include <optional>
 #include <pmt/pmt.h>
 #include <semsteg/image.h>
-#include <semsteg/stego_key.h>
 #include <string>
 #include <vector>
 
@@ -68,18 +66,6 @@ bool handle_or_drop(const Logger& logger,
         return false;
     }
 }
-
-//! Sets torch's process-wide intra-op thread count when n > 0 (semsteg/threads.h).
-void apply_torch_threads(int n);
-
-/*!
- * The key a block was given: a key file or a passphrase (stego_key.h's load_key), none
- * when both are empty. A key file others may read is a warning through `logger`. Neither
- * the key nor the passphrase ever reaches the log.
- */
-std::optional<::semsteg::stego_key> load_block_key(const gr::logger_ptr& logger,
-                                                   const std::string& key_file,
-                                                   const std::string& passphrase);
 
 } // namespace semsteg
 } // namespace gr

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "semantic_encoder_impl.h"
+#include "block_setup.h"
 #include "pdu_convert.h"
 #include <cmath>
 #include <gnuradio/io_signature.h>

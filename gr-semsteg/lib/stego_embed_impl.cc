@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "stego_embed_impl.h"
+#include "block_setup.h"
 #include "pdu_convert.h"
 #include <gnuradio/io_signature.h>
 #include <semsteg/metadata_keys.h>

@@ -11,6 +11,7 @@ is build/apps/run-in-build (sets the paths for the build tree)."""
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -180,6 +181,125 @@ class test_zmq_three_processes(unittest.TestCase):
             self.assertEqual([r["images"] for r in eve], [n, n])
             self.assertGreaterEqual(bob["psnr_db"], BOB_MIN_PSNR_DB)
             self.assertLessEqual(eve[0]["ms_ssim"], EVE_MAX_MSSSIM_PRIVATE)
+
+
+class test_zmq_faults(unittest.TestCase):
+    """Faults in the three-process rehearsal: Bob's process killed (SIGKILL) mid-run and
+    started again, a receiver started before Alice, Alice restarted. Frames are accounted
+    for by sequence number (ofdm_frame_rx.h): over one transmitter run a receiver's
+    last_seq - first_seq + 1 = delivered + lost, and a restarted transmitter is counted
+    as a restart, never as loss."""
+
+    FACES = ";".join(["/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+                      "/usr/share/xmorph/example/AD/image1.png"])
+    HOSTS = "/usr/share/palapeli/collection/castle-maintenon.jpg"
+
+    def setUp(self):
+        self.addr = "tcp://127.0.0.1:%d" % (46000 + os.getpid() % 1000)
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+        self.procs = []
+        self.addCleanup(self.kill_all)
+
+    def kill_all(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+
+    def receiver(self, who, name, count, refs, quiet=True):
+        args = [RUN, "semsteg-%s-rx" % who, "-o", os.path.join(self.dir.name, name),
+                "--radio", "zmq", "--zmq", self.addr, "-n", str(count), "--timeout", "240",
+                "--sim-snr", "15", "--sim-cfo", "0.7", "--reference-private", self.FACES,
+                "--reference-host", self.HOSTS, "--reference-count", str(refs)]
+        args += ["-q"] if quiet else []
+        args += ["--seed", "7"] if who == "eve" else []
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.procs.append(p)
+        return p
+
+    def alice(self, count, interval):
+        p = subprocess.Popen([RUN, "semsteg-alice-tx", "--radio", "zmq", "--zmq", self.addr,
+                              "-n", str(count), "--interval", str(interval), "--private",
+                              self.FACES, "--host", self.HOSTS], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+        self.procs.append(p)
+        return p
+
+    @staticmethod
+    def frames_sent(alice_out):
+        for line in alice_out.splitlines():
+            if line.startswith("alice: ") and line.endswith(" frames sent"):
+                return int(line.split()[1])
+        raise AssertionError("alice printed no frame count:\n" + alice_out[-2000:])
+
+    def metrics(self, name):
+        with open(os.path.join(self.dir.name, name, "metrics.json")) as f:
+            return json.load(f)
+
+    def assert_accounted(self, m, name):
+        self.assertGreaterEqual(m["first_seq"], 0, name)
+        self.assertEqual(m["last_seq"] - m["first_seq"] + 1,
+                         m["frames_delivered"] + m["frames_lost"], name)
+
+    def test_bob_killed_and_restarted(self):
+        n = 16
+        bob1 = self.receiver("bob", "bob1", 0, n, quiet=False)
+        eve = self.receiver("eve", "eve", n, n)
+        self.assertIn("listening", wait_for_line(bob1, "listening", 120))
+        self.assertIn("listening", wait_for_line(eve, "listening", 120))
+        alice = self.alice(n, 0.8)
+        seen = wait_for_line(bob1, "bob image ", 120)
+        self.assertIn("bob image ", seen)
+        bob1.kill()  # a crash: no clean-up, no report
+        bob1.communicate()
+        bob2 = self.receiver("bob", "bob2", 0, n)
+        self.assertIn("listening", wait_for_line(bob2, "listening", 120))
+        alice_out = alice.communicate(timeout=180)[0]
+        eve_out = eve.communicate(timeout=120)[0]
+        time.sleep(3)  # the last burst reaches Bob
+        bob2.send_signal(signal.SIGINT)  # Ctrl-C: Bob stops and reports
+        bob2_out = bob2.communicate(timeout=60)[0]
+        print(alice_out[-1000:], "\neve:", eve_out[-1500:], "\nbob2:", bob2_out[-1500:])
+        self.assertEqual(alice.returncode, 0)
+        self.assertEqual(eve.returncode, 0)
+        self.assertEqual(bob2.returncode, 0)
+        sent = self.frames_sent(alice_out)
+        # Eve, up from the start: every frame of Alice's run, none lost.
+        e = self.metrics("eve")
+        self.assert_accounted(e, "eve")
+        self.assertEqual((e["first_seq"], e["last_seq"]), (0, sent - 1))
+        self.assertEqual(e["frames_lost"], 0)
+        self.assertEqual([r["images"] for r in e["receivers"]], [n, n])
+        # Bob, restarted: resumes with the next frames and stays with Alice to her last.
+        b = self.metrics("bob2")
+        self.assert_accounted(b, "bob2")
+        self.assertGreater(b["first_seq"], 2)  # Bob 1 had an image (seq >= 2) before
+        self.assertEqual(b["last_seq"], sent - 1)
+        self.assertEqual(b["transmitter_restarts"], 0)
+        self.assertGreaterEqual(b["receivers"][0]["images"], 1)
+        self.assertGreaterEqual(b["receivers"][0]["psnr_db"], BOB_MIN_PSNR_DB)
+
+    def test_receiver_first_and_alice_restarted(self):
+        n = 4  # each face twice per run: the mix BOB_MIN_PSNR_DB was measured on
+        bob = self.receiver("bob", "bob", 2 * n, n)
+        self.assertIn("listening", wait_for_line(bob, "listening", 120))
+        sent = []
+        for _ in range(2):
+            alice = self.alice(n, 0.4)
+            out = alice.communicate(timeout=180)[0]
+            self.assertEqual(alice.returncode, 0, out[-2000:])
+            sent.append(self.frames_sent(out))
+        bob_out = bob.communicate(timeout=120)[0]
+        print(bob_out[-1500:])
+        self.assertEqual(bob.returncode, 0)
+        b = self.metrics("bob")
+        self.assertEqual(b["receivers"][0]["images"], 2 * n)
+        self.assertGreaterEqual(b["receivers"][0]["psnr_db"], BOB_MIN_PSNR_DB)
+        self.assertEqual(b["transmitter_restarts"], 1)
+        self.assertEqual(b["frames_lost"], 0)
+        self.assertEqual(b["frames_delivered"], sum(sent))
+        self.assertEqual((b["first_seq"], b["last_seq"]), (0, sent[1] - 1))
 
 
 class test_over_the_air_without_usrp(unittest.TestCase):

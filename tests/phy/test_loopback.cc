@@ -375,7 +375,41 @@ TEST(Loopback, RobustToTruncationAbsurdHeadersAndNonFiniteSamples)
     EXPECT_EQ(c.dropped_invalid, 5u); // cut, absurd, mismatch, NaN, Inf
     EXPECT_EQ(c.header_crc_failed, 1u);
     EXPECT_EQ(c.seq_gaps, 6u);
+    EXPECT_EQ(c.first_seq, 0u);
+    EXPECT_EQ(c.last_seq, 9u);
+    EXPECT_EQ(c.last_seq - c.first_seq + 1, c.delivered + c.seq_gaps);
+    EXPECT_EQ(c.seq_restarts, 0u);
     expect_accounted(c);
+}
+
+// A transmitter that is restarted starts its sequence numbers again: a new run, counted as
+// a restart and never as loss; a receiver joining mid-run starts counting where it joins.
+TEST(Loopback, TransmitterRestartIsCountedNotLost)
+{
+    frame_params p;
+    frame_transmitter tx(p);
+    frame_receiver rx(p);
+    std::mt19937_64 rng(8);
+    std::vector<cf> stream(300, cf(0.0f));
+    auto add = [&](uint32_t seq) {
+        auto s = random_symbols(200, rng);
+        const auto b = tx.modulate(s.data(), s.size(), seq, 1);
+        stream.insert(stream.end(), b.begin(), b.end());
+        stream.insert(stream.end(), 200, cf(0.0f));
+    };
+    for (uint32_t seq : { 41u, 42u, 44u }) // joined at 41; 43 lost
+        add(seq);
+    for (uint32_t seq : { 0u, 1u, 2u }) // restarted
+        add(seq);
+    stream = noisy(stream, 0.02f, rng);
+    std::vector<received_frame> out;
+    rx.push(stream.data(), stream.size(), out);
+    const auto& c = rx.counters();
+    EXPECT_EQ(c.delivered, 6u);
+    EXPECT_EQ(c.seq_gaps, 1u);
+    EXPECT_EQ(c.seq_restarts, 1u);
+    EXPECT_EQ(c.first_seq, 41u);
+    EXPECT_EQ(c.last_seq, 2u);
 }
 
 TEST(Loopback, NonceSurvivesTheLinkAndVersion1HeadersAreRejected)

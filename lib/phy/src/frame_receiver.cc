@@ -386,11 +386,16 @@ bool frame_receiver::try_payload(std::vector<received_frame>& out)
     ++d_counters.delivered;
     if (d_have_last_seq) {
         const uint32_t gap = d_hdr.seq - d_last_seq - 1u;
-        if (gap < (1u << 16)) // a restart or reordering is no loss
+        if (gap < (1u << 16))
             d_counters.seq_gaps += gap;
+        else // a restarted sender (or reordering) is no loss
+            ++d_counters.seq_restarts;
+    } else {
+        d_counters.first_seq = d_hdr.seq;
     }
     d_have_last_seq = true;
     d_last_seq = d_hdr.seq;
+    d_counters.last_seq = d_hdr.seq;
     d_search_pos = frame_end;
     return true;
 }

@@ -23,7 +23,10 @@ namespace semsteg {
  * "seq", "image_id", "num_symbols", "payload_ofdm_symbols", "flags", "snr_est_db",
  * "cfo_est" (subcarrier spacings), "noise_var", "crc_ok" (true) and "rx_sample", and
  * "nonce" (uint64) when the header carries one (see semsteg/metadata_keys.h). Port "stats": a dict of the counters (detected, delivered,
- * header_crc_failed, dropped_invalid, seq_gaps, false_alarms, warmup) whenever they change.
+ * header_crc_failed, dropped_invalid, seq_gaps, seq_restarts, false_alarms, warmup, and
+ * first_seq / last_seq once a frame was delivered) whenever they change. Over one
+ * transmitter run, last_seq - first_seq + 1 = delivered + seq_gaps (warm-up frames
+ * included): every frame sent while the receiver ran is accounted for.
  * Signal processing: semsteg::phy::frame_receiver (Schmidl-Cox sync, fractional + integer
  * CFO, LS channel estimate with delay-domain smoothing, static equaliser with smoothed pilot
  * phase tracking, no decision-directed steps on the payload).
@@ -46,6 +49,11 @@ public:
     virtual uint64_t header_crc_failed() const = 0;
     virtual uint64_t dropped_invalid() const = 0;
     virtual uint64_t seq_gaps() const = 0;
+    //! Transmitter restarts seen (a sequence number went back): a new run, not a loss.
+    virtual uint64_t seq_restarts() const = 0;
+    //! Sequence numbers of the first and the last delivered frame (-1: none yet).
+    virtual int64_t first_seq() const = 0;
+    virtual int64_t last_seq() const = 0;
     virtual uint64_t false_alarms() const = 0;
     //! Warm-up frames received (and dropped when drop_warmup).
     virtual uint64_t warmup() const = 0;

@@ -33,8 +33,11 @@ struct received_frame {
  * Frame accounting. Every burst the receiver detects ends in exactly one of delivered,
  * header_crc_failed or dropped_invalid, so detected == delivered + header_crc_failed +
  * dropped_invalid once the receiver is idle. seq_gaps counts sequence numbers skipped
- * between consecutive delivered frames (frames missed or lost), so a sender's frames are
- * all accounted for: sent = delivered + seq_gaps (+ frames after the last delivered one).
+ * between consecutive delivered frames (frames missed or lost; a frame whose header failed
+ * its CRC is among them), so a sender's frames are all accounted for: over one sender run,
+ * last_seq - first_seq + 1 = delivered + seq_gaps. A sequence number that goes back or
+ * jumps by 2^16 or more is a new sender run (a restarted transmitter), counted in
+ * seq_restarts and never as loss.
  */
 struct receiver_counters {
     uint64_t detected = 0; //!< preambles that passed synchronisation
@@ -42,6 +45,9 @@ struct receiver_counters {
     uint64_t header_crc_failed = 0; //!< header CRC-32 mismatch
     uint64_t dropped_invalid = 0; //!< CRC ok but absurd fields, NaN/Inf inside, or cut short
     uint64_t seq_gaps = 0; //!< sequence numbers missing between delivered frames
+    uint64_t seq_restarts = 0; //!< sender runs after the first (sequence went back)
+    uint32_t first_seq = 0; //!< sequence number of the first delivered frame
+    uint32_t last_seq = 0; //!< sequence number of the last delivered frame
     uint64_t false_alarms = 0; //!< SC metric crossings rejected before the header
 };
 
