@@ -249,6 +249,25 @@ TEST_F(ImageFiles, DecodeFromMemoryMatchesLoad)
     EXPECT_THROW(decode_image(bytes.data(), 20), semsteg::error); // truncated
 }
 
+// Only PNG and JPEG are decoded: the input with which fuzzing crashed Debian's stb (a
+// truncated 16-bit PGM, fuzz/corpus/image/pgm-crash) and other formats are refused by
+// their first bytes, before stb sees them.
+TEST_F(ImageFiles, OnlyPngAndJpegAreDecoded)
+{
+    const std::string pgm("P5110\n5110\n990\0", 15);
+    const std::string bmp = "BM" + std::string(60, '\0');
+    for (const auto& bytes : { pgm, bmp, std::string("GIF89a") + std::string(20, '\0') }) {
+        try {
+            decode_image(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+            ADD_FAILURE() << "decoded " << bytes.substr(0, 2);
+        } catch (const semsteg::error& e) {
+            EXPECT_NE(std::string(e.what()).find("not a PNG or JPEG"), std::string::npos);
+        }
+    }
+    const auto file = write_text("photo.png", pgm); // the name does not matter
+    expect_error_naming([&] { load_image(file); }, file);
+}
+
 // A PNG that declares 10,000 × 10,000 (the header patched; such a file compresses to a few
 // hundred KB; stb itself refuses only above 2^30 bytes) is refused from its header, before
 // any pixel is decoded; the limit is settable.

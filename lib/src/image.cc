@@ -52,6 +52,15 @@ image decode_image(const uint8_t* data, size_t size)
         throw error("image: no data to decode");
     if (size > static_cast<size_t>(std::numeric_limits<int>::max()))
         throw error("image: " + std::to_string(size) + " bytes is too large a file");
+    // PNG and JPEG only, by signature (image.h says why).
+    static const uint8_t png_signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    static const uint8_t jpeg_signature[] = { 0xff, 0xd8, 0xff };
+    auto starts_with = [&](const uint8_t* sig, size_t n) {
+        return size >= n && std::equal(sig, sig + n, data);
+    };
+    if (!starts_with(png_signature, sizeof png_signature)
+        && !starts_with(jpeg_signature, sizeof jpeg_signature))
+        throw error("image: not a PNG or JPEG file (other formats are not read)");
     int w = 0, h = 0, channels = 0;
     // The header first: the size an image claims decides whether it is decoded at all.
     if (!stbi_info_from_memory(data, static_cast<int>(size), &w, &h, &channels))

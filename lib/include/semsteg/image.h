@@ -35,8 +35,11 @@ struct image {
     }
 };
 
-//! Decodes a JPEG/PNG/BMP/... file (any size; grey, grey+alpha and RGBA become RGB).
-//! Throws semsteg::error naming the file and the reason when it cannot be read.
+//! Decodes a JPEG or PNG file (grey, grey+alpha and RGBA become RGB; at most
+//! max_image_pixels()). Other formats are refused by their first bytes: stb's other
+//! decoders (PNM, TGA, PSD, HDR, …) are attack surface we do not need (fuzzing crashed
+//! Debian's PNM decoder on a truncated 16-bit file). Throws semsteg::error naming the file
+//! and the reason when it cannot be read.
 image load_image(const std::string& path);
 
 //! Decodes an image held in memory (same rules as load_image).
