@@ -3,13 +3,14 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-// ThreadSanitizer run of the blocks (by hand; see tests/tsan/run.sh): Alice's and Bob's
-// chains of the loopback (image_source → semantic_encoder ×2 → stego_embed → ofdm_frame_tx →
-// ofdm_frame_rx → stego_extract → semantic_decoder → image_sink, and Eve's naive decoder on
-// the same frames) in GNU Radio's thread-per-block scheduler, while the main thread reads
-// every block's counters as the apps and the QA do. Python cannot host TSan here (the
-// preloaded runtime crashes Debian's python3), so the flowgraph is built in C++.
-// Usage: tsan_loopback PRIVATE_IMAGES HOST_IMAGES COUNT
+// The blocks under a sanitizer (run_blocks.sh: AddressSanitizer + UBSan in CI,
+// ThreadSanitizer by hand): Alice's and Bob's chains of the loopback (image_source →
+// semantic_encoder ×2 → stego_embed → ofdm_frame_tx → ofdm_frame_rx → stego_extract →
+// semantic_decoder → image_sink, and Eve's naive decoder on the same frames) in GNU Radio's
+// thread-per-block scheduler, while the main thread reads every block's counters as the apps
+// and the QA do. Built in C++: python3 cannot host these runtimes here (a preloaded TSan
+// runtime crashes Debian's python3).
+// Usage: blocks_loopback PRIVATE_IMAGES HOST_IMAGES COUNT
 #include <gnuradio/semsteg/image_sink.h>
 #include <gnuradio/semsteg/image_source.h>
 #include <gnuradio/semsteg/ofdm_frame_rx.h>
@@ -30,11 +31,11 @@ using namespace gr::semsteg;
 int main(int argc, char** argv)
 {
     if (argc != 4) {
-        std::fprintf(stderr, "usage: tsan_loopback PRIVATE_IMAGES HOST_IMAGES COUNT\n");
+        std::fprintf(stderr, "usage: blocks_loopback PRIVATE_IMAGES HOST_IMAGES COUNT\n");
         return 2;
     }
     const uint64_t count = std::stoull(argv[3]);
-    auto tb = gr::make_top_block("tsan_loopback");
+    auto tb = gr::make_top_block("blocks_loopback");
     auto priv = image_source::make(argv[1], 64, 1.0, 0.05, true, 0, "private");
     auto host = image_source::make(argv[2], 64, 1.0, 0.05, true, 0, "host");
     auto enc_p = semantic_encoder::make("jscc_awgn10.safetensors", 1);
@@ -75,15 +76,16 @@ int main(int argc, char** argv)
     }
     tb->stop();
     tb->wait();
-    std::printf("tsan_loopback: Bob %llu images (PSNR %.2f dB over %llu measured), Eve %llu, "
-                "%llu frames sent, %llu delivered, %llu counter polls\n",
-                (unsigned long long)bob_sink->received(),
-                bob_sink->measured() ? bob_sink->mean_psnr_db() : 0.0,
-                (unsigned long long)bob_sink->measured(),
-                (unsigned long long)eve_sink->received(),
-                (unsigned long long)tx->frames_sent(),
-                (unsigned long long)rx->delivered(),
-                (unsigned long long)polls);
+    std::printf(
+        "blocks_loopback: Bob %llu images (PSNR %.2f dB over %llu measured), Eve %llu, "
+        "%llu frames sent, %llu delivered, %llu counter polls\n",
+        (unsigned long long)bob_sink->received(),
+        bob_sink->measured() ? bob_sink->mean_psnr_db() : 0.0,
+        (unsigned long long)bob_sink->measured(),
+        (unsigned long long)eve_sink->received(),
+        (unsigned long long)tx->frames_sent(),
+        (unsigned long long)rx->delivered(),
+        (unsigned long long)polls);
     (void)seen;
     return bob_sink->received() >= count ? 0 : 1;
 }
