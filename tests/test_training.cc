@@ -3,7 +3,7 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-// Short runs of every training stage on images from Debian packages (no ../shared needed):
+// Short runs of every training stage on images from Debian packages (no face data set needed):
 // each must lower its loss, checkpoint, and resume where it stopped.
 #include <semsteg/error.h>
 #include <semsteg/nn.h>
