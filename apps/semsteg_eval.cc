@@ -1060,10 +1060,7 @@ fit_steganalysts(const eval_options& o,
     steganalyst_models.snr_estimate_error_db = 0;
     if (models.key) {
         std::mt19937_64 rng(o.seed + 0x5e9a);
-        std::array<uint8_t, semsteg::stego_key::size> bytes;
-        for (auto& b : bytes)
-            b = static_cast<uint8_t>(rng());
-        steganalyst_models.key = semsteg::stego_key::from_bytes(bytes.data(), bytes.size());
+        steganalyst_models.key = semsteg::seeded_key(rng);
     }
     for (size_t k = 0; k < o.eve_snrs.size(); ++k) {
         const auto ch = make_channel(o.channel, o.eve_snrs[k]);

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 namespace semsteg {
 
@@ -22,7 +24,7 @@ void check_latent(const torch::Tensor& z, const char* what)
 }
 
 // [bands, h, w]: which radial band each 2-D frequency falls in (the DC term in the first).
-torch::Tensor band_masks(int64_t h, int64_t w, const torch::TensorOptions& opts)
+torch::Tensor make_band_masks(int64_t h, int64_t w)
 {
     auto fy = torch::fft::fftfreq(h, torch::TensorOptions().dtype(torch::kFloat));
     auto fx = torch::fft::fftfreq(w, torch::TensorOptions().dtype(torch::kFloat));
@@ -31,6 +33,18 @@ torch::Tensor band_masks(int64_t h, int64_t w, const torch::TensorOptions& opts)
     auto masks = torch::zeros({ spectrum_bands, h, w });
     for (int b = 0; b < spectrum_bands; ++b)
         masks[b] = (band == b).to(torch::kFloat);
+    return masks;
+}
+
+// The band masks, built once per latent size (on the CPU; training asks every step).
+torch::Tensor band_masks(int64_t h, int64_t w, const torch::TensorOptions& opts)
+{
+    static std::mutex mutex;
+    static std::map<std::pair<int64_t, int64_t>, torch::Tensor> cache;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& masks = cache[{ h, w }];
+    if (!masks.defined())
+        masks = make_band_masks(h, w);
     return masks.to(opts);
 }
 

@@ -7,10 +7,19 @@
 #include <semsteg/latent_symbols.h>
 #include <semsteg/secure_link.h>
 
+#include <array>
 #include <cmath>
 #include <sstream>
 
 namespace semsteg {
+
+stego_key seeded_key(std::mt19937_64& rng)
+{
+    std::array<uint8_t, stego_key::size> bytes;
+    for (auto& b : bytes)
+        b = static_cast<uint8_t>(rng());
+    return stego_key::from_bytes(bytes.data(), bytes.size());
+}
 
 latent_keying::latent_keying(const stego_key& key,
                              const std::vector<uint64_t>& nonces,

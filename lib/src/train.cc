@@ -131,16 +131,6 @@ std::string format_duration(double seconds)
     return o.str();
 }
 
-//! A key drawn from a seeded generator: training under keys of its own is reproducible
-//! (never a real key).
-stego_key seeded_key(std::mt19937_64& rng)
-{
-    std::array<uint8_t, stego_key::size> bytes;
-    for (auto& b : bytes)
-        b = static_cast<uint8_t>(rng());
-    return stego_key::from_bytes(bytes.data(), bytes.size());
-}
-
 //! Keyed hiding for a batch under a seeded key, then one seeded nonce per image.
 latent_keying seeded_keying(std::mt19937_64& rng,
                             int64_t batch,
@@ -259,7 +249,6 @@ stage make_stage(const train_options& o,
     const image_set& train = *d.train;
     const image_set& hosts = d.hosts ? *d.hosts : train;
     const image_set& val = *d.validation;
-    const image_set& val_hosts = d.validation_hosts ? *d.validation_hosts : val;
     const int nval = std::min<int>(o.validation_images, static_cast<int>(val.size()));
     const auto val_idx = [&] {
         std::vector<size_t> v;
@@ -330,14 +319,6 @@ stage make_stage(const train_options& o,
     freeze(*codec);
     codec->to(dev);
     const int channels = codec->config().latent_channels();
-
-    // Validation pairs (host index in val_hosts, private index in val).
-    const auto vpairs = validation_pairs(d, nval, o.seed + 7);
-    std::vector<size_t> vh, vp;
-    for (auto [h, p] : vpairs) {
-        vh.push_back(h);
-        vp.push_back(p);
-    }
 
     if (o.stage == "inn") {
         inn net = resuming ? load_inn(o.out_model) : [&] {
@@ -731,8 +712,8 @@ stage make_stage(const train_options& o,
             };
         }
         // Validation: new containers of Alice's (her key, fresh nonces) from held-out images.
-        auto xvh = centered_batch(val_hosts, vh, o.image_side);
-        auto xvp = centered_batch(val, vp, o.image_side);
+        const auto val_batches = validation_batches(d, o, nval, o.seed + 7);
+        auto xvh = val_batches.first, xvp = val_batches.second;
         // The prior-only reference: the best constant picture in MSE, the mean of training
         // images, is what an extractor that learned nothing from the signal converges to.
         const auto prior = [&] {

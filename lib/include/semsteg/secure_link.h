@@ -22,10 +22,16 @@
 
 #include <memory>
 #include <optional>
+#include <random>
 
 namespace semsteg {
 
 // ---------------------------------------------------------------- the passes
+
+//! A key drawn from a seeded generator, for experiments that must be reproducible (training
+//! under keys of its own, Eve's keys in evaluation). Never a real key: semsteg-keygen makes
+//! those from the operating system's random bytes.
+stego_key seeded_key(std::mt19937_64& rng);
 
 /*!
  * Keyed hiding for one batch: the keyed orthogonal transform of stego_key.h, one plan per
