@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The torch-free core and the PHY, with what they need, for the side projects that build
-# them on their own with sanitizers (fuzz/, tests/sanitize/). Set SEMSTEG_BUILD_TESTS first
-# (ON adds the PHY's tests).
+# them on their own with sanitizers (fuzz/). Set SEMSTEG_BUILD_TESTS first (ON adds the
+# PHY's tests).
 add_library(semsteg_warnings INTERFACE)
 target_compile_options(semsteg_warnings INTERFACE -Wall -Wextra)
 find_package(nlohmann_json 3 REQUIRED)

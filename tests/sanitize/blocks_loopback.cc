@@ -3,12 +3,12 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-// The blocks under a sanitizer (run_blocks.sh: AddressSanitizer + UBSan in CI,
+// The blocks under a sanitizer (run.sh: AddressSanitizer + UBSan in CI,
 // ThreadSanitizer by hand): Alice's and Bob's chains of the loopback (image_source →
 // semantic_encoder ×2 → stego_embed → ofdm_frame_tx → ofdm_frame_rx → stego_extract →
 // semantic_decoder → image_sink, and Eve's naive decoder on the same frames) in GNU Radio's
 // thread-per-block scheduler, while the main thread reads every block's counters as the apps
-// and the QA do. Built in C++: python3 cannot host these runtimes here (a preloaded TSan
+// and the QA do. Built in C++ so that ThreadSanitizer can run it too (a preloaded TSan
 // runtime crashes Debian's python3).
 // Usage: blocks_loopback PRIVATE_IMAGES HOST_IMAGES COUNT
 #include <gnuradio/semsteg/image_sink.h>
