@@ -22,7 +22,8 @@ import time
 from gnuradio import blocks, gr
 
 from . import flowgraphs
-from .semsteg_python import image_files, image_sink, tile_png
+from .semsteg_python import (configure_inference, image_files, image_sink, inference_stats,
+                             tile_png)
 
 try:
     from .paths import MODELS_DIR as _BUILD_MODELS_DIR
@@ -54,7 +55,30 @@ def add_model_options(p, inn=True, mia=False):
     if mia:
         p.add_argument("--mia", help="Eve's inverse network (default: "
                        "MODELS/eve_mia_awgn10.safetensors; 'none' to skip)")
-    p.add_argument("--threads", type=int, default=1, help="torch threads (default: %(default)s)")
+    g = p.add_argument_group(
+        "inference engine", "every network of this process runs on one engine: one worker "
+        "that owns LibTorch's threads and batches the requests waiting for each network")
+    g.add_argument("--threads", type=int, default=1,
+                   help="LibTorch threads (0: one per core; default: %(default)s)")
+    g.add_argument("--max-batch", type=int, default=16,
+                   help="most requests of one network run together (default: %(default)s)")
+    g.add_argument("--max-wait-ms", type=float, default=1.0,
+                   help="how long a lone request waits for others, ms (default: %(default)s)")
+    g.add_argument("--queue-capacity", type=int, default=64,
+                   help="requests waiting per network (default: %(default)s)")
+    g.add_argument("--queue-full", choices=("wait", "drop"), default="wait",
+                   help="a full queue makes the block wait, or drops and counts "
+                   "(default: %(default)s)")
+    g.add_argument("--device", default="cpu",
+                   help="cpu, cuda or cuda:N (a LibTorch with CUDA; default: %(default)s)")
+
+
+def configure_engine(args):
+    try:
+        configure_inference(args.threads, args.max_batch, args.max_wait_ms,
+                            args.queue_capacity, args.queue_full, args.device)
+    except ValueError as e:
+        raise SystemExit("error: %s" % e)
 
 
 def add_key_options(p):
@@ -294,6 +318,7 @@ def loopback_main(argv=None):
     p.add_argument("-q", "--quiet", action="store_true", help="no per-image log lines")
     args = p.parse_args(argv)
     resolve_models(args)
+    configure_engine(args)
     if args.count < 1:
         p.error("--count must be >= 1")
     private = repeated_files(args.private, args.count)
@@ -401,11 +426,20 @@ def loopback_main(argv=None):
         "rss_growth_mib": round(rss_end - rss_mark.get("rss", rss_end), 1),
         "frames_lost_bob": bob.rx.seq_gaps(),
         "frames_lost_eve": eve.rx.seq_gaps(),
+        # Alice sending an image → Bob's decoded image, seconds.
+        "bob_latency_median_s": round(bob.sink.latency_s(0.5), 4),
+        "bob_latency_p99_s": round(bob.sink.latency_s(0.99), 4),
+        "inference": inference_stats(),
     }
     table = write_report(args.out, rows, extra, "gr-semsteg loopback")
     print(table)
     print("sent %d images in %.1f s (%.1f images/s), peak memory %.0f MiB"
           % (extra["images_sent"], elapsed, extra["images_per_s"], extra["peak_rss_mib"]))
+    print("Bob's latency: median %.3f s, p99 %.3f s; inference: %d batches, largest %d, "
+          "%d torch threads" % (extra["bob_latency_median_s"], extra["bob_latency_p99_s"],
+                                extra["inference"]["batches"],
+                                extra["inference"]["largest_batch"],
+                                extra["inference"]["threads"]))
     if png_dir:
         ids = range(min(args.count, 8))
         cols = side_by_side(args.out, ids,
@@ -449,6 +483,7 @@ def alice_main(argv=None):
                    help="seconds to wait before the first image (receivers connect)")
     args = p.parse_args(argv)
     resolve_models(args)
+    configure_engine(args)
     private = repeated_files(args.private, args.count)
     host = repeated_files(args.host, args.count)
     tb = gr.top_block("semsteg alice_tx")
@@ -511,6 +546,7 @@ def _receiver_main(argv, who):
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)
     resolve_models(args)
+    configure_engine(args)
     tb = gr.top_block("semsteg %s_rx" % who)
     ref_count = args.reference_count or args.count or 1
     max_refs = max(64, ref_count)  # the references are sent up front: keep them all

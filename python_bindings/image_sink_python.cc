@@ -27,5 +27,10 @@ void bind_image_sink(py::module& m)
         .def("measured_host", &image_sink::measured_host)
         .def("mean_psnr_db_host", &image_sink::mean_psnr_db_host)
         .def("mean_ms_ssim_host", &image_sink::mean_ms_ssim_host)
-        .def("distinct_images", &image_sink::distinct_images);
+        .def("distinct_images", &image_sink::distinct_images)
+        .def("latency_s",
+             &image_sink::latency_s,
+             py::arg("quantile"),
+             "End-to-end latency quantile (seconds) of the images measured against a "
+             "private reference (0.5: median, 0.99: p99); 0 when none.");
 }

@@ -4,6 +4,7 @@
  */
 // The gnuradio.semsteg Python module: the blocks and the metadata keys.
 
+#include <gnuradio/semsteg/inference_engine.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <semsteg/image.h>
@@ -36,6 +37,34 @@ PYBIND11_MODULE(semsteg_python, m)
     bind_mia_decoder(m);
     bind_image_sink(m);
 
+    m.def("configure_inference",
+          &gr::semsteg::configure_inference,
+          py::arg("threads") = 1,
+          py::arg("max_batch") = 16,
+          py::arg("max_wait_ms") = 1.0,
+          py::arg("queue_capacity") = 64,
+          py::arg("queue_full") = "wait",
+          py::arg("device") = "cpu",
+          "Sets the process's inference engine (every neural block's networks run on it): "
+          "LibTorch threads (<= 0: one per core), the largest batch, how long a lone "
+          "request waits for others, requests waiting per network, what a full queue does "
+          "(wait or drop) and the device (cpu, cuda, cuda:N). ValueError on a bad setting.");
+    m.def(
+        "inference_stats",
+        [] {
+            const auto s = gr::semsteg::get_inference_stats();
+            py::dict d;
+            d["submitted"] = s.submitted;
+            d["completed"] = s.completed;
+            d["failed"] = s.failed;
+            d["dropped"] = s.dropped;
+            d["batches"] = s.batches;
+            d["largest_batch"] = s.largest_batch;
+            d["threads"] = s.threads;
+            return d;
+        },
+        "What the inference engine has done: requests submitted, completed, failed and "
+        "dropped, batches run, the largest batch, its LibTorch threads.");
     m.def(
         "tile_png",
         [](const std::vector<std::string>& paths, int cols, const std::string& out) {
@@ -62,7 +91,8 @@ PYBIND11_MODULE(semsteg_python, m)
                              keys::height,        keys::source_path,
                              keys::host_image_id, keys::psnr_db,
                              keys::ms_ssim,       keys::psnr_db_host,
-                             keys::ms_ssim_host,  keys::tx_sob,
-                             keys::tx_eob,        keys::packet_len })
+                             keys::latency_s,     keys::ms_ssim_host,
+                             keys::tx_sob,        keys::tx_eob,
+                             keys::packet_len })
         k.attr(key) = key;
 }

@@ -11,8 +11,12 @@ namespace semsteg {
 
 void apply_torch_threads(int n)
 {
-    if (n > 0)
-        ::semsteg::set_torch_threads(n);
+    if (n > 0) {
+        auto& engine = ::semsteg::inference_engine::instance();
+        auto settings = engine.settings();
+        settings.threads = n;
+        engine.configure(settings);
+    }
 }
 
 std::optional<::semsteg::stego_key> load_block_key(const gr::logger_ptr& logger,

@@ -6,12 +6,16 @@
 #ifndef INCLUDED_SEMSTEG_IMAGE_SINK_IMPL_H
 #define INCLUDED_SEMSTEG_IMAGE_SINK_IMPL_H
 
+#include <chrono>
 #include <deque>
 #include <gnuradio/semsteg/image_sink.h>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <semsteg/image.h>
 #include <set>
+#include <vector>
 
 namespace gr {
 namespace semsteg {
@@ -21,12 +25,14 @@ class reference_store
 {
 public:
     explicit reference_store(size_t capacity) : d_capacity(capacity) { }
-    void put(int64_t id, ::semsteg::image img);
+    using time_point = std::chrono::steady_clock::time_point;
+    void put(int64_t id, ::semsteg::image img, time_point arrived);
     const ::semsteg::image* find(int64_t id) const;
+    std::optional<time_point> arrived(int64_t id) const;
 
 private:
     size_t d_capacity;
-    std::map<int64_t, ::semsteg::image> d_images;
+    std::map<int64_t, std::pair<::semsteg::image, time_point>> d_images;
     std::deque<int64_t> d_order;
 };
 
@@ -56,9 +62,13 @@ public:
     double mean_psnr_db_host() const override;
     double mean_ms_ssim_host() const override;
     uint64_t distinct_images() const override;
+    double latency_s(double quantile) const override;
 
 private:
+    struct pending_image;
     void handle_image(const pmt::pmt_t& msg);
+    //! The oldest images whose measurements are all back: counted, logged, published.
+    void finish_ready_locked();
     void handle_ref(reference_store& store, const pmt::pmt_t& msg);
 
     const std::string d_output_dir;
@@ -71,6 +81,8 @@ private:
     uint64_t d_dropped = 0;
     quality_sum d_private, d_host;
     std::set<int64_t> d_ids;
+    std::vector<double> d_latencies_s;
+    std::deque<std::shared_ptr<pending_image>> d_pending; //!< in arrival order
 };
 
 } // namespace semsteg

@@ -5,6 +5,7 @@
  */
 #include "image_source_impl.h"
 #include "pdu_convert.h"
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -151,7 +152,7 @@ bool image_source_impl::send_next_locked()
             d_next = 0;
         ::semsteg::image img;
         try {
-            img = ::semsteg::prepare_image(::semsteg::load_image(path), d_side, d_crop);
+            img = prepared(path);
         } catch (const std::exception& e) {
             ++d_skipped;
             d_logger->error("image_source: skipped: {}", e.what());
@@ -169,6 +170,35 @@ bool image_source_impl::send_next_locked()
         return true;
     }
     return false;
+}
+
+size_t image_source_impl::cache_capacity() const
+{
+    const size_t bytes = static_cast<size_t>(d_side) * d_side * 3 * sizeof(float);
+    return std::clamp<size_t>((size_t { 64 } << 20) / std::max<size_t>(bytes, 1), 1, 64);
+}
+
+::semsteg::image image_source_impl::prepared(const std::string& path)
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    const auto time = ec ? std::filesystem::file_time_type {}
+                         : std::filesystem::last_write_time(path, ec);
+    if (ec) // load_image says what is wrong with the file
+        return ::semsteg::prepare_image(::semsteg::load_image(path), d_side, d_crop);
+    const auto it = d_cache.find(path);
+    if (it != d_cache.end() && it->second.size == size && it->second.time == time)
+        return it->second.img;
+    auto img = ::semsteg::prepare_image(::semsteg::load_image(path), d_side, d_crop);
+    if (it == d_cache.end()) {
+        d_cache_order.push_back(path);
+        if (d_cache_order.size() > cache_capacity()) {
+            d_cache.erase(d_cache_order.front());
+            d_cache_order.pop_front();
+        }
+    }
+    d_cache[path] = { size, time, img };
+    return img;
 }
 
 uint64_t image_source_impl::images_sent() const

@@ -7,8 +7,14 @@
 #define INCLUDED_SEMSTEG_IMAGE_SOURCE_IMPL_H
 
 #include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
 #include <gnuradio/semsteg/image_source.h>
+#include <map>
 #include <mutex>
+#include <semsteg/image.h>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -40,6 +46,9 @@ private:
     //! Sends the next readable image; false when there is none left. Caller holds d_mutex.
     bool send_next_locked();
 
+    //! The prepared image of `path`, decoded once while the file is unchanged.
+    ::semsteg::image prepared(const std::string& path);
+
     const std::vector<std::string> d_files;
     const int d_side;
     const double d_crop;
@@ -55,6 +64,17 @@ private:
     uint32_t d_next_id;
     uint64_t d_sent = 0;
     uint64_t d_skipped = 0;
+    // Prepared images by path (a list that repeats files decodes each once: decoding a
+    // multi-megapixel JPEG cost more than all seven networks per image), while the file's
+    // size and time are unchanged; the oldest evicted beyond 64 images or 64 MiB.
+    struct cached_image {
+        std::uintmax_t size;
+        std::filesystem::file_time_type time;
+        ::semsteg::image img;
+    };
+    size_t cache_capacity() const;
+    std::map<std::string, cached_image> d_cache;
+    std::deque<std::string> d_cache_order;
 };
 
 } // namespace semsteg

@@ -36,13 +36,13 @@ public:
                         bool snr_from_metadata = true)
         : gr::block(name, io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
         , d_name(name)
-        , d_net(model_path)
         , d_role(role)
         , d_snr_db(snr_db)
         , d_snr_from_metadata(snr_from_metadata)
+        , d_net(model_path)
     {
         if (!std::isfinite(snr_db))
-            throw std::invalid_argument(d_name + ": the SNR must be finite");
+            throw std::invalid_argument(std::string(name) + ": the SNR must be finite");
         apply_torch_threads(threads);
         this->message_port_register_in(pmt::mp("in"));
         this->message_port_register_out(pmt::mp("out"));
@@ -57,11 +57,19 @@ private:
     {
         handle_or_drop(this->d_logger, d_name.c_str(), d_dropped, [&] {
             const auto pdu = split_pdu(msg);
-            const auto symbols = pdu_to_symbols(pdu);
-            const auto img = d_net.decode(symbols.data(), symbols.size(), snr_of(pdu.meta));
             const auto meta = meta_set(pdu.meta, ::semsteg::keys::role, pmt::intern(d_role));
-            this->message_port_pub(pmt::mp("out"), image_to_pdu(img, meta));
-            ++d_decoded;
+            submit_then_publish<::semsteg::image>(
+                this->d_logger,
+                d_name.c_str(),
+                d_dropped,
+                [&](auto done) {
+                    return d_net.submit_decode(
+                        pdu_to_symbols(pdu), snr_of(pdu.meta), std::move(done));
+                },
+                [this, meta](const ::semsteg::image& img) {
+                    this->message_port_pub(pmt::mp("out"), image_to_pdu(img, meta));
+                    ++d_decoded;
+                });
         });
     }
 
@@ -81,12 +89,14 @@ private:
     }
 
     const std::string d_name;
-    Network d_net;
     const std::string d_role;
     const double d_snr_db;
     const bool d_snr_from_metadata;
     std::atomic<uint64_t> d_decoded { 0 };
     std::atomic<uint64_t> d_dropped { 0 };
+    // The network last: destroyed first, it waits for a running batch whose results'
+    // callbacks use the members above.
+    Network d_net;
 };
 
 } // namespace semsteg

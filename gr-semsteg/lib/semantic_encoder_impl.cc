@@ -24,8 +24,8 @@ semantic_encoder_impl::semantic_encoder_impl(const std::string& model_path,
                                              int threads,
                                              double snr_db)
     : gr::block("semantic_encoder", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
-    , d_codec(model_path)
     , d_snr_db(snr_db)
+    , d_codec(model_path)
 {
     if (!std::isfinite(snr_db))
         throw std::invalid_argument("semantic_encoder: the target SNR must be finite");
@@ -44,15 +44,23 @@ void semantic_encoder_impl::handle(const pmt::pmt_t& msg)
 {
     handle_or_drop(d_logger, "semantic_encoder", d_dropped, [&] {
         const auto pdu = split_pdu(msg);
-        const auto symbols = d_codec.encode(pdu_to_image(pdu), d_snr_db);
         const auto shape = d_codec.shape();
-        auto meta = meta_set(
+        const auto meta = meta_set(
             pdu.meta,
             ::semsteg::keys::shape,
             pmt::init_s32vector(
                 3, std::vector<int32_t> { shape.channels, shape.height, shape.width }));
-        message_port_pub(pmt::mp("out"), symbols_to_pdu(symbols, meta));
-        ++d_encoded;
+        submit_then_publish<::semsteg::symbol_vector>(
+            d_logger,
+            "semantic_encoder",
+            d_dropped,
+            [&](auto done) {
+                return d_codec.submit_encode(pdu_to_image(pdu), d_snr_db, std::move(done));
+            },
+            [this, meta](const ::semsteg::symbol_vector& symbols) {
+                message_port_pub(pmt::mp("out"), symbols_to_pdu(symbols, meta));
+                ++d_encoded;
+            });
     });
 }
 

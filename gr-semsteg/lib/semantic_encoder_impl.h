@@ -23,10 +23,12 @@ public:
 
 private:
     void handle(const pmt::pmt_t& msg);
-    ::semsteg::semantic_codec d_codec;
     const double d_snr_db; //!< the SNR Alice targets (an SNR-adaptive codec's input)
     std::atomic<uint64_t> d_encoded { 0 };
     std::atomic<uint64_t> d_dropped { 0 };
+    // The network last: destroyed first, it waits for a running batch whose results'
+    // callbacks use the members above.
+    ::semsteg::semantic_codec d_codec;
 };
 
 } // namespace semsteg

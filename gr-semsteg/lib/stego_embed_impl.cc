@@ -30,8 +30,8 @@ stego_embed_impl::stego_embed_impl(const std::string& model_path,
                                    const std::string& passphrase)
     : gr::block("stego_embed", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
     , d_key(load_block_key(d_logger, key_file, passphrase))
-    , d_inn(model_path, "auto", d_key ? &*d_key : nullptr)
     , d_max_queue(static_cast<size_t>(std::max(1, max_queue)))
+    , d_inn(model_path, "auto", d_key ? &*d_key : nullptr)
 {
     if (d_key) // named by its fingerprint only, once the INN has accepted it
         d_logger->info("keyed hiding with key {}", d_key->fingerprint());
@@ -69,8 +69,8 @@ void stego_embed_impl::enqueue(std::deque<latent>& queue,
 void stego_embed_impl::embed_ready()
 {
     while (!d_hosts.empty() && !d_secrets.empty()) {
-        const latent host = std::move(d_hosts.front());
-        const latent secret = std::move(d_secrets.front());
+        latent host = std::move(d_hosts.front());
+        latent secret = std::move(d_secrets.front());
         d_hosts.pop_front();
         d_secrets.pop_front();
         handle_or_drop(d_logger, "stego_embed", d_dropped, [&] {
@@ -79,8 +79,6 @@ void stego_embed_impl::embed_ready()
                     "host latent has " + std::to_string(host.symbols.size())
                     + " symbols, private latent " + std::to_string(secret.symbols.size()));
             const uint64_t nonce = d_inn.keyed() ? d_nonces.next() : 0;
-            const auto container = d_inn.embed(
-                host.symbols.data(), secret.symbols.data(), secret.symbols.size(), nonce);
             auto meta
                 = meta_set(secret.meta, ::semsteg::keys::role, pmt::intern("container"));
             if (d_inn.keyed())
@@ -89,8 +87,20 @@ void stego_embed_impl::embed_ready()
                 = meta_set(meta,
                            ::semsteg::keys::host_image_id,
                            pmt::from_long(meta_int(host.meta, ::semsteg::keys::image_id, 0)));
-            message_port_pub(pmt::mp("out"), symbols_to_pdu(container, meta));
-            ++d_embedded;
+            submit_then_publish<::semsteg::symbol_vector>(
+                d_logger,
+                "stego_embed",
+                d_dropped,
+                [&](auto done) {
+                    return d_inn.submit_embed(std::move(host.symbols),
+                                              std::move(secret.symbols),
+                                              nonce,
+                                              std::move(done));
+                },
+                [this, meta](const ::semsteg::symbol_vector& container) {
+                    message_port_pub(pmt::mp("out"), symbols_to_pdu(container, meta));
+                    ++d_embedded;
+                });
         });
     }
 }

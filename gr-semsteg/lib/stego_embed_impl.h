@@ -38,12 +38,14 @@ private:
     void embed_ready();
 
     const std::optional<::semsteg::stego_key> d_key; // before d_inn, which uses it
-    ::semsteg::stego_network d_inn;
     ::semsteg::nonce_source d_nonces;
     const size_t d_max_queue;
     std::deque<latent> d_hosts, d_secrets;
     std::atomic<uint64_t> d_embedded { 0 };
     std::atomic<uint64_t> d_dropped { 0 };
+    // The network last: destroyed first, it waits for a running batch whose results'
+    // callbacks use the members above.
+    ::semsteg::stego_network d_inn;
 };
 
 } // namespace semsteg

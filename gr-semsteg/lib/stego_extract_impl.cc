@@ -43,7 +43,7 @@ void stego_extract_impl::handle(const pmt::pmt_t& msg)
 {
     handle_or_drop(d_logger, "stego_extract", d_dropped, [&] {
         const auto pdu = split_pdu(msg);
-        const auto container = pdu_to_symbols(pdu);
+        auto container = pdu_to_symbols(pdu);
         uint64_t nonce = 0;
         if (d_inn.keyed()) {
             const auto from_header = meta_uint64(pdu.meta, ::semsteg::keys::nonce);
@@ -53,10 +53,18 @@ void stego_extract_impl::handle(const pmt::pmt_t& msg)
                     "with, from the frame header)");
             nonce = *from_header;
         }
-        const auto secret = d_inn.extract(container.data(), container.size(), nonce);
         const auto meta = meta_set(pdu.meta, ::semsteg::keys::role, pmt::intern("bob"));
-        message_port_pub(pmt::mp("out"), symbols_to_pdu(secret, meta));
-        ++d_extracted;
+        submit_then_publish<::semsteg::symbol_vector>(
+            d_logger,
+            "stego_extract",
+            d_dropped,
+            [&](auto done) {
+                return d_inn.submit_extract(std::move(container), nonce, std::move(done));
+            },
+            [this, meta](const ::semsteg::symbol_vector& secret) {
+                message_port_pub(pmt::mp("out"), symbols_to_pdu(secret, meta));
+                ++d_extracted;
+            });
     });
 }
 

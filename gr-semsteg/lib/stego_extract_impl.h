@@ -30,9 +30,11 @@ public:
 private:
     void handle(const pmt::pmt_t& msg);
     const std::optional<::semsteg::stego_key> d_key; // before d_inn, which uses it
-    ::semsteg::stego_network d_inn;
     std::atomic<uint64_t> d_extracted { 0 };
     std::atomic<uint64_t> d_dropped { 0 };
+    // The network last: destroyed first, it waits for a running batch whose results'
+    // callbacks use the members above.
+    ::semsteg::stego_network d_inn;
 };
 
 } // namespace semsteg

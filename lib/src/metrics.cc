@@ -9,7 +9,10 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <map>
 #include <sstream>
+#include <string>
+#include <tuple>
 
 namespace semsteg {
 
@@ -31,7 +34,7 @@ void check_pair(const at::Tensor& a, const at::Tensor& b)
 // The 11-tap Gaussian as a banded [n, n-10] matrix: x·band(W) filters rows "valid", and
 // band(H)ᵀ·x columns. Separable matmuls in double are ~20× faster in LibTorch 1.13 than a
 // grouped double-precision conv2d, whose speed collapses on batches of more than a few images.
-torch::Tensor gaussian_band(int64_t n, const torch::TensorOptions& opt)
+torch::Tensor make_gaussian_band(int64_t n, const torch::TensorOptions& opt)
 {
     auto x = torch::arange(window, opt) - (window - 1) / 2.0;
     auto g = torch::exp(-(x * x) / (2 * sigma * sigma));
@@ -40,6 +43,19 @@ torch::Tensor gaussian_band(int64_t n, const torch::TensorOptions& opt)
     for (int64_t j = 0; j + window <= n; ++j)
         band.index_put_({ torch::indexing::Slice(j, j + window), j }, g);
     return band;
+}
+
+// Made once per size, dtype and device (per thread): building one takes ~n small tensor
+// operations, as long as filtering a batch of 64x64 images with it.
+torch::Tensor gaussian_band(int64_t n, const torch::TensorOptions& opt)
+{
+    thread_local std::map<std::tuple<int64_t, int, std::string>, torch::Tensor> bands;
+    const auto key = std::make_tuple(
+        n, static_cast<int>(opt.dtype().toScalarType()), opt.device().str());
+    auto it = bands.find(key);
+    if (it == bands.end())
+        it = bands.emplace(key, make_gaussian_band(n, opt)).first;
+    return it->second;
 }
 
 // Per-channel means of the SSIM map and of the contrast-structure map: [B, C] each.

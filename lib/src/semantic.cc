@@ -12,6 +12,7 @@
 #include <semsteg/semantic.h>
 #include <semsteg/threads.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -34,39 +35,161 @@ latent_shape latent_shape::square(int channels, size_t num_symbols)
 
 namespace {
 
-// A NaN or infinity out of a network (non-finite weights; input symbols are checked on the
-// way in) is an error: the blocks log it and count a drop instead of passing garbage on.
-const torch::Tensor& finite_output(const torch::Tensor& t, const char* network)
+// Symbols a caller hands in are checked in its thread, before anything is queued: the
+// count (a square latent of the network's channels) and finiteness.
+latent_shape checked_shape(int channels, const symbol_vector& symbols)
 {
-    if (!torch::isfinite(t).all().item<bool>())
-        throw error(std::string("non-finite output (NaN or infinity) from ") + network
-                    + ": the model file holds non-finite weights or does not fit the input");
-    return t;
-}
-
-// Symbols → latent tensor [1, C, H, W] (a copy), per latent_symbols.h's pairing.
-torch::Tensor symbols_to_tensor(const std::complex<float>* symbols,
-                                size_t num_symbols,
-                                const latent_shape& shape)
-{
-    if (num_symbols != shape.num_symbols())
-        throw error("latent of " + std::to_string(num_symbols) + " symbols, expected "
-                    + std::to_string(shape.num_symbols()));
-    for (size_t i = 0; i < num_symbols; ++i)
+    const auto shape = latent_shape::square(channels, symbols.size());
+    for (size_t i = 0; i < symbols.size(); ++i)
         if (!std::isfinite(symbols[i].real()) || !std::isfinite(symbols[i].imag()))
             throw error("latent symbol " + std::to_string(i) + " is not finite");
-    auto reals = symbols_to_latent(symbols, num_symbols);
-    return torch::from_blob(reals.data(), { 1, shape.channels, shape.height, shape.width })
-        .clone();
+    return shape;
 }
 
-symbol_vector tensor_to_symbols(const torch::Tensor& latent)
+double checked_snr(bool adaptive, std::optional<double> snr_db)
 {
-    const auto flat = latent.detach().to(torch::kFloat).contiguous();
-    return latent_to_symbols(flat.data_ptr<float>(), static_cast<size_t>(flat.numel()));
+    if (!adaptive)
+        return 0.0;
+    if (!snr_db || !std::isfinite(*snr_db))
+        throw error("this codec is SNR-adaptive: it needs the channel SNR (a finite value)");
+    return *snr_db;
 }
 
-image tensor_to_image(const torch::Tensor& batch) { return tensor_to_images(batch).at(0); }
+// The engine's device, and a module moved there when it changed.
+torch::Device engine_device()
+{
+    return torch::Device(inference_engine::instance().settings().device);
+}
+template <class Module>
+void follow_device(Module& module, std::string& on, const torch::Device& device)
+{
+    if (on != device.str()) {
+        module->to(device);
+        on = device.str();
+    }
+}
+
+// Requests → [B,C,H,W] on `device`, latents as latent_symbols.h pairs them.
+template <class Get>
+torch::Tensor latent_batch(size_t count,
+                           const latent_shape& shape,
+                           Get symbols_of,
+                           const torch::Device& device)
+{
+    auto batch = torch::empty(
+        { static_cast<int64_t>(count), shape.channels, shape.height, shape.width });
+    float* out = batch.data_ptr<float>();
+    for (size_t i = 0; i < count; ++i) {
+        const symbol_vector& s = symbols_of(i);
+        const auto reals = symbols_to_latent(s.data(), s.size());
+        std::copy(reals.begin(), reals.end(), out + i * shape.num_reals());
+    }
+    return batch.to(device);
+}
+
+// Indices of the requests grouped by latent size (requests of one size run as one batch).
+template <class Request, class Size>
+std::vector<std::vector<size_t>> groups_by_size(const std::vector<Request>& requests,
+                                                Size size)
+{
+    std::vector<std::vector<size_t>> groups;
+    std::vector<size_t> sizes;
+    for (size_t i = 0; i < requests.size(); ++i) {
+        const size_t n = size(requests[i]);
+        const auto it = std::find(sizes.begin(), sizes.end(), n);
+        if (it == sizes.end()) {
+            sizes.push_back(n);
+            groups.push_back({ i });
+        } else {
+            groups[static_cast<size_t>(it - sizes.begin())].push_back(i);
+        }
+    }
+    return groups;
+}
+
+// A NaN or infinity out of a network (non-finite weights; inputs are checked on the way
+// in) fails that request: the blocks log it and count a drop instead of passing garbage on.
+std::string non_finite(const char* network)
+{
+    return std::string("non-finite output (NaN or infinity) from ") + network
+        + ": the model file holds non-finite weights or does not fit the input";
+}
+
+outcome<symbol_vector> symbols_outcome(const torch::Tensor& latent, const char* network)
+{
+    if (!torch::isfinite(latent).all().item<bool>())
+        return outcome<symbol_vector>::failure(non_finite(network));
+    const auto flat = latent.detach().to(torch::kCPU, torch::kFloat).contiguous();
+    return { latent_to_symbols(flat.data_ptr<float>(), static_cast<size_t>(flat.numel())),
+             "" };
+}
+
+void images_outcomes(const torch::Tensor& images,
+                     const std::vector<size_t>& indices,
+                     const char* network,
+                     std::vector<outcome<image>>& out)
+{
+    const auto cpu = images.detach().to(torch::kCPU);
+    const auto finite = torch::isfinite(cpu).flatten(1).all(1);
+    const auto decoded = tensor_to_images(torch::nan_to_num(cpu, 0.0, 0.0, 0.0));
+    for (size_t j = 0; j < indices.size(); ++j)
+        out[indices[j]] = finite[static_cast<int64_t>(j)].item<bool>()
+            ? outcome<image> { decoded[j], "" }
+            : outcome<image>::failure(non_finite(network));
+}
+
+torch::Tensor
+snr_batch(bool adaptive, const std::vector<double>& snrs, const torch::Device& device)
+{
+    if (!adaptive)
+        return {};
+    return torch::tensor(snrs, torch::kFloat).to(device);
+}
+
+struct decode_request {
+    symbol_vector symbols;
+    latent_shape shape;
+    double snr_db;
+};
+
+// A decoder's batch: the requests grouped by latent size, each group run as one batch by
+// `forward(latent [B,C,H,W], SNRs)` → images [B,3,H',W'].
+template <class Forward>
+std::vector<outcome<image>> decode_groups(std::vector<decode_request>& requests,
+                                          const torch::Device& dev,
+                                          const char* network,
+                                          const Forward& forward)
+{
+    std::vector<outcome<image>> out(requests.size());
+    for (const auto& group :
+         groups_by_size(requests, [](const decode_request& r) { return r.symbols.size(); })) {
+        std::vector<double> snrs;
+        for (size_t i : group)
+            snrs.push_back(requests[i].snr_db);
+        const auto latent = latent_batch(
+            group.size(),
+            requests[group[0]].shape,
+            [&](size_t j) -> const symbol_vector& { return requests[group[j]].symbols; },
+            dev);
+        images_outcomes(forward(latent, snrs), group, network, out);
+    }
+    return out;
+}
+
+struct encode_request {
+    image img; // prepared to the codec's side
+    double snr_db;
+};
+struct embed_request {
+    symbol_vector host, secret;
+    latent_shape shape;
+    uint64_t nonce;
+};
+struct extract_request {
+    symbol_vector container;
+    latent_shape shape;
+    uint64_t nonce;
+};
 
 } // namespace
 
@@ -74,6 +197,41 @@ image tensor_to_image(const torch::Tensor& batch) { return tensor_to_images(batc
 
 struct semantic_codec::impl {
     jscc_codec codec { nullptr };
+    std::string device = "cpu";
+    // After the codec: destroyed first, waiting for a batch that uses it.
+    std::unique_ptr<batched_operation<encode_request, symbol_vector>> encode_op;
+    std::unique_ptr<batched_operation<decode_request, image>> decode_op;
+
+    std::vector<outcome<symbol_vector>> encode_batch(std::vector<encode_request>& requests)
+    {
+        torch::NoGradGuard no_grad;
+        const auto dev = engine_device();
+        follow_device(codec, device, dev);
+        std::vector<image> images;
+        std::vector<double> snrs;
+        for (auto& r : requests) {
+            images.push_back(std::move(r.img));
+            snrs.push_back(r.snr_db);
+        }
+        const auto latent = codec->encode(images_to_tensor(images).to(dev),
+                                          snr_batch(codec->snr_adaptive(), snrs, dev));
+        std::vector<outcome<symbol_vector>> out;
+        for (size_t i = 0; i < requests.size(); ++i)
+            out.push_back(
+                symbols_outcome(latent[static_cast<int64_t>(i)], "the codec's encoder"));
+        return out;
+    }
+
+    std::vector<outcome<image>> decode_batch(std::vector<decode_request>& requests)
+    {
+        torch::NoGradGuard no_grad;
+        const auto dev = engine_device();
+        follow_device(codec, device, dev);
+        return decode_groups(
+            requests, dev, "the codec's decoder", [&](const auto& latent, const auto& snrs) {
+                return codec->decode(latent, snr_batch(codec->snr_adaptive(), snrs, dev));
+            });
+    }
 };
 
 semantic_codec::semantic_codec(const std::string& model_path) : d_impl(new impl)
@@ -81,6 +239,11 @@ semantic_codec::semantic_codec(const std::string& model_path) : d_impl(new impl)
     keep_freed_buffers_mapped();
     d_impl->codec = load_jscc(locate_model(model_path));
     d_impl->codec->eval();
+    auto* i = d_impl.get();
+    d_impl->encode_op = std::make_unique<batched_operation<encode_request, symbol_vector>>(
+        [i](auto& r) { return i->encode_batch(r); });
+    d_impl->decode_op = std::make_unique<batched_operation<decode_request, image>>(
+        [i](auto& r) { return i->decode_batch(r); });
 }
 semantic_codec::~semantic_codec() = default;
 
@@ -97,41 +260,47 @@ latent_shape semantic_codec::shape() const
 bool semantic_codec::snr_adaptive() const { return d_impl->codec->snr_adaptive(); }
 
 namespace {
-// The SNR tensor an SNR-adaptive codec is given (none for a plain codec: it ignores it).
-torch::Tensor snr_tensor(const jscc_codec_impl& codec, std::optional<double> snr_db)
+encode_request
+make_encode(const semantic_codec& codec, const image& img, std::optional<double> snr_db)
 {
-    if (!codec.snr_adaptive())
-        return {};
-    if (!snr_db || !std::isfinite(*snr_db))
-        throw error("this codec is SNR-adaptive: it needs the channel SNR (a finite value)");
-    return torch::full({ 1 }, *snr_db);
+    if (img.empty())
+        throw error("cannot encode an empty image");
+    const double snr = checked_snr(codec.snr_adaptive(), snr_db);
+    const int side = codec.image_side();
+    return { (img.width == side && img.height == side) ? img : prepare_image(img, side),
+             snr };
 }
 } // namespace
 
 symbol_vector semantic_codec::encode(const image& img, std::optional<double> snr_db)
 {
-    if (img.empty())
-        throw error("cannot encode an empty image");
-    const int side = image_side();
-    const image& input
-        = (img.width == side && img.height == side) ? img : prepare_image(img, side);
-    torch::NoGradGuard no_grad;
-    return tensor_to_symbols(
-        finite_output(d_impl->codec->encode(images_to_tensor({ input }),
-                                            snr_tensor(*d_impl->codec, snr_db)),
-                      "the codec's encoder"));
+    return d_impl->encode_op->call(make_encode(*this, img, snr_db));
+}
+
+bool semantic_codec::submit_encode(const image& img,
+                                   std::optional<double> snr_db,
+                                   symbols_done done)
+{
+    return d_impl->encode_op->submit(make_encode(*this, img, snr_db), std::move(done));
 }
 
 image semantic_codec::decode(const std::complex<float>* symbols,
                              size_t num_symbols,
                              std::optional<double> snr_db)
 {
-    const auto shape = latent_shape::square(latent_channels(), num_symbols);
-    torch::NoGradGuard no_grad;
-    return tensor_to_image(
-        finite_output(d_impl->codec->decode(symbols_to_tensor(symbols, num_symbols, shape),
-                                            snr_tensor(*d_impl->codec, snr_db)),
-                      "the codec's decoder"));
+    symbol_vector s(symbols, symbols + num_symbols);
+    const auto shape = checked_shape(latent_channels(), s);
+    const double snr = checked_snr(snr_adaptive(), snr_db);
+    return d_impl->decode_op->call({ std::move(s), shape, snr });
+}
+
+bool semantic_codec::submit_decode(symbol_vector symbols,
+                                   std::optional<double> snr_db,
+                                   image_done done)
+{
+    const auto shape = checked_shape(latent_channels(), symbols);
+    const double snr = checked_snr(snr_adaptive(), snr_db);
+    return d_impl->decode_op->submit({ std::move(symbols), shape, snr }, std::move(done));
 }
 
 // ---------------------------------------------------------------- stego_network
@@ -140,16 +309,78 @@ struct stego_network::impl {
     inn net { nullptr };
     lost_part_mode lost;
     std::optional<stego_key> key;
-    int64_t latent_reals(size_t num_symbols) const
-    {
-        return 2 * static_cast<int64_t>(num_symbols);
-    }
-    std::optional<latent_keying> keying(uint64_t nonce, size_t num_symbols) const
+    std::string device = "cpu";
+    std::unique_ptr<batched_operation<embed_request, symbol_vector>> embed_op;
+    std::unique_ptr<batched_operation<extract_request, symbol_vector>> extract_op;
+
+    template <class Request>
+    std::optional<latent_keying> keying(const std::vector<Request>& requests,
+                                        const std::vector<size_t>& group,
+                                        const torch::Device& dev) const
     {
         if (!key)
             return std::nullopt;
-        return latent_keying(
-            *key, { nonce }, latent_reals(num_symbols), net->config().scramble_rounds);
+        std::vector<uint64_t> nonces;
+        for (size_t i : group)
+            nonces.push_back(requests[i].nonce);
+        return latent_keying(*key,
+                             nonces,
+                             static_cast<int64_t>(requests[group[0]].shape.num_reals()),
+                             net->config().scramble_rounds,
+                             dev);
+    }
+
+    std::vector<outcome<symbol_vector>> embed_batch(std::vector<embed_request>& requests)
+    {
+        torch::NoGradGuard no_grad;
+        const auto dev = engine_device();
+        follow_device(net, device, dev);
+        std::vector<outcome<symbol_vector>> out(requests.size());
+        for (const auto& group :
+             groups_by_size(requests, [](const embed_request& r) { return r.host.size(); })) {
+            const auto& shape = requests[group[0]].shape;
+            const auto zh = latent_batch(
+                group.size(),
+                shape,
+                [&](size_t j) -> const symbol_vector& { return requests[group[j]].host; },
+                dev);
+            const auto zp = latent_batch(
+                group.size(),
+                shape,
+                [&](size_t j) -> const symbol_vector& { return requests[group[j]].secret; },
+                dev);
+            const auto k = keying(requests, group, dev);
+            const auto sent = alice_embed(*net, zh, zp, k ? &*k : nullptr).sent;
+            for (size_t j = 0; j < group.size(); ++j)
+                out[group[j]]
+                    = symbols_outcome(sent[static_cast<int64_t>(j)], "the INN's embedding");
+        }
+        return out;
+    }
+
+    std::vector<outcome<symbol_vector>> extract_batch(std::vector<extract_request>& requests)
+    {
+        torch::NoGradGuard no_grad;
+        const auto dev = engine_device();
+        follow_device(net, device, dev);
+        std::vector<outcome<symbol_vector>> out(requests.size());
+        for (const auto& group : groups_by_size(
+                 requests, [](const extract_request& r) { return r.container.size(); })) {
+            const auto zc = latent_batch(
+                group.size(),
+                requests[group[0]].shape,
+                [&](size_t j) -> const symbol_vector& {
+                    return requests[group[j]].container;
+                },
+                dev);
+            const auto k = keying(requests, group, dev);
+            const auto secret
+                = bob_extract(*net, lost, zc, k ? &*k : nullptr).recovered.secret;
+            for (size_t j = 0; j < group.size(); ++j)
+                out[group[j]] = symbols_outcome(secret[static_cast<int64_t>(j)],
+                                                "the INN's extraction");
+        }
+        return out;
     }
 };
 
@@ -166,44 +397,84 @@ stego_network::stego_network(const std::string& model_path,
     check_inn_key(*d_impl->net, key != nullptr, model_path);
     if (key)
         d_impl->key = *key;
+    auto* i = d_impl.get();
+    d_impl->embed_op = std::make_unique<batched_operation<embed_request, symbol_vector>>(
+        [i](auto& r) { return i->embed_batch(r); });
+    d_impl->extract_op = std::make_unique<batched_operation<extract_request, symbol_vector>>(
+        [i](auto& r) { return i->extract_batch(r); });
 }
 stego_network::~stego_network() = default;
 
 int stego_network::latent_channels() const { return d_impl->net->config().channels; }
 bool stego_network::keyed() const { return d_impl->net->config().keyed; }
 
+namespace {
+embed_request
+make_embed(int channels, symbol_vector host, symbol_vector secret, uint64_t nonce)
+{
+    if (host.size() != secret.size())
+        throw error("host latent has " + std::to_string(host.size())
+                    + " symbols, private latent " + std::to_string(secret.size()));
+    checked_shape(channels, host);
+    const auto shape = checked_shape(channels, secret);
+    return { std::move(host), std::move(secret), shape, nonce };
+}
+} // namespace
+
 symbol_vector stego_network::embed(const std::complex<float>* host,
                                    const std::complex<float>* secret,
                                    size_t num_symbols,
                                    uint64_t nonce)
 {
-    const auto shape = latent_shape::square(latent_channels(), num_symbols);
-    torch::NoGradGuard no_grad;
-    const auto zh = symbols_to_tensor(host, num_symbols, shape);
-    const auto zp = symbols_to_tensor(secret, num_symbols, shape);
-    const auto key = d_impl->keying(nonce, num_symbols);
-    return tensor_to_symbols(
-        finite_output(alice_embed(*d_impl->net, zh, zp, key ? &*key : nullptr).sent,
-                      "the INN's embedding"));
+    return d_impl->embed_op->call(make_embed(latent_channels(),
+                                             symbol_vector(host, host + num_symbols),
+                                             symbol_vector(secret, secret + num_symbols),
+                                             nonce));
+}
+
+bool stego_network::submit_embed(symbol_vector host,
+                                 symbol_vector secret,
+                                 uint64_t nonce,
+                                 symbols_done done)
+{
+    return d_impl->embed_op->submit(
+        make_embed(latent_channels(), std::move(host), std::move(secret), nonce),
+        std::move(done));
 }
 
 symbol_vector stego_network::extract(const std::complex<float>* container,
                                      size_t num_symbols,
                                      uint64_t nonce)
 {
-    const auto shape = latent_shape::square(latent_channels(), num_symbols);
-    torch::NoGradGuard no_grad;
-    const auto zc = symbols_to_tensor(container, num_symbols, shape);
-    const auto key = d_impl->keying(nonce, num_symbols);
-    return tensor_to_symbols(finite_output(
-        bob_extract(*d_impl->net, d_impl->lost, zc, key ? &*key : nullptr).recovered.secret,
-        "the INN's extraction"));
+    symbol_vector c(container, container + num_symbols);
+    const auto shape = checked_shape(latent_channels(), c);
+    return d_impl->extract_op->call({ std::move(c), shape, nonce });
+}
+
+bool stego_network::submit_extract(symbol_vector container, uint64_t nonce, symbols_done done)
+{
+    const auto shape = checked_shape(latent_channels(), container);
+    return d_impl->extract_op->submit({ std::move(container), shape, nonce },
+                                      std::move(done));
 }
 
 // ---------------------------------------------------------------- inverse_network
 
 struct inverse_network::impl {
     decoder net { nullptr };
+    std::string device = "cpu";
+    std::unique_ptr<batched_operation<decode_request, image>> decode_op;
+
+    std::vector<outcome<image>> decode_batch(std::vector<decode_request>& requests)
+    {
+        torch::NoGradGuard no_grad;
+        const auto dev = engine_device();
+        follow_device(net, device, dev);
+        return decode_groups(
+            requests, dev, "the inverse network", [&](const auto& latent, const auto&) {
+                return net->forward(latent);
+            });
+    }
 };
 
 inverse_network::inverse_network(const std::string& model_path) : d_impl(new impl)
@@ -211,6 +482,9 @@ inverse_network::inverse_network(const std::string& model_path) : d_impl(new imp
     keep_freed_buffers_mapped();
     d_impl->net = load_mia(locate_model(model_path));
     d_impl->net->eval();
+    auto* i = d_impl.get();
+    d_impl->decode_op = std::make_unique<batched_operation<decode_request, image>>(
+        [i](auto& r) { return i->decode_batch(r); });
 }
 inverse_network::~inverse_network() = default;
 
@@ -220,25 +494,82 @@ image inverse_network::decode(const std::complex<float>* symbols,
                               size_t num_symbols,
                               std::optional<double> /*snr_db*/)
 {
-    const auto shape = latent_shape::square(latent_channels(), num_symbols);
-    torch::NoGradGuard no_grad;
-    return tensor_to_image(
-        finite_output(d_impl->net->forward(symbols_to_tensor(symbols, num_symbols, shape)),
-                      "the inverse network"));
+    symbol_vector s(symbols, symbols + num_symbols);
+    const auto shape = checked_shape(latent_channels(), s);
+    return d_impl->decode_op->call({ std::move(s), shape, 0.0 });
+}
+
+bool inverse_network::submit_decode(symbol_vector symbols,
+                                    std::optional<double> /*snr_db*/,
+                                    image_done done)
+{
+    const auto shape = checked_shape(latent_channels(), symbols);
+    return d_impl->decode_op->submit({ std::move(symbols), shape, 0.0 }, std::move(done));
 }
 
 // ---------------------------------------------------------------- metrics
 
-image_quality measure_quality(const image& reference, const image& received)
+namespace {
+struct quality_request {
+    image reference, received;
+};
+
+// Quality is measured on the engine too (on the CPU: metrics are cheap and exact there),
+// so that no thread but the engine's runs LibTorch.
+std::vector<outcome<image_quality>> quality_batch(std::vector<quality_request>& requests)
+{
+    torch::NoGradGuard no_grad;
+    std::vector<outcome<image_quality>> out(requests.size());
+    for (const auto& group : groups_by_size(requests, [](const quality_request& r) {
+             return static_cast<size_t>(r.received.width) << 32 | r.received.height;
+         })) {
+        std::vector<image> refs, recs;
+        for (size_t i : group) {
+            refs.push_back(std::move(requests[i].reference));
+            recs.push_back(std::move(requests[i].received));
+        }
+        const auto a = images_to_tensor(refs);
+        const auto b = images_to_tensor(recs);
+        const auto p = psnr(a, b).to(torch::kDouble);
+        const auto m = ms_ssim(a, b).to(torch::kDouble);
+        for (size_t j = 0; j < group.size(); ++j)
+            out[group[j]] = { image_quality { p[static_cast<int64_t>(j)].item<double>(),
+                                              m[static_cast<int64_t>(j)].item<double>() },
+                              "" };
+    }
+    return out;
+}
+} // namespace
+
+namespace {
+batched_operation<quality_request, image_quality>& quality_operation()
+{
+    // Made on first use, never destroyed (like the engine it runs on).
+    static auto* op = new batched_operation<quality_request, image_quality>(quality_batch);
+    return *op;
+}
+
+void check_same_size(const image& reference, const image& received)
 {
     if (reference.width != received.width || reference.height != received.height)
         throw error("quality: reference is " + std::to_string(reference.width) + "x"
                     + std::to_string(reference.height) + ", received "
                     + std::to_string(received.width) + "x" + std::to_string(received.height));
-    torch::NoGradGuard no_grad;
-    const auto a = images_to_tensor({ reference });
-    const auto b = images_to_tensor({ received });
-    return { psnr(a, b).item<double>(), ms_ssim(a, b).item<double>() };
+}
+} // namespace
+
+image_quality measure_quality(const image& reference, const image& received)
+{
+    check_same_size(reference, received);
+    return quality_operation().call({ reference, received });
+}
+
+void submit_quality(const image& reference,
+                    const image& received,
+                    std::function<void(outcome<image_quality>&&)> done)
+{
+    check_same_size(reference, received);
+    quality_operation().submit({ reference, received }, std::move(done), false);
 }
 
 } // namespace semsteg

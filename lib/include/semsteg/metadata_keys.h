@@ -76,6 +76,9 @@ constexpr const char* psnr_db = "psnr_db";
 constexpr const char* ms_ssim = "ms_ssim";
 constexpr const char* psnr_db_host = "psnr_db_host";
 constexpr const char* ms_ssim_host = "ms_ssim_host";
+//! image_sink metrics: seconds from the private reference's arrival (Alice sending the image)
+//! to the received image's (double).
+constexpr const char* latency_s = "latency_s";
 
 // ---- Burst tags on the TX stream (the names UHD's sink understands) ----
 

@@ -12,12 +12,16 @@
  * not include LibTorch (one torch translation unit, semantic.cc, implements them all).
  *
  * Latents cross this interface as complex channel symbols (the pairing of
- * latent_symbols.h); images as semsteg::image. Each object is used by one thread at a time
- * (a block's message handler); torch's intra-op thread count is process-wide
- * (set_torch_threads).
+ * latent_symbols.h); images as semsteg::image. Every network runs on the process's
+ * inference engine (inference.h), which batches requests and owns LibTorch's threads:
+ * the submit_* methods queue a request and return (its result reaches the callback on the
+ * engine's worker, in submission order); the plain methods submit and wait. Inputs are
+ * checked in the caller's thread: bad input throws semsteg::error there, before anything
+ * is queued. An object may be used from several threads.
  */
 
 #include <semsteg/image.h>
+#include <semsteg/inference.h>
 
 #include <complex>
 #include <cstddef>
@@ -30,6 +34,9 @@
 namespace semsteg {
 
 using symbol_vector = std::vector<std::complex<float>>;
+//! Where an asynchronous result goes (on the engine's worker: keep it quick).
+using symbols_done = std::function<void(outcome<symbol_vector>&&)>;
+using image_done = std::function<void(outcome<image>&&)>;
 
 //! Shape of one latent: C×H×W reals = C·H·W/2 complex symbols.
 struct latent_shape {
@@ -72,6 +79,9 @@ public:
     image decode(const std::complex<float>* symbols,
                  size_t num_symbols,
                  std::optional<double> snr_db = std::nullopt);
+    //! encode / decode queued on the engine; false: dropped (full queue, drop policy).
+    bool submit_encode(const image& img, std::optional<double> snr_db, symbols_done done);
+    bool submit_decode(symbol_vector symbols, std::optional<double> snr_db, image_done done);
 
 private:
     struct impl;
@@ -113,6 +123,10 @@ public:
     //! container was sent with, from the frame header; keyed INN).
     symbol_vector
     extract(const std::complex<float>* container, size_t num_symbols, uint64_t nonce = 0);
+    //! embed / extract queued on the engine; false: dropped (full queue, drop policy).
+    bool
+    submit_embed(symbol_vector host, symbol_vector secret, uint64_t nonce, symbols_done done);
+    bool submit_extract(symbol_vector container, uint64_t nonce, symbols_done done);
 
 private:
     struct impl;
@@ -134,6 +148,8 @@ public:
     image decode(const std::complex<float>* symbols,
                  size_t num_symbols,
                  std::optional<double> snr_db = std::nullopt);
+    //! decode queued on the engine; false: dropped (full queue, drop policy).
+    bool submit_decode(symbol_vector symbols, std::optional<double> snr_db, image_done done);
 
 private:
     struct impl;
@@ -147,6 +163,14 @@ struct image_quality {
 };
 //! The project's PSNR and MS-SSIM (metrics.h); throws semsteg::error on mismatched sizes.
 image_quality measure_quality(const image& reference, const image& received);
+/*!
+ * measure_quality on the inference engine, batched with other measurements: the result
+ * reaches `done` on the engine's worker. Never dropped (a full queue makes the caller wait).
+ * Throws semsteg::error on mismatched sizes, in the caller's thread.
+ */
+void submit_quality(const image& reference,
+                    const image& received,
+                    std::function<void(outcome<image_quality>&&)> done);
 
 } // namespace semsteg
 

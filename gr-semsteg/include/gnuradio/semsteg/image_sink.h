@@ -57,6 +57,12 @@ public:
     virtual double mean_ms_ssim_host() const = 0;
     //! Number of distinct image_ids received.
     virtual uint64_t distinct_images() const = 0;
+    /*!
+     * End-to-end latency of the images received while their private ("ref") reference was
+     * held: seconds from the reference's arrival (Alice sending the image) to the image's.
+     * `quantile` in [0, 1] (0.5: the median, 0.99: p99); 0 when none was measured.
+     */
+    virtual double latency_s(double quantile) const = 0;
 };
 
 } // namespace semsteg

@@ -30,7 +30,8 @@ public:
     /*!
      * \param model_path Eve's inverse-network model file
      * \param role the "role" metadata of the output
-     * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
+     * \param threads the inference engine's LibTorch threads, shared by every neural
+     *        block (inference_engine.h; 0 leaves them unchanged)
      */
     static sptr
     make(const std::string& model_path, const std::string& role = "eve_mia", int threads = 0);

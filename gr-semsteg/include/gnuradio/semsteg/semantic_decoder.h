@@ -35,7 +35,8 @@ public:
     /*!
      * \param model_path DeepJSCC codec model file
      * \param role the "role" metadata of the output (e.g. "bob", "eve_naive")
-     * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
+     * \param threads the inference engine's LibTorch threads, shared by every neural
+     *        block (inference_engine.h; 0 leaves them unchanged)
      * \param snr_db the SNR (dB) an SNR-adaptive codec is told when the PDU has no estimate
      *        (or when `snr_from_metadata` is false)
      * \param snr_from_metadata use the PDU's "snr_est_db" when it has one

@@ -32,7 +32,8 @@ public:
 
     /*!
      * \param model_path DeepJSCC codec model file
-     * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
+     * \param threads the inference engine's LibTorch threads, shared by every neural
+     *        block (inference_engine.h; 0 leaves them unchanged)
      * \param snr_db the channel SNR Alice targets (dB), for an SNR-adaptive codec (a plain
      *        codec ignores it)
      */

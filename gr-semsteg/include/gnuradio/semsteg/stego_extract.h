@@ -38,7 +38,8 @@ public:
      * \param model_path INN model file
      * \param lost_mode l̂: "auto" (the INN's learned estimate if it has one, else zeros),
      *        "zeros", "constant:V", "gaussian:STD[:SEED]" or "estimated"
-     * \param threads torch intra-op threads (process-wide; 0 leaves it unchanged)
+     * \param threads the inference engine's LibTorch threads, shared by every neural
+     *        block (inference_engine.h; 0 leaves them unchanged)
      * \param key_file the shared key's file (semsteg-keygen), or ""
      * \param passphrase the shared passphrase (Argon2id), or "" (not both)
      */

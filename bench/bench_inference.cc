@@ -1,0 +1,147 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+// The networks' batched capacity on this machine, without GNU Radio: the seven network
+// passes the loopback makes per image (two encodings, embedding, extraction, Bob's and
+// Eve's decodings, Eve's inverse network), each run on the inference engine in batches of
+// BATCH, as the blocks use them (the facades of semantic.h). The ceiling the GNU Radio
+// loopback is measured against (bench/loopback_throughput.py).
+// Usage: bench_inference THREADS BATCH IMAGES [MODELS_DIR]
+#include <semsteg/inference.h>
+#include <semsteg/semantic.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+#include <string>
+
+using namespace semsteg;
+
+namespace {
+
+// Counts results of one stage; wait() returns when all have arrived.
+class stage
+{
+public:
+    explicit stage(size_t n) : d_left(n) { }
+    template <class T>
+    std::function<void(outcome<T>&&)> slot(T& out)
+    {
+        return [this, &out](outcome<T>&& r) {
+            if (!r.ok()) {
+                std::fprintf(stderr, "bench_inference: %s\n", r.error.c_str());
+                std::exit(1);
+            }
+            out = std::move(*r.value);
+            std::lock_guard<std::mutex> lock(d_mutex);
+            if (--d_left == 0)
+                d_done.notify_all();
+        };
+    }
+    void wait()
+    {
+        std::unique_lock<std::mutex> lock(d_mutex);
+        d_done.wait(lock, [&] { return d_left == 0; });
+    }
+
+private:
+    std::mutex d_mutex;
+    std::condition_variable d_done;
+    size_t d_left;
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 4) {
+        std::fprintf(stderr, "usage: bench_inference THREADS BATCH IMAGES [MODELS_DIR]\n");
+        return 2;
+    }
+    inference_settings s;
+    s.threads = std::atoi(argv[1]);
+    s.max_batch = std::atoi(argv[2]);
+    s.queue_capacity = static_cast<size_t>(std::max(1, 2 * s.max_batch));
+    const int images = std::atoi(argv[3]);
+    const std::string models = argc > 4 ? std::string(argv[4]) + "/" : "";
+    try {
+        inference_engine::instance().configure(s);
+        semantic_codec codec(models + "jscc_awgn10.safetensors");
+        stego_network inn(models + "inn_awgn10.safetensors");
+        inverse_network mia(models + "eve_mia_awgn10.safetensors");
+        const size_t batch = static_cast<size_t>(s.max_batch);
+        std::mt19937 rng(1);
+        std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
+        std::vector<image> pictures(2 * batch, image(codec.image_side(), codec.image_side()));
+        for (auto& p : pictures)
+            for (auto& v : p.rgb)
+                v = pixel(rng);
+        std::normal_distribution<float> noise(0.0f, 0.3f);
+
+        using clock = std::chrono::steady_clock;
+        auto run_chunk = [&] {
+            std::vector<symbol_vector> priv(batch), host(batch), sent(batch), secret(batch);
+            std::vector<image> bob(batch), eve(batch), eve_mia(batch);
+            stage encoded(2 * batch);
+            for (size_t i = 0; i < batch; ++i) {
+                codec.submit_encode(pictures[i], 10.0, encoded.slot(priv[i]));
+                codec.submit_encode(pictures[batch + i], 10.0, encoded.slot(host[i]));
+            }
+            encoded.wait();
+            stage embedded(batch);
+            for (size_t i = 0; i < batch; ++i)
+                inn.submit_embed(host[i], priv[i], 0, embedded.slot(sent[i]));
+            embedded.wait();
+            for (auto& v : sent) // the channel: AWGN at ~10 dB
+                for (auto& x : v)
+                    x += std::complex<float>(noise(rng), noise(rng));
+            stage extracted(batch);
+            for (size_t i = 0; i < batch; ++i)
+                inn.submit_extract(sent[i], 0, extracted.slot(secret[i]));
+            extracted.wait();
+            stage decoded(3 * batch);
+            for (size_t i = 0; i < batch; ++i) {
+                codec.submit_decode(secret[i], 10.0, decoded.slot(bob[i]));
+                codec.submit_decode(sent[i], 10.0, decoded.slot(eve[i]));
+                mia.submit_decode(sent[i], 10.0, decoded.slot(eve_mia[i]));
+            }
+            decoded.wait();
+        };
+        run_chunk(); // warm-up: allocator pools, first-touch
+        const int chunks = std::max(1, images / s.max_batch);
+        const auto t0 = clock::now();
+        for (int c = 0; c < chunks; ++c)
+            run_chunk();
+        const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
+        // The sinks' measurements (PSNR and MS-SSIM against a reference), batched the same way.
+        const int pairs = chunks * s.max_batch;
+        std::vector<image_quality> qualities(static_cast<size_t>(pairs));
+        const auto q0 = clock::now();
+        stage measured(static_cast<size_t>(pairs));
+        for (int i = 0; i < pairs; ++i)
+            submit_quality(pictures[static_cast<size_t>(i) % batch],
+                           pictures[batch + static_cast<size_t>(i) % batch],
+                           measured.slot(qualities[static_cast<size_t>(i)]));
+        measured.wait();
+        const double quality_s = std::chrono::duration<double>(clock::now() - q0).count();
+        const auto counters = inference_engine::instance().counters();
+        std::printf("threads %d batch %d: %.1f images/s (%d images, 7 network passes each, "
+                    "largest batch %llu)\n",
+                    counters.threads,
+                    s.max_batch,
+                    chunks * s.max_batch / seconds,
+                    chunks * s.max_batch,
+                    static_cast<unsigned long long>(counters.largest_batch));
+        std::printf("quality (PSNR + MS-SSIM of 64x64 pairs): %.1f pairs/s\n",
+                    pairs / quality_s);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_inference: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

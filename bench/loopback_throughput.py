@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The GNU Radio loopback's throughput against the networks' batched capacity, in one run
+(issue: one inference engine per process). For threads 1, 2, ..., nproc:
+  - capacity: bench_inference THREADS BATCH IMAGES (the same networks, batched, no GNU Radio);
+  - loopback: semsteg-loopback -n IMAGES --no-png -q --threads THREADS (as fast as the
+    receivers take images, WINDOW in flight), images/s from its metrics.json;
+then a real-time run: images every 1 / (0.8 x capacity at nproc threads) seconds, 1,000
+images, with Bob's latency (median, p99) and the images lost.
+
+    python3 bench/loopback_throughput.py BUILD_DIR [--images 300] [--batch 16] [--window 64]
+
+BUILD_DIR: a build tree (its apps/run-in-build launches semsteg-loopback; its
+bench/bench_inference measures the capacity). Prints a Markdown table.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def capacity(build, threads, batch, images):
+    out = subprocess.run([os.path.join(build, "bench", "bench_inference"), str(threads),
+                          str(batch), str(images)], check=True, capture_output=True,
+                         text=True).stdout
+    m = re.search(r"([0-9.]+) images/s", out)
+    if not m:
+        raise SystemExit("bench_inference said: %s" % out)
+    return float(m.group(1))
+
+
+def loopback(build, threads, batch, images, window, interval=0.0):
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [os.path.join(build, "apps", "run-in-build"), "semsteg-loopback", "-n",
+               str(images), "--no-png", "-q", "--threads", str(threads), "--max-batch",
+               str(batch), "--window", str(window), "-o", out]
+        if interval > 0:
+            cmd += ["--interval", "%.6f" % interval]
+        subprocess.run(cmd, check=True, capture_output=True, text=True)
+        with open(os.path.join(out, "metrics.json")) as f:
+            return json.load(f)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("build")
+    p.add_argument("--images", type=int, default=300)
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--window", type=int, default=64)
+    p.add_argument("--realtime-images", type=int, default=1000)
+    p.add_argument("--max-threads", type=int, default=os.cpu_count())
+    args = p.parse_args()
+
+    rows, caps = [], {}
+    for t in range(1, args.max_threads + 1):
+        caps[t] = capacity(args.build, t, args.batch, args.images)
+        m = loopback(args.build, t, args.batch, args.images, args.window)
+        rows.append((t, caps[t], m["images_per_s"], m["images_per_s"] / caps[t],
+                     m["inference"]["largest_batch"]))
+        print("threads %d: capacity %.1f, loopback %.1f images/s" % (t, caps[t],
+                                                                      m["images_per_s"]),
+              file=sys.stderr)
+    print("| torch threads | networks' batched capacity (images/s) | GNU Radio loopback "
+          "(images/s) | loopback / capacity | largest batch |")
+    print("|---|---|---|---|---|")
+    for t, c, l, r, b in rows:
+        print("| %d | %.1f | %.1f | %.2f | %d |" % (t, c, l, r, b))
+    for (t1, _, l1, _, _), (t2, _, l2, _, _) in zip(rows, rows[1:]):
+        print("\nthreads %d / threads %d: %.2fx" % (t2, t1, l2 / l1))
+
+    t = args.max_threads
+    rate = 0.8 * caps[t]
+    m = loopback(args.build, t, args.batch, args.realtime_images, args.window, 1.0 / rate)
+    lost = m["images_sent"] - min(r["images"] for r in m["receivers"])
+    print("\nreal time at %d threads: an image every %.1f ms (0.8 x capacity, %.1f images/s),"
+          " %d sent: %d not received; Bob's latency median %.3f s, p99 %.3f s (p99 / median "
+          "%.2f)" % (t, 1000.0 / rate, rate, m["images_sent"], lost,
+                     m["bob_latency_median_s"], m["bob_latency_p99_s"],
+                     m["bob_latency_p99_s"] / max(m["bob_latency_median_s"], 1e-9)))
+
+
+if __name__ == "__main__":
+    main()

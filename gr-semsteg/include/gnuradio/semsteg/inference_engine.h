@@ -1,0 +1,55 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_INFERENCE_ENGINE_H
+#define INCLUDED_SEMSTEG_INFERENCE_ENGINE_H
+
+#include <cstdint>
+#include <gnuradio/semsteg/api.h>
+#include <string>
+
+namespace gr {
+namespace semsteg {
+
+/*!
+ * \brief The process's inference engine: one setting for every neural block.
+ * \ingroup semsteg
+ *
+ * Every network of every neural block (encoders, embedding, extraction, decoders) runs on
+ * one worker thread that owns LibTorch's thread budget and the device, in batches of the
+ * requests waiting for each network. A block's message handler queues its request and
+ * returns; the result is published from the worker, in order.
+ *
+ * \param threads LibTorch threads (<= 0: one per core)
+ * \param max_batch most requests of one network run together
+ * \param max_wait_ms how long a lone request waits for others (only while nothing else waits)
+ * \param queue_capacity requests waiting per network
+ * \param queue_full "wait" (back-pressure on the submitting block) or "drop" (counted)
+ * \param device "cpu", "cuda" or "cuda:N" (a LibTorch built with CUDA)
+ * Throws std::invalid_argument naming a bad setting.
+ */
+SEMSTEG_API void configure_inference(int threads = 1,
+                                     int max_batch = 16,
+                                     double max_wait_ms = 1.0,
+                                     int queue_capacity = 64,
+                                     const std::string& queue_full = "wait",
+                                     const std::string& device = "cpu");
+
+//! What the engine has done: requests, batches, drops, failures, its thread count.
+struct inference_stats {
+    uint64_t submitted = 0;
+    uint64_t completed = 0;
+    uint64_t failed = 0;
+    uint64_t dropped = 0;
+    uint64_t batches = 0;
+    uint64_t largest_batch = 0;
+    int threads = 0; //!< LibTorch threads of the last batch
+};
+SEMSTEG_API inference_stats get_inference_stats();
+
+} // namespace semsteg
+} // namespace gr
+
+#endif

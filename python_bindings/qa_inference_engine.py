@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""QA of the process's inference engine as the blocks use it: settings and their errors,
+a burst batched and delivered in order, the queue-full policies counted, the thread setting
+observable, and the image sink's latency and in-order metrics."""
+
+import os
+import sys
+import time
+
+import numpy as np
+import pmt
+from gnuradio import gr_unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gnuradio import semsteg  # noqa: E402
+from qa_semantic_blocks import (CODEC, FACE, K, first_image, image_pdu,  # noqa: E402
+                                latent_pdu, pdu_image, random_latent, run_messages)
+
+
+def restore_defaults():
+    semsteg.configure_inference()
+
+
+class qa_inference_engine(gr_unittest.TestCase):
+
+    def tearDown(self):
+        restore_defaults()
+
+    def test_bad_settings_are_value_errors(self):
+        for kwargs in ({"max_batch": 0}, {"max_wait_ms": -1.0}, {"queue_capacity": 0},
+                       {"queue_full": "sometimes"}, {"device": "tpu"}):
+            with self.assertRaises(ValueError, msg=str(kwargs)):
+                semsteg.configure_inference(**kwargs)
+        with self.assertRaises(ValueError) as e:  # Debian's LibTorch has no CUDA
+            semsteg.configure_inference(device="cuda")
+        self.assertIn("CUDA", str(e.exception))
+
+    def test_burst_is_batched_in_order_with_the_thread_setting(self):
+        semsteg.configure_inference(threads=2, max_batch=8, max_wait_ms=5.0)
+        before = semsteg.inference_stats()
+        dec = semsteg.semantic_decoder(CODEC, "bob")
+        posts = [("in", latent_pdu(random_latent(1024, seed=i), image_id=i))
+                 for i in range(40)]
+        out = run_messages(dec, posts, expect=40)
+        self.assertEqual([pdu_image(m)[0][K.image_id] for m in out], list(range(40)))
+        self.assertEqual(dec.decoded(), 40)
+        after = semsteg.inference_stats()
+        self.assertEqual(after["threads"], 2)
+        self.assertGreater(after["largest_batch"], 1)  # a burst runs as batches ...
+        self.assertLessEqual(after["largest_batch"], max(8, before["largest_batch"]))
+        self.assertLess(after["batches"] - before["batches"], 40)  # ... not one by one
+        semsteg.configure_inference(threads=1)
+        run_messages(dec, posts[:2], expect=2)
+        self.assertEqual(semsteg.inference_stats()["threads"], 1)
+
+    def test_full_queue_drops_and_counts_under_drop(self):
+        semsteg.configure_inference(max_batch=1, queue_capacity=2, queue_full="drop")
+        before = semsteg.inference_stats()["dropped"]
+        dec = semsteg.semantic_decoder(CODEC, "bob")
+        posts = [("in", latent_pdu(random_latent(1024, seed=i), image_id=i))
+                 for i in range(60)]
+        out = run_messages(dec, posts, expect=60, timeout=10.0, settle=1.0)
+        self.assertGreater(dec.dropped(), 0)
+        self.assertEqual(dec.decoded() + dec.dropped(), 60)
+        self.assertEqual(len(out), dec.decoded())
+        self.assertEqual(semsteg.inference_stats()["dropped"] - before, dec.dropped())
+        ids = [pdu_image(m)[0][K.image_id] for m in out]
+        self.assertEqual(ids, sorted(ids))  # what is delivered stays in order
+
+    def test_full_queue_makes_the_block_wait_under_wait(self):
+        semsteg.configure_inference(max_batch=1, queue_capacity=1, queue_full="wait")
+        dec = semsteg.semantic_decoder(CODEC, "bob")
+        posts = [("in", latent_pdu(random_latent(1024, seed=i), image_id=i))
+                 for i in range(30)]
+        out = run_messages(dec, posts, expect=30)
+        self.assertEqual((len(out), dec.decoded(), dec.dropped()), (30, 30, 0))
+
+
+class qa_image_sink_latency(gr_unittest.TestCase):
+
+    def test_latency_and_metrics_in_arrival_order(self):
+        rgb = first_image(FACE)
+        sink = semsteg.image_sink("", "bob", 64, False)
+        posts = [("ref", image_pdu(rgb, i)) for i in range(6)] + [None]
+        posts += [("in", image_pdu(rgb if i % 2 else rgb[::-1].copy(), i)) for i in range(6)]
+        posts += [("in", image_pdu(rgb, 99))]  # no reference: not measured, still in order
+        posts += [("in", image_pdu(rgb[:32, :32].copy(), 1))]  # not the reference's size
+        out = run_messages(sink, posts, out_port="metrics", expect=7)
+        metrics = [pmt.to_python(m) for m in out]
+        self.assertEqual([m[K.image_id] for m in metrics], [0, 1, 2, 3, 4, 5, 99])
+        self.assertTrue(all(m[K.latency_s] >= 0.3 for m in metrics[:6]))  # the pause
+        self.assertNotIn(K.latency_s, metrics[6])
+        self.assertEqual((sink.received(), sink.measured(), sink.dropped()), (7, 6, 1))
+        median, p99 = sink.latency_s(0.5), sink.latency_s(0.99)
+        self.assertGreaterEqual(median, 0.3)
+        self.assertGreaterEqual(p99, median)
+        self.assertLess(p99, 30.0)
+        self.assertEqual(semsteg.image_sink("", "eve").latency_s(0.5), 0.0)  # none yet
+
+
+if __name__ == "__main__":
+    gr_unittest.run(qa_inference_engine)
+    gr_unittest.run(qa_image_sink_latency)

@@ -1,0 +1,336 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+// The inference engine (inference.h) with plain functions as networks: each request gets
+// its own result under concurrent submitters, batches form, full queues follow the policy
+// and count, settings take effect, failures reach the right requests.
+#include <semsteg/error.h>
+#include <semsteg/inference.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+using namespace semsteg;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct request {
+    int submitter;
+    int index;
+};
+
+// Doubles each index; records the batch sizes it saw.
+struct doubler {
+    std::mutex mutex;
+    std::vector<size_t> batch_sizes;
+    std::vector<outcome<int>> operator()(std::vector<request>& batch)
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            batch_sizes.push_back(batch.size());
+        }
+        std::vector<outcome<int>> out;
+        for (const auto& r : batch)
+            out.push_back({ r.index * 2, "" });
+        return out;
+    }
+};
+
+// Holds the worker inside a batch until released (to fill queues deterministically).
+struct gate {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool entered = false, open = false;
+    void pass()
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        entered = true;
+        cv.notify_all();
+        cv.wait(lock, [&] { return open; });
+    }
+    void wait_entered()
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        cv.wait(lock, [&] { return entered; });
+    }
+    void release()
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        open = true;
+        cv.notify_all();
+    }
+};
+
+// A doubler whose first batch waits at `g` (so that tests fill its queue deterministically).
+std::unique_ptr<batched_operation<request, int>>
+gated_doubler(gate& g, doubler& net, inference_engine& engine)
+{
+    auto first = std::make_shared<std::atomic<bool>>(true);
+    return std::make_unique<batched_operation<request, int>>(
+        [&g, &net, first](std::vector<request>& b) {
+            if (first->exchange(false))
+                g.pass();
+            return net(b);
+        },
+        engine);
+}
+
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit = 10s)
+{
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (pred())
+            return true;
+        std::this_thread::sleep_for(1ms);
+    }
+    return pred();
+}
+
+} // namespace
+
+TEST(Inference, EachRequestGetsItsOwnResultInOrderUnderConcurrentSubmitters)
+{
+    inference_engine engine;
+    inference_settings s;
+    s.max_batch = 8;
+    s.queue_capacity = 16; // small: submitters meet back-pressure too
+    engine.configure(s);
+    doubler net_a, net_b;
+    batched_operation<request, int> op_a([&](auto& b) { return net_a(b); }, engine);
+    batched_operation<request, int> op_b([&](auto& b) { return net_b(b); }, engine);
+
+    constexpr int submitters = 4, per_submitter = 300;
+    std::mutex mutex;
+    std::vector<std::vector<std::pair<int, int>>> seen(submitters); // (index, result)
+    std::vector<std::thread> threads;
+    for (int t = 0; t < submitters; ++t)
+        threads.emplace_back([&, t] {
+            auto& op = (t % 2) ? op_b : op_a;
+            for (int i = 0; i < per_submitter; ++i)
+                ASSERT_TRUE(op.submit({ t, i }, [&, t, i](outcome<int>&& r) {
+                    ASSERT_TRUE(r.ok()) << r.error;
+                    std::lock_guard<std::mutex> lock(mutex);
+                    seen[t].emplace_back(i, *r.value);
+                }));
+        });
+    for (auto& th : threads)
+        th.join();
+    ASSERT_TRUE(eventually(
+        [&] { return engine.counters().completed == uint64_t(submitters * per_submitter); }));
+    for (int t = 0; t < submitters; ++t) {
+        ASSERT_EQ(seen[t].size(), size_t(per_submitter));
+        for (int i = 0; i < per_submitter; ++i) {
+            EXPECT_EQ(seen[t][i].first, i) << "submitter " << t << ": out of order";
+            EXPECT_EQ(seen[t][i].second, 2 * i) << "submitter " << t << ": another's result";
+        }
+    }
+    const auto c = engine.counters();
+    EXPECT_EQ(c.submitted, uint64_t(submitters * per_submitter));
+    EXPECT_EQ(c.failed, 0u);
+    EXPECT_EQ(c.dropped, 0u);
+    EXPECT_LE(c.largest_batch, 8u);
+}
+
+TEST(Inference, WaitingRequestsRunAsBatchesOfAtMostMaxBatch)
+{
+    inference_engine engine;
+    inference_settings s;
+    s.max_batch = 8;
+    s.queue_capacity = 100;
+    engine.configure(s);
+    gate g;
+    doubler net;
+    auto op_ptr = gated_doubler(g, net, engine);
+    auto& op = *op_ptr;
+    std::atomic<int> done { 0 };
+    op.submit({ 0, 0 }, [&](outcome<int>&&) { ++done; });
+    g.wait_entered(); // the worker holds request 0; the next 40 wait together
+    for (int i = 1; i <= 40; ++i)
+        op.submit({ 0, i }, [&](outcome<int>&&) { ++done; });
+    g.release();
+    ASSERT_TRUE(eventually([&] { return done == 41; }));
+    const std::vector<size_t> expected { 1, 8, 8, 8, 8, 8 };
+    EXPECT_EQ(net.batch_sizes, expected);
+    EXPECT_EQ(engine.counters().batches, 6u);
+    EXPECT_EQ(engine.counters().largest_batch, 8u);
+}
+
+TEST(Inference, LoneRequestWaitsAtMostMaxWait)
+{
+    inference_engine engine;
+    inference_settings s;
+    s.max_batch = 64;
+    s.max_wait_ms = 20;
+    engine.configure(s);
+    doubler net;
+    batched_operation<request, int> op([&](auto& b) { return net(b); }, engine);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(op.call({ 0, 21 }), 42);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(waited, 19ms); // it waited for company ...
+    EXPECT_LT(waited, 2s); // ... but not for a full batch
+}
+
+TEST(Inference, FullQueueDropsAndCountsUnderTheDropPolicy)
+{
+    inference_engine engine;
+    inference_settings s;
+    s.max_batch = 1;
+    s.queue_capacity = 4;
+    s.when_full = queue_full_policy::drop;
+    engine.configure(s);
+    gate g;
+    doubler net;
+    auto op_ptr = gated_doubler(g, net, engine);
+    auto& op = *op_ptr;
+    std::atomic<int> done { 0 };
+    ASSERT_TRUE(op.submit({ 0, 0 }, [&](outcome<int>&&) { ++done; }));
+    g.wait_entered();
+    int accepted = 0;
+    for (int i = 1; i <= 10; ++i)
+        accepted += op.submit({ 0, i }, [&](outcome<int>&&) { ++done; }) ? 1 : 0;
+    EXPECT_EQ(accepted, 4);
+    EXPECT_EQ(engine.counters().dropped, 6u);
+    g.release();
+    ASSERT_TRUE(eventually([&] { return done == 5; }));
+    EXPECT_TRUE(eventually([&] { return engine.counters().completed == 5u; }));
+}
+
+TEST(Inference, FullQueueMakesTheSubmitterWaitUnderTheWaitPolicy)
+{
+    inference_engine engine;
+    inference_settings s;
+    s.max_batch = 1;
+    s.queue_capacity = 2;
+    engine.configure(s); // wait is the default
+    gate g;
+    doubler net;
+    auto op_ptr = gated_doubler(g, net, engine);
+    auto& op = *op_ptr;
+    std::atomic<int> done { 0 }, submitted { 0 };
+    op.submit({ 0, 0 }, [&](outcome<int>&&) { ++done; });
+    g.wait_entered();
+    std::thread submitter([&] {
+        for (int i = 1; i <= 6; ++i) {
+            EXPECT_TRUE(op.submit({ 0, i }, [&](outcome<int>&&) { ++done; }));
+            ++submitted;
+        }
+    });
+    ASSERT_TRUE(eventually([&] { return submitted == 2; }));
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(submitted, 2) << "a full queue let a submission through";
+    g.release();
+    submitter.join();
+    ASSERT_TRUE(eventually([&] { return done == 7; }));
+    EXPECT_EQ(engine.counters().dropped, 0u);
+}
+
+TEST(Inference, FailuresReachTheirRequestsAndCallThrows)
+{
+    inference_engine engine;
+    batched_operation<request, int> op(
+        [](std::vector<request>& batch) {
+            std::vector<outcome<int>> out;
+            for (const auto& r : batch)
+                out.push_back(r.index < 0 ? outcome<int>::failure("negative index")
+                                          : outcome<int> { r.index, "" });
+            return out;
+        },
+        engine);
+    EXPECT_EQ(op.call({ 0, 5 }), 5);
+    try {
+        op.call({ 0, -1 });
+        FAIL() << "no error";
+    } catch (const error& e) {
+        EXPECT_STREQ(e.what(), "negative index");
+    }
+    batched_operation<request, int> throwing(
+        [](std::vector<request>&) -> std::vector<outcome<int>> {
+            throw std::runtime_error("network exploded");
+        },
+        engine);
+    EXPECT_THROW(throwing.call({ 0, 1 }), error);
+    // Counters are updated once a batch's callbacks have run: soon after call returns.
+    EXPECT_TRUE(eventually([&] { return engine.counters().failed == 2u; }));
+    // A callback that throws is counted; the worker carries on.
+    std::atomic<bool> later { false };
+    op.submit({ 0, 1 }, [](outcome<int>&&) { throw std::runtime_error("bad callback"); });
+    op.submit({ 0, 2 }, [&](outcome<int>&&) { later = true; });
+    ASSERT_TRUE(eventually([&] { return later.load(); }));
+    EXPECT_TRUE(eventually([&] { return engine.counters().callback_failures == 1u; }));
+}
+
+TEST(Inference, ThreadSettingTakesEffectOnTheWorker)
+{
+    inference_engine engine;
+    doubler net;
+    batched_operation<request, int> op([&](auto& b) { return net(b); }, engine);
+    inference_settings s;
+    s.threads = 2;
+    engine.configure(s);
+    op.call({ 0, 1 });
+    EXPECT_EQ(engine.counters().threads, 2);
+    s.threads = 1;
+    engine.configure(s);
+    op.call({ 0, 1 });
+    EXPECT_EQ(engine.counters().threads, 1);
+}
+
+TEST(Inference, DestroyingAnOperationDiscardsItsWaitingRequests)
+{
+    inference_engine engine;
+    inference_settings s;
+    s.max_batch = 1;
+    engine.configure(s);
+    gate g;
+    doubler net;
+    std::atomic<int> delivered { 0 };
+    auto op = std::make_unique<batched_operation<request, int>>(
+        [&](auto& b) {
+            g.pass();
+            return net(b);
+        },
+        engine);
+    op->submit({ 0, 0 }, [&](outcome<int>&&) { ++delivered; });
+    g.wait_entered();
+    for (int i = 1; i < 5; ++i)
+        op->submit({ 0, i }, [&](outcome<int>&&) { ++delivered; });
+    std::thread release([&] {
+        std::this_thread::sleep_for(20ms);
+        g.release();
+    });
+    op.reset(); // waits for the running batch, discards the four waiting
+    release.join();
+    EXPECT_EQ(delivered, 1);
+}
+
+TEST(Inference, BadSettingsAreClearErrors)
+{
+    inference_engine engine;
+    inference_settings s;
+    s.max_batch = 0;
+    EXPECT_THROW(engine.configure(s), error);
+    s = {};
+    s.max_wait_ms = -1;
+    EXPECT_THROW(engine.configure(s), error);
+    s = {};
+    s.queue_capacity = 0;
+    EXPECT_THROW(engine.configure(s), error);
+    s = {};
+    s.device = "tpu";
+    EXPECT_THROW(engine.configure(s), error);
+    s.device = "cuda:x";
+    EXPECT_THROW(engine.configure(s), error);
+    EXPECT_THROW(parse_queue_full_policy("sometimes"), error);
+    EXPECT_EQ(parse_queue_full_policy("drop"), queue_full_policy::drop);
+    EXPECT_EQ(engine.settings().max_batch, inference_settings {}.max_batch); // unchanged
+}
