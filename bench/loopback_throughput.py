@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The GNU Radio loopback's throughput against the networks' batched capacity, in one run
 (issue: one inference engine per process). For threads 1, 2, ..., nproc:
-  - capacity: bench_inference THREADS BATCH IMAGES (the same networks, batched, no GNU Radio);
+  - capacity: bench_inference THREADS BATCH IMAGES (the same seven networks, batched, no GNU
+    Radio), and the same with the loopback's own measurements added (the image sinks'
+    PSNR / MS-SSIM pairs per image, which run on the engine too, at bench_inference's
+    batched rate);
   - loopback: semsteg-loopback -n IMAGES --no-png -q --threads THREADS (as fast as the
     receivers take images, WINDOW in flight), images/s from its metrics.json;
-then a real-time run: images every 1 / (0.8 x capacity at nproc threads) seconds, 1,000
-images, with Bob's latency (median, p99) and the images lost.
+then a real-time run at nproc threads: an image every 1 / (0.8 x capacity with the
+measurements) seconds, 1,000 images, with Bob's latency (median, p99) and the images lost.
 
     python3 bench/loopback_throughput.py BUILD_DIR [--images 300] [--batch 16] [--window 64]
 
@@ -27,9 +30,10 @@ def capacity(build, threads, batch, images):
                           str(batch), str(images)], check=True, capture_output=True,
                          text=True).stdout
     m = re.search(r"([0-9.]+) images/s", out)
-    if not m:
+    q = re.search(r"([0-9.]+) pairs/s", out)
+    if not m or not q:
         raise SystemExit("bench_inference said: %s" % out)
-    return float(m.group(1))
+    return float(m.group(1)), float(q.group(1))
 
 
 def loopback(build, threads, batch, images, window, interval=0.0):
@@ -56,20 +60,27 @@ def main():
 
     rows, caps = [], {}
     for t in range(1, args.max_threads + 1):
-        caps[t] = capacity(args.build, t, args.batch, args.images)
+        nets, pairs_per_s = capacity(args.build, t, args.batch, args.images)
         m = loopback(args.build, t, args.batch, args.images, args.window)
-        rows.append((t, caps[t], m["images_per_s"], m["images_per_s"] / caps[t],
+        # The sinks' measurements per image, from the engine's own count of requests.
+        pairs = m["inference"]["submitted"] / float(m["images_sent"]) - 7
+        with_metrics = 1.0 / (1.0 / nets + pairs / pairs_per_s)
+        caps[t] = with_metrics
+        rows.append((t, nets, pairs, with_metrics, m["images_per_s"],
                      m["inference"]["largest_batch"]))
-        print("threads %d: capacity %.1f, loopback %.1f images/s" % (t, caps[t],
-                                                                      m["images_per_s"]),
+        print("threads %d: capacity %.1f (%.1f with %.1f measurements per image), loopback "
+              "%.1f images/s" % (t, nets, with_metrics, pairs, m["images_per_s"]),
               file=sys.stderr)
-    print("| torch threads | networks' batched capacity (images/s) | GNU Radio loopback "
-          "(images/s) | loopback / capacity | largest batch |")
-    print("|---|---|---|---|---|")
-    for t, c, l, r, b in rows:
-        print("| %d | %.1f | %.1f | %.2f | %d |" % (t, c, l, r, b))
-    for (t1, _, l1, _, _), (t2, _, l2, _, _) in zip(rows, rows[1:]):
-        print("\nthreads %d / threads %d: %.2fx" % (t2, t1, l2 / l1))
+    print("| torch threads | networks' batched capacity | + the sinks' measurements | GNU "
+          "Radio loopback | loopback / networks | loopback / networks + measurements | "
+          "largest batch |")
+    print("|---|---|---|---|---|---|---|")
+    for t, nets, pairs, with_metrics, loop, b in rows:
+        print("| %d | %.1f | %.1f (%.1f pairs/image) | %.1f | %.2f | %.2f | %d |"
+              % (t, nets, with_metrics, pairs, loop, loop / nets, loop / with_metrics, b))
+    print("\n(images/s)")
+    for a, b in zip(rows, rows[1:]):
+        print("\nloopback, threads %d / threads %d: %.2fx" % (b[0], a[0], b[4] / a[4]))
 
     t = args.max_threads
     rate = 0.8 * caps[t]
