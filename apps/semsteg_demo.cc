@@ -9,6 +9,7 @@
 
 #include <semsteg/error.h>
 #include <semsteg/metrics.h>
+#include <semsteg/model_locator.h>
 #include <semsteg/secure_link.h>
 #include <semsteg/threads.h>
 
@@ -23,9 +24,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A shipped model: in --models when given, else by the model search path (model_locator.h:
+// $SEMSTEG_MODELS, the installed models, the source tree's), as the blocks find theirs.
 std::string model_path(const std::string& dir, const std::string& name)
 {
-    return (fs::path(dir) / name).string();
+    return dir.empty() ? semsteg::locate_model(name) : (fs::path(dir) / name).string();
+}
+
+// Eve's inverse network is optional: "" when it is not there.
+std::string optional_model_path(const std::string& dir, const std::string& name)
+{
+    try {
+        const auto path = model_path(dir, name);
+        return fs::exists(path) ? path : "";
+    } catch (const semsteg::error&) {
+        return "";
+    }
 }
 
 } // namespace
@@ -39,7 +53,7 @@ int main(int argc, char** argv)
         "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
     };
     std::vector<std::string> hosts { "/usr/share/palapeli/collection/castle-maintenon.jpg" };
-    std::string models = SEMSTEG_MODELS_DIR, out = "semsteg-demo-out", lost = "auto";
+    std::string models, out = "semsteg-demo-out", lost = "auto";
     std::string channel = "awgn";
     double bob_snr = 10, eve_snr = 10, crop = 1.0;
     int count = 1, threads = 0;
@@ -57,7 +71,10 @@ int main(int argc, char** argv)
         ->check(CLI::IsMember({ "awgn", "rayleigh" }));
     app.add_option(
         "--crop", crop, "centre-square crop fraction before resizing to the model size");
-    app.add_option("--models", models, "folder with the shipped model files");
+    app.add_option("--models",
+                   models,
+                   "folder with the shipped model files (default: $SEMSTEG_MODELS, then the "
+                   "installed models, then the source tree's)");
     app.add_option("--lost",
                    lost,
                    "Bob's l̂: auto | zeros | constant:V | gaussian:STD[:SEED] | estimated");
@@ -74,9 +91,7 @@ int main(int argc, char** argv)
         auto m = semsteg::secure_link_models::load(
             model_path(models, "jscc_awgn10.safetensors"),
             model_path(models, "inn_awgn10.safetensors"),
-            fs::exists(model_path(models, "eve_mia_awgn10.safetensors"))
-                ? model_path(models, "eve_mia_awgn10.safetensors")
-                : "",
+            optional_model_path(models, "eve_mia_awgn10.safetensors"),
             "",
             lost);
         const int side = m.codec->config().image_side;
@@ -122,9 +137,12 @@ int main(int argc, char** argv)
                 grid.push_back(mia[i]);
             }
         }
-        const int cols = m.mia ? 5 : 4;
-        semsteg::save_png((fs::path(out) / "side_by_side.png").string(),
-                          semsteg::tile_grid(grid, cols, 2));
+        std::vector<std::string> labels { "private", "host", "Bob", "Eve naive" };
+        if (m.mia)
+            labels.push_back("Eve MIA");
+        semsteg::save_png(
+            (fs::path(out) / "side_by_side.png").string(),
+            semsteg::labelled_grid(grid, static_cast<int>(labels.size()), labels));
 
         auto mean = [](const torch::Tensor& t) { return t.mean().item<double>(); };
         std::ostringstream table;

@@ -23,12 +23,7 @@ from gnuradio import blocks, gr
 
 from . import flowgraphs
 from .semsteg_python import (configure_inference, image_files, image_sink, inference_stats,
-                             tile_png)
-
-try:
-    from .paths import MODELS_DIR as _BUILD_MODELS_DIR
-except ImportError:  # pragma: no cover - installed without paths.py
-    _BUILD_MODELS_DIR = "/usr/share/gr-semsteg/models"
+                             locate_model, tile_png)
 
 # Faces (python-matplotlib-data, gtkmorph-example's portraits) and photos (palapeli-data).
 DEFAULT_PRIVATE = ";".join([
@@ -40,15 +35,12 @@ DEFAULT_HOST = ";".join(
     for name in ("castle-maintenon", "citrus-fruits", "cincinnati-bridge"))
 
 
-def models_dir():
-    return os.environ.get("SEMSTEG_MODELS", _BUILD_MODELS_DIR)
-
-
 # ---------------------------------------------------------------- options
 
 def add_model_options(p, inn=True, mia=False):
-    p.add_argument("--models", default=models_dir(),
-                   help="folder of the shipped models (default: %(default)s)")
+    p.add_argument("--models", default="",
+                   help="folder of the shipped models (default: $SEMSTEG_MODELS, then the "
+                   "installed models, then the source tree's: the blocks' model search path)")
     p.add_argument("--codec", help="DeepJSCC codec file (default: MODELS/jscc_awgn10.safetensors)")
     if inn:
         p.add_argument("--inn", help="INN file (default: MODELS/inn_awgn10.safetensors)")
@@ -93,12 +85,18 @@ def add_key_options(p):
 def resolve_models(args):
     def pick(name, default):
         value = getattr(args, name, None)
-        path = value if value else os.path.join(args.models, default)
         if value == "none":
             return ""
-        if not os.path.isfile(path):
-            raise SystemExit("error: model file not found: %s (--%s or --models)" % (path, name))
-        return path
+        if value or args.models:
+            path = value if value else os.path.join(args.models, default)
+            if not os.path.isfile(path):
+                raise SystemExit("error: model file not found: %s (--%s or --models)"
+                                 % (path, name))
+            return path
+        try:  # one rule with the blocks (semsteg/model_locator.h)
+            return locate_model(default)
+        except ValueError as e:
+            raise SystemExit("error: %s (--%s or --models)" % (e, name))
     args.codec = pick("codec", "jscc_awgn10.safetensors")
     if hasattr(args, "inn"):
         args.inn = pick("inn", "inn_awgn10.safetensors")
@@ -267,8 +265,10 @@ def side_by_side(out_dir, ids, columns, path, max_rows=8):
                            for i in ids)]
     if not cols:
         return None
+    names = {"host": "host", "private": "private", "bob": "Bob", "eve_naive": "Eve naive",
+             "eve_mia": "Eve MIA"}
     tile_png([os.path.join(out_dir, "%s_%d.png" % (c, i)) for i in ids for c in cols],
-             len(cols), path)
+             len(cols), path, [names.get(c, c) for c in cols])
     return cols
 
 

@@ -401,5 +401,19 @@ class qa_image_view(gr_unittest.TestCase):
         self.assertEqual((view.shown, view.dropped), (1, 1))
 
 
+
+class qa_model_lookup(gr_unittest.TestCase):
+
+    def test_programs_and_blocks_share_one_search_path(self):
+        found = semsteg.locate_model("jscc_awgn10.safetensors")
+        self.assertTrue(os.path.isfile(found))
+        self.assertEqual(semsteg.locate_model(found), found)  # an existing file as it is
+        path = semsteg.model_search_path()
+        self.assertEqual(path[0], os.environ["SEMSTEG_MODELS"])  # as ctest sets it
+        with self.assertRaises(ValueError) as e:
+            semsteg.locate_model("no_such_model.safetensors")
+        for folder in path:
+            self.assertIn(folder, str(e.exception))  # every place looked in is named
+
 if __name__ == "__main__":
     gr_unittest.main()

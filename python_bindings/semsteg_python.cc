@@ -7,8 +7,10 @@
 #include <gnuradio/semsteg/inference_engine.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <semsteg/error.h>
 #include <semsteg/image.h>
 #include <semsteg/metadata_keys.h>
+#include <semsteg/model_locator.h>
 
 namespace py = pybind11;
 
@@ -37,6 +39,22 @@ PYBIND11_MODULE(semsteg_python, m)
     bind_mia_decoder(m);
     bind_image_sink(m);
 
+    m.def(
+        "locate_model",
+        [](const std::string& path) {
+            try {
+                return semsteg::locate_model(path);
+            } catch (const semsteg::error& e) {
+                throw py::value_error(e.what());
+            }
+        },
+        py::arg("path"),
+        "The model file `path` names, as the blocks find it: an existing file as it is, "
+        "else its file name in $SEMSTEG_MODELS, the installed models, then the source "
+        "tree's models/ (semsteg/model_locator.h). ValueError naming every place looked in.");
+    m.def("model_search_path",
+          &semsteg::model_search_path,
+          "The folders a bare model name is looked up in, in order.");
     m.def("configure_inference",
           &gr::semsteg::configure_inference,
           py::arg("threads") = 1,
@@ -67,16 +85,25 @@ PYBIND11_MODULE(semsteg_python, m)
         "dropped, batches run, the largest batch, its LibTorch threads.");
     m.def(
         "tile_png",
-        [](const std::vector<std::string>& paths, int cols, const std::string& out) {
+        [](const std::vector<std::string>& paths,
+           int cols,
+           const std::string& out,
+           const std::vector<std::string>& labels,
+           int min_tile_side) {
             std::vector<semsteg::image> images;
             for (const auto& p : paths)
                 images.push_back(semsteg::load_image(p));
-            semsteg::save_png(out, semsteg::tile_grid(images, cols));
+            semsteg::save_png(out,
+                              semsteg::labelled_grid(images, cols, labels, min_tile_side));
         },
         py::arg("paths"),
         py::arg("cols"),
         py::arg("out"),
-        "Tiles image files (all the same size) into a grid PNG, row by row.");
+        py::arg("labels") = std::vector<std::string> {},
+        py::arg("min_tile_side") = 128,
+        "Tiles image files (all the same size) into a grid PNG, row by row, each tile "
+        "enlarged to at least min_tile_side pixels, under a header naming the columns "
+        "(labels: one per column, or none).");
 
     // semsteg::keys, so Python code never spells the metadata strings itself.
     py::module k = m.def_submodule("keys", "PDU metadata keys (semsteg/metadata_keys.h)");

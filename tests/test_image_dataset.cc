@@ -480,6 +480,39 @@ TEST(ImageTransforms, TileGrid)
     expect_error_naming([&] { tile_grid({ cells[0], pattern(10, 9) }, 2); }, "10x9");
 }
 
+TEST(ImageTransforms, LabelledGridEnlargesTilesAndNamesColumns)
+{
+    std::vector<image> cells;
+    for (int i = 0; i < 4; ++i)
+        cells.push_back(constant(64, 64, 0.2f * i, 0.5f, 0.0f));
+    const image grid = labelled_grid(cells, 2, { "private", "Bob" }, 128, 2);
+    const int header = grid.height - (2 * 128 + 2);
+    ASSERT_GT(header, 10); // room for the names
+    ASSERT_EQ(grid.width, 2 * 128 + 2);
+    // Each 64-pixel tile is doubled: its colour fills 128×128 below the header.
+    for (int i = 0; i < 4; ++i) {
+        const int ox = (i % 2) * 130, oy = header + (i / 2) * 130;
+        EXPECT_FLOAT_EQ(grid.at(ox, oy, 0), 0.2f * i) << "cell " << i;
+        EXPECT_FLOAT_EQ(grid.at(ox + 127, oy + 127, 0), 0.2f * i) << "cell " << i;
+        EXPECT_FLOAT_EQ(grid.at(ox + 127, oy + 127, 1), 0.5f) << "cell " << i;
+    }
+    // The header is white with dark text in each column's half, nothing else.
+    auto dark_pixels = [&](int x0, int x1) {
+        int n = 0;
+        for (int y = 0; y < header; ++y)
+            for (int x = x0; x < x1; ++x)
+                n += grid.at(x, y, 0) < 0.5f ? 1 : 0;
+        return n;
+    };
+    EXPECT_GT(dark_pixels(0, 128), 20);
+    EXPECT_GT(dark_pixels(130, 258), 20);
+    EXPECT_EQ(grid.at(0, 0, 0), 1.0f);
+    // Without labels: no header; tiles already large enough stay as they are.
+    const image plain = labelled_grid(cells, 2, {}, 64, 2);
+    EXPECT_EQ(plain.rgb, tile_grid(cells, 2, 2).rgb);
+    EXPECT_THROW(labelled_grid(cells, 2, { "one" }), semsteg::error);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Dataset
 

@@ -9,6 +9,8 @@
 #include <stb_image.h>
 #include <stb_image_resize.h>
 #include <stb_image_write.h>
+// stb_easy_font's functions are static: including it defines them for this file only.
+#include <stb_easy_font.h>
 
 #include <algorithm>
 #include <atomic>
@@ -202,6 +204,82 @@ image tile_grid(const std::vector<image>& images, int cols, int pad)
                       &images[i].rgb[static_cast<size_t>(y) * w * 3]
                           + static_cast<size_t>(w) * 3,
                       &out.rgb[(static_cast<size_t>(oy + y) * out.width + ox) * 3]);
+    }
+    return out;
+}
+
+namespace {
+
+image upscale_nearest(const image& img, int factor)
+{
+    if (factor == 1)
+        return img;
+    image out(img.width * factor, img.height * factor);
+    for (int y = 0; y < out.height; ++y)
+        for (int x = 0; x < out.width; ++x)
+            for (int c = 0; c < 3; ++c)
+                out.at(x, y, c) = img.at(x / factor, y / factor, c);
+    return out;
+}
+
+// `text` in dark grey, stb_easy_font's pixel font `scale` times enlarged, its top-left
+// corner at (x, y); clipped to the image.
+void draw_text(image& img, int x, int y, const std::string& text, int scale)
+{
+    std::string buffer_text = text; // stb_easy_font takes a char*
+    std::vector<char> vertices(16 * 4 * 64 * std::max<size_t>(1, text.size()));
+    unsigned char colour[4] = { 0, 0, 0, 255 };
+    const int quads = stb_easy_font_print(
+        0, 0, buffer_text.data(), colour, vertices.data(), static_cast<int>(vertices.size()));
+    for (int q = 0; q < quads; ++q) {
+        // 4 vertices of 16 bytes (x, y, z floats, then a colour) per axis-aligned quad.
+        const auto* v = reinterpret_cast<const float*>(vertices.data() + q * 64);
+        const int x0 = x + static_cast<int>(v[0]) * scale,
+                  y0 = y + static_cast<int>(v[1]) * scale;
+        const int x1 = x + static_cast<int>(v[8]) * scale,
+                  y1 = y + static_cast<int>(v[9]) * scale;
+        for (int py = std::max(0, y0); py < std::min(img.height, y1); ++py)
+            for (int px = std::max(0, x0); px < std::min(img.width, x1); ++px)
+                for (int c = 0; c < 3; ++c)
+                    img.at(px, py, c) = 0.15f;
+    }
+}
+
+} // namespace
+
+image labelled_grid(const std::vector<image>& images,
+                    int cols,
+                    const std::vector<std::string>& labels,
+                    int min_tile_side,
+                    int pad)
+{
+    if (images.empty())
+        throw error("image: labelled_grid needs at least one image");
+    if (!labels.empty() && static_cast<int>(labels.size()) != cols)
+        throw error("image: labelled_grid has " + std::to_string(labels.size())
+                    + " labels for " + std::to_string(cols) + " columns");
+    const int side = std::max(images[0].width, images[0].height);
+    const int factor = std::max(1, (min_tile_side + side - 1) / std::max(side, 1));
+    std::vector<image> big;
+    big.reserve(images.size());
+    for (const auto& im : images)
+        big.push_back(upscale_nearest(im, factor));
+    const image grid = tile_grid(big, cols, pad);
+    if (labels.empty())
+        return grid;
+    constexpr int scale = 2, font_height = 7, margin = 6;
+    const int header = font_height * scale + 2 * margin;
+    image out(grid.width, grid.height + header);
+    std::fill(out.rgb.begin(), out.rgb.end(), 1.0f);
+    std::copy(grid.rgb.begin(),
+              grid.rgb.end(),
+              out.rgb.begin() + static_cast<size_t>(header) * out.width * 3);
+    const int cell = big[0].width + pad;
+    for (int c = 0; c < cols; ++c) {
+        std::string text = labels[static_cast<size_t>(c)];
+        const int width = stb_easy_font_width(text.data()) * scale;
+        draw_text(
+            out, c * cell + std::max(0, (big[0].width - width) / 2), margin, text, scale);
     }
     return out;
 }

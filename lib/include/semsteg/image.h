@@ -81,6 +81,17 @@ image prepare_image(const image& img, int side, double crop_fraction = 1.0);
 //! between cells. Throws on an empty list or mismatched sizes.
 image tile_grid(const std::vector<image>& images, int cols, int pad = 2);
 
+/*!
+ * tile_grid for people: each tile enlarged (nearest neighbour, an integer factor) to at
+ * least `min_tile_side` pixels, and a header row naming each column (`labels`, one per
+ * column or none). Throws as tile_grid does, or when there are labels but not `cols`.
+ */
+image labelled_grid(const std::vector<image>& images,
+                    int cols,
+                    const std::vector<std::string>& labels,
+                    int min_tile_side = 128,
+                    int pad = 2);
+
 } // namespace semsteg
 
 #endif
