@@ -331,7 +331,7 @@ def loopback_main(argv=None):
     alice = flowgraphs.alice_tx(private, host, args.codec, args.inn,
                                 interval=-1.0 if paced else args.interval,
                                 crop=args.crop, host_crop=args.host_crop,
-                                secure=not args.unprotected, threads=args.threads,
+                                secure=not args.unprotected,
                                 key_file=args.key_file, passphrase=args.passphrase,
                                 target_snr_db=args.bob_snr)  # Alice targets Bob's link
     bob_channel = flowgraphs.channel(args.bob_snr, args.bob_cfo,
@@ -341,10 +341,10 @@ def loopback_main(argv=None):
                                      flowgraphs.parse_taps(args.eve_taps), args.seed + 1,
                                      args.timing)
     bob = flowgraphs.bob_rx(args.codec, args.inn, png_dir, args.lost,
-                            secure=not args.unprotected, threads=args.threads,
+                            secure=not args.unprotected,
                             log_each=not args.quiet, key_file=args.key_file,
                             passphrase=args.passphrase)
-    eve = flowgraphs.eve_rx(args.codec, args.mia, png_dir, threads=args.threads,
+    eve = flowgraphs.eve_rx(args.codec, args.mia, png_dir,
                             log_each=not args.quiet)
     tb.connect(alice, bob_channel, bob)
     tb.connect(alice, eve_channel, eve)
@@ -489,7 +489,7 @@ def alice_main(argv=None):
     tb = gr.top_block("semsteg alice_tx")
     alice = flowgraphs.alice_tx(private, host, args.codec, args.inn, interval=args.interval,
                                 loop=args.loop, crop=args.crop, host_crop=args.host_crop,
-                                secure=not args.unprotected, threads=args.threads,
+                                secure=not args.unprotected,
                                 key_file=args.key_file, passphrase=args.passphrase,
                                 target_snr_db=args.target_snr)
     if args.radio == "uhd":
@@ -551,13 +551,13 @@ def _receiver_main(argv, who):
     ref_count = args.reference_count or args.count or 1
     max_refs = max(64, ref_count)  # the references are sent up front: keep them all
     if eve:
-        rx = flowgraphs.eve_rx(args.codec, args.mia, args.out, args.mmse, args.threads,
-                               not args.quiet, max_refs)
+        rx = flowgraphs.eve_rx(args.codec, args.mia, args.out, args.mmse,
+                               log_each=not args.quiet, max_refs=max_refs)
         sinks = rx.sinks
     else:
         rx = flowgraphs.bob_rx(args.codec, args.inn, args.out, args.lost, True, args.mmse,
-                               args.threads, not args.quiet, max_refs, args.key_file,
-                               args.passphrase)
+                               log_each=not args.quiet, max_refs=max_refs,
+                               key_file=args.key_file, passphrase=args.passphrase)
         sinks = [rx.sink]
     if args.radio == "uhd":
         src = make_uhd(False, args)
