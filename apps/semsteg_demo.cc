@@ -10,6 +10,7 @@
 #include <semsteg/error.h>
 #include <semsteg/metrics.h>
 #include <semsteg/model_locator.h>
+#include <semsteg/receiver_report.h>
 #include <semsteg/secure_link.h>
 #include <semsteg/threads.h>
 
@@ -17,7 +18,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 
 namespace fs = std::filesystem;
@@ -144,35 +144,50 @@ int main(int argc, char** argv)
             (fs::path(out) / "side_by_side.png").string(),
             semsteg::labelled_grid(grid, static_cast<int>(labels.size()), labels));
 
-        auto mean = [](const torch::Tensor& t) { return t.mean().item<double>(); };
-        std::ostringstream table;
-        table << std::fixed << std::setprecision(3);
-        table << "# gr-semsteg demo (" << count << " image" << (count > 1 ? "s" : "") << ", "
-              << bob_ch.to_string() << " for Bob, " << eve_ch.to_string() << " for Eve)\n\n"
-              << "Columns of side_by_side.png: private, host, Bob, Eve naive"
-              << (m.mia ? ", Eve MIA" : "") << ".\n\n"
-              << "| receiver | compared with | PSNR (dB) | MS-SSIM |\n|---|---|---|---|\n";
-        auto row = [&](const std::string& who,
-                       const std::string& with,
-                       const torch::Tensor& a,
-                       const torch::Tensor& b) {
-            table << "| " << who << " | " << with << " | " << mean(semsteg::psnr(a, b))
-                  << " | " << mean(semsteg::ms_ssim(a, b)) << " |\n";
+        auto mean = [](const torch::Tensor& t) {
+            return std::optional<double>(t.mean().item<double>());
         };
-        row("Bob (secure)", "private", r.secure_bob, tp);
-        row("Bob, unprotected DeepJSCC", "private", r.baseline_bob, tp);
-        row("Eve naive (secure)", "private", r.secure_eve, tp);
-        row("Eve naive (secure)", "host", r.secure_eve, th);
-        row("Eve naive, unprotected DeepJSCC", "private", r.baseline_eve, tp);
-        if (m.mia) {
-            row("Eve MIA (secure)", "private", r.secure_mia, tp);
-            row("Eve MIA (secure)", "host", r.secure_mia, th);
-        }
-        row("floor: host itself", "private", th, tp);
-        std::ofstream((fs::path(out) / "metrics.md").string()) << table.str();
-        std::cout << table.str() << "\nWrote " << fs::absolute(out).string()
+        // One receiver's mean scores against the private image (and the host, when given).
+        auto scores = [&](const std::string& who,
+                          const torch::Tensor& rec,
+                          bool to_private,
+                          bool to_host) {
+            semsteg::receiver_scores s;
+            s.receiver = who;
+            s.images = static_cast<size_t>(count);
+            if (to_private) {
+                s.psnr_db = mean(semsteg::psnr(rec, tp));
+                s.ms_ssim = mean(semsteg::ms_ssim(rec, tp));
+            }
+            if (to_host) {
+                s.psnr_db_host = mean(semsteg::psnr(rec, th));
+                s.ms_ssim_host = mean(semsteg::ms_ssim(rec, th));
+            }
+            return s;
+        };
+        std::vector<semsteg::receiver_scores> rows {
+            scores("Bob (secure)", r.secure_bob, true, false),
+            scores("Bob, unprotected DeepJSCC", r.baseline_bob, true, false),
+            scores("Eve naive (secure)", r.secure_eve, true, true),
+            scores("Eve naive, unprotected DeepJSCC", r.baseline_eve, true, false),
+        };
+        if (m.mia)
+            rows.push_back(scores("Eve MIA (secure)", r.secure_mia, true, true));
+        rows.push_back(scores("floor: the host itself", th, true, false));
+        nlohmann::ordered_json extra;
+        extra["images"] = count;
+        extra["bob_channel"] = bob_ch.to_string();
+        extra["eve_channel"] = eve_ch.to_string();
+        extra["system"] = "secure (INN)";
+        extra["seed"] = seed;
+        std::string columns = "Columns of side_by_side.png: private, host, Bob, Eve naive";
+        columns += m.mia ? ", Eve MIA." : ".";
+        const auto table = semsteg::write_receiver_report(
+            out, "gr-semsteg demo (loopback simulation)", rows, extra, columns);
+        std::cout << table << "\n\nWrote " << fs::absolute(out).string()
                   << "/ (side_by_side.png, img*_{private,host,bob,eve_naive"
-                  << (m.mia ? ",eve_mia" : "") << ",baseline_bob}.png, metrics.md)\n";
+                  << (m.mia ? ",eve_mia" : "") << ",baseline_bob}.png, metrics.md, "
+                  << "metrics.json)\n";
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "semsteg-demo: error: " << e.what() << "\n";

@@ -11,7 +11,6 @@ an over-the-air trial as three processes on one machine).
 """
 
 import argparse
-import json
 import math
 import os
 import resource
@@ -23,7 +22,7 @@ from gnuradio import blocks, gr
 
 from . import flowgraphs
 from .semsteg_python import (configure_inference, image_files, image_sink, inference_stats,
-                             locate_model, tile_png)
+                             locate_model, receiver_table, tile_png, write_receiver_report)
 
 # Faces (python-matplotlib-data, gtkmorph-example's portraits) and photos (palapeli-data).
 DEFAULT_PRIVATE = ";".join([
@@ -232,31 +231,6 @@ def sink_row(name, sink):
     }
 
 
-def markdown_table(rows):
-    def f(v, fmt):
-        return "–" if v is None else fmt % v
-    out = ["| receiver | images | PSNR to private (dB) | MS-SSIM to private | "
-           "PSNR to host (dB) | MS-SSIM to host |",
-           "|---|---|---|---|---|---|"]
-    for r in rows:
-        out.append("| %s | %d | %s | %s | %s | %s |" % (
-            r["receiver"], r["images"], f(r["psnr_db"], "%.2f"), f(r["ms_ssim"], "%.3f"),
-            f(r["psnr_db_host"], "%.2f"), f(r["ms_ssim_host"], "%.3f")))
-    return "\n".join(out)
-
-
-def write_report(out_dir, rows, extra, title):
-    os.makedirs(out_dir, exist_ok=True)
-    table = markdown_table(rows)
-    with open(os.path.join(out_dir, "metrics.md"), "w") as f:
-        f.write("# %s\n\n%s\n\n" % (title, table))
-        for k, v in extra.items():
-            f.write("- %s: %s\n" % (k, v))
-    with open(os.path.join(out_dir, "metrics.json"), "w") as f:
-        json.dump({"receivers": rows, **extra}, f, indent=2)
-    return table
-
-
 def side_by_side(out_dir, ids, columns, path, max_rows=8):
     """Grid PNG: one row per image id, one column per prefix whose PNG exists for all."""
     ids = sorted(ids)[:max_rows]
@@ -431,7 +405,7 @@ def loopback_main(argv=None):
         "bob_latency_p99_s": round(bob.sink.latency_s(0.99), 4),
         "inference": inference_stats(),
     }
-    table = write_report(args.out, rows, extra, "gr-semsteg loopback")
+    table = write_receiver_report(args.out, "gr-semsteg loopback", rows, extra)
     print(table)
     print("sent %d images in %.1f s (%.1f images/s), peak memory %.0f MiB"
           % (extra["images_sent"], elapsed, extra["images_per_s"], extra["peak_rss_mib"]))
@@ -593,8 +567,8 @@ def _receiver_main(argv, who):
              "frames_lost": rx.rx.seq_gaps(), "header_crc_failed": rx.rx.header_crc_failed(),
              "transmitter_restarts": rx.rx.seq_restarts(), "first_seq": rx.rx.first_seq(),
              "last_seq": rx.rx.last_seq()}
-    table = (write_report(args.out, rows, extra, "gr-semsteg %s_rx" % who) if args.out
-             else markdown_table(rows))
+    table = (write_receiver_report(args.out, "gr-semsteg %s_rx" % who, rows, extra)
+             if args.out else receiver_table(rows))
     print(table, flush=True)
     if args.count and not complete:
         print("%s: error: %d of %d images received before the timeout"

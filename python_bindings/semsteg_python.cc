@@ -11,6 +11,7 @@
 #include <semsteg/image.h>
 #include <semsteg/metadata_keys.h>
 #include <semsteg/model_locator.h>
+#include <semsteg/receiver_report.h>
 
 namespace py = pybind11;
 
@@ -104,6 +105,47 @@ PYBIND11_MODULE(semsteg_python, m)
         "Tiles image files (all the same size) into a grid PNG, row by row, each tile "
         "enlarged to at least min_tile_side pixels, under a header naming the columns "
         "(labels: one per column, or none).");
+    // Through Python's own json module: any JSON-serialisable dict or list is accepted, in
+    // its order, and refused with Python's message otherwise.
+    const auto to_json = [](const py::object& o) {
+        return nlohmann::ordered_json::parse(
+            py::module::import("json").attr("dumps")(o).cast<std::string>());
+    };
+    const auto to_rows = [to_json](const py::object& receivers) {
+        const auto rows_json = to_json(receivers);
+        if (!rows_json.is_array())
+            throw semsteg::error("receiver report: receivers must be a list");
+        std::vector<semsteg::receiver_scores> rows;
+        for (const auto& r : rows_json)
+            rows.push_back(semsteg::receiver_scores::from_json(r));
+        return rows;
+    };
+    m.def(
+        "receiver_table",
+        [to_rows](const py::object& receivers) {
+            return semsteg::receiver_table(to_rows(receivers));
+        },
+        py::arg("receivers"),
+        "The Markdown table of write_receiver_report, alone.");
+    m.def(
+        "write_receiver_report",
+        [to_rows, to_json](const std::string& folder,
+                           const std::string& title,
+                           const py::object& receivers,
+                           const py::object& extra,
+                           const std::string& notes) {
+            return semsteg::write_receiver_report(
+                folder, title, to_rows(receivers), to_json(extra), notes);
+        },
+        py::arg("folder"),
+        py::arg("title"),
+        py::arg("receivers"),
+        py::arg("extra") = py::dict(),
+        py::arg("notes") = "",
+        "Writes folder/metrics.md and folder/metrics.json (semsteg/receiver_report.h, the "
+        "writer semsteg-demo uses too): receivers is a list of dicts with 'receiver', "
+        "'images' and the optional 'psnr_db', 'ms_ssim', 'psnr_db_host', 'ms_ssim_host' "
+        "(None: not measured); extra a dict of further facts. Returns the Markdown table.");
 
     // semsteg::keys, so Python code never spells the metadata strings itself.
     py::module k = m.def_submodule("keys", "PDU metadata keys (semsteg/metadata_keys.h)");

@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <semsteg/error.h>
+#include <semsteg/experiment_run.h>
 #include <semsteg/latent_symbols.h>
+#include <semsteg/metrics.h>
 #include <semsteg/nn.h>
 #include <semsteg/secure_link.h>
 #include <semsteg/semantic.h>
@@ -642,4 +644,71 @@ TEST(Conversions, ImagesAndTensors)
     EXPECT_EQ(back[1].rgb, b.rgb);
     EXPECT_THROW(images_to_tensor({ a, image(5, 4) }), error);
     EXPECT_THROW(images_to_tensor({}), error);
+}
+
+TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
+{
+    const auto dir = temp_path("experiment_images");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    torch::manual_seed(3);
+    for (int i = 0; i < 5; ++i)
+        save_png((dir / ("img" + std::to_string(i) + ".png")).string(),
+                 tensor_to_images(torch::rand({ 1, 3, 32, 32 }))[0]);
+    const auto set = image_set::from_folder(dir.string(), {}, ":");
+    image_pairs pairs;
+    pairs.hosts = pairs.privates = &set;
+    pairs.side = 32;
+    pairs.pairs = draw_image_pairs(set, set, 4, 1);
+
+    secure_link_models m;
+    m.codec = random_codec_pair(11).first;
+    m.stego = inn(inn_config { 8, 2, 8, 2.0 });
+    randomise(*m.stego, 0.05, 12);
+    eve_table_options o;
+    o.bob = fixed_snr_channel("awgn", 10);
+    o.eve = fixed_snr_channel("awgn", 20);
+    o.batch = 3; // two batches: 3 + 1
+    o.seed = 5;
+    grid_images grid;
+    o.grid = &grid;
+    const auto t = run_eve_table(m, pairs, o);
+
+    // The same link, by hand: one generator across the batches, as the table draws it.
+    auto gen = at::detail::createCPUGenerator(5);
+    std::vector<double> bob, eve_host;
+    for (size_t b = 0; b < 4; b += 3) {
+        const auto [xh, xp] = pair_batch(pairs, b, std::min<size_t>(4, b + 3));
+        const auto r = run_secure_link(m, xh, xp, o.bob, o.eve, gen);
+        for (int i = 0; i < xh.size(0); ++i) {
+            bob.push_back(psnr(r.secure_bob, xp)[i].item<double>());
+            eve_host.push_back(psnr(r.secure_eve, xh)[i].item<double>());
+        }
+    }
+    EXPECT_EQ(t.cells[row_secure_private][observer_bob].psnr, bob);
+    EXPECT_EQ(t.cells[row_secure_host][observer_eve].psnr, eve_host);
+    EXPECT_EQ(t.cells[row_secure_private][observer_eve].ms_ssim.size(), 4u);
+    EXPECT_TRUE(t.cells[row_secure_private][observer_mia].psnr.empty()); // no MIA model
+    EXPECT_TRUE(t.cells[row_e4_no_key][observer_eve].psnr.empty()); // keyless INN
+    EXPECT_EQ(t.detector_signals, 0u);
+    EXPECT_EQ(grid.pairs, 4u);
+    EXPECT_EQ(grid.bob.size(), 4u);
+    EXPECT_TRUE(grid.mia.empty());
+
+    const auto floor = floor_scores(pairs, 3, nullptr);
+    const auto [xh, xp] = pair_batch(pairs, 0, 4);
+    EXPECT_NEAR(floor.psnr[2], psnr(xh, xp)[2].item<double>(), 1e-9);
+    EXPECT_EQ(floor.ssim.size(), 4u);
+
+    const auto sweep = run_snr_sweep(m, pairs, "awgn", 4, 5);
+    ASSERT_EQ(sweep.size(), 11u);
+    EXPECT_EQ(sweep.back().snr_db, 20.0);
+    EXPECT_EQ(sweep.back().bob.n, 4u);
+    EXPECT_FALSE(sweep.back().mia_private.measured());
+    // More SNR, a better baseline.
+    EXPECT_GT(sweep.back().baseline.mean, sweep.front().baseline.mean);
+
+    EXPECT_NE(error_of([] { fixed_snr_channel("fading", 3); }).find("awgn or rayleigh"),
+              std::string::npos);
+    fs::remove_all(dir);
 }

@@ -5,7 +5,8 @@
 # address (ctest `sanitize`, CI): AddressSanitizer + UndefinedBehaviorSanitizer (no recovery:
 #   any report fails) with leak checking. Builds the core, the PHY, the torch facade and the
 #   block library instrumented (LibTorch itself is not), then runs
-#   1. the torch-free GoogleTests (model files, images and datasets, keys, the whole PHY),
+#   1. the torch-free GoogleTests (model files, images and datasets, keys, the experiment
+#      library and the reports, the whole PHY),
 #   2. blocks_loopback.cc: Alice's, Bob's and Eve's chains in GNU Radio's scheduler, COUNT
 #      images (default 30), the main thread polling every block's counters,
 #   3. with PYTHON_MODULE_DIR (a normal build's python/ folder): every qa_*.py of the blocks,
@@ -33,7 +34,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DSEMSTEG_BUILD_TE
     -DCMAKE_CXX_FLAGS="${flags[*]}" -DCMAKE_C_FLAGS="${flags[*]}" \
     -DCMAKE_SHARED_LINKER_FLAGS="${flags[*]}" -DCMAKE_EXE_LINKER_FLAGS="${flags[*]}" >/dev/null
 gtests=(tests/test_model_file tests/test_image_dataset tests/test_stego_key
-        lib/phy/tests/semsteg_phy_tests)
+        tests/test_experiment tests/test_receiver_report lib/phy/tests/semsteg_phy_tests)
 targets=(gnuradio-semsteg)
 [[ $sanitizer == address ]] && targets+=("${gtests[@]##*/}")
 cmake --build "$build" --target "${targets[@]}"

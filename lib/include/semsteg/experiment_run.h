@@ -1,0 +1,119 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_SEMSTEG_EXPERIMENT_RUN_H
+#define INCLUDED_SEMSTEG_EXPERIMENT_RUN_H
+
+/*!
+ * \file experiment_run.h
+ * Runs the reference experiment of experiment.h through the secure link (secure_link.h):
+ * every reconstruction comes from run_secure_link, every score from metrics.h.
+ */
+
+#include <semsteg/covert.h>
+#include <semsteg/experiment.h>
+#include <semsteg/secure_link.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace semsteg {
+
+//! A TorchScript LPIPS model called as model(x, y) on [-1,1] images, one distance per image.
+class lpips_model
+{
+public:
+    //! Throws semsteg::error when `path` is not a loadable TorchScript file.
+    explicit lpips_model(const std::string& path);
+    ~lpips_model();
+    lpips_model(const lpips_model&) = delete;
+    lpips_model& operator=(const lpips_model&) = delete;
+
+    //! [B] distances of two [B,3,H,W] batches in [0,1]; throws on a model that fails or
+    //! returns other than one value per pair.
+    torch::Tensor distance(const torch::Tensor& a, const torch::Tensor& b);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> d_impl;
+};
+
+//! Progress of a long step: (what, done, total, unit).
+using experiment_progress
+    = std::function<void(const std::string&, size_t, size_t, const char*)>;
+
+//! The pairs [begin, end) as (host batch, private batch), centre-prepared at pairs.side.
+std::pair<torch::Tensor, torch::Tensor>
+pair_batch(const image_pairs& pairs, size_t begin, size_t end);
+
+//! A channel of type "awgn" or "rayleigh" at one SNR.
+channel_config fixed_snr_channel(const std::string& type, double snr_db);
+
+//! Appends PSNR, SSIM (unless !with_ssim), MS-SSIM and LPIPS (with a model) per image.
+void score_images(image_scores& scores,
+                  const torch::Tensor& reconstruction,
+                  const torch::Tensor& reference,
+                  lpips_model* lpips,
+                  bool with_ssim = true);
+
+//! Fills what the reports say about the models: l̂ as resolved, the extractor row's name,
+//! the codec's and the INN's configurations, the MS-SSIM scales at setup.side.
+void describe_models(const secure_link_models& models, experiment_setup& setup);
+
+//! The floor: each pair's host scored against its private image.
+image_scores floor_scores(const image_pairs& pairs, size_t batch, lpips_model* lpips);
+
+struct eve_table_options {
+    channel_config bob, eve;
+    size_t batch = 100;
+    uint64_t seed = 1; //!< the same for every table: Bob's noise repeats across Eve SNRs
+    lpips_model* lpips = nullptr;
+    const statistical_steganalyst* statistical = nullptr; //!< E10, fitted; or none
+    grid_images* grid = nullptr; //!< filled up to 8 pairs; or none
+    //! every reconstruction as PNG under this folder; empty: none. Bob's and the inputs'
+    //! only with `first_table` (they do not depend on Eve's SNR).
+    std::string dump_dir;
+    bool first_table = true;
+    experiment_progress progress;
+};
+
+/*!
+ * One table: every pair through the secure link at Bob's and Eve's channels. Throws
+ * semsteg::error on a non-finite output (a damaged model, models that do not fit).
+ * `models.keep_received` must be set when a statistical steganalyst is given.
+ */
+eve_table run_eve_table(secure_link_models& models,
+                        const image_pairs& pairs,
+                        const eve_table_options& o);
+
+//! PSNR at channel SNR 0, 2, ..., 20 dB, Bob and Eve at the same SNR (no detector).
+std::vector<sweep_point> run_snr_sweep(secure_link_models models,
+                                       const image_pairs& pairs,
+                                       const std::string& channel,
+                                       size_t batch,
+                                       uint64_t seed,
+                                       const experiment_progress& progress = {});
+
+/*!
+ * E10's statistical steganalysts, one per Eve SNR: fitted on received plain host latents and
+ * received containers of `fit` (pairs kept apart from the evaluated ones), made with Alice's
+ * INN under a key of the steganalyst's own (a keyed INN's containers have the same
+ * distribution under any key).
+ */
+std::vector<statistical_steganalyst>
+fit_statistical_steganalysts(const secure_link_models& models,
+                             const image_pairs& fit,
+                             const std::vector<double>& eve_snrs_db,
+                             const std::string& channel,
+                             size_t batch,
+                             uint64_t seed,
+                             const experiment_progress& progress = {});
+
+} // namespace semsteg
+
+#endif

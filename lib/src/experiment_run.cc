@@ -1,0 +1,380 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <semsteg/error.h>
+#include <semsteg/experiment_run.h>
+#include <semsteg/metrics.h>
+
+#include <torch/script.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+namespace fs = std::filesystem;
+
+namespace semsteg {
+
+namespace {
+
+// torch's messages carry a long C++ backtrace after the first line.
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+void append(std::vector<double>& v, const torch::Tensor& t)
+{
+    const auto c = t.detach().to(torch::kDouble).reshape({ -1 }).contiguous();
+    v.insert(v.end(), c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
+
+//! A NaN or infinite pixel is an error, never an empty cell in the tables.
+void require_finite(const torch::Tensor& t, const char* what)
+{
+    if (t.defined() && !torch::isfinite(t).all().item<bool>())
+        throw error(std::string("non-finite output (NaN or infinity) from ") + what
+                    + ": a model file is damaged or the models do not fit together");
+}
+
+void save_batch(const std::string& folder, const torch::Tensor& images, size_t first)
+{
+    if (!images.defined())
+        return;
+    fs::create_directories(folder);
+    const auto imgs = tensor_to_images(images);
+    char name[32];
+    for (size_t i = 0; i < imgs.size(); ++i) {
+        std::snprintf(name, sizeof(name), "%05zu.png", first + i);
+        save_png(folder + "/" + name, imgs[i]);
+    }
+}
+
+void collect_grid(grid_images& grid,
+                  const torch::Tensor& xh,
+                  const torch::Tensor& xp,
+                  const secure_link_result& r)
+{
+    constexpr int64_t grid_pairs = 8;
+    if (static_cast<int64_t>(grid.pairs) >= grid_pairs)
+        return;
+    const auto take
+        = std::min<int64_t>(grid_pairs - static_cast<int64_t>(grid.pairs), xh.size(0));
+    auto add = [take](std::vector<image>& dst, const torch::Tensor& src) {
+        if (!src.defined())
+            return;
+        for (auto& im : tensor_to_images(src.slice(0, 0, take)))
+            dst.push_back(std::move(im));
+    };
+    add(grid.host, xh);
+    add(grid.privates, xp);
+    add(grid.bob, r.secure_bob);
+    add(grid.eve, r.secure_eve);
+    add(grid.mia, r.secure_mia);
+    grid.pairs += static_cast<size_t>(take);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- LPIPS
+
+struct lpips_model::impl {
+    std::string path;
+    torch::jit::script::Module module;
+};
+
+lpips_model::lpips_model(const std::string& path) : d_impl(std::make_unique<impl>())
+{
+    d_impl->path = path;
+    try {
+        d_impl->module = torch::jit::load(path);
+    } catch (const std::exception& e) {
+        throw error("LPIPS model '" + path
+                    + "' is not a loadable TorchScript file: " + first_line(e.what()));
+    }
+    d_impl->module.eval();
+}
+
+lpips_model::~lpips_model() = default;
+
+torch::Tensor lpips_model::distance(const torch::Tensor& a, const torch::Tensor& b)
+{
+    std::vector<torch::jit::IValue> in { a * 2.0 - 1.0, b * 2.0 - 1.0 };
+    torch::Tensor d;
+    try {
+        d = d_impl->module.forward(in).toTensor();
+    } catch (const std::exception& e) {
+        throw error("LPIPS model '" + d_impl->path + "' failed on a ["
+                    + std::to_string(a.size(0)) + ",3," + std::to_string(a.size(2)) + ","
+                    + std::to_string(a.size(3)) + "] batch: " + first_line(e.what()));
+    }
+    if (d.numel() != a.size(0))
+        throw error("LPIPS model '" + d_impl->path + "' returned " + std::to_string(d.numel())
+                    + " values for " + std::to_string(a.size(0))
+                    + " image pairs (expected one each)");
+    return d.reshape({ -1 }).to(torch::kFloat);
+}
+
+// ---------------------------------------------------------------- pieces
+
+std::pair<torch::Tensor, torch::Tensor>
+pair_batch(const image_pairs& pairs, size_t begin, size_t end)
+{
+    std::vector<image> h, p;
+    for (size_t i = begin; i < end; ++i) {
+        h.push_back(pairs.hosts->centered(pairs.pairs.at(i).first, pairs.side));
+        p.push_back(pairs.privates->centered(pairs.pairs.at(i).second, pairs.side));
+    }
+    return { images_to_tensor(h), images_to_tensor(p) };
+}
+
+channel_config fixed_snr_channel(const std::string& type, double snr_db)
+{
+    channel_config c;
+    if (type == "awgn")
+        c.type = channel_config::kind::awgn;
+    else if (type == "rayleigh")
+        c.type = channel_config::kind::rayleigh;
+    else
+        throw error("channel '" + type + "': expected awgn or rayleigh");
+    c.snr_db = c.snr_max_db = snr_db;
+    return c;
+}
+
+void score_images(image_scores& s,
+                  const torch::Tensor& rec,
+                  const torch::Tensor& ref,
+                  lpips_model* lpips,
+                  bool with_ssim)
+{
+    append(s.psnr, psnr(rec, ref));
+    if (with_ssim)
+        append(s.ssim, ssim(rec, ref));
+    append(s.ms_ssim, ms_ssim(rec, ref));
+    if (lpips)
+        append(s.lpips, lpips->distance(rec, ref));
+}
+
+void describe_models(const secure_link_models& models, experiment_setup& setup)
+{
+    // "auto" resolved, so a reader knows which l̂ Bob used.
+    const auto& lost = models.lost;
+    const auto used = lost.resolved(*models.stego);
+    setup.lost_part = lost.to_string();
+    if (used.type == lost_part_mode::kind::estimated)
+        setup.lost_part += " (the INN's learned estimate from the received container)";
+    else if (used.type != lost.type)
+        setup.lost_part += " (" + used.to_string() + ")";
+    setup.extractor_row.clear();
+    if (models.extractor) {
+        const auto& c = models.extractor_cfg;
+        setup.extractor_row = c.attack == "e7"
+            ? "E7 extractor, " + std::to_string(c.known_pairs) + " known pairs (private)"
+            : std::string("E6 extractor, keys of Eve's own (private)");
+    }
+    setup.codec_config = models.codec->config().to_json();
+    setup.inn_config = models.stego->config().to_json();
+    setup.ms_ssim_scales = ms_ssim_scales(setup.side);
+}
+
+image_scores floor_scores(const image_pairs& pairs, size_t batch, lpips_model* lpips)
+{
+    image_scores s;
+    for (size_t b = 0; b < pairs.pairs.size(); b += batch) {
+        const auto [xh, xp] = pair_batch(pairs, b, std::min(pairs.pairs.size(), b + batch));
+        score_images(s, xh, xp, lpips);
+    }
+    return s;
+}
+
+// ---------------------------------------------------------------- the tables
+
+eve_table run_eve_table(secure_link_models& models,
+                        const image_pairs& pairs,
+                        const eve_table_options& o)
+{
+    if (o.statistical && !models.keep_received)
+        throw error("run_eve_table: a statistical steganalyst needs models.keep_received");
+    eve_table t;
+    std::vector<torch::Tensor> det_plain, det_container, rx_plain, rx_container;
+    t.eve_snr_db = o.eve.snr_db;
+    auto gen = at::detail::createCPUGenerator(o.seed);
+    const std::string what = "Eve SNR " + snr_text(o.eve.snr_db) + " dB";
+    const size_t n = pairs.pairs.size();
+    for (size_t b = 0; b < n; b += o.batch) {
+        const size_t e = std::min(n, b + o.batch);
+        const auto [xh, xp] = pair_batch(pairs, b, e);
+        const auto r = run_secure_link(models, xh, xp, o.bob, o.eve, gen);
+        for (const auto& [out, name] :
+             { std::pair { &r.baseline_bob, "the baseline codec (Bob)" },
+               std::pair { &r.baseline_eve, "the baseline codec (Eve)" },
+               std::pair { &r.secure_bob, "Bob's extraction" },
+               std::pair { &r.secure_eve, "Eve's naive decoding of the container" },
+               std::pair { &r.secure_mia, "Eve's model inversion" },
+               std::pair { &r.baseline_mia, "Eve's model inversion (baseline)" },
+               std::pair { &r.eve_inn_nokey, "E4 (the INN without the key)" },
+               std::pair { &r.eve_extractor, "Eve's extractor" },
+               std::pair { &r.detect_container, "the detector" } })
+            require_finite(*out, name);
+
+        auto& base = t.cells[row_baseline];
+        score_images(base[observer_bob], r.baseline_bob, xp, o.lpips);
+        score_images(base[observer_eve], r.baseline_eve, xp, o.lpips);
+        auto& sp = t.cells[row_secure_private];
+        score_images(sp[observer_bob], r.secure_bob, xp, o.lpips);
+        score_images(sp[observer_eve], r.secure_eve, xp, o.lpips);
+        auto& sh = t.cells[row_secure_host];
+        score_images(sh[observer_eve], r.secure_eve, xh, o.lpips);
+        if (r.eve_extractor.defined())
+            score_images(t.cells[row_extractor][observer_eve], r.eve_extractor, xp, o.lpips);
+        if (r.eve_inn_nokey.defined()) {
+            score_images(t.cells[row_e4_no_key][observer_eve], r.eve_inn_nokey, xp, o.lpips);
+            score_images(
+                t.cells[row_e4_random_key][observer_eve], r.eve_inn_wrong_key, xp, o.lpips);
+            score_images(t.cells[row_e4_flipped_bit][observer_eve],
+                         r.eve_inn_flipped_bit,
+                         xp,
+                         o.lpips);
+            score_images(t.cells[row_e4_wrong_nonce][observer_eve],
+                         r.eve_inn_wrong_nonce,
+                         xp,
+                         o.lpips);
+        }
+        if (r.secure_mia.defined()) {
+            score_images(base[observer_mia], r.baseline_mia, xp, o.lpips);
+            score_images(sp[observer_mia], r.secure_mia, xp, o.lpips);
+            score_images(sh[observer_mia], r.secure_mia, xh, o.lpips);
+        }
+        if (r.detect_plain.defined()) {
+            // Logit > 0 says "container"; plain host latents should score below 0.
+            t.detector_plain_ok
+                += static_cast<size_t>(r.detect_plain.lt(0).sum().item<int64_t>());
+            t.detector_container_ok
+                += static_cast<size_t>(r.detect_container.gt(0).sum().item<int64_t>());
+            t.detector_signals += static_cast<size_t>(xh.size(0));
+            det_plain.push_back(r.detect_plain);
+            det_container.push_back(r.detect_container);
+        }
+        if (o.statistical) {
+            rx_plain.push_back(r.eve_plain_rx);
+            rx_container.push_back(r.eve_container_rx);
+        }
+        if (o.grid && o.first_table)
+            collect_grid(*o.grid, xh, xp, r);
+        if (!o.dump_dir.empty()) {
+            const std::string& d = o.dump_dir;
+            if (o.first_table) { // independent of Eve's SNR (Bob's noise repeats per table)
+                save_batch(d + "/host", xh, b);
+                save_batch(d + "/private", xp, b);
+                save_batch(d + "/bob", r.secure_bob, b);
+                save_batch(d + "/baseline_bob", r.baseline_bob, b);
+            }
+            const std::string de = d + "/eve_snr" + snr_text(o.eve.snr_db);
+            save_batch(de + "/eve_naive", r.secure_eve, b);
+            save_batch(de + "/eve_mia", r.secure_mia, b);
+            save_batch(de + "/baseline_eve_naive", r.baseline_eve, b);
+            save_batch(de + "/baseline_eve_mia", r.baseline_mia, b);
+        }
+        if (o.progress)
+            o.progress(what, e, n, "pairs");
+    }
+    if (!det_plain.empty())
+        t.detector_auc = roc_auc(torch::cat(det_plain), torch::cat(det_container));
+    if (o.statistical) {
+        const auto sp = o.statistical->score(torch::cat(rx_plain));
+        const auto sc = o.statistical->score(torch::cat(rx_container));
+        t.have_statistical = true;
+        t.statistical_accuracy
+            = ((sp <= 0).sum().item<double>() + (sc > 0).sum().item<double>())
+            / static_cast<double>(sp.size(0) + sc.size(0));
+        t.statistical_auc = roc_auc(sp, sc);
+    }
+    return t;
+}
+
+std::vector<sweep_point> run_snr_sweep(secure_link_models models, // a copy: no detector
+                                       const image_pairs& pairs,
+                                       const std::string& channel,
+                                       size_t batch,
+                                       uint64_t seed,
+                                       const experiment_progress& progress)
+{
+    models.detect.reset();
+    std::vector<sweep_point> out;
+    for (int snr = 0; snr <= 20; snr += 2) {
+        const auto ch = fixed_snr_channel(channel, snr);
+        auto gen = at::detail::createCPUGenerator(seed);
+        std::vector<double> base, bob, ep, eh, mp, mh;
+        const size_t n = pairs.pairs.size();
+        for (size_t b = 0; b < n; b += batch) {
+            const size_t e = std::min(n, b + batch);
+            const auto [xh, xp] = pair_batch(pairs, b, e);
+            const auto r = run_secure_link(models, xh, xp, ch, ch, gen);
+            append(base, psnr(r.baseline_bob, xp));
+            append(bob, psnr(r.secure_bob, xp));
+            append(ep, psnr(r.secure_eve, xp));
+            append(eh, psnr(r.secure_eve, xh));
+            if (r.secure_mia.defined()) {
+                append(mp, psnr(r.secure_mia, xp));
+                append(mh, psnr(r.secure_mia, xh));
+            }
+        }
+        out.push_back({ static_cast<double>(snr),
+                        n,
+                        summarize(base),
+                        summarize(bob),
+                        summarize(ep),
+                        summarize(eh),
+                        summarize(mp),
+                        summarize(mh) });
+        if (progress)
+            progress("SNR sweep 0-20 dB", out.size(), 11, "SNRs");
+    }
+    return out;
+}
+
+std::vector<statistical_steganalyst>
+fit_statistical_steganalysts(const secure_link_models& models,
+                             const image_pairs& fit,
+                             const std::vector<double>& eve_snrs_db,
+                             const std::string& channel,
+                             size_t batch,
+                             uint64_t seed,
+                             const experiment_progress& progress)
+{
+    auto steganalyst_models = models;
+    steganalyst_models.detect.reset();
+    steganalyst_models.mia.reset();
+    steganalyst_models.extractor.reset();
+    steganalyst_models.keep_received = true;
+    steganalyst_models.nonces = std::make_shared<nonce_source>();
+    steganalyst_models.snr_estimate_error_db = 0;
+    if (models.key) {
+        std::mt19937_64 rng(seed + 0x5e9a);
+        steganalyst_models.key = seeded_key(rng);
+    }
+    std::vector<statistical_steganalyst> out;
+    for (size_t k = 0; k < eve_snrs_db.size(); ++k) {
+        const auto ch = fixed_snr_channel(channel, eve_snrs_db[k]);
+        auto gen = at::detail::createCPUGenerator(seed + 1000 + k);
+        std::vector<torch::Tensor> plain, containers;
+        for (size_t b = 0; b < fit.pairs.size(); b += batch) {
+            const size_t e = std::min(fit.pairs.size(), b + batch);
+            const auto [xh, xp] = pair_batch(fit, b, e);
+            const auto r = run_secure_link(steganalyst_models, xh, xp, ch, ch, gen);
+            plain.push_back(r.eve_plain_rx);
+            containers.push_back(r.eve_container_rx);
+            if (progress)
+                progress("fitting the statistical steganalyst at Eve SNR "
+                             + snr_text(eve_snrs_db[k]) + " dB",
+                         e,
+                         fit.pairs.size(),
+                         "pairs");
+        }
+        out.emplace_back();
+        out.back().fit(torch::cat(plain), torch::cat(containers));
+    }
+    return out;
+}
+
+} // namespace semsteg
