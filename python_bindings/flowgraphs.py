@@ -14,9 +14,9 @@ import numpy as np
 import pmt
 from gnuradio import channels, gr
 
-from .semsteg_python import (image_sink, image_source, mia_decoder, ofdm_frame_rx,
-                             ofdm_frame_tx, semantic_decoder, semantic_encoder,
-                             stego_embed, stego_extract)
+from .semsteg_python import (image_sink, image_source, mia_decoder, ofdm_frame_params,
+                             ofdm_frame_rx, ofdm_frame_tx, semantic_decoder,
+                             semantic_encoder, stego_embed, stego_extract)
 
 #: Zeros after every burst: lets the receiver finish a frame before the next one starts.
 DEFAULT_PAD_SAMPLES = 400
@@ -28,14 +28,15 @@ def noise_voltage_for_snr(snr_db):
     return float(np.sqrt(10.0 ** (-snr_db / 10.0)))
 
 
-def channel(snr_db, cfo=0.0, taps=(1.0,), seed=0, timing=1.0):
+def channel(snr_db, cfo=0.0, taps=(1.0,), seed=0, timing=1.0, layout=None):
     """A simulated radio channel: AWGN at `snr_db` per subcarrier, carrier offset `cfo` in
-    subcarrier spacings, multipath `taps` (normalised to unit energy), sample-clock ratio
-    `timing`."""
+    subcarrier spacings of the frame `layout` (ofdm_frame_params arguments, default the
+    blocks'), multipath `taps` (normalised to unit energy), sample-clock ratio `timing`."""
+    fft_len = ofdm_frame_params(**(layout or {})).fft_len
     taps = np.asarray(taps, dtype=np.complex64)
     taps = taps / np.sqrt(np.sum(np.abs(taps) ** 2))
     return channels.channel_model(noise_voltage=noise_voltage_for_snr(snr_db),
-                                  frequency_offset=cfo / 64.0,
+                                  frequency_offset=cfo / fft_len,
                                   epsilon=timing,
                                   taps=[complex(t) for t in taps],
                                   noise_seed=int(seed))
@@ -53,13 +54,15 @@ class alice_tx(gr.hier_block2):
     sink. `interval`: seconds between images; 0 sends them all at once, < 0 only on
     trigger(). With secure=False the private latent is sent as is (unprotected DeepJSCC, to
     show the threat). Message outputs "private" and "host": the images sent (references
-    for measurements in a simulation).
+    for measurements in a simulation). `layout`: the OFDM frame layout, a dict of
+    ofdm_frame_tx's layout arguments (fft_len, cp_len, data_carriers, ...; default the
+    block's); Bob's and Eve's receivers take the same.
     """
 
     def __init__(self, private_images, host_images, codec, inn, interval=0.5, loop=False,
                  side=64, crop=1.0, host_crop=1.0, first_image_id=0, secure=True,
                  warmup_frames=2, pad_samples=DEFAULT_PAD_SAMPLES, threads=0,
-                 key_file="", passphrase="", target_snr_db=10.0):
+                 key_file="", passphrase="", target_snr_db=10.0, layout=None):
         gr.hier_block2.__init__(self, "semsteg_alice_tx", gr.io_signature(0, 0, 0),
                                 gr.io_signature(1, 1, gr.sizeof_gr_complex))
         self.message_port_register_hier_out("private")
@@ -67,7 +70,7 @@ class alice_tx(gr.hier_block2):
         self.private_source = image_source(private_images, side, crop, interval, loop,
                                            first_image_id, "private")
         self.private_encoder = semantic_encoder(codec, threads, target_snr_db)
-        self.tx = ofdm_frame_tx(warmup_frames, pad_samples, "packet_len")
+        self.tx = ofdm_frame_tx(warmup_frames, pad_samples, "packet_len", **(layout or {}))
         self.msg_connect(self.private_source, "out", self.private_encoder, "in")
         self.msg_connect(self.private_source, "out", self, "private")
         self.secure = secure
@@ -101,13 +104,13 @@ class _receiver(gr.hier_block2):
     each decoder an image_sink with the "ref" / "ref_host" references and the "images"
     output for a live view."""
 
-    def __init__(self, name, mmse, output_dir, max_refs, log_each):
+    def __init__(self, name, mmse, output_dir, max_refs, log_each, layout):
         gr.hier_block2.__init__(self, name, gr.io_signature(1, 1, gr.sizeof_gr_complex),
                                 gr.io_signature(0, 0, 0))
         for port in ("ref", "ref_host"):
             self.message_port_register_hier_in(port)
         self.message_port_register_hier_out("images")
-        self.rx = ofdm_frame_rx(True, 0.25, mmse)
+        self.rx = ofdm_frame_rx(drop_warmup=True, mmse=mmse, **(layout or {}))
         self.connect(self, self.rx)
         self.sinks = []
         self._sink_args = (output_dir, max_refs, log_each)
@@ -135,8 +138,9 @@ class bob_rx(_receiver):
 
     def __init__(self, codec, inn, output_dir="", lost_mode="auto", secure=True,
                  mmse=False, threads=0, log_each=True, max_refs=64, key_file="",
-                 passphrase=""):
-        _receiver.__init__(self, "semsteg_bob_rx", mmse, output_dir, max_refs, log_each)
+                 passphrase="", layout=None):
+        _receiver.__init__(self, "semsteg_bob_rx", mmse, output_dir, max_refs, log_each,
+                           layout)
         self.decoder = semantic_decoder(codec, "bob", threads)
         if secure:
             self.extract = stego_extract(inn, lost_mode, threads, key_file, passphrase)
@@ -153,8 +157,9 @@ class eve_rx(_receiver):
     her model-inversion network -> image sinks. She has no INN. Ports as bob_rx."""
 
     def __init__(self, codec, mia="", output_dir="", mmse=False, threads=0, log_each=True,
-                 max_refs=64):
-        _receiver.__init__(self, "semsteg_eve_rx", mmse, output_dir, max_refs, log_each)
+                 max_refs=64, layout=None):
+        _receiver.__init__(self, "semsteg_eve_rx", mmse, output_dir, max_refs, log_each,
+                           layout)
         self.decoder = semantic_decoder(codec, "eve_naive", threads)
         self.msg_connect(self.rx, "out", self.decoder, "in")
         self.sink = self._add_output(self.decoder, "eve_naive")

@@ -18,14 +18,24 @@ from semsteg_qa_util import burst_len, latent, pdu, pdus_of, run_with_timeout  #
 from gnuradio import semsteg  # noqa: E402
 
 
-def transmit(frames, pad, warmup=0):
+# A layout other than the default: 128-point FFT, CP 32, 96 data and 6 pilot carriers, a
+# QPSK header sent once.
+WIDE_LAYOUT = dict(fft_len=128, cp_len=32,
+                   data_carriers=[k for k in range(-51, 52)
+                                  if k not in (0, -39, -25, -11, 11, 25, 39)][:96],
+                   pilot_carriers=[-39, -25, -11, 11, 25, 39],
+                   pilot_values=[1, -1, 1, 1, -1, 1], header_qpsk=True, header_repetition=1)
+
+
+def transmit(frames, pad, warmup=0, **layout):
     """Samples of the given (symbols, seq, image_id) frames, through ofdm_frame_tx
     (seq None: not in the metadata, the block counts)."""
-    tx = semsteg.ofdm_frame_tx(warmup, pad, "packet_len")
+    tx = semsteg.ofdm_frame_tx(warmup, pad, "packet_len", **layout)
     for symbols, seq, image_id in frames:
         meta = {"image_id": image_id} if seq is None else {"seq": seq, "image_id": image_id}
         tx.to_basic_block()._post(pmt.intern("in"), pdu(symbols, **meta))
-    total = sum(burst_len(len(f[0])) + pad for f in frames) + warmup * (burst_len(96) + pad)
+    total = (sum(burst_len(len(f[0]), **layout) + pad for f in frames)
+             + warmup * (burst_len(96, **layout) + pad))
     head = blocks.head(gr.sizeof_gr_complex, total)
     sink = blocks.vector_sink_c()
     tb = gr.top_block()
@@ -151,6 +161,67 @@ class qa_ofdm_frame_rx(gr_unittest.TestCase):
                 self.assertEqual(meta[key], nonce)
         self.assertEqual(rx.dropped_invalid(), 0)
         self.assertEqual(rx.header_crc_failed(), 0)
+
+    def test_another_frame_layout_end_to_end(self):
+        # The layout reaches both blocks through make(): a 128-point frame decodes, and a
+        # receiver with the default layout finds nothing in it.
+        rng = np.random.default_rng(4)
+        frames = [(latent(n, rng), 20 + i, 9) for i, n in enumerate([500, 96, 1024])]
+        samples = transmit(frames, pad=400, warmup=1, **WIDE_LAYOUT)
+        params = semsteg.ofdm_frame_params(**WIDE_LAYOUT)
+        self.assertEqual(params.num_data(), 96)
+        self.assertEqual(semsteg.ofdm_frame_tx(**WIDE_LAYOUT).burst_samples(500),
+                         params.burst_samples(500))
+        self.assertEqual(params.burst_samples(500),
+                         (3 + params.header_ofdm_symbols() + -(-500 // 96)) * (128 + 32))
+        noise = 0.05 * (rng.standard_normal(len(samples)) + 1j * rng.standard_normal(len(samples)))
+        noisy = (samples + noise).astype(np.complex64)
+        rx, pdus, _ = receive(noisy, **WIDE_LAYOUT)
+        self.assertEqual(len(pdus), len(frames))
+        for (meta, got), (sent, seq, _) in zip(pdus, frames):
+            self.assertEqual(meta[semsteg.keys.seq], seq)
+            self.assertLess(np.mean(np.abs(got - sent) ** 2) / np.mean(np.abs(sent) ** 2), 0.05)
+        self.assertEqual(rx.warmup(), 1)
+        default_rx, default_pdus, _ = receive(noisy)
+        self.assertEqual(default_pdus, [])
+
+    def test_layouts_the_phy_refuses_fail_at_construction(self):
+        cases = [
+            (dict(fft_len=100), "power of two"),
+            (dict(fft_len=128), "give the data and the pilot carriers"),
+            (dict(cp_len=64), "cp_len"),
+            (dict(data_carriers=[1, 2, 3, 40]), "outside"),
+            (dict(pilot_carriers=[-21, 7], pilot_values=[1]), "as many pilot values"),
+            (dict(header_repetition=0), "header_repetition"),
+        ]
+        for layout, text in cases:
+            for make in (lambda: semsteg.ofdm_frame_tx(**layout),
+                         lambda: semsteg.ofdm_frame_rx(**layout),
+                         lambda: semsteg.ofdm_frame_params(**layout)):
+                with self.assertRaisesRegex(ValueError, text, msg=str(layout)):
+                    make()
+        with self.assertRaisesRegex(ValueError, "sc_threshold"):
+            semsteg.ofdm_frame_rx(sc_threshold=1.5)
+        with self.assertRaisesRegex(ValueError, "max_cfo_subcarriers"):
+            semsteg.ofdm_frame_rx(max_cfo_subcarriers=16)
+
+    def test_grc_defaults_are_the_blocks(self):
+        # The GRC YAML restates the defaults (GRC cannot import them): they must agree.
+        import yaml
+        grc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "grc")
+        d = semsteg.ofdm_frame_defaults
+        expected = {"fft_len": d.fft_len, "cp_len": d.cp_len,
+                    "header_repetition": d.header_repetition, "data_carriers": [],
+                    "pilot_carriers": [], "pilot_values": [], "header_qpsk": False}
+        for name, extra in (("tx", {}), ("rx", {"sc_threshold": d.sc_threshold,
+                                                "max_cfo_subcarriers": d.max_cfo_subcarriers})):
+            with open(os.path.join(grc, "semsteg_ofdm_frame_%s.block.yml" % name)) as f:
+                params = {p["id"]: p for p in yaml.safe_load(f)["parameters"]}
+            for key, value in {**expected, **extra}.items():
+                self.assertEqual(eval(params[key]["default"]), value, "%s %s" % (name, key))
+        p = semsteg.ofdm_frame_params()
+        self.assertEqual((p.fft_len, p.cp_len, p.header_repetition), (64, 16, 2))
+        self.assertEqual(p.pilot_carriers, [-21, -7, 7, 21])
 
 
 if __name__ == '__main__':

@@ -52,8 +52,10 @@ class qa_ofdm_frame_tx(gr_unittest.TestCase):
             eob.append((start + burst_len(n) - 1, True))
             lens.append((start, burst_len(n) + pad))
             body = data[start:start + burst_len(n)]
-            # unit power per occupied carrier, unitary IFFT: 52/64 mean power (±10 %)
-            self.assertAlmostEqual(np.mean(np.abs(body) ** 2) / (52 / 64), 1.0, delta=0.1)
+            # unit power per occupied carrier, unitary IFFT: occupied/fft_len (±10 %)
+            self.assertAlmostEqual(np.mean(np.abs(body) ** 2)
+                                   / semsteg.ofdm_frame_params().mean_burst_power(),
+                                   1.0, delta=0.1)
             self.assertTrue(np.all(data[start + burst_len(n):start + burst_len(n) + pad] == 0))
             start += burst_len(n) + pad
         self.assertEqual(tags["tx_sob"], sob)

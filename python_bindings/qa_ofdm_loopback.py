@@ -32,7 +32,7 @@ def loopback(snr_db, cfo_subcarriers, taps, n_frames=40, seed=5, mmse=False):
     # Noise per sample = noise per subcarrier (unitary FFT); signal is 1 per carrier.
     chan = channels.channel_model(
         noise_voltage=float(np.sqrt(10 ** (-snr_db / 10))),
-        frequency_offset=cfo_subcarriers / 64.0,
+        frequency_offset=cfo_subcarriers / semsteg.ofdm_frame_params().fft_len,
         epsilon=1.0,
         taps=taps.tolist(),
         noise_seed=seed)

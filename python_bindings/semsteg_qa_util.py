@@ -11,11 +11,12 @@ import numpy as np
 import pmt
 
 
-def burst_len(num_symbols):
-    """Samples in the burst of a frame with num_symbols latent symbols (the transmitter's
-    frame parameters, from the C++ frame_params: header size included)."""
+def burst_len(num_symbols, **layout):
+    """Samples in the burst of a frame with num_symbols latent symbols, for the frame layout
+    given as the blocks take it (default: theirs), from the C++ frame_params: header
+    included, padding not."""
     from gnuradio import semsteg
-    return semsteg.ofdm_frame_tx.burst_samples(num_symbols)
+    return semsteg.ofdm_frame_params(**layout).burst_samples(num_symbols)
 
 
 def latent(n, rng):

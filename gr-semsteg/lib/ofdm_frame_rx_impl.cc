@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ofdm_frame_rx_impl.h"
+#include "frame_setup.h"
 #include <gnuradio/io_signature.h>
 #include <semsteg/metadata_keys.h>
 
@@ -13,24 +14,47 @@ namespace semsteg {
 namespace keys = ::semsteg::keys;
 namespace phy = ::semsteg::phy;
 
-ofdm_frame_rx::sptr ofdm_frame_rx::make(bool drop_warmup, float sc_threshold, bool mmse)
+ofdm_frame_rx::sptr ofdm_frame_rx::make(bool drop_warmup,
+                                        float sc_threshold,
+                                        bool mmse,
+                                        int fft_len,
+                                        int cp_len,
+                                        const std::vector<int>& data_carriers,
+                                        const std::vector<int>& pilot_carriers,
+                                        const std::vector<gr_complex>& pilot_values,
+                                        bool header_qpsk,
+                                        int header_repetition,
+                                        int max_cfo_subcarriers)
 {
-    return gnuradio::make_block_sptr<ofdm_frame_rx_impl>(drop_warmup, sc_threshold, mmse);
-}
-
-phy::receiver_config ofdm_frame_rx_impl::make_config(float sc_threshold, bool mmse)
-{
+    const auto params = frame_layout("ofdm_frame_rx",
+                                     fft_len,
+                                     cp_len,
+                                     data_carriers,
+                                     pilot_carriers,
+                                     pilot_values,
+                                     header_qpsk,
+                                     header_repetition);
+    if (!(sc_threshold > 0.0f && sc_threshold < 1.0f))
+        throw std::invalid_argument("ofdm_frame_rx: sc_threshold must be in (0, 1), got "
+                                    + std::to_string(sc_threshold));
+    if (max_cfo_subcarriers < 0 || max_cfo_subcarriers >= params.fft_len / 4)
+        throw std::invalid_argument("ofdm_frame_rx: max_cfo_subcarriers must be in [0, "
+                                    + std::to_string(params.fft_len / 4) + "), got "
+                                    + std::to_string(max_cfo_subcarriers));
     phy::receiver_config cfg;
     cfg.sc_threshold = sc_threshold;
     cfg.mmse_equalizer = mmse;
-    return cfg;
+    cfg.max_cfo_subcarriers = max_cfo_subcarriers;
+    return gnuradio::make_block_sptr<ofdm_frame_rx_impl>(drop_warmup, params, cfg);
 }
 
-ofdm_frame_rx_impl::ofdm_frame_rx_impl(bool drop_warmup, float sc_threshold, bool mmse)
+ofdm_frame_rx_impl::ofdm_frame_rx_impl(bool drop_warmup,
+                                       const phy::frame_params& params,
+                                       const phy::receiver_config& config)
     : gr::sync_block("ofdm_frame_rx",
                      gr::io_signature::make(1, 1, sizeof(gr_complex)),
                      gr::io_signature::make(0, 0, 0))
-    , d_rx(phy::frame_params(), make_config(sc_threshold, mmse))
+    , d_rx(params, config)
     , d_drop_warmup(drop_warmup)
 {
     message_port_register_out(pmt::mp("out"));

@@ -16,7 +16,9 @@ namespace semsteg {
 class ofdm_frame_rx_impl : public ofdm_frame_rx
 {
 public:
-    ofdm_frame_rx_impl(bool drop_warmup, float sc_threshold, bool mmse);
+    ofdm_frame_rx_impl(bool drop_warmup,
+                       const ::semsteg::phy::frame_params& params,
+                       const ::semsteg::phy::receiver_config& config);
 
     int work(int noutput_items,
              gr_vector_const_void_star& input_items,
@@ -34,7 +36,6 @@ public:
     uint64_t warmup() const override;
 
 private:
-    static ::semsteg::phy::receiver_config make_config(float sc_threshold, bool mmse);
     void publish_stats();
 
     ::semsteg::phy::frame_receiver d_rx; // used by work() only

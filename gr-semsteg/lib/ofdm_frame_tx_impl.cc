@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ofdm_frame_tx_impl.h"
+#include "frame_setup.h"
 #include "pdu_convert.h"
 #include <algorithm>
 #include <gnuradio/io_signature.h>
@@ -39,19 +40,38 @@ meta_uint(const pmt::pmt_t& meta, const char* key, uint64_t fallback, bool* foun
 
 } // namespace
 
-ofdm_frame_tx::sptr
-ofdm_frame_tx::make(int warmup_frames, int pad_samples, const std::string& len_tag_key)
+ofdm_frame_tx::sptr ofdm_frame_tx::make(int warmup_frames,
+                                        int pad_samples,
+                                        const std::string& len_tag_key,
+                                        int fft_len,
+                                        int cp_len,
+                                        const std::vector<int>& data_carriers,
+                                        const std::vector<int>& pilot_carriers,
+                                        const std::vector<gr_complex>& pilot_values,
+                                        bool header_qpsk,
+                                        int header_repetition)
 {
-    return gnuradio::make_block_sptr<ofdm_frame_tx_impl>(
-        warmup_frames, pad_samples, len_tag_key);
+    return gnuradio::make_block_sptr<ofdm_frame_tx_impl>(warmup_frames,
+                                                         pad_samples,
+                                                         len_tag_key,
+                                                         frame_layout("ofdm_frame_tx",
+                                                                      fft_len,
+                                                                      cp_len,
+                                                                      data_carriers,
+                                                                      pilot_carriers,
+                                                                      pilot_values,
+                                                                      header_qpsk,
+                                                                      header_repetition));
 }
 
 ofdm_frame_tx_impl::ofdm_frame_tx_impl(int warmup_frames,
                                        int pad_samples,
-                                       const std::string& len_tag_key)
+                                       const std::string& len_tag_key,
+                                       const phy::frame_params& params)
     : gr::block("ofdm_frame_tx",
                 gr::io_signature::make(0, 0, 0),
                 gr::io_signature::make(1, 1, sizeof(gr_complex)))
+    , d_tx(params)
     , d_warmup_frames(std::max(warmup_frames, 0))
     , d_pad_samples(std::max(pad_samples, 0))
     , d_len_tag_key(len_tag_key.empty() ? pmt::PMT_NIL : pmt::intern(len_tag_key))

@@ -19,7 +19,10 @@ namespace semsteg {
 class ofdm_frame_tx_impl : public ofdm_frame_tx
 {
 public:
-    ofdm_frame_tx_impl(int warmup_frames, int pad_samples, const std::string& len_tag_key);
+    ofdm_frame_tx_impl(int warmup_frames,
+                       int pad_samples,
+                       const std::string& len_tag_key,
+                       const ::semsteg::phy::frame_params& params);
 
     bool start() override;
     int general_work(int noutput_items,
@@ -29,6 +32,10 @@ public:
 
     uint64_t frames_sent() const override { return d_frames_sent; }
     uint64_t pdus_dropped() const override { return d_pdus_dropped; }
+    size_t burst_samples(size_t num_symbols) const override
+    {
+        return d_tx.params().burst_samples(num_symbols);
+    }
 
 private:
     void handle_pdu(const pmt::pmt_t& msg);

@@ -128,6 +128,46 @@ TEST(FrameParams, RejectsInconsistentParameters)
     EXPECT_THROW(p.validate(), semsteg::error);
 }
 
+TEST(FrameParams, FromLayoutFillsTheDefaultLayoutOnlyAtTheDefaultFftLength)
+{
+    const auto d = frame_params::from_layout(64, 16, {}, {}, {}, header_modulation::bpsk, 2);
+    const frame_params defaults;
+    EXPECT_EQ(d.data_carriers, defaults.data_carriers);
+    EXPECT_EQ(d.pilot_carriers, defaults.pilot_carriers);
+    EXPECT_EQ(d.pilot_values, defaults.pilot_values);
+    // Own pilots without values: all 1.
+    const auto own
+        = frame_params::from_layout(64, 8, {}, { -21, 21 }, {}, header_modulation::qpsk, 1);
+    EXPECT_EQ(own.pilot_values, std::vector<cf>(2, cf(1.0f, 0.0f)));
+    EXPECT_EQ(own.header_mod, header_modulation::qpsk);
+    EXPECT_EQ(own.cp_len, 8);
+    // The default layout does not exist at 128: the carriers must be given.
+    const auto msg = [](auto&& fn) {
+        try {
+            fn();
+        } catch (const semsteg::error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_NE(msg([] {
+                  frame_params::from_layout(128, 32, {}, {}, {}, header_modulation::bpsk, 2);
+              }).find("give the data and the pilot carriers"),
+              std::string::npos);
+    EXPECT_NE(msg([] {
+                  frame_params::from_layout(100, 16, {}, {}, {}, header_modulation::bpsk, 2);
+              }).find("power of two"),
+              std::string::npos);
+    std::vector<int> wide;
+    for (int k = -50; k <= 50; ++k)
+        if (k != 0 && k % 12 != 0)
+            wide.push_back(k);
+    const auto w = frame_params::from_layout(
+        128, 32, wide, { -48, -24, 24, 48 }, {}, header_modulation::bpsk, 2);
+    EXPECT_EQ(w.num_data(), static_cast<int>(wide.size()));
+    EXPECT_EQ(w.symbol_len(), 160);
+}
+
 TEST(FrameParams, TransmitterRejectsEmptyAndOversizedLatents)
 {
     frame_transmitter tx;

@@ -60,7 +60,9 @@ std::vector<int> frame_params::default_data_carriers()
     return c;
 }
 
-void frame_params::validate() const
+namespace {
+
+void check_symbol_lengths(int fft_len, int cp_len)
 {
     if (fft_len < 16 || fft_len > 4096 || (fft_len & (fft_len - 1)) != 0)
         throw error("frame_params: fft_len must be a power of two in [16, 4096], got "
@@ -68,6 +70,47 @@ void frame_params::validate() const
     if (cp_len < 1 || cp_len >= fft_len)
         throw error("frame_params: cp_len must be in [1, fft_len), got "
                     + std::to_string(cp_len));
+}
+
+} // namespace
+
+std::vector<int> frame_params::default_pilot_carriers() { return { -21, -7, 7, 21 }; }
+
+std::vector<cf> frame_params::default_pilot_values() { return { 1.0f, 1.0f, 1.0f, -1.0f }; }
+
+frame_params frame_params::from_layout(int fft_len,
+                                       int cp_len,
+                                       const std::vector<int>& data_carriers,
+                                       const std::vector<int>& pilot_carriers,
+                                       const std::vector<cf>& pilot_values,
+                                       header_modulation header_mod,
+                                       int header_repetition)
+{
+    check_symbol_lengths(fft_len, cp_len);
+    frame_params p;
+    p.fft_len = fft_len;
+    p.cp_len = cp_len;
+    if ((data_carriers.empty() || pilot_carriers.empty()) && fft_len != default_fft_len)
+        throw error("frame_params: the default carrier layout is for fft_len "
+                    + std::to_string(default_fft_len) + "; with fft_len "
+                    + std::to_string(fft_len) + " give the data and the pilot carriers");
+    if (!data_carriers.empty())
+        p.data_carriers = data_carriers;
+    if (!pilot_carriers.empty())
+        p.pilot_carriers = pilot_carriers;
+    if (!pilot_values.empty())
+        p.pilot_values = pilot_values;
+    else if (!pilot_carriers.empty())
+        p.pilot_values.assign(pilot_carriers.size(), cf(1.0f, 0.0f));
+    p.header_mod = header_mod;
+    p.header_repetition = header_repetition;
+    p.validate();
+    return p;
+}
+
+void frame_params::validate() const
+{
+    check_symbol_lengths(fft_len, cp_len);
     if (data_carriers.empty())
         throw error("frame_params: no data carriers");
     if (pilot_carriers.size() != pilot_values.size() || pilot_carriers.empty())

@@ -7,8 +7,11 @@
 #define INCLUDED_SEMSTEG_OFDM_FRAME_RX_H
 
 #include <cstdint>
+#include <gnuradio/gr_complex.h>
 #include <gnuradio/semsteg/api.h>
+#include <gnuradio/semsteg/ofdm_frame.h>
 #include <gnuradio/sync_block.h>
+#include <vector>
 
 namespace gr {
 namespace semsteg {
@@ -38,11 +41,25 @@ public:
 
     /*!
      * \param drop_warmup drop (and count) warm-up frames instead of outputting them
-     * \param sc_threshold Schmidl-Cox detection threshold (0..1, default 0.25)
+     * \param sc_threshold Schmidl-Cox detection threshold (0..1)
      * \param mmse per-carrier MMSE payload equaliser (lower error on faded carriers,
      *        biased toward 0) instead of zero forcing (unbiased)
+     * \param fft_len, cp_len, data_carriers, pilot_carriers, pilot_values, header_qpsk,
+     *        header_repetition the frame layout (ofdm_frame.h; the transmitter's)
+     * \param max_cfo_subcarriers largest |CFO| searched, in subcarrier spacings
+     * \throws std::invalid_argument for settings the PHY refuses, saying why
      */
-    static sptr make(bool drop_warmup = true, float sc_threshold = 0.25f, bool mmse = false);
+    static sptr make(bool drop_warmup = true,
+                     float sc_threshold = ofdm_frame_defaults::sc_threshold,
+                     bool mmse = false,
+                     int fft_len = ofdm_frame_defaults::fft_len,
+                     int cp_len = ofdm_frame_defaults::cp_len,
+                     const std::vector<int>& data_carriers = {},
+                     const std::vector<int>& pilot_carriers = {},
+                     const std::vector<gr_complex>& pilot_values = {},
+                     bool header_qpsk = false,
+                     int header_repetition = ofdm_frame_defaults::header_repetition,
+                     int max_cfo_subcarriers = ofdm_frame_defaults::max_cfo_subcarriers);
 
     virtual uint64_t detected() const = 0;
     virtual uint64_t delivered() const = 0;

@@ -8,8 +8,11 @@
 
 #include <cstdint>
 #include <gnuradio/block.h>
+#include <gnuradio/gr_complex.h>
 #include <gnuradio/semsteg/api.h>
+#include <gnuradio/semsteg/ofdm_frame.h>
 #include <string>
+#include <vector>
 
 namespace gr {
 namespace semsteg {
@@ -44,10 +47,24 @@ public:
      * \param warmup_frames number of warm-up frames sent before the first frame
      * \param pad_samples zeros appended after every burst (inter-burst gap)
      * \param len_tag_key length tag key ("" for none)
+     * \param fft_len, cp_len, data_carriers, pilot_carriers, pilot_values, header_qpsk,
+     *        header_repetition the frame layout (ofdm_frame.h; the receivers' must match)
+     * \throws std::invalid_argument for a layout the PHY refuses, saying why
      */
     static sptr make(int warmup_frames = 0,
                      int pad_samples = 0,
-                     const std::string& len_tag_key = "packet_len");
+                     const std::string& len_tag_key = "packet_len",
+                     int fft_len = ofdm_frame_defaults::fft_len,
+                     int cp_len = ofdm_frame_defaults::cp_len,
+                     const std::vector<int>& data_carriers = {},
+                     const std::vector<int>& pilot_carriers = {},
+                     const std::vector<gr_complex>& pilot_values = {},
+                     bool header_qpsk = false,
+                     int header_repetition = ofdm_frame_defaults::header_repetition);
+
+    //! Samples of the burst that carries `num_symbols` latent symbols with this block's
+    //! layout (the padding not included).
+    virtual size_t burst_samples(size_t num_symbols) const = 0;
 
     //! Frames sent so far (warm-up frames included).
     virtual uint64_t frames_sent() const = 0;

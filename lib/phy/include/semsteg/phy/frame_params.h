@@ -48,16 +48,20 @@ using cf = std::complex<float>;
 enum class header_modulation { bpsk = 1, qpsk = 2 };
 
 struct frame_params {
-    int fft_len = 64;
-    int cp_len = 16;
+    static constexpr int default_fft_len = 64;
+    static constexpr int default_cp_len = 16;
+    static constexpr int default_header_repetition = 2;
+
+    int fft_len = default_fft_len;
+    int cp_len = default_cp_len;
     std::vector<int> data_carriers = default_data_carriers();
-    std::vector<int> pilot_carriers = { -21, -7, 7, 21 };
-    std::vector<cf> pilot_values = { 1.0f, 1.0f, 1.0f, -1.0f };
+    std::vector<int> pilot_carriers = default_pilot_carriers();
+    std::vector<cf> pilot_values = default_pilot_values();
     header_modulation header_mod = header_modulation::bpsk;
     //! The convolutionally coded header block is sent this many times (spread over time and
     //! frequency) and soft-combined: with 2, the header survives 5 dB SNR on a multipath
     //! channel (see header_codec.h).
-    int header_repetition = 2;
+    int header_repetition = default_header_repetition;
     //! Largest number of latent symbols a frame may carry. Headers claiming more are
     //! rejected by the receiver (counted as dropped_invalid) and refused by the transmitter.
     uint32_t max_latent_symbols = 1u << 16;
@@ -88,6 +92,22 @@ struct frame_params {
     float pilot_polarity(size_t index) const;
 
     static std::vector<int> default_data_carriers();
+    static std::vector<int> default_pilot_carriers();
+    static std::vector<cf> default_pilot_values();
+
+    /*!
+     * The parameters from a flat layout, as the blocks, their bindings and GRC take it, and
+     * validated. Empty lists mean the default layout, which exists for the default fft_len
+     * only: empty data or pilot carriers at another fft_len are an error. Empty pilot values
+     * are the defaults with the default pilot carriers, else all 1.
+     */
+    static frame_params from_layout(int fft_len,
+                                    int cp_len,
+                                    const std::vector<int>& data_carriers,
+                                    const std::vector<int>& pilot_carriers,
+                                    const std::vector<cf>& pilot_values,
+                                    header_modulation header_mod,
+                                    int header_repetition);
 };
 
 //! Header flag of warm-up frames (sent before the first real frame for receiver AGC/sync).
