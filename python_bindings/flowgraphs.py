@@ -14,7 +14,8 @@ import numpy as np
 import pmt
 from gnuradio import channels, gr
 
-from .semsteg_python import (image_sink, image_source, mia_decoder, ofdm_frame_params,
+from .semsteg_python import (channel_config, image_sink, image_source, mia_decoder,
+                             ofdm_frame_params,
                              ofdm_frame_rx, ofdm_frame_tx, semantic_decoder,
                              semantic_encoder, stego_embed, stego_extract)
 
@@ -22,24 +23,26 @@ from .semsteg_python import (image_sink, image_source, mia_decoder, ofdm_frame_p
 DEFAULT_PAD_SAMPLES = 400
 
 
-def noise_voltage_for_snr(snr_db):
-    """channel_model noise voltage for an SNR (dB) per occupied subcarrier: ofdm_frame_tx
-    sends unit power per carrier and the FFT is unitary, so noise per sample = per carrier."""
-    return float(np.sqrt(10.0 ** (-snr_db / 10.0)))
+def channel(snr_db, cfo=0.0, taps=(1.0,), seed=0, timing=1.0, layout=None, spec=None):
+    """A simulated radio channel (GNU Radio's channel_model) as channel_config specifies it:
+    AWGN at `snr_db` per occupied subcarrier, carrier offset `cfo` in subcarrier spacings of
+    the frame `layout` (ofdm_frame_params arguments, default the blocks'), multipath `taps`
+    (scaled to unit energy), sample-clock ratio `timing`; or all of it as one `spec`
+    (channel_config text, e.g. 'awgn:10,cfo=0.2,taps=1;0;0.3j,clock=1.0001')."""
+    if spec is None:
+        spec = "awgn:%r,cfo=%r,taps=%s,clock=%r" % (
+            float(snr_db), float(cfo), ";".join(_tap_text(t) for t in taps), float(timing))
+    args = channel_config.parse(spec).channel_model_args(
+        ofdm_frame_params(**(layout or {})).fft_len)
+    return channels.channel_model(noise_seed=int(seed), **args)
 
 
-def channel(snr_db, cfo=0.0, taps=(1.0,), seed=0, timing=1.0, layout=None):
-    """A simulated radio channel: AWGN at `snr_db` per subcarrier, carrier offset `cfo` in
-    subcarrier spacings of the frame `layout` (ofdm_frame_params arguments, default the
-    blocks'), multipath `taps` (normalised to unit energy), sample-clock ratio `timing`."""
-    fft_len = ofdm_frame_params(**(layout or {})).fft_len
-    taps = np.asarray(taps, dtype=np.complex64)
-    taps = taps / np.sqrt(np.sum(np.abs(taps) ** 2))
-    return channels.channel_model(noise_voltage=noise_voltage_for_snr(snr_db),
-                                  frequency_offset=cfo / fft_len,
-                                  epsilon=timing,
-                                  taps=[complex(t) for t in taps],
-                                  noise_seed=int(seed))
+def _tap_text(t):
+    """A tap in channel_config's text form: 1.0, 0.3j, 0.5+0.1j."""
+    t = complex(t)
+    if not t.imag:
+        return repr(t.real)
+    return "%r%s%rj" % (t.real, "+" if t.imag > 0 else "", t.imag)
 
 
 def parse_taps(text):

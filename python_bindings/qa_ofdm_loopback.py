@@ -10,12 +10,13 @@ import sys
 
 import numpy as np
 import pmt
-from gnuradio import blocks, channels, gr, gr_unittest
+from gnuradio import blocks, gr, gr_unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from semsteg_qa_util import burst_len, latent, pdu, pdus_of, run_with_timeout  # noqa: E402
 
 from gnuradio import semsteg  # noqa: E402
+from gnuradio.semsteg import flowgraphs  # noqa: E402
 
 
 def loopback(snr_db, cfo_subcarriers, taps, n_frames=40, seed=5, mmse=False):
@@ -28,14 +29,8 @@ def loopback(snr_db, cfo_subcarriers, taps, n_frames=40, seed=5, mmse=False):
         sent[i] = symbols
         tx.to_basic_block()._post(pmt.intern("in"), pdu(symbols, seq=i, image_id=3))
     total = sum(burst_len(len(s)) + pad for s in sent.values()) + warmup * (burst_len(96) + pad)
-    taps = np.array(taps, dtype=np.complex64) / np.sqrt(np.sum(np.abs(taps) ** 2))
-    # Noise per sample = noise per subcarrier (unitary FFT); signal is 1 per carrier.
-    chan = channels.channel_model(
-        noise_voltage=float(np.sqrt(10 ** (-snr_db / 10))),
-        frequency_offset=cfo_subcarriers / semsteg.ofdm_frame_params().fft_len,
-        epsilon=1.0,
-        taps=taps.tolist(),
-        noise_seed=seed)
+    # The channel as the flowgraphs make it (channel_config's conventions).
+    chan = flowgraphs.channel(snr_db, cfo_subcarriers, taps, seed)
     rot = blocks.multiply_const_cc(complex(np.exp(1.1j)))  # start phase
     head = blocks.head(gr.sizeof_gr_complex, total)
     rx = semsteg.ofdm_frame_rx(mmse=mmse)
@@ -87,6 +82,33 @@ class qa_ofdm_loopback(gr_unittest.TestCase):
         eff_zf, eff_mmse = effective_snr_db(sent, zf), effective_snr_db(sent2, mmse)
         print("loopback multipath, 10 dB: ZF %.2f dB, MMSE %.2f dB" % (eff_zf, eff_mmse))
         self.assertGreater(eff_mmse, eff_zf + 0.5)
+
+    def test_channel_specification_reaches_channel_model(self):
+        # flowgraphs.channel = channel_config's conventions: N0 = 10^(-SNR/10) per sample,
+        # CFO over fft_len, unit-energy taps.
+        args = semsteg.channel_config.parse("awgn:10,cfo=0.5,taps=3;4j").channel_model_args(64)
+        self.assertAlmostEqual(args["noise_voltage"], np.sqrt(0.1), places=6)
+        self.assertAlmostEqual(args["frequency_offset"], 0.5 / 64)
+        self.assertEqual(args["epsilon"], 1.0)
+        np.testing.assert_allclose(args["taps"], [0.6, 0.8j], atol=1e-6)
+        wide = semsteg.channel_config.parse("awgn:10,cfo=0.5").channel_model_args(128)
+        self.assertAlmostEqual(wide["frequency_offset"], 0.5 / 128)
+        for spec, text in (("rayleigh:10", "AWGN at one SNR"), ("awgn:5-15", "AWGN at one SNR"),
+                           ("awgn:10,timing=0.5", "fractional delay")):
+            with self.assertRaisesRegex(RuntimeError, text):
+                semsteg.channel_config.parse(spec).channel_model_args(64)
+        with self.assertRaisesRegex(RuntimeError, "unknown setting"):
+            semsteg.channel_config.parse("awgn:10,doppler=1")
+        # The measured noise of the flowgraph channel is the specified one.
+        n = 200000
+        src = blocks.vector_source_c([0j] * n)
+        sink = blocks.vector_sink_c()
+        tb = gr.top_block()
+        tb.connect(src, flowgraphs.channel(7.0, seed=3), sink)
+        tb.run()
+        measured = np.mean(np.abs(np.array(sink.data())) ** 2)
+        self.assertAlmostEqual(measured / semsteg.channel_config.noise_variance(7.0), 1.0,
+                               delta=0.02)
 
 
 if __name__ == '__main__':

@@ -5,8 +5,10 @@
 // The gnuradio.semsteg Python module: the blocks and the metadata keys.
 
 #include <gnuradio/semsteg/inference_engine.h>
+#include <pybind11/complex.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <semsteg/channel.h>
 #include <semsteg/error.h>
 #include <semsteg/image.h>
 #include <semsteg/metadata_keys.h>
@@ -105,6 +107,59 @@ PYBIND11_MODULE(semsteg_python, m)
         "Tiles image files (all the same size) into a grid PNG, row by row, each tile "
         "enlarged to at least min_tile_side pixels, under a header naming the columns "
         "(labels: one per column, or none).");
+    // The one channel specification (semsteg/channel.h) and its adapter for GNU Radio's
+    // channels.channel_model, which the flowgraphs use (flowgraphs.channel).
+    using semsteg::channel_config;
+    py::class_<channel_config>(
+        m,
+        "channel_config",
+        "A channel as gr-semsteg specifies it everywhere (semsteg/channel.h): SNR as Es/N0 "
+        "per complex symbol (per occupied subcarrier on the air), CFO in subcarrier "
+        "spacings, sample-spaced taps scaled to unit energy, a fractional delay, a sample-"
+        "clock ratio.")
+        .def_static("parse",
+                    &channel_config::parse,
+                    py::arg("text"),
+                    "From the text form, e.g. 'awgn:10,cfo=0.2,taps=1;0;0.3j'.")
+        .def("to_string", &channel_config::to_string)
+        .def("__str__", &channel_config::to_string)
+        .def_readonly("snr_db", &channel_config::snr_db)
+        .def_readonly("cfo_subcarriers", &channel_config::cfo_subcarriers)
+        .def_readonly("timing_offset", &channel_config::timing_offset)
+        .def_readonly("clock_ratio", &channel_config::clock_ratio)
+        .def("unit_energy_taps", &channel_config::unit_energy_taps)
+        .def_static("noise_variance", &channel_config::noise_variance, py::arg("snr_db"))
+        .def(
+            "channel_model_args",
+            [](const channel_config& c, int fft_len) {
+                if (c.type == channel_config::kind::rayleigh || c.snr_range())
+                    throw semsteg::error("channel '" + c.to_string()
+                                         + "': a flowgraph channel takes AWGN at one SNR "
+                                           "(fading: give multipath taps)");
+                if (c.timing_offset != 0.0)
+                    throw semsteg::error(
+                        "channel '" + c.to_string()
+                        + "': GNU Radio's channel_model has no fractional delay (a "
+                          "sample-clock offset: clock=)");
+                if (fft_len < 1)
+                    throw semsteg::error("fft_len must be positive");
+                py::dict d;
+                d["noise_voltage"] = c.type == channel_config::kind::none
+                    ? 0.0
+                    : std::sqrt(channel_config::noise_variance(c.snr_db));
+                d["frequency_offset"] = c.cfo_subcarriers / fft_len;
+                d["epsilon"] = c.clock_ratio;
+                d["taps"] = c.unit_energy_taps();
+                return d;
+            },
+            py::arg("fft_len"),
+            "Keyword arguments of channels.channel_model (noise_seed aside) for this channel "
+            "on frames of fft_len: noise voltage √N0 per sample (= per occupied carrier: "
+            "unit "
+            "power per carrier, unitary FFT), CFO in cycles per sample, the clock ratio, "
+            "unit-"
+            "energy taps.");
+
     // Through Python's own json module: any JSON-serialisable dict or list is accepted, in
     // its order, and refused with Python's message otherwise.
     const auto to_json = [](const py::object& o) {

@@ -240,11 +240,24 @@ TEST(Channel, ParseRejectsBadSpecs)
     EXPECT_EQ(channel_config::parse("awgn:-5").snr_db, -5.0);
     const auto r = channel_config::parse("awgn:0-20");
     EXPECT_EQ(r.snr_db, 0.0);
-    EXPECT_EQ(r.snr_max_db, 20.0);
+    EXPECT_EQ(r.snr_high(), 20.0);
+    EXPECT_TRUE(r.snr_range());
     EXPECT_EQ(channel_config::parse("none").type, channel_config::kind::none);
     for (const char* bad :
          { "awgn", "awgn:", "awgn:x", "awgn:10dB", "fading:3", "awgn:20-0", "" })
         EXPECT_THROW(channel_config::parse(bad), error) << bad;
+}
+
+TEST(Channel, LatentDomainRefusesWaveformImpairments)
+{
+    const auto latent = torch::randn({ 2, 8, 4, 4 });
+    auto gen = at::detail::createCPUGenerator(1);
+    for (const char* spec : { "awgn:10,cfo=0.1", "awgn:10,taps=1;0.3", "awgn:10,timing=0.5" })
+        EXPECT_NE(error_of([&] {
+                      apply_channel(latent, channel_config::parse(spec), gen);
+                  }).find("the latent-domain simulation has no CFO"),
+                  std::string::npos)
+            << spec;
 }
 
 TEST(Inn, BackwardOfForwardIsTheIdentity)

@@ -41,11 +41,11 @@ int acceptance()
         cfg.frames = 10000;
         cfg.min_symbols = 300;
         cfg.max_symbols = 1024;
-        cfg.snr_db = 5.0;
-        cfg.cfo = 1.9;
+        cfg.channel.snr_db = 5.0;
+        cfg.channel.cfo_subcarriers = 1.9;
         cfg.phase = 1.0;
-        cfg.timing_offset = 0.5;
-        cfg.taps = multipath;
+        cfg.channel.timing_offset = 0.5;
+        cfg.channel.taps = multipath;
         cfg.seed = 1234;
         const auto t0 = std::chrono::steady_clock::now();
         const auto r = run_link(cfg);
@@ -71,12 +71,12 @@ int acceptance()
         const bool mp = mode > 0;
         link_config cfg;
         cfg.frames = 1000;
-        cfg.snr_db = 10.0;
-        cfg.cfo = mp ? -1.71 : 1.37;
+        cfg.channel.snr_db = 10.0;
+        cfg.channel.cfo_subcarriers = mp ? -1.71 : 1.37;
         cfg.phase = 2.1;
-        cfg.timing_offset = mp ? 0.7 : 0.4;
+        cfg.channel.timing_offset = mp ? 0.7 : 0.4;
         if (mp)
-            cfg.taps = multipath;
+            cfg.channel.taps = multipath;
         cfg.rx.mmse_equalizer = mode == 2;
         cfg.seed = 77 + mp;
         const auto r = run_link(cfg);

@@ -137,7 +137,7 @@ channel_config fixed_snr_channel(const std::string& type, double snr_db)
         c.type = channel_config::kind::rayleigh;
     else
         throw error("channel '" + type + "': expected awgn or rayleigh");
-    c.snr_db = c.snr_max_db = snr_db;
+    c.snr_db = snr_db;
     return c;
 }
 

@@ -552,65 +552,26 @@ mia_config mia_config::from_json(const nlohmann::json& j)
 
 // ---------------------------------------------------------------- channels
 
-channel_config channel_config::parse(const std::string& text)
+namespace {
+
+void require_latent_domain(const channel_config& cfg)
 {
-    channel_config c;
-    auto fail = [&]() {
-        return error("channel: '" + text + "' is not one of none, awgn:SNR, awgn:LO-HI, "
-                     + "rayleigh:SNR (SNR in dB)");
-    };
-    const auto colon = text.find(':');
-    const std::string type = text.substr(0, colon);
-    if (type == "none" && colon == std::string::npos) {
-        c.type = kind::none;
-        return c;
-    }
-    if (colon == std::string::npos)
-        throw fail();
-    if (type == "awgn")
-        c.type = kind::awgn;
-    else if (type == "rayleigh")
-        c.type = kind::rayleigh;
-    else
-        throw fail();
-    const std::string snr = text.substr(colon + 1);
-    try {
-        // A '-' after the first character separates a range (the first may be a sign).
-        const auto dash = snr.find('-', 1);
-        size_t used = 0;
-        c.snr_db = std::stod(snr.substr(0, dash), &used);
-        if (used != snr.substr(0, dash).size())
-            throw fail();
-        c.snr_max_db = c.snr_db;
-        if (dash != std::string::npos) {
-            c.snr_max_db = std::stod(snr.substr(dash + 1), &used);
-            if (used != snr.size() - dash - 1 || c.snr_max_db < c.snr_db)
-                throw fail();
-        }
-    } catch (const std::logic_error&) {
-        throw fail();
-    }
-    return c;
+    if (cfg.has_waveform_impairments())
+        throw error("channel '" + cfg.to_string()
+                    + "': the latent-domain simulation has no CFO, multipath, timing or "
+                      "clock impairments (those are the PHY's: the GNU Radio loopback)");
 }
 
-std::string channel_config::to_string() const
-{
-    if (type == kind::none)
-        return "none";
-    std::ostringstream s;
-    s << (type == kind::awgn ? "awgn:" : "rayleigh:") << snr_db;
-    if (snr_max_db > snr_db)
-        s << "-" << snr_max_db;
-    return s.str();
-}
+} // namespace
 
 torch::Tensor channel_snr(const channel_config& cfg, int64_t batch, torch::Generator& gen)
 {
+    require_latent_domain(cfg);
     if (cfg.type == channel_config::kind::none)
         return torch::full({ batch }, 100.0);
     auto snr_db = torch::full({ batch }, cfg.snr_db);
-    if (cfg.snr_max_db > cfg.snr_db)
-        snr_db = snr_db + torch::rand({ batch }, gen) * (cfg.snr_max_db - cfg.snr_db);
+    if (cfg.snr_range())
+        snr_db = snr_db + torch::rand({ batch }, gen) * (*cfg.snr_max_db - cfg.snr_db);
     return snr_db;
 }
 
@@ -625,6 +586,7 @@ torch::Tensor apply_channel_at_snr(const torch::Tensor& latent,
                                    const torch::Tensor& snr_per_image,
                                    torch::Generator& gen)
 {
+    require_latent_domain(cfg);
     if (cfg.type == channel_config::kind::none)
         return latent;
     const int64_t b = latent.size(0);

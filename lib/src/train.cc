@@ -206,13 +206,14 @@ std::vector<std::pair<std::string, channel_config>>
 monitored_channels(const channel_config& ch)
 {
     std::vector<std::pair<std::string, channel_config>> out;
-    if (!(ch.snr_max_db > ch.snr_db)) {
+    if (!ch.snr_range()) {
         out.emplace_back("", ch);
         return out;
     }
-    for (double snr : { ch.snr_db, (ch.snr_db + ch.snr_max_db) / 2, ch.snr_max_db }) {
+    for (double snr : { ch.snr_db, (ch.snr_db + ch.snr_high()) / 2, ch.snr_high() }) {
         auto c = ch;
-        c.snr_db = c.snr_max_db = snr;
+        c.snr_db = snr;
+        c.snr_max_db.reset();
         std::ostringstream suffix;
         suffix << "_" << snr << "dB";
         out.emplace_back(suffix.str(), c);

@@ -34,10 +34,9 @@ struct link_config {
     size_t min_symbols = 1024, max_symbols = 1024;
     size_t min_gap = 0, max_gap = 600; //!< silence (noise only) between bursts, samples
     size_t max_chunk = 4096; //!< RX push sizes are uniform in 1..max_chunk
-    double snr_db = 10.0; //!< per occupied subcarrier (unit signal power)
-    double cfo = 0.0; //!< subcarrier spacings
-    std::vector<cf> taps = { 1.0f }; //!< normalised to unit energy by run_link
-    double timing_offset = 0.0;
+    //! SNR per occupied subcarrier, CFO, taps (scaled to unit energy), fractional delay:
+    //! the channel specification of channel.h, 10 dB AWGN unless set
+    channel_config channel;
     double phase = 0.0;
     uint64_t seed = 1;
     receiver_config rx;
@@ -66,19 +65,7 @@ inline link_result run_link(const link_config& cfg)
     frame_transmitter tx(params);
     frame_receiver rx(params, cfg.rx);
 
-    impairment_config ic;
-    double e = 0.0;
-    for (auto t : cfg.taps)
-        e += std::norm(t);
-    ic.taps.clear();
-    for (auto t : cfg.taps)
-        ic.taps.push_back(t / static_cast<float>(std::sqrt(e)));
-    ic.noise_var = static_cast<float>(std::pow(10.0, -cfg.snr_db / 10.0));
-    ic.cfo = cfg.cfo;
-    ic.fft_len = params.fft_len;
-    ic.timing_offset = cfg.timing_offset;
-    ic.phase = cfg.phase;
-    impairments channel(ic, cfg.seed * 7919 + 1);
+    impairments channel(impairments_for(cfg.channel, params, cfg.phase), cfg.seed * 7919 + 1);
 
     std::uniform_int_distribution<size_t> len_d(cfg.min_symbols, cfg.max_symbols);
     std::uniform_int_distribution<size_t> gap_d(cfg.min_gap, cfg.max_gap);

@@ -239,6 +239,37 @@ TEST(Impairments, AppliesDelayCfoPhaseAndNoise)
 
 // ------------------------------------------------------------------ synchroniser
 
+TEST(Impairments, FromTheChannelSpecification)
+{
+    semsteg::channel_config ch;
+    ch.snr_db = 7.0;
+    ch.cfo_subcarriers = 0.5;
+    ch.taps = { 3.0f, cf(0.0f, 4.0f) };
+    ch.timing_offset = 0.25;
+    frame_params p;
+    const auto ic = impairments_for(ch, p, 0.3);
+    EXPECT_NEAR(ic.noise_var, std::pow(10.0, -0.7), 1e-7);
+    EXPECT_EQ(ic.cfo, 0.5);
+    EXPECT_EQ(ic.fft_len, 64);
+    EXPECT_FLOAT_EQ(ic.taps[0].real(), 0.6f);
+    EXPECT_FLOAT_EQ(ic.taps[1].imag(), 0.8f);
+    EXPECT_EQ(ic.timing_offset, 0.25);
+    EXPECT_EQ(ic.phase, 0.3);
+    semsteg::channel_config none;
+    none.type = semsteg::channel_config::kind::none;
+    EXPECT_EQ(impairments_for(none, p).noise_var, 0.0f);
+    // What a sample stream cannot carry is refused.
+    auto fading = ch;
+    fading.type = semsteg::channel_config::kind::rayleigh;
+    EXPECT_THROW(impairments_for(fading, p), semsteg::error);
+    auto range = ch;
+    range.snr_max_db = 20.0;
+    EXPECT_THROW(impairments_for(range, p), semsteg::error);
+    auto clock = ch;
+    clock.clock_ratio = 1.001;
+    EXPECT_THROW(impairments_for(clock, p), semsteg::error);
+}
+
 TEST(Sync, MetricHasPlateauOnScSymbolAndStaysLowOnNoise)
 {
     frame_params p;
@@ -358,8 +389,8 @@ TEST(Cfo, ReceiverEstimatesTotalCfoOverPlusMinusTwoSubcarriers)
         semsteg::phy::testing::link_config cfg;
         cfg.frames = 4;
         cfg.min_symbols = cfg.max_symbols = 480;
-        cfg.cfo = eps;
-        cfg.snr_db = 10.0;
+        cfg.channel.cfo_subcarriers = eps;
+        cfg.channel.snr_db = 10.0;
         cfg.phase = 0.7;
         cfg.seed = 100 + static_cast<uint64_t>(10 * (eps + 3));
         const auto r = semsteg::phy::testing::run_link(cfg);

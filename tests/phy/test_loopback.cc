@@ -55,10 +55,10 @@ TEST(Loopback, FidelityAwgnWithCfoAt10dB)
     cfg.frames = 100;
     cfg.min_symbols = 200;
     cfg.max_symbols = 1500; // exercises the zero-padded last symbol
-    cfg.snr_db = 10.0;
-    cfg.cfo = 1.37;
+    cfg.channel.snr_db = 10.0;
+    cfg.channel.cfo_subcarriers = 1.37;
     cfg.phase = 2.1;
-    cfg.timing_offset = 0.4;
+    cfg.channel.timing_offset = 0.4;
     cfg.seed = 1;
     const auto r = run_link(cfg);
     ASSERT_EQ(r.delivered, r.sent);
@@ -82,11 +82,11 @@ void multipath_fidelity(const char* name, const std::vector<cf>& taps, uint64_t 
 {
     link_config cfg;
     cfg.frames = 100;
-    cfg.snr_db = 10.0;
-    cfg.cfo = -1.71;
+    cfg.channel.snr_db = 10.0;
+    cfg.channel.cfo_subcarriers = -1.71;
     cfg.phase = -0.6;
-    cfg.timing_offset = 0.7;
-    cfg.taps = taps;
+    cfg.channel.timing_offset = 0.7;
+    cfg.channel.taps = taps;
     cfg.seed = seed;
     const auto r = run_link(cfg);
     ASSERT_EQ(r.delivered, r.sent);
@@ -122,9 +122,9 @@ TEST(Loopback, FidelityMildMultipathAt10dB)
     multipath_fidelity("mild 3-tap multipath", mild, 8);
     link_config cfg;
     cfg.frames = 100;
-    cfg.taps = mild;
-    cfg.cfo = 0.8;
-    cfg.timing_offset = 0.3;
+    cfg.channel.taps = mild;
+    cfg.channel.cfo_subcarriers = 0.8;
+    cfg.channel.timing_offset = 0.3;
     cfg.seed = 9;
     const auto r = run_link(cfg);
     EXPECT_GE(r.effective_snr_db(), 8.0);
@@ -151,10 +151,10 @@ TEST(Loopback, MmseEqualiserOnMultipath)
 
     link_config cfg;
     cfg.frames = 100;
-    cfg.snr_db = 10.0;
-    cfg.cfo = 0.9;
-    cfg.timing_offset = 0.3;
-    cfg.taps = multipath;
+    cfg.channel.snr_db = 10.0;
+    cfg.channel.cfo_subcarriers = 0.9;
+    cfg.channel.timing_offset = 0.3;
+    cfg.channel.taps = multipath;
     cfg.seed = 13;
     cfg.rx.mmse_equalizer = true;
     const auto mmse = run_link(cfg);
@@ -178,11 +178,11 @@ TEST(Loopback, DetectionAt5dBWithAllImpairments)
     cfg.frames = 2000;
     cfg.min_symbols = 300;
     cfg.max_symbols = 1024;
-    cfg.snr_db = 5.0;
-    cfg.cfo = 1.9;
+    cfg.channel.snr_db = 5.0;
+    cfg.channel.cfo_subcarriers = 1.9;
     cfg.phase = 1.0;
-    cfg.timing_offset = 0.5;
-    cfg.taps = multipath;
+    cfg.channel.timing_offset = 0.5;
+    cfg.channel.taps = multipath;
     cfg.seed = 3;
     const auto r = run_link(cfg);
     std::printf("[ metric ] 5 dB, all impairments: %zu/%zu delivered, crc failed %llu, "
@@ -211,10 +211,10 @@ TEST(Loopback, OtherFrameParameters)
     cfg.frames = 50;
     cfg.min_symbols = 1;
     cfg.max_symbols = 700;
-    cfg.snr_db = 12.0;
-    cfg.cfo = -0.6;
-    cfg.timing_offset = 0.25;
-    cfg.taps = multipath;
+    cfg.channel.snr_db = 12.0;
+    cfg.channel.cfo_subcarriers = -0.6;
+    cfg.channel.timing_offset = 0.25;
+    cfg.channel.taps = multipath;
     cfg.seed = 11;
     const auto r = run_link(cfg);
     EXPECT_EQ(r.delivered, r.sent);

@@ -34,7 +34,8 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DSEMSTEG_BUILD_TE
     -DCMAKE_CXX_FLAGS="${flags[*]}" -DCMAKE_C_FLAGS="${flags[*]}" \
     -DCMAKE_SHARED_LINKER_FLAGS="${flags[*]}" -DCMAKE_EXE_LINKER_FLAGS="${flags[*]}" >/dev/null
 gtests=(tests/test_model_file tests/test_image_dataset tests/test_stego_key
-        tests/test_experiment tests/test_receiver_report lib/phy/tests/semsteg_phy_tests)
+        tests/test_experiment tests/test_receiver_report tests/test_channel
+        lib/phy/tests/semsteg_phy_tests)
 targets=(gnuradio-semsteg)
 [[ $sanitizer == address ]] && targets+=("${gtests[@]##*/}")
 cmake --build "$build" --target "${targets[@]}"

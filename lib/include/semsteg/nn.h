@@ -15,6 +15,7 @@
  * unit mean complex-symbol power per image (see latent_symbols.h for the I/Q pairing).
  */
 
+#include <semsteg/channel.h>
 #include <semsteg/image.h>
 #include <semsteg/model_file.h>
 
@@ -284,20 +285,12 @@ struct extractor_config {
 // ---------------------------------------------------------------- channels
 
 /*!
- * Channel models on unit-power latents [B, C, H, W] (see latent_symbols.h). SNR is Es/N0
- * per complex symbol with Es = 1: complex noise of variance N0 = 10^(−SNR/10), i.e.
- * N0/2 per real. Rayleigh: block fading, one h ~ CN(0,1) per image, and the receiver
- * equalises with the known h (zero forcing: ŷ = y / h). Seeded and reproducible through the
- * generator passed in.
+ * The latent-domain channel on unit-power latents [B, C, H, W] (see latent_symbols.h), as
+ * channel.h specifies it: AWGN at Es/N0 per latent symbol, or Rayleigh block fading
+ * equalised with the known h (zero forcing: ŷ = y / h). A channel with waveform impairments
+ * (CFO, multipath, timing, clock) is refused: those are the PHY's. Seeded and reproducible
+ * through the generator passed in.
  */
-struct channel_config {
-    enum class kind { none, awgn, rayleigh } type = kind::awgn;
-    double snr_db = 10.0;
-    double snr_max_db = 10.0; //!< > snr_db: a uniform SNR per image in [snr_db, snr_max_db]
-    //! Parses "none", "awgn:SNR", "awgn:LO-HI" (uniform range), "rayleigh:SNR".
-    static channel_config parse(const std::string& text);
-    std::string to_string() const;
-};
 
 //! The received latent (the SNR of each image drawn by channel_snr, then the noise).
 torch::Tensor

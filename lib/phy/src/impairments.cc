@@ -11,6 +11,29 @@
 namespace semsteg {
 namespace phy {
 
+impairment_config
+impairments_for(const channel_config& channel, const frame_params& params, double phase)
+{
+    if (channel.type == channel_config::kind::rayleigh)
+        throw error("the PHY's test channel has no Rayleigh block fading (give multipath "
+                    "taps instead)");
+    if (channel.snr_range())
+        throw error("the PHY's test channel takes one SNR, not a range");
+    if (channel.clock_ratio != 1.0)
+        throw error("the PHY's test channel has no sample-clock offset (a fractional delay: "
+                    "timing)");
+    impairment_config ic;
+    ic.noise_var = channel.type == channel_config::kind::none
+        ? 0.0f
+        : static_cast<float>(channel_config::noise_variance(channel.snr_db));
+    ic.cfo = channel.cfo_subcarriers;
+    ic.fft_len = params.fft_len;
+    ic.taps = channel.unit_energy_taps();
+    ic.timing_offset = channel.timing_offset;
+    ic.phase = phase;
+    return ic;
+}
+
 impairments::impairments(const impairment_config& cfg, uint64_t seed)
     : d_cfg(cfg), d_rng(seed), d_normal(0.0f, 1.0f), d_phase(cfg.phase)
 {

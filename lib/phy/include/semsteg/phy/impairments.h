@@ -7,6 +7,7 @@
 #define INCLUDED_SEMSTEG_PHY_IMPAIRMENTS_H
 
 #include <random>
+#include <semsteg/channel.h>
 #include <semsteg/phy/frame_params.h>
 
 namespace semsteg {
@@ -20,6 +21,17 @@ struct impairment_config {
     double timing_offset = 0.0; //!< fractional delay in samples, [0, 1)
     double phase = 0.0; //!< start phase (rad)
 };
+
+/*!
+ * The impairments of a channel specification (channel.h) for frames of `params`: noise
+ * variance N0 per sample (= per occupied carrier), CFO converted with fft_len, taps at unit
+ * energy, the fractional delay; `phase` the carrier's start phase. Throws semsteg::error
+ * for what a sample stream cannot carry (Rayleigh block fading, an SNR range, a clock
+ * ratio other than 1).
+ */
+impairment_config impairments_for(const channel_config& channel,
+                                  const frame_params& params,
+                                  double phase = 0.0);
 
 /*!
  * A test channel for a stream of bursts: multipath FIR, fractional delay (a Hann-windowed
