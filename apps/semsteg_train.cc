@@ -110,13 +110,19 @@ int main(int argc, char** argv)
                    o.scramble_rounds,
                    "inn, keyed: rounds of the keyed transform")
         ->check(CLI::PositiveNumber);
+    const char* const weight_names[] = { "λ1, the container against the host latent",
+                                         "λ2, the lost part against Bob's fill",
+                                         "λ3, Bob's private latent",
+                                         "λ4, Bob's host latent",
+                                         "λ5, Bob's private image" };
+    const auto weights = o.loss_weights.by_number();
     for (int i = 0; i < 5; ++i)
         app.add_option("--lambda" + std::to_string(i + 1),
-                       o.lambda[i],
-                       "INN loss weight λ" + std::to_string(i + 1));
+                       *weights[i],
+                       std::string("INN loss weight ") + weight_names[i]);
     app.add_option(
            "--lambda6",
-           o.lambda[5],
+           o.loss_weights.host_image,
            "INN loss weight λ6 (extension, default 0): Eve's decoding of the received "
            "container against the host image (see --host-image-loss)")
         ->check(CLI::NonNegativeNumber);

@@ -77,7 +77,8 @@ def bad_messages():
 
 def run_messages(block, posts, out_port="out", expect=0, timeout=30.0, settle=0.3):
     """Runs `block` in a flowgraph, posts (port, msg) pairs, waits for `expect` output
-    messages (then `settle` s more), and returns the stored output messages."""
+    messages (then `settle` s more), and returns the stored output messages. A post None
+    pauses 0.3 s; an int N waits (up to `timeout`) until N messages have come out."""
     tb = gr.top_block()
     dbg = blocks.message_debug()
     tb.msg_connect(block, out_port, dbg, "store")
@@ -85,6 +86,10 @@ def run_messages(block, posts, out_port="out", expect=0, timeout=30.0, settle=0.
     for post in posts:
         if post is None:  # a pause: messages on different ports have no common order
             time.sleep(0.3)
+        elif isinstance(post, int):
+            until = time.monotonic() + timeout
+            while dbg.num_messages() < post and time.monotonic() < until:
+                time.sleep(0.01)
         else:
             block.to_basic_block()._post(pmt.intern(post[0]), post[1])
     deadline = time.monotonic() + timeout

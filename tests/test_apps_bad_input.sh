@@ -55,7 +55,7 @@ expect_failure missing-folder "is not a folder" jscc --images "$tmp/none" --val-
   -o "$tmp/x.st" "${small[@]}"
 expect_failure unreadable-images "could be read" jscc --images "$tmp/junk" --val-range : \
   -o "$tmp/x.st" "${small[@]}"
-expect_failure bad-channel "not one of" jscc --images "$photos" --val-images "$faces" --val-range : \
+expect_failure bad-channel "expected none, awgn:SNR" jscc --images "$photos" --val-images "$faces" --val-range : \
   --channel awgn:loud -o "$tmp/x.st" "${small[@]}"
 
 # A codec file given as the output of another stage must not be overwritten.

@@ -160,7 +160,7 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     // (measured: host MS-SSIM 0.379 with mse, 0.387 with ms-ssim, 0.362 without).
     for (const char* distance : { "mse", "ms-ssim" }) {
         auto host6 = small("inn", std::string("inn_host6_") + distance + ".st");
-        host6.lambda[5] = 5;
+        host6.loss_weights.host_image = 5;
         host6.host_image_loss = distance;
         const auto r6 = run_training(host6, data(), {});
         EXPECT_LT(r6.last_loss, 0.8 * r6.first_loss)
@@ -431,7 +431,7 @@ TEST_F(Training, BadOptionsAreClearErrors)
     o.host_image_loss = "l1";
     EXPECT_THROW(run_training(o, data(), {}), error);
     o = small("jscc", "never.st");
-    o.lambda[5] = -1;
+    o.loss_weights.host_image = -1;
     EXPECT_THROW(run_training(o, data(), {}), error);
     o = small("bogus", "never.st");
     EXPECT_THROW(run_training(o, data(), {}), error);

@@ -43,7 +43,9 @@ cat >"$out/obj/stb_implementation.cc" <<'EOF'
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
 EOF
-sources=("$root"/lib/src/{image,dataset,latent_symbols,model_file,stego_key,nn,metrics,secure_link,covert,train}.cc
+sources=("$root"/lib/src/{image,dataset,channel,latent_symbols,model_file,stego_key}.cc
+    "$root"/lib/src/{tensor_helpers,codec,inn,eve_networks,latent_channel,model_io}.cc
+    "$root"/lib/src/{metrics,secure_link,covert,train}.cc
     "$root/apps/semsteg_train.cc" "$out/obj/stb_implementation.cc")
 # A failed compile leaves a mark (waiting on each pid fails for jobs already reaped).
 rm -f "$out/obj/FAILED"

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -240,510 +241,635 @@ crop_source pick_host(const train_options& o,
     return { &hosts, host_index, host_scale };
 }
 
+//! What every stage is built from.
+struct stage_context {
+    const train_options& o;
+    const training_data& d;
+    const channel_config& ch;
+    torch::Device dev;
+    bool resuming; //!< a checkpoint is there to carry on from
+    const image_set& train;
+    const image_set& hosts; //!< the separate host set, else `train`
+    const image_set& val;
+    int nval; //!< validation images used
+    std::vector<size_t> val_idx; //!< which, spread over the validation set
+    int batch;
+};
+
+//! The validation's noise: the same draw every epoch.
+torch::Generator validation_generator(const train_options& o)
+{
+    return at::detail::createCPUGenerator(o.seed + 99991);
+}
+
+//! The public codec the later stages train against, frozen, on the device.
+jscc_codec frozen_codec(const stage_context& ctx)
+{
+    if (ctx.o.codec_model.empty())
+        throw error("train: stage '" + ctx.o.stage
+                    + "' needs the frozen codec (--codec FILE)");
+    jscc_codec codec = load_jscc(ctx.o.codec_model);
+    freeze(*codec);
+    codec->to(ctx.dev);
+    return codec;
+}
+
+//! The INN whose containers Eve's networks learn from, frozen, on the device.
+inn frozen_inn(const stage_context& ctx)
+{
+    if (ctx.o.inn_model.empty())
+        throw error("train: stage '" + ctx.o.stage + "' needs the INN (--inn FILE)");
+    inn stego = load_inn(ctx.o.inn_model);
+    freeze(*stego);
+    stego->to(ctx.dev);
+    return stego;
+}
+
+//! jscc: the DeepJSCC codec (plain, or SNR-adaptive from a plain one).
+stage make_jscc_stage(const stage_context& ctx)
+{
+    const train_options& o = ctx.o;
+    const channel_config& ch = ctx.ch;
+    const torch::Device dev = ctx.dev;
+    const bool resuming = ctx.resuming;
+    const image_set& train = ctx.train;
+    const image_set& val = ctx.val;
+    const std::vector<size_t>& val_idx = ctx.val_idx;
+    const int bs = ctx.batch;
+    stage st;
+    jscc_codec codec = resuming ? load_jscc(o.out_model) : [&] {
+        if (!o.init_codec.empty()) {
+            auto plain = load_jscc(o.init_codec);
+            if (plain->snr_adaptive() || !o.snr_adaptive)
+                return plain;
+            return with_snr_adaptation(plain);
+        }
+        jscc_config c;
+        c.image_side = o.image_side;
+        c.bcr = o.bcr;
+        c.encoder_width = c.decoder_width = o.codec_width;
+        c.snr_adaptive = o.snr_adaptive;
+        return jscc_codec(c);
+    }();
+    if (o.snr_adaptive && !codec->snr_adaptive())
+        throw error("train: '" + o.out_model
+                    + "' is a plain codec; an SNR-adaptive one is asked for (start a new "
+                      "file with --init-codec)");
+    codec->to(dev);
+    st.kind = kind_jscc;
+    st.config = codec->config().to_json();
+    st.module = codec.ptr();
+    st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
+        auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
+        // The SNR the noise is drawn at is the one encoder and decoder are told.
+        const auto snr = channel_snr(ch, x.size(0), gen).to(dev);
+        auto y = apply_channel_at_snr(codec->encode(x, snr), ch, snr, gen);
+        return torch::mse_loss(codec->decode(y, snr), x);
+    };
+    // Metrics are computed on the CPU, whatever the device. A range of SNRs is
+    // monitored at its ends and middle.
+    auto xval = centered_batch(val, val_idx, o.image_side);
+    const auto val_channels = monitored_channels(ch);
+    st.validate = [=]() mutable {
+        metric_map m;
+        for (const auto& [suffix, c] : val_channels) {
+            auto gen = validation_generator(o);
+            const auto snr = channel_snr(c, xval.size(0), gen).to(dev);
+            auto xh = codec
+                          ->decode(apply_channel_at_snr(
+                                       codec->encode(xval.to(dev), snr), c, snr, gen),
+                                   snr)
+                          .cpu();
+            m.emplace_back("val_psnr" + suffix, psnr(xh, xval).mean().item<double>());
+            m.emplace_back("val_msssim" + suffix, ms_ssim(xh, xval).mean().item<double>());
+        }
+        return m;
+    };
+    return st;
+}
+
+//! inn: the INN against the frozen codec (keyed hiding, covert terms).
+stage make_inn_stage(const stage_context& ctx)
+{
+    const train_options& o = ctx.o;
+    const training_data& d = ctx.d;
+    const channel_config& ch = ctx.ch;
+    const torch::Device dev = ctx.dev;
+    const bool resuming = ctx.resuming;
+    const image_set& train = ctx.train;
+    const image_set& hosts = ctx.hosts;
+    const int nval = ctx.nval;
+    const int bs = ctx.batch;
+    jscc_codec codec = frozen_codec(ctx);
+    const int channels = codec->config().latent_channels();
+    stage st;
+    inn net = resuming ? load_inn(o.out_model) : [&] {
+        inn_config c;
+        c.channels = channels;
+        c.blocks = o.inn_blocks;
+        c.width = o.inn_width;
+        c.lost_estimator_width = o.lost_estimator_width;
+        return inn(c);
+    }();
+    if (o.lost_estimator_width > 0 && !net->has_lost_estimator()) {
+        net = with_lost_estimator(net, o.lost_estimator_width);
+        st.restart_optimizer = true;
+    }
+    if (o.keyed && !net->config().keyed) {
+        auto cfg = net->config();
+        cfg.keyed = true;
+        cfg.scramble_rounds = o.scramble_rounds;
+        inn keyed_net(cfg);
+        copy_shared_parameters(*net, *keyed_net); // the same network, now keyed
+        net = keyed_net;
+    }
+    if (!o.keyed && net->config().keyed)
+        throw error("train: '" + o.out_model
+                    + "' is a keyed INN: train it with the key option");
+    if (net->config().channels != channels)
+        throw error("train: the INN has " + std::to_string(net->config().channels)
+                    + " channels, the codec's latent " + std::to_string(channels));
+    net->to(dev);
+    st.kind = kind_inn;
+    st.config = net->config().to_json();
+    st.module = net.ptr();
+    const bool same_pool = d.hosts == nullptr;
+    auto sampler = std::make_shared<pair_sampler>(
+        all_indices(hosts.size()), all_indices(train.size()), o.seed + 3);
+    const inn_loss_weights w = o.loss_weights;
+    const std::string host_loss = o.host_image_loss;
+    const int64_t latent_reals
+        = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
+    const int rounds = net->config().scramble_rounds;
+    // A fresh random key and nonces per step (drawn from the seeded generator, so a run
+    // is reproducible): the INN must not learn any one key.
+    auto random_keying
+        = [=](std::mt19937_64& rng, int64_t batch) -> std::optional<latent_keying> {
+        if (!o.keyed)
+            return std::nullopt;
+        return seeded_keying(rng, batch, latent_reals, rounds, dev);
+    };
+    // Covert training: detectors trained alongside, resumed with the model.
+    std::shared_ptr<detector_ensemble> adversaries;
+    if (o.adversaries > 0) {
+        adversaries = std::make_shared<detector_ensemble>(
+            o.adversaries, detector_config { channels, o.adversary_width }, 1e-3, dev);
+        const std::string path = o.out_model + ".adversaries";
+        if (resuming && std::filesystem::exists(path))
+            adversaries->load(path);
+        st.save_extra = [adversaries, path] { adversaries->save(path); };
+    } else if (o.lambda_adversarial > 0) {
+        throw error("train: the adversarial term needs adversaries (--adversaries N)");
+    }
+    auto steps_run = std::make_shared<int64_t>(0);
+    // Eve's naive picture against the host (λ6).
+    auto host_image_distance
+        = [host_loss](const torch::Tensor& eve, const torch::Tensor& xh) {
+              if (host_loss == "ms-ssim")
+                  return (1.0 - ms_ssim(eve, xh)).mean();
+              return torch::mse_loss(eve, xh);
+          };
+    st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
+        std::vector<crop_source> hs;
+        std::vector<size_t> pi;
+        for (int i = 0; i < bs; ++i) {
+            auto [h, p] = same_pool
+                ? sampler->next()
+                : std::pair<size_t, size_t> { rng() % hosts.size(), rng() % train.size() };
+            hs.push_back(pick_host(o, train, hosts, !same_pool, h, rng));
+            pi.push_back(p);
+        }
+        auto xh = random_batch(hs, o.image_side, rng, dev);
+        auto xp = random_batch(train, pi, o, rng, dev);
+        // The SNR of each pair's channel: Alice's encoder targets it, Bob's decoder is
+        // told it (an SNR-adaptive codec; a plain one ignores it).
+        const auto snr = channel_snr(ch, bs, gen).to(dev);
+        torch::Tensor zh, zp;
+        {
+            torch::NoGradGuard ng;
+            zh = codec->encode(xh, snr);
+            zp = codec->encode(xp, snr);
+        }
+        const auto key = random_keying(rng, bs);
+        const latent_keying* keying = key ? &*key : nullptr;
+        auto out = alice_embed(*net, zh, zp, keying);
+        auto y = apply_channel_at_snr(out.sent, ch, snr, gen);
+        // L_forward's λ2 term pulls l towards Bob's l̂ ('auto': zero, or his learned
+        // estimate).
+        auto bob = bob_extract(*net, lost_part_mode {}, y, keying);
+        const auto& rec = bob.recovered;
+        auto xp_hat = codec->decode(rec.secret, snr);
+        auto loss = w.container_host * torch::mse_loss(out.container, zh)
+            + w.lost_part * (out.lost - bob.lost_hat).pow(2).mean()
+            + w.private_latent * torch::mse_loss(rec.secret, zp)
+            + w.host_latent * torch::mse_loss(rec.host, zh)
+            + w.private_image * torch::mse_loss(xp_hat, xp);
+        if (w.host_image > 0 || o.lambda_host_mse > 0) {
+            // What Eve sees decoding the container she receives (here: Bob's draw of
+            // the same channel) against the host.
+            const auto eve = codec->decode(y, snr);
+            if (w.host_image > 0)
+                loss = loss + w.host_image * host_image_distance(eve, xh);
+            if (o.lambda_host_mse > 0)
+                loss = loss + o.lambda_host_mse * torch::mse_loss(eve, xh);
+        }
+        if (o.lambda_statistics > 0)
+            loss = loss + o.lambda_statistics * statistics_gap(out.sent, zh);
+        if (adversaries) {
+            // The detectors learn plain host latents against containers, both received.
+            adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen), y);
+            if (o.lambda_adversarial > 0)
+                loss = loss + o.lambda_adversarial * adversaries->evasion_loss(y);
+            if (o.adversary_refresh_steps > 0
+                && ++*steps_run % o.adversary_refresh_steps == 0)
+                adversaries->refresh_weakest();
+        }
+        return loss;
+    };
+    const auto val_batches = validation_batches(d, o, nval, o.seed + 7);
+    const auto xvh = val_batches.first, xvp = val_batches.second;
+    const auto val_channels = monitored_channels(ch);
+    st.validate = [=]() mutable {
+        metric_map m;
+        for (const auto& [suffix, c] : val_channels) {
+            auto gen = validation_generator(o);
+            std::mt19937_64 key_rng(o.seed + 11); // one fixed key and nonces
+            const auto key = random_keying(key_rng, xvp.size(0));
+            const latent_keying* keying = key ? &*key : nullptr;
+            const auto snr = channel_snr(c, xvp.size(0), gen).to(dev);
+            const auto zh = codec->encode(xvh.to(dev), snr);
+            auto zc = alice_embed(*net, zh, codec->encode(xvp.to(dev), snr), keying).sent;
+            auto y = apply_channel_at_snr(zc, c, snr, gen);
+            auto bob
+                = codec
+                      ->decode(
+                          bob_extract(*net, lost_part_mode {}, y, keying).recovered.secret,
+                          snr)
+                      .cpu();
+            auto eve = codec->decode(y, snr).cpu();
+            const auto plain_rx = apply_channel_at_snr(zh, c, snr, gen);
+            const auto plain_eve = codec->decode(plain_rx, snr).cpu();
+            m.emplace_back("bob_psnr" + suffix, psnr(bob, xvp).mean().item<double>());
+            m.emplace_back("bob_msssim" + suffix, ms_ssim(bob, xvp).mean().item<double>());
+            m.emplace_back("eve_msssim_private" + suffix,
+                           ms_ssim(eve, xvp).mean().item<double>());
+            m.emplace_back("eve_msssim_host" + suffix,
+                           ms_ssim(eve, xvh).mean().item<double>());
+            // E9: Eve's naive picture of the host against plain DeepJSCC of the host.
+            m.emplace_back("eve_psnr_host" + suffix, psnr(eve, xvh).mean().item<double>());
+            m.emplace_back("plain_psnr_host" + suffix,
+                           psnr(plain_eve, xvh).mean().item<double>());
+            if (keying) { // Eve with the INN and no key: the INN run backwards
+                const auto lost_hat = make_lost_part(lost_part_mode {}, y, *net);
+                auto eve_inn = codec->decode(net->extract(y, lost_hat).secret, snr).cpu();
+                m.emplace_back("eve_inn_nokey_msssim_private" + suffix,
+                               ms_ssim(eve_inn, xvp).mean().item<double>());
+            }
+            // What covert training works against: the statistics gap of received
+            // containers from received plain latents, and the training detectors
+            // (never an evaluation).
+            m.emplace_back("statistics_gap" + suffix,
+                           statistics_gap(y, plain_rx).item<double>());
+            if (adversaries)
+                m.emplace_back("adversary_accuracy" + suffix,
+                               adversaries->accuracy(plain_rx, y));
+        }
+        // The strongest training detector's accuracy over the last steps' batches.
+        if (adversaries)
+            m.emplace_back("adversary_running_accuracy", adversaries->strongest_accuracy());
+        return m;
+    };
+    return st;
+}
+
+//! eve-mia: Eve's inverse network from received plain latents.
+stage make_mia_stage(const stage_context& ctx)
+{
+    const train_options& o = ctx.o;
+    const channel_config& ch = ctx.ch;
+    const torch::Device dev = ctx.dev;
+    const bool resuming = ctx.resuming;
+    const image_set& train = ctx.train;
+    const image_set& val = ctx.val;
+    const std::vector<size_t>& val_idx = ctx.val_idx;
+    const int bs = ctx.batch;
+    jscc_codec codec = frozen_codec(ctx);
+    const int channels = codec->config().latent_channels();
+    stage st;
+    decoder net = resuming ? load_mia(o.out_model) : decoder(channels, o.mia_width);
+    net->to(dev);
+    st.kind = kind_mia;
+    st.config = resuming ? read_model_file(o.out_model, kind_mia).config
+                         : mia_config { channels, o.mia_width }.to_json();
+    st.module = net.ptr();
+    st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
+        auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
+        torch::Tensor y;
+        {
+            torch::NoGradGuard ng;
+            y = apply_channel(codec->encode(x), ch, gen);
+        }
+        return torch::mse_loss(net->forward(y), x);
+    };
+    auto xval = centered_batch(val, val_idx, o.image_side);
+    st.validate = [=]() mutable {
+        auto gen = validation_generator(o);
+        auto xh = net->forward(apply_channel(codec->encode(xval.to(dev)), ch, gen)).cpu();
+        return metric_map { { "val_psnr", psnr(xh, xval).mean().item<double>() },
+                            { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
+    };
+    return st;
+}
+
+//! eve-detector: Eve's steganalysis detector (plain latents vs containers).
+stage make_detector_stage(const stage_context& ctx)
+{
+    const train_options& o = ctx.o;
+    const training_data& d = ctx.d;
+    const channel_config& ch = ctx.ch;
+    const torch::Device dev = ctx.dev;
+    const bool resuming = ctx.resuming;
+    const image_set& train = ctx.train;
+    const image_set& hosts = ctx.hosts;
+    const int nval = ctx.nval;
+    const int bs = ctx.batch;
+    jscc_codec codec = frozen_codec(ctx);
+    const int channels = codec->config().latent_channels();
+    stage st;
+    inn stego = frozen_inn(ctx);
+    const bool keyed = stego->config().keyed;
+    const int64_t reals
+        = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
+    const int rounds = stego->config().scramble_rounds;
+    const detector_config cfg = resuming
+        ? detector_config::from_json(read_model_file(o.out_model, kind_detector).config)
+        : detector_config { channels, o.detector_width };
+    detector net = resuming ? load_detector(o.out_model) : detector(cfg);
+    net->to(dev);
+    st.kind = kind_detector;
+    st.config = cfg.to_json();
+    st.module = net.ptr();
+    // Both classes are received signals at the same SNR (drawn per pair from the
+    // channel: Eve's): a plain host latent, or a container hiding a private image in
+    // that kind of host. A keyed INN's containers are made under keys of Eve's own
+    // (any key gives containers of the same distribution as Alice's).
+    auto make_pair_batch = [=](const torch::Tensor& xh,
+                               const torch::Tensor& xp,
+                               std::mt19937_64& rng,
+                               torch::Generator& gen) mutable {
+        torch::NoGradGuard ng;
+        const auto snr = channel_snr(ch, xh.size(0), gen).to(dev);
+        auto zh = codec->encode(xh, snr);
+        std::optional<latent_keying> keying;
+        if (keyed)
+            keying = seeded_keying(rng, xp.size(0), reals, rounds, dev);
+        auto zc = alice_embed(*stego, zh, codec->encode(xp, snr), keying ? &*keying : nullptr)
+                      .sent;
+        auto y = torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
+                              apply_channel_at_snr(zc, ch, snr, gen) });
+        auto labels = torch::cat({ torch::zeros({ zh.size(0) }, zh.options()),
+                                   torch::ones({ zh.size(0) }, zh.options()) });
+        return std::make_pair(y, labels);
+    };
+    const bool separate_hosts = d.hosts != nullptr;
+    st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
+        const int half = std::max(1, bs / 2);
+        std::vector<crop_source> hs;
+        for (size_t h : random_indices(hosts.size(), half, rng))
+            hs.push_back(pick_host(o, train, hosts, separate_hosts, h, rng));
+        auto xh = random_batch(hs, o.image_side, rng, dev);
+        auto xp = random_batch(train, random_indices(train.size(), half, rng), o, rng, dev);
+        auto [y, labels] = make_pair_batch(xh, xp, rng, gen);
+        return torch::binary_cross_entropy_with_logits(net->forward(y), labels);
+    };
+    const auto val_batches = validation_batches(d, o, nval, o.seed + 7);
+    const auto xvh = val_batches.first, xvp = val_batches.second;
+    st.validate = [=]() mutable {
+        auto gen = validation_generator(o);
+        std::mt19937_64 rng(o.seed + 13);
+        auto [y, labels] = make_pair_batch(xvh.to(dev), xvp.to(dev), rng, gen);
+        const auto logits = net->forward(y);
+        const auto predicted = (logits > 0).to(torch::kFloat);
+        const int64_t n = xvh.size(0);
+        return metric_map {
+            { "val_accuracy", (predicted == labels).to(torch::kFloat).mean().item<double>() },
+            { "val_auc", roc_auc(logits.slice(0, 0, n), logits.slice(0, n, 2 * n)) }
+        };
+    };
+    return st;
+}
+
+//! eve-extractor: Eve's extractor, E6 (keys of her own) or E7 (known pairs).
+stage make_extractor_stage(const stage_context& ctx)
+{
+    const train_options& o = ctx.o;
+    const training_data& d = ctx.d;
+    const channel_config& ch = ctx.ch;
+    const torch::Device dev = ctx.dev;
+    const bool resuming = ctx.resuming;
+    const image_set& train = ctx.train;
+    const image_set& hosts = ctx.hosts;
+    const int nval = ctx.nval;
+    const int bs = ctx.batch;
+    jscc_codec codec = frozen_codec(ctx);
+    const int channels = codec->config().latent_channels();
+    stage st;
+    inn stego = frozen_inn(ctx);
+    const bool keyed = stego->config().keyed;
+    const int64_t reals
+        = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
+    const int rounds = stego->config().scramble_rounds;
+    extractor_config cfg;
+    if (resuming) {
+        load_extractor(o.out_model, &cfg);
+    } else {
+        cfg.channels = channels;
+        cfg.width = o.extractor_width;
+        cfg.attack = o.known_pairs > 0 ? "e7" : "e6";
+        cfg.known_pairs = o.known_pairs;
+    }
+    if ((cfg.attack == "e7") != (o.known_pairs > 0) || cfg.known_pairs != o.known_pairs)
+        throw error("train: '" + o.out_model + "' is an " + cfg.attack + " extractor with "
+                    + std::to_string(cfg.known_pairs) + " known pairs; asked for "
+                    + std::to_string(o.known_pairs));
+    decoder net = resuming ? load_extractor(o.out_model) : decoder(2 * channels, cfg.width);
+    if (!resuming && cfg.width == codec->config().decoder_width && !codec->snr_adaptive()) {
+        // Eve starts from the public decoder D reading the INN's backward output (as
+        // Bob would without unscrambling), the received container's channels at zero:
+        // against a keyless INN she is Bob at step 0; training can only add.
+        torch::NoGradGuard ng;
+        auto own = net->named_parameters();
+        const std::string prefix = "decoder.";
+        for (const auto& p : codec->named_parameters()) {
+            if (p.key().rfind(prefix, 0) != 0)
+                continue;
+            auto* dst = own.find(p.key().substr(prefix.size()));
+            if (!dst)
+                continue;
+            if (dst->sizes() == p.value().sizes()) {
+                dst->copy_(p.value());
+            } else if (p.key() == "decoder.in.weight") {
+                dst->zero_();
+                dst->slice(1, channels, 2 * channels).copy_(p.value());
+            }
+        }
+    }
+    net->to(dev);
+    st.kind = kind_extractor;
+    st.config = cfg.to_json();
+    st.module = net.ptr();
+    // Alice's key (E7's traffic, and the validation containers of both attacks).
+    std::mt19937_64 key_rng(o.seed + 101);
+    const stego_key alice_key
+        = o.key_file.empty() ? seeded_key(key_rng) : stego_key::from_file(o.key_file);
+    // Containers as Eve receives them: Alice's pass under `key` (a keyed INN) and the
+    // channel; with them what the INN gives back without the key.
+    auto received_input = [=](const torch::Tensor& xh,
+                              const torch::Tensor& xp,
+                              const std::optional<stego_key>& key,
+                              std::mt19937_64& rng,
+                              torch::Generator& gen) mutable {
+        torch::NoGradGuard ng;
+        std::optional<latent_keying> keying;
+        if (keyed) {
+            std::vector<uint64_t> nonces(static_cast<size_t>(xp.size(0)));
+            for (auto& n : nonces)
+                n = rng();
+            keying.emplace(key ? *key : seeded_key(rng), nonces, reals, rounds, dev);
+        }
+        const auto zc
+            = alice_embed(
+                  *stego, codec->encode(xh), codec->encode(xp), keying ? &*keying : nullptr)
+                  .sent;
+        const auto y = apply_channel(zc, ch, gen);
+        return eve_extractor_input(y, eve_inn_backwards(*stego, lost_part_mode {}, y));
+    };
+    if (o.known_pairs > 0) {
+        // E7: N fixed pairs of Alice's traffic (fixed crops, nonces and noise).
+        std::mt19937_64 rng(o.seed + 202);
+        auto gen = at::detail::createCPUGenerator(o.seed + 303);
+        std::vector<torch::Tensor> inputs, images;
+        for (int b = 0; b < o.known_pairs; b += bs) {
+            const int n = std::min(bs, o.known_pairs - b);
+            auto xh = random_batch(hosts, random_indices(hosts.size(), n, rng), o, rng, dev);
+            auto xp = random_batch(train, random_indices(train.size(), n, rng), o, rng, dev);
+            inputs.push_back(received_input(xh, xp, alice_key, rng, gen));
+            images.push_back(xp);
+        }
+        const auto known_inputs = torch::cat(inputs), known_images = torch::cat(images);
+        st.loss = [=](std::mt19937_64& rng, torch::Generator&) mutable {
+            std::vector<int64_t> picks(static_cast<size_t>(bs));
+            for (auto& i : picks)
+                i = static_cast<int64_t>(rng() % static_cast<uint64_t>(o.known_pairs));
+            const auto idx = torch::tensor(picks, torch::kLong).to(dev);
+            return torch::mse_loss(net->forward(known_inputs.index_select(0, idx)),
+                                   known_images.index_select(0, idx));
+        };
+    } else {
+        // E6: unlimited containers under fresh keys of Eve's own.
+        st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
+            auto xh = random_batch(hosts, random_indices(hosts.size(), bs, rng), o, rng, dev);
+            auto xp = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
+            return torch::mse_loss(
+                net->forward(received_input(xh, xp, std::nullopt, rng, gen)), xp);
+        };
+    }
+    // Validation: new containers of Alice's (her key, fresh nonces) from held-out images.
+    const auto val_batches = validation_batches(d, o, nval, o.seed + 7);
+    auto xvh = val_batches.first, xvp = val_batches.second;
+    // The prior-only reference: the best constant picture in MSE, the mean of training
+    // images, is what an extractor that learned nothing from the signal converges to.
+    const auto prior = [&] {
+        std::mt19937_64 rng(o.seed + 505);
+        const auto idx = random_indices(train.size(), std::min<int>(512, 4 * bs), rng);
+        return centered_batch(train, idx, o.image_side).mean(0, /*keepdim=*/true);
+    }();
+    const auto prior_batch = prior.expand_as(xvp).contiguous();
+    const double prior_psnr = psnr(prior_batch, xvp).mean().item<double>();
+    const double prior_msssim = ms_ssim(prior_batch, xvp).mean().item<double>();
+    st.validate = [=]() mutable {
+        auto gen = validation_generator(o);
+        std::mt19937_64 rng(o.seed + 404);
+        auto x = net->forward(received_input(xvh.to(dev), xvp.to(dev), alice_key, rng, gen))
+                     .cpu();
+        return metric_map { { "val_psnr", psnr(x, xvp).mean().item<double>() },
+                            { "val_msssim", ms_ssim(x, xvp).mean().item<double>() },
+                            { "floor_msssim", ms_ssim(xvh, xvp).mean().item<double>() },
+                            { "prior_psnr", prior_psnr },
+                            { "prior_msssim", prior_msssim } };
+    };
+    return st;
+}
+
+using stage_factory = stage (*)(const stage_context&);
+
+//! The stages by name (semsteg-train's first argument).
+const std::map<std::string, stage_factory>& stage_factories()
+{
+    static const std::map<std::string, stage_factory> table = {
+        { "jscc", make_jscc_stage },
+        { "inn", make_inn_stage },
+        { "eve-mia", make_mia_stage },
+        { "eve-detector", make_detector_stage },
+        { "eve-extractor", make_extractor_stage },
+    };
+    return table;
+}
+
 stage make_stage(const train_options& o,
                  const training_data& d,
                  const channel_config& ch,
                  const torch::Device& dev)
 {
-    const bool resuming = o.resume && std::filesystem::exists(o.out_model);
-    stage st;
-    const image_set& train = *d.train;
-    const image_set& hosts = d.hosts ? *d.hosts : train;
+    const auto factory = stage_factories().find(o.stage);
+    if (factory == stage_factories().end()) {
+        std::string names;
+        for (const auto& [name, make] : stage_factories())
+            names += (names.empty() ? "" : ", ") + name;
+        throw error("train: unknown stage '" + o.stage + "' (expected one of " + names + ")");
+    }
     const image_set& val = *d.validation;
     const int nval = std::min<int>(o.validation_images, static_cast<int>(val.size()));
-    const auto val_idx = [&] {
-        std::vector<size_t> v;
-        for (int i = 0; i < nval; ++i)
-            v.push_back(static_cast<size_t>(i) * val.size() / nval);
-        return v;
-    }();
-    const int bs = o.batch;
-    auto fixed_gen
-        = [seed = o.seed]() { return at::detail::createCPUGenerator(seed + 99991); };
-
-    if (o.stage == "jscc") {
-        jscc_codec codec = resuming ? load_jscc(o.out_model) : [&] {
-            if (!o.init_codec.empty()) {
-                auto plain = load_jscc(o.init_codec);
-                if (plain->snr_adaptive() || !o.snr_adaptive)
-                    return plain;
-                return with_snr_adaptation(plain);
-            }
-            jscc_config c;
-            c.image_side = o.image_side;
-            c.bcr = o.bcr;
-            c.encoder_width = c.decoder_width = o.codec_width;
-            c.snr_adaptive = o.snr_adaptive;
-            return jscc_codec(c);
-        }();
-        if (o.snr_adaptive && !codec->snr_adaptive())
-            throw error("train: '" + o.out_model
-                        + "' is a plain codec; an SNR-adaptive one is asked for (start a new "
-                          "file with --init-codec)");
-        codec->to(dev);
-        st.kind = kind_jscc;
-        st.config = codec->config().to_json();
-        st.module = codec.ptr();
-        st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
-            auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
-            // The SNR the noise is drawn at is the one encoder and decoder are told.
-            const auto snr = channel_snr(ch, x.size(0), gen).to(dev);
-            auto y = apply_channel_at_snr(codec->encode(x, snr), ch, snr, gen);
-            return torch::mse_loss(codec->decode(y, snr), x);
-        };
-        // Metrics are computed on the CPU, whatever the device. A range of SNRs is
-        // monitored at its ends and middle.
-        auto xval = centered_batch(val, val_idx, o.image_side);
-        const auto val_channels = monitored_channels(ch);
-        st.validate = [=]() mutable {
-            metric_map m;
-            for (const auto& [suffix, c] : val_channels) {
-                auto gen = fixed_gen();
-                const auto snr = channel_snr(c, xval.size(0), gen).to(dev);
-                auto xh = codec
-                              ->decode(apply_channel_at_snr(
-                                           codec->encode(xval.to(dev), snr), c, snr, gen),
-                                       snr)
-                              .cpu();
-                m.emplace_back("val_psnr" + suffix, psnr(xh, xval).mean().item<double>());
-                m.emplace_back("val_msssim" + suffix,
-                               ms_ssim(xh, xval).mean().item<double>());
-            }
-            return m;
-        };
-        return st;
-    }
-
-    if (o.codec_model.empty())
-        throw error("train: stage '" + o.stage + "' needs the frozen codec (--codec FILE)");
-    jscc_codec codec = load_jscc(o.codec_model);
-    freeze(*codec);
-    codec->to(dev);
-    const int channels = codec->config().latent_channels();
-
-    if (o.stage == "inn") {
-        inn net = resuming ? load_inn(o.out_model) : [&] {
-            inn_config c;
-            c.channels = channels;
-            c.blocks = o.inn_blocks;
-            c.width = o.inn_width;
-            c.lost_estimator_width = o.lost_estimator_width;
-            return inn(c);
-        }();
-        if (o.lost_estimator_width > 0 && !net->has_lost_estimator()) {
-            net = with_lost_estimator(net, o.lost_estimator_width);
-            st.restart_optimizer = true;
-        }
-        if (o.keyed && !net->config().keyed) {
-            auto cfg = net->config();
-            cfg.keyed = true;
-            cfg.scramble_rounds = o.scramble_rounds;
-            inn keyed_net(cfg);
-            copy_shared_parameters(*net, *keyed_net); // the same network, now keyed
-            net = keyed_net;
-        }
-        if (!o.keyed && net->config().keyed)
-            throw error("train: '" + o.out_model
-                        + "' is a keyed INN: train it with the key option");
-        if (net->config().channels != channels)
-            throw error("train: the INN has " + std::to_string(net->config().channels)
-                        + " channels, the codec's latent " + std::to_string(channels));
-        net->to(dev);
-        st.kind = kind_inn;
-        st.config = net->config().to_json();
-        st.module = net.ptr();
-        const bool same_pool = d.hosts == nullptr;
-        auto sampler = std::make_shared<pair_sampler>(
-            all_indices(hosts.size()), all_indices(train.size()), o.seed + 3);
-        const auto lam = std::vector<double>(o.lambda, o.lambda + 6);
-        const std::string host_loss = o.host_image_loss;
-        const int64_t latent_reals
-            = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
-        const int rounds = net->config().scramble_rounds;
-        // A fresh random key and nonces per step (drawn from the seeded generator, so a run
-        // is reproducible): the INN must not learn any one key.
-        auto random_keying
-            = [=](std::mt19937_64& rng, int64_t batch) -> std::optional<latent_keying> {
-            if (!o.keyed)
-                return std::nullopt;
-            return seeded_keying(rng, batch, latent_reals, rounds, dev);
-        };
-        // Covert training: detectors trained alongside, resumed with the model.
-        std::shared_ptr<detector_ensemble> adversaries;
-        if (o.adversaries > 0) {
-            adversaries = std::make_shared<detector_ensemble>(
-                o.adversaries, detector_config { channels, o.adversary_width }, 1e-3, dev);
-            const std::string path = o.out_model + ".adversaries";
-            if (resuming && std::filesystem::exists(path))
-                adversaries->load(path);
-            st.save_extra = [adversaries, path] { adversaries->save(path); };
-        } else if (o.lambda_adversarial > 0) {
-            throw error("train: the adversarial term needs adversaries (--adversaries N)");
-        }
-        auto steps_run = std::make_shared<int64_t>(0);
-        // Eve's naive picture against the host (λ6).
-        auto host_image_distance
-            = [host_loss](const torch::Tensor& eve, const torch::Tensor& xh) {
-                  if (host_loss == "ms-ssim")
-                      return (1.0 - ms_ssim(eve, xh)).mean();
-                  return torch::mse_loss(eve, xh);
-              };
-        st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
-            std::vector<crop_source> hs;
-            std::vector<size_t> pi;
-            for (int i = 0; i < bs; ++i) {
-                auto [h, p] = same_pool ? sampler->next()
-                                        : std::pair<size_t, size_t> { rng() % hosts.size(),
-                                                                      rng() % train.size() };
-                hs.push_back(pick_host(o, train, hosts, !same_pool, h, rng));
-                pi.push_back(p);
-            }
-            auto xh = random_batch(hs, o.image_side, rng, dev);
-            auto xp = random_batch(train, pi, o, rng, dev);
-            // The SNR of each pair's channel: Alice's encoder targets it, Bob's decoder is
-            // told it (an SNR-adaptive codec; a plain one ignores it).
-            const auto snr = channel_snr(ch, bs, gen).to(dev);
-            torch::Tensor zh, zp;
-            {
-                torch::NoGradGuard ng;
-                zh = codec->encode(xh, snr);
-                zp = codec->encode(xp, snr);
-            }
-            const auto key = random_keying(rng, bs);
-            const latent_keying* keying = key ? &*key : nullptr;
-            auto out = alice_embed(*net, zh, zp, keying);
-            auto y = apply_channel_at_snr(out.sent, ch, snr, gen);
-            // L_forward's λ2 term pulls l towards Bob's l̂ ('auto': zero, or his learned
-            // estimate).
-            auto bob = bob_extract(*net, lost_part_mode {}, y, keying);
-            const auto& rec = bob.recovered;
-            auto xp_hat = codec->decode(rec.secret, snr);
-            auto loss = lam[0] * torch::mse_loss(out.container, zh)
-                + lam[1] * (out.lost - bob.lost_hat).pow(2).mean()
-                + lam[2] * torch::mse_loss(rec.secret, zp)
-                + lam[3] * torch::mse_loss(rec.host, zh)
-                + lam[4] * torch::mse_loss(xp_hat, xp);
-            if (lam[5] > 0 || o.lambda_host_mse > 0) {
-                // What Eve sees decoding the container she receives (here: Bob's draw of
-                // the same channel) against the host.
-                const auto eve = codec->decode(y, snr);
-                if (lam[5] > 0)
-                    loss = loss + lam[5] * host_image_distance(eve, xh);
-                if (o.lambda_host_mse > 0)
-                    loss = loss + o.lambda_host_mse * torch::mse_loss(eve, xh);
-            }
-            if (o.lambda_statistics > 0)
-                loss = loss + o.lambda_statistics * statistics_gap(out.sent, zh);
-            if (adversaries) {
-                // The detectors learn plain host latents against containers, both received.
-                adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen), y);
-                if (o.lambda_adversarial > 0)
-                    loss = loss + o.lambda_adversarial * adversaries->evasion_loss(y);
-                if (o.adversary_refresh_steps > 0
-                    && ++*steps_run % o.adversary_refresh_steps == 0)
-                    adversaries->refresh_weakest();
-            }
-            return loss;
-        };
-        const auto val_batches = validation_batches(d, o, nval, o.seed + 7);
-        const auto xvh = val_batches.first, xvp = val_batches.second;
-        const auto val_channels = monitored_channels(ch);
-        st.validate = [=]() mutable {
-            metric_map m;
-            for (const auto& [suffix, c] : val_channels) {
-                auto gen = fixed_gen();
-                std::mt19937_64 key_rng(o.seed + 11); // one fixed key and nonces
-                const auto key = random_keying(key_rng, xvp.size(0));
-                const latent_keying* keying = key ? &*key : nullptr;
-                const auto snr = channel_snr(c, xvp.size(0), gen).to(dev);
-                const auto zh = codec->encode(xvh.to(dev), snr);
-                auto zc = alice_embed(*net, zh, codec->encode(xvp.to(dev), snr), keying).sent;
-                auto y = apply_channel_at_snr(zc, c, snr, gen);
-                auto bob = codec
-                               ->decode(bob_extract(*net, lost_part_mode {}, y, keying)
-                                            .recovered.secret,
-                                        snr)
-                               .cpu();
-                auto eve = codec->decode(y, snr).cpu();
-                const auto plain_rx = apply_channel_at_snr(zh, c, snr, gen);
-                const auto plain_eve = codec->decode(plain_rx, snr).cpu();
-                m.emplace_back("bob_psnr" + suffix, psnr(bob, xvp).mean().item<double>());
-                m.emplace_back("bob_msssim" + suffix,
-                               ms_ssim(bob, xvp).mean().item<double>());
-                m.emplace_back("eve_msssim_private" + suffix,
-                               ms_ssim(eve, xvp).mean().item<double>());
-                m.emplace_back("eve_msssim_host" + suffix,
-                               ms_ssim(eve, xvh).mean().item<double>());
-                // E9: Eve's naive picture of the host against plain DeepJSCC of the host.
-                m.emplace_back("eve_psnr_host" + suffix,
-                               psnr(eve, xvh).mean().item<double>());
-                m.emplace_back("plain_psnr_host" + suffix,
-                               psnr(plain_eve, xvh).mean().item<double>());
-                if (keying) { // Eve with the INN and no key: the INN run backwards
-                    const auto lost_hat = make_lost_part(lost_part_mode {}, y, *net);
-                    auto eve_inn = codec->decode(net->extract(y, lost_hat).secret, snr).cpu();
-                    m.emplace_back("eve_inn_nokey_msssim_private" + suffix,
-                                   ms_ssim(eve_inn, xvp).mean().item<double>());
-                }
-                // What covert training works against: the statistics gap of received
-                // containers from received plain latents, and the training detectors
-                // (never an evaluation).
-                m.emplace_back("statistics_gap" + suffix,
-                               statistics_gap(y, plain_rx).item<double>());
-                if (adversaries)
-                    m.emplace_back("adversary_accuracy" + suffix,
-                                   adversaries->accuracy(plain_rx, y));
-            }
-            // The strongest training detector's accuracy over the last steps' batches.
-            if (adversaries)
-                m.emplace_back("adversary_running_accuracy",
-                               adversaries->strongest_accuracy());
-            return m;
-        };
-        return st;
-    }
-
-    if (o.stage == "eve-mia") {
-        decoder net = resuming ? load_mia(o.out_model) : decoder(channels, o.mia_width);
-        net->to(dev);
-        st.kind = kind_mia;
-        st.config = resuming ? read_model_file(o.out_model, kind_mia).config
-                             : mia_config { channels, o.mia_width }.to_json();
-        st.module = net.ptr();
-        st.loss = [=, &train](std::mt19937_64& rng, torch::Generator& gen) mutable {
-            auto x = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
-            torch::Tensor y;
-            {
-                torch::NoGradGuard ng;
-                y = apply_channel(codec->encode(x), ch, gen);
-            }
-            return torch::mse_loss(net->forward(y), x);
-        };
-        auto xval = centered_batch(val, val_idx, o.image_side);
-        st.validate = [=]() mutable {
-            auto gen = fixed_gen();
-            auto xh = net->forward(apply_channel(codec->encode(xval.to(dev)), ch, gen)).cpu();
-            return metric_map { { "val_psnr", psnr(xh, xval).mean().item<double>() },
-                                { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
-        };
-        return st;
-    }
-
-    if (o.stage == "eve-detector") {
-        if (o.inn_model.empty())
-            throw error("train: stage 'eve-detector' needs the INN (--inn FILE)");
-        inn stego = load_inn(o.inn_model);
-        freeze(*stego);
-        stego->to(dev);
-        const bool keyed = stego->config().keyed;
-        const int64_t reals
-            = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
-        const int rounds = stego->config().scramble_rounds;
-        const detector_config cfg = resuming
-            ? detector_config::from_json(read_model_file(o.out_model, kind_detector).config)
-            : detector_config { channels, o.detector_width };
-        detector net = resuming ? load_detector(o.out_model) : detector(cfg);
-        net->to(dev);
-        st.kind = kind_detector;
-        st.config = cfg.to_json();
-        st.module = net.ptr();
-        // Both classes are received signals at the same SNR (drawn per pair from the
-        // channel: Eve's): a plain host latent, or a container hiding a private image in
-        // that kind of host. A keyed INN's containers are made under keys of Eve's own
-        // (any key gives containers of the same distribution as Alice's).
-        auto make_pair_batch = [=](const torch::Tensor& xh,
-                                   const torch::Tensor& xp,
-                                   std::mt19937_64& rng,
-                                   torch::Generator& gen) mutable {
-            torch::NoGradGuard ng;
-            const auto snr = channel_snr(ch, xh.size(0), gen).to(dev);
-            auto zh = codec->encode(xh, snr);
-            std::optional<latent_keying> keying;
-            if (keyed)
-                keying = seeded_keying(rng, xp.size(0), reals, rounds, dev);
-            auto zc
-                = alice_embed(*stego, zh, codec->encode(xp, snr), keying ? &*keying : nullptr)
-                      .sent;
-            auto y = torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
-                                  apply_channel_at_snr(zc, ch, snr, gen) });
-            auto labels = torch::cat({ torch::zeros({ zh.size(0) }, zh.options()),
-                                       torch::ones({ zh.size(0) }, zh.options()) });
-            return std::make_pair(y, labels);
-        };
-        const bool separate_hosts = d.hosts != nullptr;
-        st.loss = [=, &train, &hosts](std::mt19937_64& rng, torch::Generator& gen) mutable {
-            const int half = std::max(1, bs / 2);
-            std::vector<crop_source> hs;
-            for (size_t h : random_indices(hosts.size(), half, rng))
-                hs.push_back(pick_host(o, train, hosts, separate_hosts, h, rng));
-            auto xh = random_batch(hs, o.image_side, rng, dev);
-            auto xp
-                = random_batch(train, random_indices(train.size(), half, rng), o, rng, dev);
-            auto [y, labels] = make_pair_batch(xh, xp, rng, gen);
-            return torch::binary_cross_entropy_with_logits(net->forward(y), labels);
-        };
-        const auto val_batches = validation_batches(d, o, nval, o.seed + 7);
-        const auto xvh = val_batches.first, xvp = val_batches.second;
-        st.validate = [=]() mutable {
-            auto gen = fixed_gen();
-            std::mt19937_64 rng(o.seed + 13);
-            auto [y, labels] = make_pair_batch(xvh.to(dev), xvp.to(dev), rng, gen);
-            const auto logits = net->forward(y);
-            const auto predicted = (logits > 0).to(torch::kFloat);
-            const int64_t n = xvh.size(0);
-            return metric_map {
-                { "val_accuracy",
-                  (predicted == labels).to(torch::kFloat).mean().item<double>() },
-                { "val_auc", roc_auc(logits.slice(0, 0, n), logits.slice(0, n, 2 * n)) }
-            };
-        };
-        return st;
-    }
-    if (o.stage == "eve-extractor") {
-        if (o.inn_model.empty())
-            throw error("train: stage 'eve-extractor' needs the INN (--inn FILE)");
-        inn stego = load_inn(o.inn_model);
-        freeze(*stego);
-        stego->to(dev);
-        const bool keyed = stego->config().keyed;
-        const int64_t reals
-            = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
-        const int rounds = stego->config().scramble_rounds;
-        extractor_config cfg;
-        if (resuming) {
-            load_extractor(o.out_model, &cfg);
-        } else {
-            cfg.channels = channels;
-            cfg.width = o.extractor_width;
-            cfg.attack = o.known_pairs > 0 ? "e7" : "e6";
-            cfg.known_pairs = o.known_pairs;
-        }
-        if ((cfg.attack == "e7") != (o.known_pairs > 0) || cfg.known_pairs != o.known_pairs)
-            throw error("train: '" + o.out_model + "' is an " + cfg.attack
-                        + " extractor with " + std::to_string(cfg.known_pairs)
-                        + " known pairs; asked for " + std::to_string(o.known_pairs));
-        decoder net
-            = resuming ? load_extractor(o.out_model) : decoder(2 * channels, cfg.width);
-        if (!resuming && cfg.width == codec->config().decoder_width
-            && !codec->snr_adaptive()) {
-            // Eve starts from the public decoder D reading the INN's backward output (as
-            // Bob would without unscrambling), the received container's channels at zero:
-            // against a keyless INN she is Bob at step 0; training can only add.
-            torch::NoGradGuard ng;
-            auto own = net->named_parameters();
-            const std::string prefix = "decoder.";
-            for (const auto& p : codec->named_parameters()) {
-                if (p.key().rfind(prefix, 0) != 0)
-                    continue;
-                auto* dst = own.find(p.key().substr(prefix.size()));
-                if (!dst)
-                    continue;
-                if (dst->sizes() == p.value().sizes()) {
-                    dst->copy_(p.value());
-                } else if (p.key() == "decoder.in.weight") {
-                    dst->zero_();
-                    dst->slice(1, channels, 2 * channels).copy_(p.value());
-                }
-            }
-        }
-        net->to(dev);
-        st.kind = kind_extractor;
-        st.config = cfg.to_json();
-        st.module = net.ptr();
-        // Alice's key (E7's traffic, and the validation containers of both attacks).
-        std::mt19937_64 key_rng(o.seed + 101);
-        const stego_key alice_key
-            = o.key_file.empty() ? seeded_key(key_rng) : stego_key::from_file(o.key_file);
-        // Containers as Eve receives them: Alice's pass under `key` (a keyed INN) and the
-        // channel; with them what the INN gives back without the key.
-        auto received_input = [=](const torch::Tensor& xh,
-                                  const torch::Tensor& xp,
-                                  const std::optional<stego_key>& key,
-                                  std::mt19937_64& rng,
-                                  torch::Generator& gen) mutable {
-            torch::NoGradGuard ng;
-            std::optional<latent_keying> keying;
-            if (keyed) {
-                std::vector<uint64_t> nonces(static_cast<size_t>(xp.size(0)));
-                for (auto& n : nonces)
-                    n = rng();
-                keying.emplace(key ? *key : seeded_key(rng), nonces, reals, rounds, dev);
-            }
-            const auto zc = alice_embed(*stego,
-                                        codec->encode(xh),
-                                        codec->encode(xp),
-                                        keying ? &*keying : nullptr)
-                                .sent;
-            const auto y = apply_channel(zc, ch, gen);
-            return eve_extractor_input(y, eve_inn_backwards(*stego, lost_part_mode {}, y));
-        };
-        if (o.known_pairs > 0) {
-            // E7: N fixed pairs of Alice's traffic (fixed crops, nonces and noise).
-            std::mt19937_64 rng(o.seed + 202);
-            auto gen = at::detail::createCPUGenerator(o.seed + 303);
-            std::vector<torch::Tensor> inputs, images;
-            for (int b = 0; b < o.known_pairs; b += bs) {
-                const int n = std::min(bs, o.known_pairs - b);
-                auto xh
-                    = random_batch(hosts, random_indices(hosts.size(), n, rng), o, rng, dev);
-                auto xp
-                    = random_batch(train, random_indices(train.size(), n, rng), o, rng, dev);
-                inputs.push_back(received_input(xh, xp, alice_key, rng, gen));
-                images.push_back(xp);
-            }
-            const auto known_inputs = torch::cat(inputs), known_images = torch::cat(images);
-            st.loss = [=](std::mt19937_64& rng, torch::Generator&) mutable {
-                std::vector<int64_t> picks(static_cast<size_t>(bs));
-                for (auto& i : picks)
-                    i = static_cast<int64_t>(rng() % static_cast<uint64_t>(o.known_pairs));
-                const auto idx = torch::tensor(picks, torch::kLong).to(dev);
-                return torch::mse_loss(net->forward(known_inputs.index_select(0, idx)),
-                                       known_images.index_select(0, idx));
-            };
-        } else {
-            // E6: unlimited containers under fresh keys of Eve's own.
-            st.loss = [=, &train, &hosts](std::mt19937_64& rng,
-                                          torch::Generator& gen) mutable {
-                auto xh
-                    = random_batch(hosts, random_indices(hosts.size(), bs, rng), o, rng, dev);
-                auto xp
-                    = random_batch(train, random_indices(train.size(), bs, rng), o, rng, dev);
-                return torch::mse_loss(
-                    net->forward(received_input(xh, xp, std::nullopt, rng, gen)), xp);
-            };
-        }
-        // Validation: new containers of Alice's (her key, fresh nonces) from held-out images.
-        const auto val_batches = validation_batches(d, o, nval, o.seed + 7);
-        auto xvh = val_batches.first, xvp = val_batches.second;
-        // The prior-only reference: the best constant picture in MSE, the mean of training
-        // images, is what an extractor that learned nothing from the signal converges to.
-        const auto prior = [&] {
-            std::mt19937_64 rng(o.seed + 505);
-            const auto idx = random_indices(train.size(), std::min<int>(512, 4 * bs), rng);
-            return centered_batch(train, idx, o.image_side).mean(0, /*keepdim=*/true);
-        }();
-        const auto prior_batch = prior.expand_as(xvp).contiguous();
-        const double prior_psnr = psnr(prior_batch, xvp).mean().item<double>();
-        const double prior_msssim = ms_ssim(prior_batch, xvp).mean().item<double>();
-        st.validate = [=]() mutable {
-            auto gen = fixed_gen();
-            std::mt19937_64 rng(o.seed + 404);
-            auto x
-                = net->forward(received_input(xvh.to(dev), xvp.to(dev), alice_key, rng, gen))
-                      .cpu();
-            return metric_map { { "val_psnr", psnr(x, xvp).mean().item<double>() },
-                                { "val_msssim", ms_ssim(x, xvp).mean().item<double>() },
-                                { "floor_msssim", ms_ssim(xvh, xvp).mean().item<double>() },
-                                { "prior_psnr", prior_psnr },
-                                { "prior_msssim", prior_msssim } };
-        };
-        return st;
-    }
-    throw error("train: unknown stage '" + o.stage
-                + "' (expected jscc, inn, eve-mia, eve-detector or eve-extractor)");
+    std::vector<size_t> val_idx;
+    for (int i = 0; i < nval; ++i)
+        val_idx.push_back(static_cast<size_t>(i) * val.size() / nval);
+    const stage_context ctx { o,
+                              d,
+                              ch,
+                              dev,
+                              o.resume && std::filesystem::exists(o.out_model),
+                              *d.train,
+                              d.hosts ? *d.hosts : *d.train,
+                              val,
+                              nval,
+                              val_idx,
+                              o.batch };
+    return factory->second(ctx);
 }
 
 } // namespace
+
+std::array<double*, 6> inn_loss_weights::by_number()
+{
+    return { &container_host, &lost_part,     &private_latent,
+             &host_latent,    &private_image, &host_image };
+}
+
+std::array<double, 6> inn_loss_weights::values() const
+{
+    return {
+        container_host, lost_part, private_latent, host_latent, private_image, host_image
+    };
+}
+
+std::string inn_loss_weights::to_string() const
+{
+    std::ostringstream s;
+    const auto v = values();
+    for (size_t i = 0; i < v.size(); ++i)
+        s << (i ? "," : "") << v[i];
+    return s.str();
+}
 
 train_result run_training(const train_options& o,
                           const training_data& data,
@@ -766,7 +892,8 @@ train_result run_training(const train_options& o,
                     "non-negative (widths positive)");
     if (!(o.host_face_fraction >= 0 && o.host_face_fraction <= 1))
         throw error("train: the host face fraction must be in [0, 1]");
-    if (std::any_of(o.lambda, o.lambda + 6, [](double l) { return !(l >= 0); }))
+    const auto weights = o.loss_weights.values();
+    if (std::any_of(weights.begin(), weights.end(), [](double l) { return !(l >= 0); }))
         throw error("train: the loss weights λ1..λ6 must be non-negative");
     if (o.image_side % 4 != 0 || o.image_side < 16)
         throw error("train: image side must be a multiple of 4 and at least 16");
@@ -907,10 +1034,7 @@ train_result run_training(const train_options& o,
             info["schedule_start"] = std::to_string(schedule_start);
         // What this INN leg trained with (earlier legs: the CSV and the model card).
         if (o.stage == "inn") {
-            std::ostringstream weights;
-            for (int i = 0; i < 6; ++i)
-                weights << (i ? "," : "") << o.lambda[i];
-            info["loss_weights"] = weights.str();
+            info["loss_weights"] = o.loss_weights.to_string();
             info["host_image_loss"] = o.host_image_loss;
             if (o.adversaries > 0 || o.lambda_statistics > 0) {
                 std::ostringstream covert;

@@ -22,11 +22,33 @@
 
 #include <semsteg/dataset.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
 
 namespace semsteg {
+
+/*!
+ * The INN's loss weights λ1..λ5 of the design (README, Design notes) and λ6, an extension: Eve's
+ * decoding of the received container should look like the host in the image domain, not
+ * only in the latent (λ1), so the INN may hide in directions the public decoder D shows
+ * little of.
+ */
+struct inn_loss_weights {
+    double container_host = 1.0; //!< λ1 ‖z_c − z_h‖²: the container is the host's latent
+    double lost_part = 1.0; //!< λ2 ‖l − l̂‖²: the lost part is what Bob fills in
+    double private_latent = 2.0; //!< λ3 ‖ẑ_p − z_p‖²: Bob recovers the private latent
+    double host_latent = 1.0; //!< λ4 ‖ẑ_h − z_h‖²: and the host latent
+    double private_image = 100.0; //!< λ5 ‖D(ẑ_p) − x_p‖²: and the private image
+    double host_image = 0.0; //!< λ6: Eve's naive decoding against the host image
+
+    //! λ1..λ6 in order (the command line's --lambda1..6, the model files' record).
+    std::array<double*, 6> by_number();
+    std::array<double, 6> values() const;
+    //! "λ1,...,λ6" as the model files record them, e.g. "1,1,2,1,100,0".
+    std::string to_string() const;
+};
 
 struct train_options {
     std::string stage; //!< jscc | inn | eve-mia | eve-detector | eve-extractor
@@ -77,10 +99,7 @@ struct train_options {
     //! containers are new ones under the same key.
     int known_pairs = 0;
     std::string key_file; //!< E7: Alice's key (used to make her traffic; never stored)
-    // INN loss weights λ1..λ5 (MISSION.md) and λ6, an extension: Eve's decoding of the
-    // received container should look like the host in the image domain, not only in the
-    // latent (λ1), so the INN may hide in directions the public decoder D shows little of.
-    double lambda[6] = { 1.0, 1.0, 2.0, 1.0, 100.0, 0.0 };
+    inn_loss_weights loss_weights; //!< inn: λ1..λ6
     //! λ6's distance: "mse" (λ6‖x_h − D(ẑ_c)‖²) or "ms-ssim" (λ6·(1 − MS-SSIM))
     std::string host_image_loss = "mse";
     //! A second host-image term, always the MSE (PSNR), for use beside an MS-SSIM λ6:

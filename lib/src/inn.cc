@@ -1,0 +1,242 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 gr-semsteg authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "nn_internal.h"
+
+#include <semsteg/codec.h>
+#include <semsteg/error.h>
+#include <semsteg/inn.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace semsteg {
+
+using namespace nn_internal;
+namespace nnf = torch::nn::functional;
+
+nlohmann::json inn_config::to_json() const
+{
+    nlohmann::json j = {
+        { "channels", channels }, { "blocks", blocks }, { "width", width }, { "clamp", clamp }
+    };
+    if (lost_estimator_width > 0) // absent in files without one (older files stay valid)
+        j["lost_estimator_width"] = lost_estimator_width;
+    if (keyed) { // absent in keyless files (older files stay valid)
+        j["keyed"] = true;
+        j["scramble_rounds"] = scramble_rounds;
+    }
+    return j;
+}
+
+inn_config inn_config::from_json(const nlohmann::json& j)
+{
+    inn_config c;
+    c.channels = json_int(j, "channels", c.channels);
+    c.blocks = json_int(j, "blocks", c.blocks);
+    c.width = json_int(j, "width", c.width);
+    c.clamp = json_double(j, "clamp", c.clamp);
+    c.lost_estimator_width = json_int(j, "lost_estimator_width", 0);
+    c.keyed = j.contains("keyed") && j.at("keyed").get<bool>();
+    c.scramble_rounds = json_int(j, "scramble_rounds", c.scramble_rounds);
+    if (c.keyed && c.scramble_rounds < 1)
+        throw error("inn config: a keyed INN needs at least one scramble round");
+    if (c.channels <= 0 || c.blocks <= 0 || c.width <= 0 || !(c.clamp > 0))
+        throw error("inn config: channels, blocks, width and clamp must be positive");
+    if (c.lost_estimator_width < 0)
+        throw error("inn config: lost_estimator_width must not be negative");
+    return c;
+}
+
+coupling_subnet_impl::coupling_subnet_impl(int channels, int width)
+{
+    d_c1 = register_module("c1", conv(channels, width, 3));
+    d_c2 = register_module("c2", conv(width, width, 3));
+    d_c3 = register_module("c3", conv(width, channels, 3));
+    // Zero-initialised last layer: every block starts as the identity map.
+    torch::NoGradGuard no_grad;
+    d_c3->weight.zero_();
+    d_c3->bias.zero_();
+}
+
+torch::Tensor coupling_subnet_impl::forward(const torch::Tensor& x)
+{
+    auto y = nnf::leaky_relu(d_c1(x), nnf::LeakyReLUFuncOptions().negative_slope(0.2));
+    y = nnf::leaky_relu(d_c2(y), nnf::LeakyReLUFuncOptions().negative_slope(0.2));
+    return d_c3(y);
+}
+
+inn_block_impl::inn_block_impl(const inn_config& cfg) : d_clamp(cfg.clamp)
+{
+    d_phi = register_module("phi", coupling_subnet(cfg.channels, cfg.width));
+    d_rho = register_module("rho", coupling_subnet(cfg.channels, cfg.width));
+    d_eta = register_module("eta", coupling_subnet(cfg.channels, cfg.width));
+}
+
+torch::Tensor inn_block_impl::log_scale(const torch::Tensor& zh)
+{
+    return d_clamp * 2.0 * (torch::sigmoid(d_rho(zh)) - 0.5);
+}
+
+void inn_block_impl::forward(torch::Tensor& zh, torch::Tensor& zp)
+{
+    zh = zh + d_phi(zp);
+    zp = zp * torch::exp(log_scale(zh)) + d_eta(zh);
+}
+
+void inn_block_impl::inverse(torch::Tensor& zh, torch::Tensor& zp)
+{
+    zp = (zp - d_eta(zh)) * torch::exp(-log_scale(zh));
+    zh = zh - d_phi(zp);
+}
+
+inn_impl::inn_impl(const inn_config& cfg) : d_cfg(cfg)
+{
+    d_blocks = register_module("blocks", torch::nn::ModuleList());
+    for (int i = 0; i < cfg.blocks; ++i)
+        d_blocks->push_back(inn_block(cfg));
+    if (cfg.lost_estimator_width > 0)
+        d_lost_estimator = register_module(
+            "lost_estimator", coupling_subnet(cfg.channels, cfg.lost_estimator_width));
+}
+
+namespace {
+void check_latent_pair(const torch::Tensor& a, const torch::Tensor& b, int channels)
+{
+    if (a.dim() != 4 || a.sizes() != b.sizes() || a.size(1) != channels)
+        throw error("inn: expected two latents [B," + std::to_string(channels)
+                    + ",h,w] of equal shape, got " + (std::ostringstream() << a.sizes()).str()
+                    + " and " + (std::ostringstream() << b.sizes()).str());
+}
+} // namespace
+
+inn_output inn_impl::embed(const torch::Tensor& zh, const torch::Tensor& zp)
+{
+    check_latent_pair(zh, zp, d_cfg.channels);
+    auto h = zh, p = zp;
+    for (const auto& block : *d_blocks)
+        block->as<inn_block>()->forward(h, p);
+    return { h, p };
+}
+
+inn_recovery inn_impl::extract(const torch::Tensor& zc, const torch::Tensor& lost)
+{
+    check_latent_pair(zc, lost, d_cfg.channels);
+    auto h = zc, p = lost;
+    const auto blocks = d_blocks->children();
+    for (auto it = blocks.rbegin(); it != blocks.rend(); ++it)
+        (*it)->as<inn_block>()->inverse(h, p);
+    return { h, p };
+}
+
+torch::Tensor inn_impl::estimate_lost(const torch::Tensor& zc)
+{
+    if (!has_lost_estimator())
+        throw error("inn: this INN has no lost-part estimator (l-hat mode 'estimated')");
+    check_latent_pair(zc, zc, d_cfg.channels);
+    return d_lost_estimator(zc);
+}
+
+inn with_lost_estimator(inn& net, int width)
+{
+    if (width <= 0)
+        throw error("inn: the lost-part estimator's width must be positive");
+    auto cfg = net->config();
+    cfg.lost_estimator_width = width;
+    inn out(cfg);
+    copy_shared_parameters(*net, *out);
+    return out;
+}
+
+lost_part_mode lost_part_mode::parse(const std::string& text)
+{
+    lost_part_mode m;
+    auto fail = [&]() {
+        return error(
+            "lost part: '" + text
+            + "' is not one of auto, zeros, constant:V, gaussian:STD[:SEED], estimated");
+    };
+    std::vector<std::string> f;
+    std::stringstream ss(text);
+    for (std::string s; std::getline(ss, s, ':');)
+        f.push_back(s);
+    try {
+        if (f.size() == 1 && f[0] == "auto")
+            m.type = kind::automatic;
+        else if (f.size() == 1 && f[0] == "zeros")
+            m.type = kind::zeros;
+        else if (f.size() == 1 && f[0] == "estimated")
+            m.type = kind::estimated;
+        else if (f.size() == 2 && f[0] == "constant") {
+            m.type = kind::constant;
+            m.value = std::stod(f[1]);
+        } else if ((f.size() == 2 || f.size() == 3) && f[0] == "gaussian") {
+            m.type = kind::gaussian;
+            m.value = std::stod(f[1]);
+            if (f.size() == 3)
+                m.seed = std::stoull(f[2]);
+        } else
+            throw fail();
+    } catch (const std::logic_error&) {
+        throw fail();
+    }
+    return m;
+}
+
+std::string lost_part_mode::to_string() const
+{
+    switch (type) {
+    case kind::automatic:
+        return "auto";
+    case kind::zeros:
+        return "zeros";
+    case kind::estimated:
+        return "estimated";
+    case kind::constant:
+        return "constant:" + std::to_string(value);
+    default:
+        return "gaussian:" + std::to_string(value) + ":" + std::to_string(seed);
+    }
+}
+
+lost_part_mode lost_part_mode::resolved(const inn_impl& net) const
+{
+    if (type != kind::automatic)
+        return *this;
+    lost_part_mode m;
+    m.type = net.has_lost_estimator() ? kind::estimated : kind::zeros;
+    return m;
+}
+
+void check_lost_part_mode(const lost_part_mode& mode,
+                          const inn_impl& net,
+                          const std::string& path)
+{
+    if (mode.type == lost_part_mode::kind::estimated && !net.has_lost_estimator())
+        throw error("l-hat mode 'estimated' needs an INN with a lost-part estimator; '" + path
+                    + "' has none (use auto or zeros)");
+}
+
+torch::Tensor
+make_lost_part(const lost_part_mode& mode, const torch::Tensor& zc, inn_impl& net)
+{
+    const auto m = mode.resolved(net);
+    switch (m.type) {
+    case lost_part_mode::kind::estimated:
+        return net.estimate_lost(zc);
+    case lost_part_mode::kind::zeros:
+        return torch::zeros_like(zc);
+    case lost_part_mode::kind::constant:
+        return torch::full_like(zc, m.value);
+    default: {
+        auto gen = at::detail::createCPUGenerator(m.seed);
+        return (randn_on_cpu(zc.sizes(), gen, zc) * m.value).to(zc.device());
+    }
+    }
+}
+
+} // namespace semsteg
