@@ -156,7 +156,7 @@ int main(int argc, char** argv)
     app.add_option("--device",
                    o.device,
                    "cpu, cuda or cuda:N (cuda needs semsteg-train built against a CUDA "
-                   "LibTorch: tools/build-train-pip-torch.sh)");
+                   "LibTorch: -DSEMSTEG_TRAINING_ONLY=ON, README, On a GPU)");
     app.add_option("--max-megapixels",
                    max_megapixels,
                    "largest image decoded (width × height, in megapixels); larger files are "

@@ -71,9 +71,9 @@ int main(int argc, char** argv)
     const std::string models = argc > 4 ? std::string(argv[4]) + "/" : "";
     try {
         inference_engine::instance().configure(s);
-        semantic_codec codec(models + "jscc_awgn10.safetensors");
-        stego_network inn(models + "inn_awgn10.safetensors");
-        inverse_network mia(models + "eve_mia_awgn10.safetensors");
+        facade::jscc_codec codec(models + "jscc_awgn10.safetensors");
+        facade::inn inn(models + "inn_awgn10.safetensors");
+        facade::mia mia(models + "eve_mia_awgn10.safetensors");
         const size_t batch = static_cast<size_t>(s.max_batch);
         std::mt19937 rng(1);
         std::uniform_real_distribution<float> pixel(0.0f, 1.0f);

@@ -449,11 +449,10 @@ TEST(KeyedHiding, FacadeTakesTheKeyAndTheNonce)
 
     const auto key = stego_key::generate();
     const auto other = stego_key::generate();
-    EXPECT_NE(error_of([&] { stego_network n(keyed_path); }).find("keyed"),
+    EXPECT_NE(error_of([&] { facade::inn n(keyed_path); }).find("keyed"), std::string::npos);
+    EXPECT_NE(error_of([&] { facade::inn n(keyless_path, "auto", &key); }).find("keyless"),
               std::string::npos);
-    EXPECT_NE(error_of([&] { stego_network n(keyless_path, "auto", &key); }).find("keyless"),
-              std::string::npos);
-    stego_network alice(keyed_path, "auto", &key), bob(keyed_path, "auto", &key),
+    facade::inn alice(keyed_path, "auto", &key), bob(keyed_path, "auto", &key),
         eve(keyed_path, "auto", &other);
     EXPECT_TRUE(alice.keyed());
 
@@ -497,7 +496,7 @@ TEST(Codec, FacadePassesTheSnrToAnAdaptiveCodec)
     const auto adaptive_path = temp_path("facade_adaptive.st").string();
     save_module(plain_path, *plain, kind_jscc, plain->config().to_json());
     save_module(adaptive_path, *adaptive, kind_jscc, adaptive->config().to_json());
-    semantic_codec p(plain_path), a(adaptive_path);
+    facade::jscc_codec p(plain_path), a(adaptive_path);
     EXPECT_FALSE(p.snr_adaptive());
     EXPECT_TRUE(a.snr_adaptive());
 
@@ -523,7 +522,7 @@ TEST(Codec, FacadeRefusesNonFiniteOutputs)
     auto [plain, adaptive] = random_codec_pair(23);
     const auto path = temp_path("facade_nan.st").string();
     save_module(path, *plain, kind_jscc, plain->config().to_json());
-    semantic_codec good(path);
+    facade::jscc_codec good(path);
     image img(32, 32);
     for (size_t i = 0; i < img.rgb.size(); ++i)
         img.rgb[i] = static_cast<float>((i * 37) % 101) / 100.0f;
@@ -538,7 +537,7 @@ TEST(Codec, FacadeRefusesNonFiniteOutputs)
             p.fill_(std::nanf(""));
     }
     save_module(path, *plain, kind_jscc, plain->config().to_json());
-    semantic_codec broken(path);
+    facade::jscc_codec broken(path);
     EXPECT_NE(error_of([&] { broken.encode(img); }).find("the codec's encoder"),
               std::string::npos);
     EXPECT_NE(error_of([&] { broken.decode(z.data(), z.size()); }).find("non-finite"),

@@ -9,7 +9,7 @@
 namespace gr {
 namespace semsteg {
 
-void apply_torch_threads(int n)
+void set_engine_threads(int n)
 {
     if (n > 0) {
         auto& engine = ::semsteg::inference_engine::instance();

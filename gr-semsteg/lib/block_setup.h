@@ -24,7 +24,7 @@ namespace semsteg {
 
 //! Sets the process's inference engine to `n` LibTorch threads when n > 0 (every neural
 //! block's networks run on that one engine: inference.h).
-void apply_torch_threads(int n);
+void set_engine_threads(int n);
 
 /*!
  * The key a block was given: a key file or a passphrase (stego_key.h's load_key), none

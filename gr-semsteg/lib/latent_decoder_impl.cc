@@ -18,7 +18,7 @@ semantic_decoder::sptr semantic_decoder::make(const std::string& model_path,
                                               bool snr_from_metadata)
 {
     return gnuradio::make_block_sptr<
-        latent_decoder_impl<semantic_decoder, ::semsteg::semantic_codec>>(
+        latent_decoder_impl<semantic_decoder, ::semsteg::facade::jscc_codec>>(
         "semantic_decoder", model_path, role, threads, snr_db, snr_from_metadata);
 }
 
@@ -26,7 +26,7 @@ mia_decoder::sptr
 mia_decoder::make(const std::string& model_path, const std::string& role, int threads)
 {
     return gnuradio::make_block_sptr<
-        latent_decoder_impl<mia_decoder, ::semsteg::inverse_network>>(
+        latent_decoder_impl<mia_decoder, ::semsteg::facade::mia>>(
         "mia_decoder", model_path, role, threads);
 }
 

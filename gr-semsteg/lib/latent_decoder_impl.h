@@ -43,7 +43,7 @@ public:
     {
         if (!std::isfinite(snr_db))
             throw std::invalid_argument(std::string(name) + ": the SNR must be finite");
-        apply_torch_threads(threads);
+        set_engine_threads(threads);
         this->message_port_register_in(pmt::mp("in"));
         this->message_port_register_out(pmt::mp("out"));
         this->set_msg_handler(pmt::mp("in"), [this](const pmt::pmt_t& msg) { handle(msg); });

@@ -29,7 +29,7 @@ semantic_encoder_impl::semantic_encoder_impl(const std::string& model_path,
 {
     if (!std::isfinite(snr_db))
         throw std::invalid_argument("semantic_encoder: the target SNR must be finite");
-    apply_torch_threads(threads);
+    set_engine_threads(threads);
     message_port_register_in(pmt::mp("in"));
     message_port_register_out(pmt::mp("out"));
     set_msg_handler(pmt::mp("in"), [this](const pmt::pmt_t& msg) { handle(msg); });

@@ -28,7 +28,7 @@ private:
     std::atomic<uint64_t> d_dropped { 0 };
     // The network last: destroyed first, it waits for a running batch whose results'
     // callbacks use the members above.
-    ::semsteg::semantic_codec d_codec;
+    ::semsteg::facade::jscc_codec d_codec;
 };
 
 } // namespace semsteg

@@ -35,7 +35,7 @@ stego_embed_impl::stego_embed_impl(const std::string& model_path,
 {
     if (d_key) // named by its fingerprint only, once the INN has accepted it
         d_logger->info("keyed hiding with key {}", d_key->fingerprint());
-    apply_torch_threads(threads);
+    set_engine_threads(threads);
     message_port_register_in(pmt::mp("host"));
     message_port_register_in(pmt::mp("private"));
     message_port_register_out(pmt::mp("out"));

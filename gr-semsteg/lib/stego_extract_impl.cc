@@ -33,7 +33,7 @@ stego_extract_impl::stego_extract_impl(const std::string& model_path,
 {
     if (d_key) // named by its fingerprint only, once the INN has accepted it
         d_logger->info("keyed hiding with key {}", d_key->fingerprint());
-    apply_torch_threads(threads);
+    set_engine_threads(threads);
     message_port_register_in(pmt::mp("in"));
     message_port_register_out(pmt::mp("out"));
     set_msg_handler(pmt::mp("in"), [this](const pmt::pmt_t& msg) { handle(msg); });

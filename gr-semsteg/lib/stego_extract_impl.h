@@ -34,7 +34,7 @@ private:
     std::atomic<uint64_t> d_dropped { 0 };
     // The network last: destroyed first, it waits for a running batch whose results'
     // callbacks use the members above.
-    ::semsteg::stego_network d_inn;
+    ::semsteg::facade::inn d_inn;
 };
 
 } // namespace semsteg

@@ -193,10 +193,10 @@ struct extract_request {
 
 } // namespace
 
-// ---------------------------------------------------------------- semantic_codec
+// ---------------------------------------------------------------- facade::jscc_codec
 
-struct semantic_codec::impl {
-    jscc_codec codec { nullptr };
+struct facade::jscc_codec::impl {
+    ::semsteg::jscc_codec codec { nullptr };
     std::string device = "cpu";
     // After the codec: destroyed first, waiting for a batch that uses it.
     std::unique_ptr<batched_operation<encode_request, symbol_vector>> encode_op;
@@ -234,7 +234,7 @@ struct semantic_codec::impl {
     }
 };
 
-semantic_codec::semantic_codec(const std::string& model_path) : d_impl(new impl)
+facade::jscc_codec::jscc_codec(const std::string& model_path) : d_impl(new impl)
 {
     keep_freed_buffers_mapped();
     d_impl->codec = load_jscc(locate_model(model_path));
@@ -245,23 +245,23 @@ semantic_codec::semantic_codec(const std::string& model_path) : d_impl(new impl)
     d_impl->decode_op = std::make_unique<batched_operation<decode_request, image>>(
         [i](auto& r) { return i->decode_batch(r); });
 }
-semantic_codec::~semantic_codec() = default;
+facade::jscc_codec::~jscc_codec() = default;
 
-int semantic_codec::image_side() const { return d_impl->codec->config().image_side; }
-int semantic_codec::latent_channels() const
+int facade::jscc_codec::image_side() const { return d_impl->codec->config().image_side; }
+int facade::jscc_codec::latent_channels() const
 {
     return d_impl->codec->config().latent_channels();
 }
-latent_shape semantic_codec::shape() const
+latent_shape facade::jscc_codec::shape() const
 {
     return { latent_channels(), image_side() / 4, image_side() / 4 };
 }
 
-bool semantic_codec::snr_adaptive() const { return d_impl->codec->snr_adaptive(); }
+bool facade::jscc_codec::snr_adaptive() const { return d_impl->codec->snr_adaptive(); }
 
 namespace {
 encode_request
-make_encode(const semantic_codec& codec, const image& img, std::optional<double> snr_db)
+make_encode(const facade::jscc_codec& codec, const image& img, std::optional<double> snr_db)
 {
     if (img.empty())
         throw error("cannot encode an empty image");
@@ -272,21 +272,21 @@ make_encode(const semantic_codec& codec, const image& img, std::optional<double>
 }
 } // namespace
 
-symbol_vector semantic_codec::encode(const image& img, std::optional<double> snr_db)
+symbol_vector facade::jscc_codec::encode(const image& img, std::optional<double> snr_db)
 {
     return d_impl->encode_op->call(make_encode(*this, img, snr_db));
 }
 
-bool semantic_codec::submit_encode(const image& img,
-                                   std::optional<double> snr_db,
-                                   symbols_done done)
+bool facade::jscc_codec::submit_encode(const image& img,
+                                       std::optional<double> snr_db,
+                                       symbols_done done)
 {
     return d_impl->encode_op->submit(make_encode(*this, img, snr_db), std::move(done));
 }
 
-image semantic_codec::decode(const std::complex<float>* symbols,
-                             size_t num_symbols,
-                             std::optional<double> snr_db)
+image facade::jscc_codec::decode(const std::complex<float>* symbols,
+                                 size_t num_symbols,
+                                 std::optional<double> snr_db)
 {
     symbol_vector s(symbols, symbols + num_symbols);
     const auto shape = checked_shape(latent_channels(), s);
@@ -294,19 +294,19 @@ image semantic_codec::decode(const std::complex<float>* symbols,
     return d_impl->decode_op->call({ std::move(s), shape, snr });
 }
 
-bool semantic_codec::submit_decode(symbol_vector symbols,
-                                   std::optional<double> snr_db,
-                                   image_done done)
+bool facade::jscc_codec::submit_decode(symbol_vector symbols,
+                                       std::optional<double> snr_db,
+                                       image_done done)
 {
     const auto shape = checked_shape(latent_channels(), symbols);
     const double snr = checked_snr(snr_adaptive(), snr_db);
     return d_impl->decode_op->submit({ std::move(symbols), shape, snr }, std::move(done));
 }
 
-// ---------------------------------------------------------------- stego_network
+// ---------------------------------------------------------------- facade::inn
 
-struct stego_network::impl {
-    inn net { nullptr };
+struct facade::inn::impl {
+    ::semsteg::inn net { nullptr };
     lost_part_mode lost;
     std::optional<stego_key> key;
     std::string device = "cpu";
@@ -384,9 +384,9 @@ struct stego_network::impl {
     }
 };
 
-stego_network::stego_network(const std::string& model_path,
-                             const std::string& lost_mode,
-                             const stego_key* key)
+facade::inn::inn(const std::string& model_path,
+                 const std::string& lost_mode,
+                 const stego_key* key)
     : d_impl(new impl)
 {
     keep_freed_buffers_mapped();
@@ -403,10 +403,10 @@ stego_network::stego_network(const std::string& model_path,
     d_impl->extract_op = std::make_unique<batched_operation<extract_request, symbol_vector>>(
         [i](auto& r) { return i->extract_batch(r); });
 }
-stego_network::~stego_network() = default;
+facade::inn::~inn() = default;
 
-int stego_network::latent_channels() const { return d_impl->net->config().channels; }
-bool stego_network::keyed() const { return d_impl->net->config().keyed; }
+int facade::inn::latent_channels() const { return d_impl->net->config().channels; }
+bool facade::inn::keyed() const { return d_impl->net->config().keyed; }
 
 namespace {
 embed_request
@@ -421,10 +421,10 @@ make_embed(int channels, symbol_vector host, symbol_vector secret, uint64_t nonc
 }
 } // namespace
 
-symbol_vector stego_network::embed(const std::complex<float>* host,
-                                   const std::complex<float>* secret,
-                                   size_t num_symbols,
-                                   uint64_t nonce)
+symbol_vector facade::inn::embed(const std::complex<float>* host,
+                                 const std::complex<float>* secret,
+                                 size_t num_symbols,
+                                 uint64_t nonce)
 {
     return d_impl->embed_op->call(make_embed(latent_channels(),
                                              symbol_vector(host, host + num_symbols),
@@ -432,35 +432,34 @@ symbol_vector stego_network::embed(const std::complex<float>* host,
                                              nonce));
 }
 
-bool stego_network::submit_embed(symbol_vector host,
-                                 symbol_vector secret,
-                                 uint64_t nonce,
-                                 symbols_done done)
+bool facade::inn::submit_embed(symbol_vector host,
+                               symbol_vector secret,
+                               uint64_t nonce,
+                               symbols_done done)
 {
     return d_impl->embed_op->submit(
         make_embed(latent_channels(), std::move(host), std::move(secret), nonce),
         std::move(done));
 }
 
-symbol_vector stego_network::extract(const std::complex<float>* container,
-                                     size_t num_symbols,
-                                     uint64_t nonce)
+symbol_vector
+facade::inn::extract(const std::complex<float>* container, size_t num_symbols, uint64_t nonce)
 {
     symbol_vector c(container, container + num_symbols);
     const auto shape = checked_shape(latent_channels(), c);
     return d_impl->extract_op->call({ std::move(c), shape, nonce });
 }
 
-bool stego_network::submit_extract(symbol_vector container, uint64_t nonce, symbols_done done)
+bool facade::inn::submit_extract(symbol_vector container, uint64_t nonce, symbols_done done)
 {
     const auto shape = checked_shape(latent_channels(), container);
     return d_impl->extract_op->submit({ std::move(container), shape, nonce },
                                       std::move(done));
 }
 
-// ---------------------------------------------------------------- inverse_network
+// ---------------------------------------------------------------- facade::mia
 
-struct inverse_network::impl {
+struct facade::mia::impl {
     decoder net { nullptr };
     std::string device = "cpu";
     std::unique_ptr<batched_operation<decode_request, image>> decode_op;
@@ -477,7 +476,7 @@ struct inverse_network::impl {
     }
 };
 
-inverse_network::inverse_network(const std::string& model_path) : d_impl(new impl)
+facade::mia::mia(const std::string& model_path) : d_impl(new impl)
 {
     keep_freed_buffers_mapped();
     d_impl->net = load_mia(locate_model(model_path));
@@ -486,22 +485,22 @@ inverse_network::inverse_network(const std::string& model_path) : d_impl(new imp
     d_impl->decode_op = std::make_unique<batched_operation<decode_request, image>>(
         [i](auto& r) { return i->decode_batch(r); });
 }
-inverse_network::~inverse_network() = default;
+facade::mia::~mia() = default;
 
-int inverse_network::latent_channels() const { return d_impl->net->latent_channels(); }
+int facade::mia::latent_channels() const { return d_impl->net->latent_channels(); }
 
-image inverse_network::decode(const std::complex<float>* symbols,
-                              size_t num_symbols,
-                              std::optional<double> /*snr_db*/)
+image facade::mia::decode(const std::complex<float>* symbols,
+                          size_t num_symbols,
+                          std::optional<double> /*snr_db*/)
 {
     symbol_vector s(symbols, symbols + num_symbols);
     const auto shape = checked_shape(latent_channels(), s);
     return d_impl->decode_op->call({ std::move(s), shape, 0.0 });
 }
 
-bool inverse_network::submit_decode(symbol_vector symbols,
-                                    std::optional<double> /*snr_db*/,
-                                    image_done done)
+bool facade::mia::submit_decode(symbol_vector symbols,
+                                std::optional<double> /*snr_db*/,
+                                image_done done)
 {
     const auto shape = checked_shape(latent_channels(), symbols);
     return d_impl->decode_op->submit({ std::move(symbols), shape, 0.0 }, std::move(done));

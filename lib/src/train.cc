@@ -103,8 +103,8 @@ torch::Device training_device(const std::string& name)
         if (!torch::cuda::is_available())
             throw error("train: device '" + name
                         + "' asked for, but this LibTorch sees no CUDA device (Debian's "
-                          "LibTorch is CPU-only; tools/build-train-pip-torch.sh builds "
-                          "semsteg-train against a CUDA PyTorch)");
+                          "LibTorch is CPU-only; -DSEMSTEG_TRAINING_ONLY=ON builds "
+                          "semsteg-train against a CUDA PyTorch: README, On a GPU)");
         try {
             return torch::Device(name);
         } catch (const std::exception&) {

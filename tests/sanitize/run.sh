@@ -63,7 +63,7 @@ host=/usr/share/palapeli/collection/castle-maintenon.jpg
 
 if [[ $sanitizer == address && -n $python_modules ]]; then
     sys=/usr/lib/x86_64-linux-gnu
-    for qa in "$root"/python_bindings/qa_*.py; do
+    for qa in "$root"/gr-semsteg/python/semsteg/qa_*.py; do
         echo "== ${qa##*/}"
         PYTHONPATH="$python_modules" QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp \
             LD_LIBRARY_PATH="$(IFS=:; echo "${libs[*]}")" ASAN_OPTIONS=detect_leaks=0 \

@@ -125,7 +125,7 @@ struct secure_link_models {
     bool keep_received = false;
 
     //! Loads the files; empty paths leave the optional models out. `key` as in
-    //! stego_network (semantic.h): required by a keyed INN, refused by a keyless one.
+    //! facade::inn (semantic.h): required by a keyed INN, refused by a keyless one.
     static secure_link_models load(const std::string& codec_path,
                                    const std::string& inn_path,
                                    const std::string& mia_path = "",

@@ -53,15 +53,22 @@ struct latent_shape {
     static latent_shape square(int channels, size_t num_symbols);
 };
 
+/*!
+ * The torch-free facades: each network is named as it is everywhere else (codec.h's
+ * jscc_codec, inn.h's inn, Eve's model-inversion network "mia", model-file kind eve-mia);
+ * the namespace says it is the facade.
+ */
+namespace facade {
+
 //! The public DeepJSCC codec (Alice's encoder E, Bob's and Eve's decoder D).
-class semantic_codec
+class jscc_codec
 {
 public:
     //! Loads a "jscc" model file; throws semsteg::error on a missing/wrong file.
-    explicit semantic_codec(const std::string& model_path);
-    ~semantic_codec();
-    semantic_codec(const semantic_codec&) = delete;
-    semantic_codec& operator=(const semantic_codec&) = delete;
+    explicit jscc_codec(const std::string& model_path);
+    ~jscc_codec();
+    jscc_codec(const jscc_codec&) = delete;
+    jscc_codec& operator=(const jscc_codec&) = delete;
 
     int image_side() const; //!< the side images are prepared to (e.g. 64)
     int latent_channels() const;
@@ -88,10 +95,14 @@ private:
     std::unique_ptr<impl> d_impl;
 };
 
+} // namespace facade
+
 class stego_key;
 
+namespace facade {
+
 //! The steganography INN: Alice's embedding and Bob's extraction.
-class stego_network
+class inn
 {
 public:
     /*!
@@ -101,12 +112,12 @@ public:
      * keyed INN needs and a keyless one must not be given (stego_key.h's load_key reads it
      * from a key file or a passphrase). Throws semsteg::error on a bad file, mode or key.
      */
-    explicit stego_network(const std::string& model_path,
-                           const std::string& lost_mode = "auto",
-                           const stego_key* key = nullptr);
-    ~stego_network();
-    stego_network(const stego_network&) = delete;
-    stego_network& operator=(const stego_network&) = delete;
+    explicit inn(const std::string& model_path,
+                 const std::string& lost_mode = "auto",
+                 const stego_key* key = nullptr);
+    ~inn();
+    inn(const inn&) = delete;
+    inn& operator=(const inn&) = delete;
 
     int latent_channels() const;
     //! True when the INN is keyed: every embed/extract then uses the key and a nonce.
@@ -134,13 +145,13 @@ private:
 };
 
 //! Eve's inverse network (model-inversion attack): received symbols → image.
-class inverse_network
+class mia
 {
 public:
-    explicit inverse_network(const std::string& model_path); //!< an "eve-mia" model file
-    ~inverse_network();
-    inverse_network(const inverse_network&) = delete;
-    inverse_network& operator=(const inverse_network&) = delete;
+    explicit mia(const std::string& model_path); //!< an "eve-mia" model file
+    ~mia();
+    mia(const mia&) = delete;
+    mia& operator=(const mia&) = delete;
 
     int latent_channels() const;
     //! `snr_db` is accepted for the decoders' common interface and ignored (Eve's network
@@ -155,6 +166,8 @@ private:
     struct impl;
     std::unique_ptr<impl> d_impl;
 };
+
+} // namespace facade
 
 //! Quality of `received` against `reference` (same size, values in [0,1]).
 struct image_quality {

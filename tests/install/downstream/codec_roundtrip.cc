@@ -18,8 +18,9 @@ int main(int argc, char** argv)
         return 2;
     }
     try {
-        semsteg::semantic_codec codec("jscc_awgn10.safetensors");
-        const auto img = semsteg::prepare_image(semsteg::load_image(argv[1]), codec.image_side());
+        semsteg::facade::jscc_codec codec("jscc_awgn10.safetensors");
+        const auto img
+            = semsteg::prepare_image(semsteg::load_image(argv[1]), codec.image_side());
         const auto symbols = codec.encode(img, 10.0);
         const auto back = codec.decode(symbols.data(), symbols.size(), 10.0);
         std::printf("psnr_db %.2f\n", semsteg::measure_quality(img, back).psnr_db);

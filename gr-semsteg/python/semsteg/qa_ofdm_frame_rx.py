@@ -208,7 +208,7 @@ class qa_ofdm_frame_rx(gr_unittest.TestCase):
     def test_grc_defaults_are_the_blocks(self):
         # The GRC YAML restates the defaults (GRC cannot import them): they must agree.
         import yaml
-        grc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "grc")
+        grc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "grc")
         d = semsteg.ofdm_frame_defaults
         expected = {"fft_len": d.fft_len, "cp_len": d.cp_len,
                     "header_repetition": d.header_repetition, "data_carriers": [],

@@ -6,7 +6,7 @@
 
 The apps (semsteg-loopback, semsteg-alice-tx, semsteg-bob-rx, semsteg-eve-rx) and the
 tests build their flowgraphs from these, so the simulation, the ZMQ rehearsal and the
-over-the-air trial run the same chains. The .grc files in grc/ draw the same chains with
+over-the-air trial run the same chains. The .grc files in gr-semsteg/grc/ draw the same chains with
 the individual blocks for GNU Radio Companion.
 """
 
