@@ -4,22 +4,22 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "latent_decoder_impl.h"
+#include <gnuradio/semsteg/jscc_decoder.h>
 #include <gnuradio/semsteg/mia_decoder.h>
-#include <gnuradio/semsteg/semantic_decoder.h>
 #include <semsteg/semantic.h>
 
 namespace gr {
 namespace semsteg {
 
-semantic_decoder::sptr semantic_decoder::make(const std::string& model_path,
-                                              const std::string& role,
-                                              int threads,
-                                              double snr_db,
-                                              bool snr_from_metadata)
+jscc_decoder::sptr jscc_decoder::make(const std::string& model_path,
+                                      const std::string& role,
+                                      int threads,
+                                      double snr_db,
+                                      bool snr_from_metadata)
 {
     return gnuradio::make_block_sptr<
-        latent_decoder_impl<semantic_decoder, ::semsteg::facade::jscc_codec>>(
-        "semantic_decoder", model_path, role, threads, snr_db, snr_from_metadata);
+        latent_decoder_impl<jscc_decoder, ::semsteg::facade::jscc_codec>>(
+        "jscc_decoder", model_path, role, threads, snr_db, snr_from_metadata);
 }
 
 mia_decoder::sptr

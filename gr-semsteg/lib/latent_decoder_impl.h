@@ -20,7 +20,7 @@ namespace gr {
 namespace semsteg {
 
 /*!
- * Latent PDU in, image PDU out: the one implementation behind semantic_decoder (the public
+ * Latent PDU in, image PDU out: the one implementation behind jscc_decoder (the public
  * decoder D) and mia_decoder (Eve's inverse network), which differ only in the network.
  * `Network` is a torch-free facade class with decode(const gr_complex*, size_t) → image.
  */

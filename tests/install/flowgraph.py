@@ -12,8 +12,8 @@ def main():
     image = sys.argv[1]
     tb = gr.top_block()
     src = semsteg.image_source(image, 64, 1.0, 0.0, False)
-    enc = semsteg.semantic_encoder("jscc_awgn10.safetensors")
-    dec = semsteg.semantic_decoder("jscc_awgn10.safetensors", "bob")
+    enc = semsteg.jscc_encoder("jscc_awgn10.safetensors")
+    dec = semsteg.jscc_decoder("jscc_awgn10.safetensors", "bob")
     sink = semsteg.image_sink("", "bob", 16, False)
     tb.msg_connect(src, "out", enc, "in")
     tb.msg_connect(src, "out", sink, "ref")

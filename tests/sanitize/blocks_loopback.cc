@@ -5,20 +5,20 @@
  */
 // The blocks under a sanitizer (run.sh: AddressSanitizer + UBSan in CI,
 // ThreadSanitizer by hand): Alice's and Bob's chains of the loopback (image_source →
-// semantic_encoder ×2 → stego_embed → ofdm_frame_tx → ofdm_frame_rx → stego_extract →
-// semantic_decoder → image_sink, and Eve's naive decoder on the same frames) in GNU Radio's
+// jscc_encoder ×2 → inn_embed → ofdm_frame_tx → ofdm_frame_rx → inn_extract →
+// jscc_decoder → image_sink, and Eve's naive decoder on the same frames) in GNU Radio's
 // thread-per-block scheduler, while the main thread reads every block's counters as the apps
 // and the QA do. Built in C++ so that ThreadSanitizer can run it too (a preloaded TSan
 // runtime crashes Debian's python3).
 // Usage: blocks_loopback PRIVATE_IMAGES HOST_IMAGES COUNT
 #include <gnuradio/semsteg/image_sink.h>
 #include <gnuradio/semsteg/image_source.h>
+#include <gnuradio/semsteg/inn_embed.h>
+#include <gnuradio/semsteg/inn_extract.h>
+#include <gnuradio/semsteg/jscc_decoder.h>
+#include <gnuradio/semsteg/jscc_encoder.h>
 #include <gnuradio/semsteg/ofdm_frame_rx.h>
 #include <gnuradio/semsteg/ofdm_frame_tx.h>
-#include <gnuradio/semsteg/semantic_decoder.h>
-#include <gnuradio/semsteg/semantic_encoder.h>
-#include <gnuradio/semsteg/stego_embed.h>
-#include <gnuradio/semsteg/stego_extract.h>
 #include <gnuradio/top_block.h>
 
 #include <chrono>
@@ -38,14 +38,14 @@ int main(int argc, char** argv)
     auto tb = gr::make_top_block("blocks_loopback");
     auto priv = image_source::make(argv[1], 64, 1.0, 0.05, true, 0, "private");
     auto host = image_source::make(argv[2], 64, 1.0, 0.05, true, 0, "host");
-    auto enc_p = semantic_encoder::make("jscc_awgn10.safetensors", 1);
-    auto enc_h = semantic_encoder::make("jscc_awgn10.safetensors", 1);
-    auto embed = stego_embed::make("inn_awgn10.safetensors", 1, 4);
+    auto enc_p = jscc_encoder::make("jscc_awgn10.safetensors", 1);
+    auto enc_h = jscc_encoder::make("jscc_awgn10.safetensors", 1);
+    auto embed = inn_embed::make("inn_awgn10.safetensors", 1, 4);
     auto tx = ofdm_frame_tx::make(2, 200);
     auto rx = ofdm_frame_rx::make();
-    auto extract = stego_extract::make("inn_awgn10.safetensors", "auto", 1);
-    auto bob = semantic_decoder::make("jscc_awgn10.safetensors", "bob", 1);
-    auto eve = semantic_decoder::make("jscc_awgn10.safetensors", "eve_naive", 1);
+    auto extract = inn_extract::make("inn_awgn10.safetensors", "auto", 1);
+    auto bob = jscc_decoder::make("jscc_awgn10.safetensors", "bob", 1);
+    auto eve = jscc_decoder::make("jscc_awgn10.safetensors", "eve_naive", 1);
     auto bob_sink = image_sink::make("", "bob", 64, false);
     auto eve_sink = image_sink::make("", "eve_naive", 64, false);
 

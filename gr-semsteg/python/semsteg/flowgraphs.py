@@ -16,8 +16,8 @@ from gnuradio import channels, gr
 
 from .semsteg_python import (channel_config, image_sink, image_source, mia_decoder,
                              ofdm_frame_params,
-                             ofdm_frame_rx, ofdm_frame_tx, semantic_decoder,
-                             semantic_encoder, stego_embed, stego_extract)
+                             ofdm_frame_rx, ofdm_frame_tx, jscc_decoder,
+                             jscc_encoder, inn_embed, inn_extract)
 
 #: Zeros after every burst: lets the receiver finish a frame before the next one starts.
 DEFAULT_PAD_SAMPLES = 400
@@ -72,7 +72,7 @@ class alice_tx(gr.hier_block2):
         self.message_port_register_hier_out("host")
         self.private_source = image_source(private_images, side, crop, interval, loop,
                                            first_image_id, "private")
-        self.private_encoder = semantic_encoder(codec, threads, target_snr_db)
+        self.private_encoder = jscc_encoder(codec, threads, target_snr_db)
         self.tx = ofdm_frame_tx(warmup_frames, pad_samples, "packet_len", **(layout or {}))
         self.msg_connect(self.private_source, "out", self.private_encoder, "in")
         self.msg_connect(self.private_source, "out", self, "private")
@@ -80,8 +80,8 @@ class alice_tx(gr.hier_block2):
         if secure:
             self.host_source = image_source(host_images, side, host_crop, interval, loop,
                                             first_image_id, "host")
-            self.host_encoder = semantic_encoder(codec, threads, target_snr_db)
-            self.embed = stego_embed(inn, threads, 64, key_file, passphrase)
+            self.host_encoder = jscc_encoder(codec, threads, target_snr_db)
+            self.embed = inn_embed(inn, threads, 64, key_file, passphrase)
             self.msg_connect(self.host_source, "out", self.host_encoder, "in")
             self.msg_connect(self.host_source, "out", self, "host")
             self.msg_connect(self.host_encoder, "out", self.embed, "host")
@@ -144,9 +144,9 @@ class bob_rx(_receiver):
                  passphrase="", layout=None):
         _receiver.__init__(self, "semsteg_bob_rx", mmse, output_dir, max_refs, log_each,
                            layout)
-        self.decoder = semantic_decoder(codec, "bob", threads)
+        self.decoder = jscc_decoder(codec, "bob", threads)
         if secure:
-            self.extract = stego_extract(inn, lost_mode, threads, key_file, passphrase)
+            self.extract = inn_extract(inn, lost_mode, threads, key_file, passphrase)
             self.msg_connect(self.rx, "out", self.extract, "in")
             self.msg_connect(self.extract, "out", self.decoder, "in")
         else:
@@ -163,7 +163,7 @@ class eve_rx(_receiver):
                  max_refs=64, layout=None):
         _receiver.__init__(self, "semsteg_eve_rx", mmse, output_dir, max_refs, log_each,
                            layout)
-        self.decoder = semantic_decoder(codec, "eve_naive", threads)
+        self.decoder = jscc_decoder(codec, "eve_naive", threads)
         self.msg_connect(self.rx, "out", self.decoder, "in")
         self.sink = self._add_output(self.decoder, "eve_naive")
         self.mia = self.mia_sink = None

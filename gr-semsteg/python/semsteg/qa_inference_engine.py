@@ -39,7 +39,7 @@ class qa_inference_engine(gr_unittest.TestCase):
     def test_burst_is_batched_in_order_with_the_thread_setting(self):
         semsteg.configure_inference(threads=2, max_batch=8, max_wait_ms=5.0)
         before = semsteg.inference_stats()
-        dec = semsteg.semantic_decoder(CODEC, "bob")
+        dec = semsteg.jscc_decoder(CODEC, "bob")
         posts = [("in", latent_pdu(random_latent(1024, seed=i), image_id=i))
                  for i in range(40)]
         out = run_messages(dec, posts, expect=40)
@@ -57,7 +57,7 @@ class qa_inference_engine(gr_unittest.TestCase):
     def test_full_queue_drops_and_counts_under_drop(self):
         semsteg.configure_inference(max_batch=1, queue_capacity=2, queue_full="drop")
         before = semsteg.inference_stats()["dropped"]
-        dec = semsteg.semantic_decoder(CODEC, "bob")
+        dec = semsteg.jscc_decoder(CODEC, "bob")
         posts = [("in", latent_pdu(random_latent(1024, seed=i), image_id=i))
                  for i in range(60)]
         out = run_messages(dec, posts, expect=60, timeout=10.0, settle=1.0)
@@ -70,7 +70,7 @@ class qa_inference_engine(gr_unittest.TestCase):
 
     def test_full_queue_makes_the_block_wait_under_wait(self):
         semsteg.configure_inference(max_batch=1, queue_capacity=1, queue_full="wait")
-        dec = semsteg.semantic_decoder(CODEC, "bob")
+        dec = semsteg.jscc_decoder(CODEC, "bob")
         posts = [("in", latent_pdu(random_latent(1024, seed=i), image_id=i))
                  for i in range(30)]
         out = run_messages(dec, posts, expect=30)

@@ -200,10 +200,10 @@ class qa_image_source(gr_unittest.TestCase):
             semsteg.image_source(FACE, 30)  # not a multiple of 4
 
 
-class qa_semantic_encoder_decoder(gr_unittest.TestCase):
+class qa_jscc_encoder_decoder(gr_unittest.TestCase):
 
     def test_encode_gives_unit_power_latent_with_metadata(self):
-        enc = semsteg.semantic_encoder(CODEC, 1)
+        enc = semsteg.jscc_encoder(CODEC, 1)
         rgb = first_image(FACE)
         (msg,) = run_messages(enc, [("in", image_pdu(rgb, image_id=42))], expect=1)
         meta, sym = pdu_symbols(msg)
@@ -215,14 +215,14 @@ class qa_semantic_encoder_decoder(gr_unittest.TestCase):
         self.assertEqual(enc.encoded(), 1)
 
     def test_other_sizes_are_prepared(self):
-        enc = semsteg.semantic_encoder(CODEC)
+        enc = semsteg.jscc_encoder(CODEC)
         rgb = np.zeros((100, 80, 3), np.uint8)
         (msg,) = run_messages(enc, [("in", image_pdu(rgb))], expect=1)
         self.assertEqual(len(pdu_symbols(msg)[1]), 1024)
 
     def test_decoder_inverts_encoder_without_noise(self):
-        enc = semsteg.semantic_encoder(CODEC)
-        dec = semsteg.semantic_decoder(CODEC, "bob")
+        enc = semsteg.jscc_encoder(CODEC)
+        dec = semsteg.jscc_decoder(CODEC, "bob")
         rgb = first_image(FACE)
         sym = encode(enc, FACE)
         (msg,) = run_messages(dec, [("in", latent_pdu(sym, image_id=5))], expect=1)
@@ -234,7 +234,7 @@ class qa_semantic_encoder_decoder(gr_unittest.TestCase):
     def test_adaptive_decoder_takes_the_snr_from_the_metadata(self):
         if not os.path.isfile(ADAPTIVE_CODEC):
             self.skipTest("no SNR-adaptive codec in this tree (models/training/)")
-        sym = encode(semsteg.semantic_encoder(ADAPTIVE_CODEC, 0, 10.0), FACE)
+        sym = encode(semsteg.jscc_encoder(ADAPTIVE_CODEC, 0, 10.0), FACE)
 
         def decoded(block, **meta):
             pdu = pmt.cons(meta_dict(image_id=1, **meta),
@@ -242,38 +242,38 @@ class qa_semantic_encoder_decoder(gr_unittest.TestCase):
             (msg,) = run_messages(block, [("in", pdu)], expect=1)
             return pdu_image(msg)[1].astype(int)
 
-        from_meta = semsteg.semantic_decoder(ADAPTIVE_CODEC, "bob", 0, 10.0, True)
+        from_meta = semsteg.jscc_decoder(ADAPTIVE_CODEC, "bob", 0, 10.0, True)
         low, high = decoded(from_meta, snr_est_db=0.0), decoded(from_meta, snr_est_db=20.0)
         self.assertGreater(np.abs(low - high).max(), 2)  # the SNR reached the codec
         # The estimate is what a fixed-SNR decoder would have been told; without one, the
         # block's own value is used.
-        fixed0 = semsteg.semantic_decoder(ADAPTIVE_CODEC, "bob", 0, 0.0, False)
+        fixed0 = semsteg.jscc_decoder(ADAPTIVE_CODEC, "bob", 0, 0.0, False)
         np.testing.assert_array_equal(decoded(fixed0, snr_est_db=20.0), low)
-        np.testing.assert_array_equal(decoded(semsteg.semantic_decoder(
+        np.testing.assert_array_equal(decoded(semsteg.jscc_decoder(
             ADAPTIVE_CODEC, "bob", 0, 20.0, True)), high)
         # A plain codec ignores the SNR.
-        plain = semsteg.semantic_decoder(CODEC, "bob")
+        plain = semsteg.jscc_decoder(CODEC, "bob")
         np.testing.assert_array_equal(decoded(plain, snr_est_db=0.0),
                                       decoded(plain, snr_est_db=20.0))
         with self.assertRaises((RuntimeError, ValueError)):
-            semsteg.semantic_encoder(ADAPTIVE_CODEC, 0, float("nan"))
+            semsteg.jscc_encoder(ADAPTIVE_CODEC, 0, float("nan"))
 
     def test_bad_messages_are_dropped(self):
-        for blk in (semsteg.semantic_encoder(CODEC), semsteg.semantic_decoder(CODEC),
+        for blk in (semsteg.jscc_encoder(CODEC), semsteg.jscc_decoder(CODEC),
                     semsteg.mia_decoder(MIA)):
             out = run_messages(blk, [("in", m) for m in bad_messages()])
             self.assertEqual(out, [])
             self.assertEqual(blk.dropped(), len(bad_messages()))
-        dec = semsteg.semantic_decoder(CODEC)
+        dec = semsteg.jscc_decoder(CODEC)
         out = run_messages(dec, [("in", latent_pdu(random_latent(1000)))])  # not square
         self.assertEqual((len(out), dec.dropped()), (0, 1))
 
     def test_missing_or_wrong_model_fails_at_construction(self):
         with self.assertRaises(RuntimeError) as e:
-            semsteg.semantic_encoder("/nonexistent/codec.safetensors")
+            semsteg.jscc_encoder("/nonexistent/codec.safetensors")
         self.assertIn("/nonexistent/codec.safetensors", str(e.exception))
         with self.assertRaises(RuntimeError) as e:
-            semsteg.semantic_decoder(INN)  # an INN file is not a codec
+            semsteg.jscc_decoder(INN)  # an INN file is not a codec
         self.assertIn("inn", str(e.exception))
         with self.assertRaises(RuntimeError):
             semsteg.mia_decoder(CODEC)
@@ -290,9 +290,9 @@ def inn_has_lost_estimator(path):
 class qa_stego(gr_unittest.TestCase):
 
     def test_embed_then_extract_recovers_the_private_latent(self):
-        enc = semsteg.semantic_encoder(CODEC)
+        enc = semsteg.jscc_encoder(CODEC)
         zp, zh = encode(enc, FACE), encode(enc, PHOTO)
-        emb = semsteg.stego_embed(INN)
+        emb = semsteg.inn_embed(INN)
         (msg,) = run_messages(emb, [("private", latent_pdu(zp, 3)),
                                     ("host", latent_pdu(zh, 9))], expect=1)
         meta, zc = pdu_symbols(msg)
@@ -301,7 +301,7 @@ class qa_stego(gr_unittest.TestCase):
         self.assertAlmostEqual(float(np.mean(np.abs(zc) ** 2)), 1.0, places=4)
         # The container looks like the host, not like the private latent.
         self.assertLess(np.mean(np.abs(zc - zh) ** 2), 0.5 * np.mean(np.abs(zc - zp) ** 2))
-        ext = semsteg.stego_extract(INN, "zeros")
+        ext = semsteg.inn_extract(INN, "zeros")
         (msg,) = run_messages(ext, [("in", latent_pdu(zc, 3))], expect=1)
         meta, zp_hat = pdu_symbols(msg)
         self.assertEqual(meta[K.role], "bob")
@@ -310,7 +310,7 @@ class qa_stego(gr_unittest.TestCase):
         self.assertLess(err, 0.5 * np.mean(np.abs(zc - zp) ** 2))
 
     def test_pairs_in_arrival_order_and_bounds_the_queue(self):
-        emb = semsteg.stego_embed(INN, 0, 2)
+        emb = semsteg.inn_embed(INN, 0, 2)
         posts = [("private", latent_pdu(random_latent(seed=i), i)) for i in range(4)]
         posts += [None] + [("host", latent_pdu(random_latent(seed=10 + i), 10 + i)) for i in range(2)]
         out = run_messages(emb, posts, expect=2)
@@ -321,24 +321,24 @@ class qa_stego(gr_unittest.TestCase):
         self.assertEqual((emb.embedded(), emb.dropped()), (2, 2))
 
     def test_bad_messages_are_dropped(self):
-        emb = semsteg.stego_embed(INN)
+        emb = semsteg.inn_embed(INN)
         posts = [(port, m) for m in bad_messages() for port in ("host", "private")]
         posts += [None, ("host", latent_pdu(random_latent(1024))),
                   ("private", latent_pdu(random_latent(256)))]  # mismatched lengths
         self.assertEqual(run_messages(emb, posts), [])
         self.assertEqual(emb.dropped(), 2 * len(bad_messages()) + 1)
-        ext = semsteg.stego_extract(INN)
+        ext = semsteg.inn_extract(INN)
         self.assertEqual(run_messages(ext, [("in", m) for m in bad_messages()]), [])
         self.assertEqual(ext.dropped(), len(bad_messages()))
         with self.assertRaises((RuntimeError, ValueError)):
-            semsteg.stego_extract(INN, "sometimes")  # a bad l-hat mode
+            semsteg.inn_extract(INN, "sometimes")  # a bad l-hat mode
         # The shipped λ3 = 4 INN has no learned l-hat, so "estimated" cannot work with it.
         self.assertFalse(inn_has_lost_estimator(INN_L3_4))
         with self.assertRaises(RuntimeError) as e:
-            semsteg.stego_extract(INN_L3_4, "estimated")
+            semsteg.inn_extract(INN_L3_4, "estimated")
         self.assertIn("estimator", str(e.exception))
         with self.assertRaises(RuntimeError):
-            semsteg.stego_embed(CODEC)
+            semsteg.inn_embed(CODEC)
 
 
 class qa_image_sink(gr_unittest.TestCase):

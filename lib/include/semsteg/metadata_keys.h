@@ -32,7 +32,7 @@ constexpr const char* payload_ofdm_symbols = "payload_ofdm_symbols";
 //! Application flags, uint8, carried opaque in the header (e.g. marks a warm-up frame).
 constexpr const char* flags = "flags";
 //! Per-image nonce of keyed hiding, uint64, public (nothing about the key is ever carried):
-//! Alice's keystream is drawn from (key, nonce). Set by stego_embed on a container PDU,
+//! Alice's keystream is drawn from (key, nonce). Set by inn_embed on a container PDU,
 //! carried in the OFDM header (CRC-protected), delivered by the receiver. Absent when the
 //! frame carries no keyed container (on the air: 0 with the header's nonce flag clear).
 constexpr const char* nonce = "nonce";
@@ -57,7 +57,7 @@ constexpr const char* noise_var = "noise_var";
 // ---- Semantic layer (set by the semantic blocks; carried through the PHY unchanged) ----
 
 //! What a PDU is: "private", "host" (images and their latents from Alice's sources),
-//! "container" (stego_embed), "bob" (stego_extract and Bob's decoder), "eve_naive",
+//! "container" (inn_embed), "bob" (inn_extract and Bob's decoder), "eve_naive",
 //! "eve_mia" (Eve's decoders); settable on the blocks. string.
 constexpr const char* role = "role";
 //! Latent tensor shape before flattening to symbols, as a vector of integers [C, H, W].
@@ -68,7 +68,7 @@ constexpr const char* width = "width";
 constexpr const char* height = "height";
 //! The file an image_source read the image from. string.
 constexpr const char* source_path = "source_path";
-//! image_id of the host image a container hides the private image in (stego_embed). uint32.
+//! image_id of the host image a container hides the private image in (inn_embed). uint32.
 constexpr const char* host_image_id = "host_image_id";
 //! image_sink's measurements against its reference image: PSNR in dB and MS-SSIM (double);
 //! "_host" variants against the host reference. On the sink's "metrics" port.

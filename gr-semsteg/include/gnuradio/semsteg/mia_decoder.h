@@ -20,7 +20,7 @@ namespace semsteg {
  *
  * \details
  * Eve's inverse network (an "eve-mia" model file, trained by semsteg-train eve-mia on
- * images of her own) applied to the received latent. Ports and errors as semantic_decoder.
+ * images of her own) applied to the received latent. Ports and errors as jscc_decoder.
  */
 class SEMSTEG_API mia_decoder : virtual public gr::block
 {

@@ -20,10 +20,10 @@ namespace py = pybind11;
 void bind_ofdm_frame_tx(py::module& m);
 void bind_ofdm_frame_rx(py::module& m);
 void bind_image_source(py::module& m);
-void bind_semantic_encoder(py::module& m);
-void bind_stego_embed(py::module& m);
-void bind_stego_extract(py::module& m);
-void bind_semantic_decoder(py::module& m);
+void bind_jscc_encoder(py::module& m);
+void bind_inn_embed(py::module& m);
+void bind_inn_extract(py::module& m);
+void bind_jscc_decoder(py::module& m);
 void bind_mia_decoder(py::module& m);
 void bind_image_sink(py::module& m);
 
@@ -35,10 +35,10 @@ PYBIND11_MODULE(semsteg_python, m)
     bind_ofdm_frame_tx(m);
     bind_ofdm_frame_rx(m);
     bind_image_source(m);
-    bind_semantic_encoder(m);
-    bind_stego_embed(m);
-    bind_stego_extract(m);
-    bind_semantic_decoder(m);
+    bind_jscc_encoder(m);
+    bind_inn_embed(m);
+    bind_inn_extract(m);
+    bind_jscc_decoder(m);
     bind_mia_decoder(m);
     bind_image_sink(m);
 

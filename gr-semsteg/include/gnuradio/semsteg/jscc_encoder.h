@@ -3,8 +3,8 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#ifndef INCLUDED_SEMSTEG_SEMANTIC_ENCODER_H
-#define INCLUDED_SEMSTEG_SEMANTIC_ENCODER_H
+#ifndef INCLUDED_SEMSTEG_JSCC_ENCODER_H
+#define INCLUDED_SEMSTEG_JSCC_ENCODER_H
 
 #include <cstdint>
 #include <gnuradio/block.h>
@@ -25,10 +25,10 @@ namespace semsteg {
  * input's metadata plus "shape" [C, H, W]. Malformed PDUs are logged and dropped. The
  * model file must be a "jscc" model (construction fails otherwise).
  */
-class SEMSTEG_API semantic_encoder : virtual public gr::block
+class SEMSTEG_API jscc_encoder : virtual public gr::block
 {
 public:
-    typedef std::shared_ptr<semantic_encoder> sptr;
+    typedef std::shared_ptr<jscc_encoder> sptr;
 
     /*!
      * \param model_path DeepJSCC codec model file
@@ -48,4 +48,4 @@ public:
 } // namespace semsteg
 } // namespace gr
 
-#endif /* INCLUDED_SEMSTEG_SEMANTIC_ENCODER_H */
+#endif /* INCLUDED_SEMSTEG_JSCC_ENCODER_H */

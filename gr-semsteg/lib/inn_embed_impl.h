@@ -3,12 +3,12 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#ifndef INCLUDED_SEMSTEG_STEGO_EMBED_IMPL_H
-#define INCLUDED_SEMSTEG_STEGO_EMBED_IMPL_H
+#ifndef INCLUDED_SEMSTEG_INN_EMBED_IMPL_H
+#define INCLUDED_SEMSTEG_INN_EMBED_IMPL_H
 
 #include <atomic>
 #include <deque>
-#include <gnuradio/semsteg/stego_embed.h>
+#include <gnuradio/semsteg/inn_embed.h>
 #include <semsteg/semantic.h>
 #include <semsteg/stego_key.h>
 
@@ -17,14 +17,14 @@
 namespace gr {
 namespace semsteg {
 
-class stego_embed_impl : public stego_embed
+class inn_embed_impl : public inn_embed
 {
 public:
-    stego_embed_impl(const std::string& model_path,
-                     int threads,
-                     int max_queue,
-                     const std::string& key_file,
-                     const std::string& passphrase);
+    inn_embed_impl(const std::string& model_path,
+                   int threads,
+                   int max_queue,
+                   const std::string& key_file,
+                   const std::string& passphrase);
     uint64_t embedded() const override { return d_embedded; }
     uint64_t dropped() const override { return d_dropped; }
 

@@ -3,20 +3,20 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#ifndef INCLUDED_SEMSTEG_SEMANTIC_ENCODER_IMPL_H
-#define INCLUDED_SEMSTEG_SEMANTIC_ENCODER_IMPL_H
+#ifndef INCLUDED_SEMSTEG_JSCC_ENCODER_IMPL_H
+#define INCLUDED_SEMSTEG_JSCC_ENCODER_IMPL_H
 
 #include <atomic>
-#include <gnuradio/semsteg/semantic_encoder.h>
+#include <gnuradio/semsteg/jscc_encoder.h>
 #include <semsteg/semantic.h>
 
 namespace gr {
 namespace semsteg {
 
-class semantic_encoder_impl : public semantic_encoder
+class jscc_encoder_impl : public jscc_encoder
 {
 public:
-    semantic_encoder_impl(const std::string& model_path, int threads, double snr_db);
+    jscc_encoder_impl(const std::string& model_path, int threads, double snr_db);
     uint64_t encoded() const override { return d_encoded; }
     uint64_t dropped() const override { return d_dropped; }
     int num_symbols() const override;

@@ -3,7 +3,7 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "stego_embed_impl.h"
+#include "inn_embed_impl.h"
 #include "block_setup.h"
 #include "pdu_convert.h"
 #include <gnuradio/io_signature.h>
@@ -13,22 +13,22 @@
 namespace gr {
 namespace semsteg {
 
-stego_embed::sptr stego_embed::make(const std::string& model_path,
-                                    int threads,
-                                    int max_queue,
-                                    const std::string& key_file,
-                                    const std::string& passphrase)
+inn_embed::sptr inn_embed::make(const std::string& model_path,
+                                int threads,
+                                int max_queue,
+                                const std::string& key_file,
+                                const std::string& passphrase)
 {
-    return gnuradio::make_block_sptr<stego_embed_impl>(
+    return gnuradio::make_block_sptr<inn_embed_impl>(
         model_path, threads, max_queue, key_file, passphrase);
 }
 
-stego_embed_impl::stego_embed_impl(const std::string& model_path,
-                                   int threads,
-                                   int max_queue,
-                                   const std::string& key_file,
-                                   const std::string& passphrase)
-    : gr::block("stego_embed", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
+inn_embed_impl::inn_embed_impl(const std::string& model_path,
+                               int threads,
+                               int max_queue,
+                               const std::string& key_file,
+                               const std::string& passphrase)
+    : gr::block("inn_embed", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
     , d_key(load_block_key(d_logger, key_file, passphrase))
     , d_max_queue(static_cast<size_t>(std::max(1, max_queue)))
     , d_inn(model_path, "auto", d_key ? &*d_key : nullptr)
@@ -45,35 +45,34 @@ stego_embed_impl::stego_embed_impl(const std::string& model_path,
                     [this](const pmt::pmt_t& msg) { enqueue(d_secrets, msg, "private"); });
 }
 
-void stego_embed_impl::enqueue(std::deque<latent>& queue,
-                               const pmt::pmt_t& msg,
-                               const char* port)
+void inn_embed_impl::enqueue(std::deque<latent>& queue,
+                             const pmt::pmt_t& msg,
+                             const char* port)
 {
-    handle_or_drop(d_logger, "stego_embed", d_dropped, [&] {
+    handle_or_drop(d_logger, "inn_embed", d_dropped, [&] {
         const auto pdu = split_pdu(msg);
         latent l { pdu.meta, pdu_to_symbols(pdu) };
         ::semsteg::latent_shape::square(d_inn.latent_channels(), l.symbols.size()); // checks
         if (queue.size() >= d_max_queue) {
             queue.pop_front();
             ++d_dropped;
-            d_logger->warn(
-                "stego_embed: more than {} unpaired {} latents; dropped the oldest",
-                d_max_queue,
-                port);
+            d_logger->warn("inn_embed: more than {} unpaired {} latents; dropped the oldest",
+                           d_max_queue,
+                           port);
         }
         queue.push_back(std::move(l));
     });
     embed_ready();
 }
 
-void stego_embed_impl::embed_ready()
+void inn_embed_impl::embed_ready()
 {
     while (!d_hosts.empty() && !d_secrets.empty()) {
         latent host = std::move(d_hosts.front());
         latent secret = std::move(d_secrets.front());
         d_hosts.pop_front();
         d_secrets.pop_front();
-        handle_or_drop(d_logger, "stego_embed", d_dropped, [&] {
+        handle_or_drop(d_logger, "inn_embed", d_dropped, [&] {
             if (host.symbols.size() != secret.symbols.size())
                 throw std::invalid_argument(
                     "host latent has " + std::to_string(host.symbols.size())
@@ -89,7 +88,7 @@ void stego_embed_impl::embed_ready()
                            pmt::from_long(meta_int(host.meta, ::semsteg::keys::image_id, 0)));
             submit_then_publish<::semsteg::symbol_vector>(
                 d_logger,
-                "stego_embed",
+                "inn_embed",
                 d_dropped,
                 [&](auto done) {
                     return d_inn.submit_embed(std::move(host.symbols),

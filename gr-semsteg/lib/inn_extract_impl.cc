@@ -3,7 +3,7 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "stego_extract_impl.h"
+#include "inn_extract_impl.h"
 #include "block_setup.h"
 #include "pdu_convert.h"
 #include <gnuradio/io_signature.h>
@@ -12,22 +12,22 @@
 namespace gr {
 namespace semsteg {
 
-stego_extract::sptr stego_extract::make(const std::string& model_path,
-                                        const std::string& lost_mode,
-                                        int threads,
-                                        const std::string& key_file,
-                                        const std::string& passphrase)
+inn_extract::sptr inn_extract::make(const std::string& model_path,
+                                    const std::string& lost_mode,
+                                    int threads,
+                                    const std::string& key_file,
+                                    const std::string& passphrase)
 {
-    return gnuradio::make_block_sptr<stego_extract_impl>(
+    return gnuradio::make_block_sptr<inn_extract_impl>(
         model_path, lost_mode, threads, key_file, passphrase);
 }
 
-stego_extract_impl::stego_extract_impl(const std::string& model_path,
-                                       const std::string& lost_mode,
-                                       int threads,
-                                       const std::string& key_file,
-                                       const std::string& passphrase)
-    : gr::block("stego_extract", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
+inn_extract_impl::inn_extract_impl(const std::string& model_path,
+                                   const std::string& lost_mode,
+                                   int threads,
+                                   const std::string& key_file,
+                                   const std::string& passphrase)
+    : gr::block("inn_extract", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
     , d_key(load_block_key(d_logger, key_file, passphrase))
     , d_inn(model_path, lost_mode, d_key ? &*d_key : nullptr)
 {
@@ -39,9 +39,9 @@ stego_extract_impl::stego_extract_impl(const std::string& model_path,
     set_msg_handler(pmt::mp("in"), [this](const pmt::pmt_t& msg) { handle(msg); });
 }
 
-void stego_extract_impl::handle(const pmt::pmt_t& msg)
+void inn_extract_impl::handle(const pmt::pmt_t& msg)
 {
-    handle_or_drop(d_logger, "stego_extract", d_dropped, [&] {
+    handle_or_drop(d_logger, "inn_extract", d_dropped, [&] {
         const auto pdu = split_pdu(msg);
         auto container = pdu_to_symbols(pdu);
         uint64_t nonce = 0;
@@ -56,7 +56,7 @@ void stego_extract_impl::handle(const pmt::pmt_t& msg)
         const auto meta = meta_set(pdu.meta, ::semsteg::keys::role, pmt::intern("bob"));
         submit_then_publish<::semsteg::symbol_vector>(
             d_logger,
-            "stego_extract",
+            "inn_extract",
             d_dropped,
             [&](auto done) {
                 return d_inn.submit_extract(std::move(container), nonce, std::move(done));

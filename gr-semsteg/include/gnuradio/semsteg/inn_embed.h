@@ -3,8 +3,8 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#ifndef INCLUDED_SEMSTEG_STEGO_EMBED_H
-#define INCLUDED_SEMSTEG_STEGO_EMBED_H
+#ifndef INCLUDED_SEMSTEG_INN_EMBED_H
+#define INCLUDED_SEMSTEG_INN_EMBED_H
 
 #include <cstdint>
 #include <gnuradio/block.h>
@@ -19,7 +19,7 @@ namespace semsteg {
  * \ingroup semsteg
  *
  * \details
- * Ports "host" and "private": latent PDUs (complex64, as semantic_encoder makes). The block
+ * Ports "host" and "private": latent PDUs (complex64, as jscc_encoder makes). The block
  * pairs them in arrival order (the n-th private with the n-th host) and sends on "out" the
  * power-normalised container z_c; the lost part l is discarded. The output carries the
  * private PDU's metadata with "role" = "container" and "host_image_id". At most `max_queue`
@@ -32,10 +32,10 @@ namespace semsteg {
  * needs nothing but the key. The key is never logged nor put into a PDU; a keyless INN
  * refuses a key, and a keyed INN without one fails at construction.
  */
-class SEMSTEG_API stego_embed : virtual public gr::block
+class SEMSTEG_API inn_embed : virtual public gr::block
 {
 public:
-    typedef std::shared_ptr<stego_embed> sptr;
+    typedef std::shared_ptr<inn_embed> sptr;
 
     /*!
      * \param model_path INN model file
@@ -58,4 +58,4 @@ public:
 } // namespace semsteg
 } // namespace gr
 
-#endif /* INCLUDED_SEMSTEG_STEGO_EMBED_H */
+#endif /* INCLUDED_SEMSTEG_INN_EMBED_H */

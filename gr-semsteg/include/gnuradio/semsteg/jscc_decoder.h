@@ -3,8 +3,8 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#ifndef INCLUDED_SEMSTEG_SEMANTIC_DECODER_H
-#define INCLUDED_SEMSTEG_SEMANTIC_DECODER_H
+#ifndef INCLUDED_SEMSTEG_JSCC_DECODER_H
+#define INCLUDED_SEMSTEG_JSCC_DECODER_H
 
 #include <cstdint>
 #include <gnuradio/block.h>
@@ -27,10 +27,10 @@ namespace semsteg {
  * estimate "snr_est_db" from the PDU metadata (ofdm_frame_rx sets it) when
  * `snr_from_metadata` is set and the PDU has one, else `snr_db`. A plain codec ignores both.
  */
-class SEMSTEG_API semantic_decoder : virtual public gr::block
+class SEMSTEG_API jscc_decoder : virtual public gr::block
 {
 public:
-    typedef std::shared_ptr<semantic_decoder> sptr;
+    typedef std::shared_ptr<jscc_decoder> sptr;
 
     /*!
      * \param model_path DeepJSCC codec model file
@@ -54,4 +54,4 @@ public:
 } // namespace semsteg
 } // namespace gr
 
-#endif /* INCLUDED_SEMSTEG_SEMANTIC_DECODER_H */
+#endif /* INCLUDED_SEMSTEG_JSCC_DECODER_H */

@@ -3,8 +3,8 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#ifndef INCLUDED_SEMSTEG_STEGO_EXTRACT_H
-#define INCLUDED_SEMSTEG_STEGO_EXTRACT_H
+#ifndef INCLUDED_SEMSTEG_INN_EXTRACT_H
+#define INCLUDED_SEMSTEG_INN_EXTRACT_H
 
 #include <cstdint>
 #include <gnuradio/block.h>
@@ -29,10 +29,10 @@ namespace semsteg {
  * never logged); each container's "nonce" comes from its metadata (the OFDM receiver
  * delivers it from the frame header). A container without a nonce is logged and dropped.
  */
-class SEMSTEG_API stego_extract : virtual public gr::block
+class SEMSTEG_API inn_extract : virtual public gr::block
 {
 public:
-    typedef std::shared_ptr<stego_extract> sptr;
+    typedef std::shared_ptr<inn_extract> sptr;
 
     /*!
      * \param model_path INN model file
@@ -56,4 +56,4 @@ public:
 } // namespace semsteg
 } // namespace gr
 
-#endif /* INCLUDED_SEMSTEG_STEGO_EXTRACT_H */
+#endif /* INCLUDED_SEMSTEG_INN_EXTRACT_H */

@@ -3,11 +3,11 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#ifndef INCLUDED_SEMSTEG_STEGO_EXTRACT_IMPL_H
-#define INCLUDED_SEMSTEG_STEGO_EXTRACT_IMPL_H
+#ifndef INCLUDED_SEMSTEG_INN_EXTRACT_IMPL_H
+#define INCLUDED_SEMSTEG_INN_EXTRACT_IMPL_H
 
 #include <atomic>
-#include <gnuradio/semsteg/stego_extract.h>
+#include <gnuradio/semsteg/inn_extract.h>
 #include <semsteg/semantic.h>
 #include <semsteg/stego_key.h>
 
@@ -16,14 +16,14 @@
 namespace gr {
 namespace semsteg {
 
-class stego_extract_impl : public stego_extract
+class inn_extract_impl : public inn_extract
 {
 public:
-    stego_extract_impl(const std::string& model_path,
-                       const std::string& lost_mode,
-                       int threads,
-                       const std::string& key_file,
-                       const std::string& passphrase);
+    inn_extract_impl(const std::string& model_path,
+                     const std::string& lost_mode,
+                     int threads,
+                     const std::string& key_file,
+                     const std::string& passphrase);
     uint64_t extracted() const override { return d_extracted; }
     uint64_t dropped() const override { return d_dropped; }
 
