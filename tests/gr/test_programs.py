@@ -126,6 +126,26 @@ class test_loopback(unittest.TestCase):
             self.assertLessEqual(rows["Eve MIA"]["ms_ssim"], EVE_MAX_MSSSIM_PRIVATE)
             self.assertGreaterEqual(rows["Eve naive"]["ms_ssim_host"], EVE_MIN_MSSSIM_HOST)
 
+    def test_channel_specification(self):
+        # One channel text per receiver (semsteg.channel_config) in place of the separate
+        # options; the report names each channel in that form; a bad one is refused.
+        with tempfile.TemporaryDirectory() as d:
+            bob = "awgn:14,cfo=0.8,taps=1;0;0;0.3j,clock=1.00001"
+            r = run(["semsteg-loopback", "-n", "3", "-o", d, "--no-png", "-q",
+                     "--bob-channel", bob, "--eve-channel", "awgn:20"], timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            with open(os.path.join(d, "metrics.json")) as f:
+                m = json.load(f)
+            self.assertEqual((m["bob_channel"], m["eve_channel"]), (bob, "awgn:20"))
+            rows = {row["receiver"]: row for row in m["receivers"]}
+            self.assertEqual(rows["Bob"]["images"], 3)
+            self.assertGreaterEqual(rows["Bob"]["psnr_db"], BOB_MIN_PSNR_DB - 2)
+            r = run(["semsteg-loopback", "-n", "1", "-o", d, "--bob-channel", "awgn:10,doppler=5"],
+                    timeout=120)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("unknown setting 'doppler'", r.stderr)
+            self.assertNotIn("Traceback", r.stderr)
+
     def test_load_1000_images(self):
         with tempfile.TemporaryDirectory() as d:
             r, m = loopback(d, 1000)

@@ -21,8 +21,9 @@ import time
 from gnuradio import blocks, gr
 
 from . import flowgraphs
-from .semsteg_python import (configure_inference, image_files, image_sink, inference_stats,
-                             locate_model, receiver_table, tile_png, write_receiver_report)
+from .semsteg_python import (channel_config, configure_inference, image_files, image_sink,
+                             inference_stats, locate_model, receiver_table, tile_png,
+                             write_receiver_report)
 
 # Faces (python-matplotlib-data, gtkmorph-example's portraits) and photos (palapeli-data).
 DEFAULT_PRIVATE = ";".join([
@@ -122,6 +123,23 @@ def add_channel_options(p, who, default_snr):
                    help="%s's carrier offset, subcarrier spacings" % who)
     p.add_argument("--%s-taps" % who, default="1",
                    help="%s's multipath taps, e.g. '1,0,0,0.4j,0,-0.2'" % who)
+    p.add_argument("--%s-channel" % who, metavar="SPEC",
+                   help="%s's whole channel as one specification (semsteg.channel_config), "
+                   "e.g. 'awgn:12,cfo=0.5,taps=1;0;0.3j,clock=1.00001'; replaces --%s-snr, "
+                   "--%s-cfo, --%s-taps and --timing" % (who, who, who, who))
+
+
+def channel_of(p, args, who):
+    """`who`'s channel (a channel_config): --WHO-channel, else the separate options."""
+    spec = getattr(args, who + "_channel")
+    if spec is None:
+        spec = flowgraphs.channel_spec(getattr(args, who + "_snr"), getattr(args, who + "_cfo"),
+                                       flowgraphs.parse_taps(getattr(args, who + "_taps")),
+                                       args.timing)
+    try:
+        return channel_config.parse(spec)
+    except RuntimeError as e:
+        p.error("--%s-channel: %s" % (who, e))
 
 
 def add_radio_options(p, tx):
@@ -300,6 +318,7 @@ def loopback_main(argv=None):
     png_dir = "" if args.no_png else args.out
     os.makedirs(args.out, exist_ok=True)
 
+    bob_spec, eve_spec = channel_of(p, args, "bob"), channel_of(p, args, "eve")
     tb = gr.top_block("semsteg loopback")
     paced = args.interval <= 0
     alice = flowgraphs.alice_tx(private, host, args.codec, args.inn,
@@ -307,13 +326,9 @@ def loopback_main(argv=None):
                                 crop=args.crop, host_crop=args.host_crop,
                                 secure=not args.unprotected,
                                 key_file=args.key_file, passphrase=args.passphrase,
-                                target_snr_db=args.bob_snr)  # Alice targets Bob's link
-    bob_channel = flowgraphs.channel(args.bob_snr, args.bob_cfo,
-                                     flowgraphs.parse_taps(args.bob_taps), args.seed,
-                                     args.timing)
-    eve_channel = flowgraphs.channel(args.eve_snr, args.eve_cfo,
-                                     flowgraphs.parse_taps(args.eve_taps), args.seed + 1,
-                                     args.timing)
+                                target_snr_db=bob_spec.snr_db)  # Alice targets Bob's link
+    bob_channel = flowgraphs.channel(None, seed=args.seed, spec=bob_spec.to_string())
+    eve_channel = flowgraphs.channel(None, seed=args.seed + 1, spec=eve_spec.to_string())
     bob = flowgraphs.bob_rx(args.codec, args.inn, png_dir, args.lost,
                             secure=not args.unprotected,
                             log_each=not args.quiet, key_file=args.key_file,
@@ -389,10 +404,8 @@ def loopback_main(argv=None):
         rows.append(sink_row("Eve MIA", eve.mia_sink))
     extra = {
         "images_sent": alice.images_sent(),
-        "bob_channel": "AWGN %.1f dB, CFO %.2f, taps %s" % (args.bob_snr, args.bob_cfo,
-                                                             args.bob_taps),
-        "eve_channel": "AWGN %.1f dB, CFO %.2f, taps %s" % (args.eve_snr, args.eve_cfo,
-                                                             args.eve_taps),
+        "bob_channel": bob_spec.to_string(),
+        "eve_channel": eve_spec.to_string(),
         "system": "unprotected DeepJSCC" if args.unprotected else "secure (INN)",
         "seconds": round(elapsed, 2),
         "images_per_s": round(min(s.received() for s in sinks) / elapsed, 2),

@@ -30,11 +30,16 @@ def channel(snr_db, cfo=0.0, taps=(1.0,), seed=0, timing=1.0, layout=None, spec=
     (scaled to unit energy), sample-clock ratio `timing`; or all of it as one `spec`
     (channel_config text, e.g. 'awgn:10,cfo=0.2,taps=1;0;0.3j,clock=1.0001')."""
     if spec is None:
-        spec = "awgn:%r,cfo=%r,taps=%s,clock=%r" % (
-            float(snr_db), float(cfo), ";".join(_tap_text(t) for t in taps), float(timing))
+        spec = channel_spec(snr_db, cfo, taps, timing)
     args = channel_config.parse(spec).channel_model_args(
         ofdm_frame_params(**(layout or {})).fft_len)
     return channels.channel_model(noise_seed=int(seed), **args)
+
+
+def channel_spec(snr_db, cfo=0.0, taps=(1.0,), timing=1.0):
+    """The channel_config text of AWGN at `snr_db`, CFO, taps and clock ratio `timing`."""
+    return "awgn:%r,cfo=%r,taps=%s,clock=%r" % (
+        float(snr_db), float(cfo), ";".join(_tap_text(t) for t in taps), float(timing))
 
 
 def _tap_text(t):
