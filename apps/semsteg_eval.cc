@@ -307,9 +307,6 @@ int run(eval_options& o)
         s.hosts = describe(*own_hosts, host_dir, host_range, o.host_crop);
     s.pairs = pairs.pairs.size();
     s.dump_dir = o.dump_dir;
-    res.have_mia = models.mia.has_value();
-    res.have_detector = models.detect.has_value();
-    res.have_lpips = lp != nullptr;
 
     // The floor: what Eve scores against the private image if she decodes the host perfectly.
     res.floor = semsteg::floor_scores(pairs, o.batch, lp);

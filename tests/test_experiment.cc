@@ -136,7 +136,6 @@ semsteg::experiment_result two_pair_result()
         row->push_back(flat(8, 0.2f));
         row->push_back(flat(8, 0.8f));
     }
-    r.have_detector = true;
     r.eval_s = 3;
     r.total_s = 4;
     return r;
@@ -360,7 +359,6 @@ TEST(ExperimentWriters, MarkdownTable)
 TEST(ExperimentWriters, MarkdownWithLpipsAddsItsColumns)
 {
     auto r = two_pair_result();
-    r.have_lpips = true;
     r.setup.lpips = "lpips.pt";
     r.tables[0].cells[semsteg::row_secure_private][semsteg::observer_bob].lpips
         = { 0.1, 0.3 };
@@ -380,7 +378,7 @@ TEST(ExperimentWriters, SweepCsvAndGnuplotScript)
     const auto gp = semsteg::sweep_gnuplot_script(r, "/tmp/it's here");
     EXPECT_NE(gp.find("set output '/tmp/it''s here/snr_sweep.png'"), std::string::npos);
     EXPECT_EQ(gp.find("Eve MIA"), std::string::npos);
-    r.have_mia = true;
+    r.setup.mia = "mia.safetensors";
     EXPECT_NE(semsteg::sweep_gnuplot_script(r, "/x").find("Eve MIA"), std::string::npos);
 }
 

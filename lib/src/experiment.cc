@@ -356,7 +356,7 @@ json results_json(const experiment_result& r)
                   { "bob_snr_db", s.bob_snr_db },
                   { "rows", json::array() },
                   { "detector",
-                    r.have_detector
+                    r.have_detector()
                         ? json { { "accuracy", summary_json(det) },
                                  { "plain_called_plain", t.detector_plain_ok },
                                  { "containers_called_containers", t.detector_container_ok },
@@ -416,15 +416,14 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
 {
     const auto& s = r.setup;
     const auto floor = summarize(r.floor);
-    auto named = [](bool have, const std::string& path) {
-        return have ? "`" + path + "`" : std::string(not_measured);
+    auto named = [](const std::string& path) {
+        return path.empty() ? std::string(not_measured) : "`" + path + "`";
     };
     std::ostringstream md;
     md << "# semsteg-eval results\n\n"
-       << "- codec `" << s.codec << "`, INN `" << s.inn << "`, Eve's MIA "
-       << named(r.have_mia, s.mia) << ", detector " << named(r.have_detector, s.detector)
-       << ", LPIPS " << named(r.have_lpips, s.lpips) << "; Bob fills the lost part with "
-       << s.lost_part << "\n"
+       << "- codec `" << s.codec << "`, INN `" << s.inn << "`, Eve's MIA " << named(s.mia)
+       << ", detector " << named(s.detector) << ", LPIPS " << named(s.lpips)
+       << "; Bob fills the lost part with " << s.lost_part << "\n"
        << "- private images: " << describe(s.privates) << ": " << s.privates.images
        << " read, " << s.privates.skipped << " unreadable skipped\n"
        << "- hosts: "
@@ -443,7 +442,7 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
 
     for (const auto& t : r.tables) {
         const auto det = detector_accuracy(t);
-        const bool lp = r.have_lpips;
+        const bool lp = r.have_lpips();
         md << "\n## Eve SNR " << snr_text(t.eve_snr_db) << " dB (Bob "
            << snr_text(s.bob_snr_db) << " dB, " << s.channel << ", " << s.pairs
            << " pairs)\n\n"
@@ -480,9 +479,9 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                 md << fmt_summary(eve_s.lpips, 3) << " | ";
             md << fmt_summary(mia_s.psnr, 2) << " | " << fmt_summary(mia_s.ms_ssim, 3)
                << " | " << (lp ? fmt_summary(mia_s.lpips, 3) : not_measured) << " | "
-               << (!v.detector_applies   ? std::string(dash)
-                       : r.have_detector ? fmt_summary(det, 3)
-                                         : std::string(not_measured))
+               << (!v.detector_applies     ? std::string(dash)
+                       : r.have_detector() ? fmt_summary(det, 3)
+                                           : std::string(not_measured))
                << " |\n";
         }
 
@@ -493,11 +492,11 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
             md << ", LPIPS " << fmt_summary(floor.lpips, 3);
         md << "\n- Eve's leakage (MS-SSIM to the private image − floor): secure naive "
            << fmt_signed_summary(secure.leak_naive, 3) << ", secure MIA "
-           << (r.have_mia ? fmt_signed_summary(secure.leak_mia, 3)
-                          : std::string(not_measured))
+           << (r.have_mia() ? fmt_signed_summary(secure.leak_mia, 3)
+                            : std::string(not_measured))
            << " (unprotected DeepJSCC, naive: " << fmt_signed_summary(baseline.leak_naive, 3)
            << ")\n";
-        if (r.have_detector)
+        if (r.have_detector())
             md << "- detector: " << t.detector_plain_ok << "/" << t.detector_signals
                << " plain host signals called plain, " << t.detector_container_ok << "/"
                << t.detector_signals
@@ -514,7 +513,7 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
 
     md << "\n## Files\n\n"
        << "- `grid.png`: columns are pairs 0–" << r.grid.pairs - 1
-       << "; rows host, private, Bob (secure), Eve naive" << (r.have_mia ? ", Eve MIA" : "")
+       << "; rows host, private, Bob (secure), Eve naive" << (r.have_mia() ? ", Eve MIA" : "")
        << " (Eve SNR " << (s.eve_snrs_db.empty() ? "" : snr_text(s.eve_snrs_db[0]))
        << " dB)\n"
        << "- `snr_sweep.csv`: PSNR vs channel SNR 0–20 dB (Bob = Eve) on " << r.sweep_pairs
@@ -575,7 +574,7 @@ std::string sweep_gnuplot_script(const experiment_result& r, const std::string& 
           "private', "
           "\\\n"
        << "     f skip 1 using 1:9 with linespoints lw 2 title 'secure: Eve naive vs host'";
-    if (r.have_mia)
+    if (r.have_mia())
         gp << ", \\\n     f skip 1 using 1:11 with linespoints lw 2 dt 2 title 'secure: Eve "
               "MIA "
               "vs private', \\\n"

@@ -161,7 +161,10 @@ struct experiment_result {
     std::vector<sweep_point> sweep;
     size_t sweep_pairs = 0;
     grid_images grid;
-    bool have_mia = false, have_detector = false, have_lpips = false;
+    //! Which of Eve's optional models and LPIPS were used: those the setup names.
+    bool have_mia() const { return !setup.mia.empty(); }
+    bool have_detector() const { return !setup.detector.empty(); }
+    bool have_lpips() const { return !setup.lpips.empty(); }
     double eval_s = 0.0, total_s = 0.0; //!< seconds without / with the sweep
 };
 
