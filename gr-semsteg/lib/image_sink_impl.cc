@@ -84,6 +84,13 @@ image_sink_impl::image_sink_impl(const std::string& output_dir,
                     [this](const pmt::pmt_t& msg) { handle_ref(d_host_refs, msg); });
 }
 
+image_sink_impl::~image_sink_impl()
+{
+    // The engine's callbacks use this block: wait for the measurements still under way.
+    std::unique_lock<std::mutex> lock(d_mutex);
+    d_idle.wait(lock, [this] { return d_measuring == 0; });
+}
+
 void image_sink_impl::handle_ref(reference_store& store, const pmt::pmt_t& msg)
 {
     const auto arrived = std::chrono::steady_clock::now();
@@ -196,7 +203,13 @@ void image_sink_impl::handle_image(const pmt::pmt_t& msg)
                 }
                 if (--pending->outstanding == 0)
                     finish_ready_locked();
+                if (--d_measuring == 0)
+                    d_idle.notify_all();
             };
+            {
+                std::lock_guard<std::mutex> lock(d_mutex);
+                ++d_measuring;
+            }
             try {
                 ::semsteg::submit_quality(ref, img, done);
             } catch (const std::exception& e) { // the engine is going away
@@ -227,7 +240,8 @@ void image_sink_impl::finish_ready_locked()
         d_ids.insert(done->id);
         if (d_log_each)
             d_logger->info("{}", done->line);
-        message_port_pub(pmt::mp("metrics"), done->metrics);
+        // Counted either way; published only while the flowgraph can take it.
+        d_gate.run_if_open([&] { message_port_pub(pmt::mp("metrics"), done->metrics); });
     }
 }
 

@@ -6,7 +6,9 @@
 #ifndef INCLUDED_SEMSTEG_IMAGE_SINK_IMPL_H
 #define INCLUDED_SEMSTEG_IMAGE_SINK_IMPL_H
 
+#include "block_setup.h"
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <gnuradio/semsteg/image_sink.h>
 #include <map>
@@ -45,13 +47,14 @@ struct quality_sum {
     double mean_ms_ssim() const { return count ? ms_ssim / count : 0.0; }
 };
 
-class image_sink_impl : public image_sink
+class image_sink_impl : public gated_block<image_sink>
 {
 public:
     image_sink_impl(const std::string& output_dir,
                     const std::string& prefix,
                     int max_refs,
                     bool log_each);
+    ~image_sink_impl() override;
 
     uint64_t received() const override;
     uint64_t dropped() const override;
@@ -76,6 +79,8 @@ private:
     const bool d_log_each;
 
     mutable std::mutex d_mutex; // everything below
+    std::condition_variable d_idle; //!< d_measuring fell to 0
+    uint64_t d_measuring = 0; //!< measurements on the engine (their callbacks use *this)
     reference_store d_refs, d_host_refs;
     uint64_t d_received = 0;
     uint64_t d_dropped = 0;

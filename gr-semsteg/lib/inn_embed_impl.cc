@@ -90,6 +90,7 @@ void inn_embed_impl::embed_ready()
                 d_logger,
                 "inn_embed",
                 d_dropped,
+                d_gate,
                 [&](auto done) {
                     return d_inn.submit_embed(std::move(host.symbols),
                                               std::move(secret.symbols),

@@ -6,6 +6,7 @@
 #ifndef INCLUDED_SEMSTEG_INN_EMBED_IMPL_H
 #define INCLUDED_SEMSTEG_INN_EMBED_IMPL_H
 
+#include "block_setup.h"
 #include <atomic>
 #include <deque>
 #include <gnuradio/semsteg/inn_embed.h>
@@ -17,7 +18,7 @@
 namespace gr {
 namespace semsteg {
 
-class inn_embed_impl : public inn_embed
+class inn_embed_impl : public gated_block<inn_embed>
 {
 public:
     inn_embed_impl(const std::string& model_path,

@@ -58,6 +58,7 @@ void inn_extract_impl::handle(const pmt::pmt_t& msg)
             d_logger,
             "inn_extract",
             d_dropped,
+            d_gate,
             [&](auto done) {
                 return d_inn.submit_extract(std::move(container), nonce, std::move(done));
             },

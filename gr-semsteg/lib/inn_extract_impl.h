@@ -6,6 +6,7 @@
 #ifndef INCLUDED_SEMSTEG_INN_EXTRACT_IMPL_H
 #define INCLUDED_SEMSTEG_INN_EXTRACT_IMPL_H
 
+#include "block_setup.h"
 #include <atomic>
 #include <gnuradio/semsteg/inn_extract.h>
 #include <semsteg/semantic.h>
@@ -16,7 +17,7 @@
 namespace gr {
 namespace semsteg {
 
-class inn_extract_impl : public inn_extract
+class inn_extract_impl : public gated_block<inn_extract>
 {
 public:
     inn_extract_impl(const std::string& model_path,

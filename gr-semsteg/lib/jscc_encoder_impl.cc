@@ -54,6 +54,7 @@ void jscc_encoder_impl::handle(const pmt::pmt_t& msg)
             d_logger,
             "jscc_encoder",
             d_dropped,
+            d_gate,
             [&](auto done) {
                 return d_codec.submit_encode(pdu_to_image(pdu), d_snr_db, std::move(done));
             },

@@ -6,6 +6,7 @@
 #ifndef INCLUDED_SEMSTEG_JSCC_ENCODER_IMPL_H
 #define INCLUDED_SEMSTEG_JSCC_ENCODER_IMPL_H
 
+#include "block_setup.h"
 #include <atomic>
 #include <gnuradio/semsteg/jscc_encoder.h>
 #include <semsteg/semantic.h>
@@ -13,7 +14,7 @@
 namespace gr {
 namespace semsteg {
 
-class jscc_encoder_impl : public jscc_encoder
+class jscc_encoder_impl : public gated_block<jscc_encoder>
 {
 public:
     jscc_encoder_impl(const std::string& model_path, int threads, double snr_db);

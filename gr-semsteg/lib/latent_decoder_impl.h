@@ -25,7 +25,7 @@ namespace semsteg {
  * `Network` is a torch-free facade class with decode(const gr_complex*, size_t) → image.
  */
 template <class Block, class Network>
-class latent_decoder_impl : public Block
+class latent_decoder_impl : public gated_block<Block>
 {
 public:
     latent_decoder_impl(const char* name,
@@ -62,6 +62,7 @@ private:
                 this->d_logger,
                 d_name.c_str(),
                 d_dropped,
+                this->d_gate,
                 [&](auto done) {
                     return d_net.submit_decode(
                         pdu_to_symbols(pdu), snr_of(pdu.meta), std::move(done));

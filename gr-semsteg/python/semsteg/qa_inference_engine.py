@@ -4,13 +4,14 @@
 a burst batched and delivered in order, the queue-full policies counted, the thread setting
 observable, and the image sink's latency and in-order metrics."""
 
+import gc
 import os
 import sys
 import time
 
 import numpy as np
 import pmt
-from gnuradio import gr_unittest
+from gnuradio import blocks, gr, gr_unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gnuradio import semsteg  # noqa: E402
@@ -75,6 +76,43 @@ class qa_inference_engine(gr_unittest.TestCase):
                  for i in range(30)]
         out = run_messages(dec, posts, expect=30)
         self.assertEqual((len(out), dec.decoded(), dec.dropped()), (30, 30, 0))
+
+    def test_results_after_stop_are_counted_not_delivered(self):
+        # A program that stops its flowgraph while frames are still on the engine, then
+        # lets the blocks go: the results that come back later have nowhere to go (the
+        # downstream block is gone) and must neither be published nor logged as errors.
+        semsteg.configure_inference(max_batch=1, queue_capacity=256)
+        before = semsteg.inference_stats()
+        dec = semsteg.jscc_decoder(CODEC, "bob")
+        tb = gr.top_block()
+        dbg = blocks.message_debug()
+        tb.msg_connect(dec, "out", dbg, "store")
+        tb.start()
+        for i in range(120):
+            dec.to_basic_block()._post(pmt.intern("in"),
+                                       latent_pdu(random_latent(1024, seed=i), image_id=i))
+        until = time.monotonic() + 30.0
+        while dec.decoded() == 0 and time.monotonic() < until:
+            time.sleep(0.002)
+        tb.stop()
+        tb.wait()
+        delivered_by_stop = dec.decoded()
+        time.sleep(0.2)  # results come back while the stopped flowgraph still exists ...
+        del tb, dbg  # ... and after it is gone
+        gc.collect()
+
+        def engine_busy():  # a request the queue refused was never submitted
+            s = semsteg.inference_stats()
+            return s["completed"] + s["failed"] < s["submitted"]
+        until = time.monotonic() + 60.0
+        while engine_busy() and time.monotonic() < until:
+            time.sleep(0.01)
+        submitted = semsteg.inference_stats()["submitted"] - before["submitted"]
+        self.assertFalse(engine_busy())
+        self.assertGreater(delivered_by_stop, 0)
+        self.assertEqual(dec.decoded(), delivered_by_stop)  # nothing after stop()
+        self.assertGreater(dec.dropped(), 0)  # results were in flight at the stop
+        self.assertEqual(dec.decoded() + dec.dropped(), submitted)
 
 
 class qa_image_sink_latency(gr_unittest.TestCase):
