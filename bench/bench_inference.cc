@@ -6,9 +6,11 @@
 // The networks' batched capacity on this machine, without GNU Radio: the seven network
 // passes the loopback makes per image (two encodings, embedding, extraction, Bob's and
 // Eve's decodings, Eve's inverse network), each run on the inference engine in batches of
-// BATCH, as the blocks use them (the facades of semantic.h). The ceiling the GNU Radio
-// loopback is measured against (bench/loopback_throughput.py).
-// Usage: bench_inference THREADS BATCH IMAGES [MODELS_DIR]
+// BATCH, as the blocks use them (one facade of semantic.h per block, as in the flowgraph).
+// Two chunks of BATCH images are in flight at once, at different stages, as a flowgraph
+// has images at every stage (what lets several workers run at once). The ceiling the GNU
+// Radio loopback is measured against (bench/loopback_throughput.py).
+// Usage: bench_inference THREADS BATCH IMAGES [WORKERS [MODELS_DIR]]
 #include <semsteg/inference.h>
 #include <semsteg/semantic.h>
 
@@ -19,6 +21,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 
 using namespace semsteg;
 
@@ -60,63 +63,77 @@ private:
 int main(int argc, char** argv)
 {
     if (argc < 4) {
-        std::fprintf(stderr, "usage: bench_inference THREADS BATCH IMAGES [MODELS_DIR]\n");
+        std::fprintf(stderr,
+                     "usage: bench_inference THREADS BATCH IMAGES [WORKERS [MODELS_DIR]]\n");
         return 2;
     }
     inference_settings s;
     s.threads = std::atoi(argv[1]);
     s.max_batch = std::atoi(argv[2]);
-    s.queue_capacity = static_cast<size_t>(std::max(1, 2 * s.max_batch));
+    s.queue_capacity = static_cast<size_t>(std::max(1, 4 * s.max_batch));
     const int images = std::atoi(argv[3]);
-    const std::string models = argc > 4 ? std::string(argv[4]) + "/" : "";
+    s.workers = argc > 4 ? std::atoi(argv[4]) : 0;
+    const std::string models = argc > 5 ? std::string(argv[5]) + "/" : "";
     try {
         inference_engine::instance().configure(s);
-        facade::jscc_codec codec(models + "jscc_awgn10.safetensors");
-        facade::inn inn(models + "inn_awgn10.safetensors");
+        const auto codec_file = models + "jscc_awgn10.safetensors";
+        const auto inn_file = models + "inn_awgn10.safetensors";
+        facade::jscc_codec private_encoder(codec_file), host_encoder(codec_file);
+        facade::jscc_codec bob_decoder(codec_file), eve_decoder(codec_file);
+        facade::inn embedder(inn_file), extractor(inn_file);
         facade::mia mia(models + "eve_mia_awgn10.safetensors");
         const size_t batch = static_cast<size_t>(s.max_batch);
-        std::mt19937 rng(1);
+        std::mt19937 seeds(1);
         std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
-        std::vector<image> pictures(2 * batch, image(codec.image_side(), codec.image_side()));
+        const int side = private_encoder.image_side();
+        std::vector<image> pictures(2 * batch, image(side, side));
         for (auto& p : pictures)
             for (auto& v : p.rgb)
-                v = pixel(rng);
-        std::normal_distribution<float> noise(0.0f, 0.3f);
+                v = pixel(seeds);
 
         using clock = std::chrono::steady_clock;
-        auto run_chunk = [&] {
+        auto run_chunk = [&](std::mt19937& rng) {
+            std::normal_distribution<float> noise(0.0f, 0.3f);
             std::vector<symbol_vector> priv(batch), host(batch), sent(batch), secret(batch);
             std::vector<image> bob(batch), eve(batch), eve_mia(batch);
             stage encoded(2 * batch);
             for (size_t i = 0; i < batch; ++i) {
-                codec.submit_encode(pictures[i], 10.0, encoded.slot(priv[i]));
-                codec.submit_encode(pictures[batch + i], 10.0, encoded.slot(host[i]));
+                private_encoder.submit_encode(pictures[i], 10.0, encoded.slot(priv[i]));
+                host_encoder.submit_encode(pictures[batch + i], 10.0, encoded.slot(host[i]));
             }
             encoded.wait();
             stage embedded(batch);
             for (size_t i = 0; i < batch; ++i)
-                inn.submit_embed(host[i], priv[i], 0, embedded.slot(sent[i]));
+                embedder.submit_embed(host[i], priv[i], 0, embedded.slot(sent[i]));
             embedded.wait();
             for (auto& v : sent) // the channel: AWGN at ~10 dB
                 for (auto& x : v)
                     x += std::complex<float>(noise(rng), noise(rng));
             stage extracted(batch);
             for (size_t i = 0; i < batch; ++i)
-                inn.submit_extract(sent[i], 0, extracted.slot(secret[i]));
+                extractor.submit_extract(sent[i], 0, extracted.slot(secret[i]));
             extracted.wait();
             stage decoded(3 * batch);
             for (size_t i = 0; i < batch; ++i) {
-                codec.submit_decode(secret[i], 10.0, decoded.slot(bob[i]));
-                codec.submit_decode(sent[i], 10.0, decoded.slot(eve[i]));
+                bob_decoder.submit_decode(secret[i], 10.0, decoded.slot(bob[i]));
+                eve_decoder.submit_decode(sent[i], 10.0, decoded.slot(eve[i]));
                 mia.submit_decode(sent[i], 10.0, decoded.slot(eve_mia[i]));
             }
             decoded.wait();
         };
-        run_chunk(); // warm-up: allocator pools, first-touch
-        const int chunks = std::max(1, images / s.max_batch);
+        std::mt19937 warm_rng(2);
+        run_chunk(warm_rng); // warm-up: allocator pools, first-touch
+        const int chunks = std::max(2, images / s.max_batch) / 2 * 2;
         const auto t0 = clock::now();
-        for (int c = 0; c < chunks; ++c)
-            run_chunk();
+        std::vector<std::thread> in_flight;
+        for (unsigned lane = 0; lane < 2; ++lane)
+            in_flight.emplace_back([&, lane] {
+                std::mt19937 rng(10 + lane);
+                for (int c = 0; c < chunks / 2; ++c)
+                    run_chunk(rng);
+            });
+        for (auto& t : in_flight)
+            t.join();
         const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
         // The sinks' measurements (PSNR and MS-SSIM against a reference), batched the same way.
         const int pairs = chunks * s.max_batch;
@@ -130,13 +147,15 @@ int main(int argc, char** argv)
         measured.wait();
         const double quality_s = std::chrono::duration<double>(clock::now() - q0).count();
         const auto counters = inference_engine::instance().counters();
-        std::printf("threads %d batch %d: %.1f images/s (%d images, 7 network passes each, "
-                    "largest batch %llu)\n",
-                    counters.threads,
+        std::printf("threads %d workers %d batch %d: %.1f images/s (%d images, 7 network "
+                    "passes each, largest batch %llu, at most %llu batches at once)\n",
+                    s.threads,
+                    s.workers,
                     s.max_batch,
                     chunks * s.max_batch / seconds,
                     chunks * s.max_batch,
-                    static_cast<unsigned long long>(counters.largest_batch));
+                    static_cast<unsigned long long>(counters.largest_batch),
+                    static_cast<unsigned long long>(counters.most_concurrent));
         std::printf("quality (PSNR + MS-SSIM of 64x64 pairs): %.1f pairs/s\n",
                     pairs / quality_s);
     } catch (const std::exception& e) {

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The GNU Radio loopback's throughput against the networks' batched capacity, in one run
-(issue: one inference engine per process). For threads 1, 2, ..., nproc:
-  - capacity: bench_inference THREADS BATCH IMAGES (the same seven networks, batched, no GNU
-    Radio), and the same with the loopback's own measurements added (the image sinks'
-    PSNR / MS-SSIM pairs per image, which run on the engine too, at bench_inference's
-    batched rate);
-  - loopback: semsteg-loopback -n IMAGES --no-png -q --threads THREADS (as fast as the
-    receivers take images, WINDOW in flight), images/s from its metrics.json;
-then a real-time run at nproc threads: an image every 1 / (0.8 x capacity with the
-measurements) seconds, 1,000 images, with Bob's latency (median, p99) and the images lost.
+(issue: one inference engine per process). For threads 1, 2, ..., nproc, with one worker
+and with the automatic workers (one per thread):
+  - capacity: bench_inference THREADS BATCH IMAGES WORKERS (the same seven networks, one
+    instance per block, batched, two chunks in flight, no GNU Radio), and the same with the
+    loopback's own measurements added (the image sinks' PSNR / MS-SSIM pairs per image,
+    which run on the engine too, at bench_inference's batched rate);
+  - loopback: semsteg-loopback -n IMAGES --no-png -q --threads THREADS --workers WORKERS (as
+    fast as the receivers take images, WINDOW in flight), images/s from its metrics.json;
+then a real-time run at nproc threads (automatic workers): an image every 1 / (0.8 x
+capacity with the measurements) seconds, 1,000 images, with Bob's latency (median, p99)
+and the images lost.
 
     python3 bench/loopback_throughput.py BUILD_DIR [--images 300] [--batch 16] [--window 64]
 
@@ -25,10 +27,10 @@ import sys
 import tempfile
 
 
-def capacity(build, threads, batch, images):
+def capacity(build, threads, batch, images, workers):
     out = subprocess.run([os.path.join(build, "bench", "bench_inference"), str(threads),
-                          str(batch), str(images)], check=True, capture_output=True,
-                         text=True).stdout
+                          str(batch), str(images), str(workers)], check=True,
+                         capture_output=True, text=True).stdout
     m = re.search(r"([0-9.]+) images/s", out)
     q = re.search(r"([0-9.]+) pairs/s", out)
     if not m or not q:
@@ -36,11 +38,11 @@ def capacity(build, threads, batch, images):
     return float(m.group(1)), float(q.group(1))
 
 
-def loopback(build, threads, batch, images, window, interval=0.0):
+def loopback(build, threads, batch, images, window, workers, interval=0.0):
     with tempfile.TemporaryDirectory() as out:
         cmd = [os.path.join(build, "apps", "run-in-build"), "semsteg-loopback", "-n",
-               str(images), "--no-png", "-q", "--threads", str(threads), "--max-batch",
-               str(batch), "--window", str(window), "-o", out]
+               str(images), "--no-png", "-q", "--threads", str(threads), "--workers",
+               str(workers), "--max-batch", str(batch), "--window", str(window), "-o", out]
         if interval > 0:
             cmd += ["--interval", "%.6f" % interval]
         subprocess.run(cmd, check=True, capture_output=True, text=True)
@@ -60,33 +62,39 @@ def main():
 
     rows, caps = [], {}
     for t in range(1, args.max_threads + 1):
-        nets, pairs_per_s = capacity(args.build, t, args.batch, args.images)
-        m = loopback(args.build, t, args.batch, args.images, args.window)
-        # The sinks' measurements per image, from the engine's own count of requests.
-        pairs = m["inference"]["submitted"] / float(m["images_sent"]) - 7
-        with_metrics = 1.0 / (1.0 / nets + pairs / pairs_per_s)
-        caps[t] = with_metrics
-        rows.append((t, nets, pairs, with_metrics, m["images_per_s"],
-                     m["inference"]["largest_batch"]))
-        print("threads %d: capacity %.1f (%.1f with %.1f measurements per image), loopback "
-              "%.1f images/s" % (t, nets, with_metrics, pairs, m["images_per_s"]),
-              file=sys.stderr)
-    print("| torch threads | networks' batched capacity | + the sinks' measurements | GNU "
-          "Radio loopback | loopback / networks | loopback / networks + measurements | "
-          "largest batch |")
-    print("|---|---|---|---|---|---|---|")
-    for t, nets, pairs, with_metrics, loop, b in rows:
-        print("| %d | %.1f | %.1f (%.1f pairs/image) | %.1f | %.2f | %.2f | %d |"
-              % (t, nets, with_metrics, pairs, loop, loop / nets, loop / with_metrics, b))
+        for w in ((1,) if t == 1 else (1, 0)):  # 0: automatic (one worker per thread)
+            nets, pairs_per_s = capacity(args.build, t, args.batch, args.images, w)
+            m = loopback(args.build, t, args.batch, args.images, args.window, w)
+            # The sinks' measurements per image, from the engine's own count of requests.
+            pairs = m["inference"]["submitted"] / float(m["images_sent"]) - 7
+            with_metrics = 1.0 / (1.0 / nets + pairs / pairs_per_s)
+            caps[t] = with_metrics
+            workers = m["inference"]["most_concurrent"]
+            rows.append((t, w, workers, nets, pairs, with_metrics, m["images_per_s"],
+                         m["inference"]["largest_batch"]))
+            print("threads %d workers %s (%d at once): capacity %.1f (%.1f with %.1f "
+                  "measurements per image), loopback %.1f images/s"
+                  % (t, w or "auto", workers, nets, with_metrics, pairs, m["images_per_s"]),
+                  file=sys.stderr)
+    print("| torch threads | workers (most at once) | networks' batched capacity | + the "
+          "sinks' measurements | GNU Radio loopback | loopback / networks | loopback / "
+          "networks + measurements | largest batch |")
+    print("|---|---|---|---|---|---|---|---|")
+    for t, w, workers, nets, pairs, with_metrics, loop, b in rows:
+        print("| %d | %s (%d) | %.1f | %.1f (%.1f pairs/image) | %.1f | %.2f | %.2f | %d |"
+              % (t, w or "auto", workers, nets, with_metrics, pairs, loop, loop / nets,
+                 loop / with_metrics, b))
     print("\n(images/s)")
-    for a, b in zip(rows, rows[1:]):
-        print("\nloopback, threads %d / threads %d: %.2fx" % (b[0], a[0], b[4] / a[4]))
+    one = rows[0][6]
+    for r in rows[1:]:
+        print("\nloopback, threads %d workers %s / threads 1: %.2fx"
+              % (r[0], r[1] or "auto", r[6] / one))
 
     t = args.max_threads
     rate = 0.8 * caps[t]
-    m = loopback(args.build, t, args.batch, args.realtime_images, args.window, 1.0 / rate)
+    m = loopback(args.build, t, args.batch, args.realtime_images, args.window, 0, 1.0 / rate)
     lost = m["images_sent"] - min(r["images"] for r in m["receivers"])
-    print("\nreal time at %d threads: an image every %.1f ms (0.8 x capacity, %.1f images/s),"
+    print("\nreal time at %d threads (automatic workers): an image every %.1f ms (0.8 x capacity, %.1f images/s),"
           " %d sent: %d not received; Bob's latency median %.3f s, p99 %.3f s (p99 / median "
           "%.2f)" % (t, 1000.0 / rate, rate, m["images_sent"], lost,
                      m["bob_latency_median_s"], m["bob_latency_p99_s"],

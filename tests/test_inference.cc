@@ -97,12 +97,14 @@ bool eventually(Pred pred, std::chrono::milliseconds limit = 10s)
 
 } // namespace
 
-TEST(Inference, EachRequestGetsItsOwnResultInOrderUnderConcurrentSubmitters)
+namespace {
+void check_each_request_gets_its_own_result_in_order(int workers)
 {
     inference_engine engine;
     inference_settings s;
     s.max_batch = 8;
     s.queue_capacity = 16; // small: submitters meet back-pressure too
+    s.workers = workers;
     engine.configure(s);
     doubler net_a, net_b;
     batched_operation<request, int> op_a([&](auto& b) { return net_a(b); }, engine);
@@ -138,6 +140,130 @@ TEST(Inference, EachRequestGetsItsOwnResultInOrderUnderConcurrentSubmitters)
     EXPECT_EQ(c.failed, 0u);
     EXPECT_EQ(c.dropped, 0u);
     EXPECT_LE(c.largest_batch, 8u);
+}
+} // namespace
+
+TEST(Inference, EachRequestGetsItsOwnResultInOrderUnderConcurrentSubmitters)
+{
+    check_each_request_gets_its_own_result_in_order(1);
+}
+
+TEST(Inference, EachRequestGetsItsOwnResultInOrderWithTwoWorkers)
+{
+    check_each_request_gets_its_own_result_in_order(2);
+}
+
+namespace {
+// An operation whose first batch waits at `g`, sharing `network` (nullptr: nothing).
+std::unique_ptr<batched_operation<request, int>> held_operation(gate& g,
+                                                                std::atomic<int>& batches,
+                                                                inference_engine& engine,
+                                                                const void* network = nullptr)
+{
+    auto first = std::make_shared<std::atomic<bool>>(true);
+    return std::make_unique<batched_operation<request, int>>(
+        [&g, &batches, first](std::vector<request>& b) {
+            ++batches;
+            if (first->exchange(false))
+                g.pass();
+            std::vector<outcome<int>> out;
+            for (const auto& r : b)
+                out.push_back({ r.index, "" });
+            return out;
+        },
+        engine,
+        network);
+}
+
+bool entered_within(gate& g, std::chrono::milliseconds limit)
+{
+    std::unique_lock<std::mutex> lock(g.mutex);
+    return g.cv.wait_for(lock, limit, [&] { return g.entered; });
+}
+
+// Operations a and b, each holding its first batch at its gate; results are counted.
+struct two_held_operations {
+    gate ga, gb;
+    std::atomic<int> batches_a { 0 }, batches_b { 0 }, delivered { 0 };
+    std::unique_ptr<batched_operation<request, int>> op_a, op_b; // last: destroyed first
+    explicit two_held_operations(inference_engine& engine, const void* network = nullptr)
+        : op_a(held_operation(ga, batches_a, engine, network))
+        , op_b(held_operation(gb, batches_b, engine, network))
+    {
+    }
+    void submit(batched_operation<request, int>& op, int index)
+    {
+        op.submit({ 0, index }, [this](outcome<int>&&) { ++delivered; });
+    }
+};
+} // namespace
+
+TEST(Inference, WorkersRunDifferentOperationsAtOnceButNeverOneTwice)
+{
+    inference_engine engine;
+    inference_settings s;
+    s.workers = 3;
+    s.max_batch = 1;
+    engine.configure(s);
+    two_held_operations t(engine);
+    t.submit(*t.op_a, 0);
+    t.submit(*t.op_b, 0);
+    // Both first batches are held inside their networks at once: two workers run them.
+    ASSERT_TRUE(entered_within(t.ga, 10s));
+    ASSERT_TRUE(entered_within(t.gb, 10s));
+    EXPECT_EQ(engine.counters().most_concurrent, 2u);
+    // The third worker is free, but op_a's next request waits for op_a's running batch.
+    t.submit(*t.op_a, 1);
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(t.batches_a, 1);
+    t.ga.release();
+    t.gb.release();
+    ASSERT_TRUE(eventually([&] { return t.delivered == 3; }));
+    EXPECT_EQ(t.batches_a, 2);
+    EXPECT_EQ(engine.counters().most_concurrent, 2u);
+}
+
+TEST(Inference, OperationsSharingANetworkNeverRunAtOnce)
+{
+    // A facade's encoder and decoder share its one model (and move it between devices).
+    inference_engine engine;
+    inference_settings s;
+    s.workers = 2;
+    engine.configure(s);
+    const int network = 0;
+    two_held_operations t(engine, &network);
+    t.submit(*t.op_a, 0);
+    ASSERT_TRUE(entered_within(t.ga, 10s));
+    t.submit(*t.op_b, 0);
+    EXPECT_FALSE(entered_within(t.gb, 100ms)); // a worker is free, the network is not
+    EXPECT_EQ(t.batches_b, 0);
+    t.ga.release();
+    ASSERT_TRUE(entered_within(t.gb, 10s));
+    t.gb.release();
+    ASSERT_TRUE(eventually([&] { return t.delivered == 2; }));
+    EXPECT_EQ(engine.counters().most_concurrent, 1u);
+}
+
+TEST(Inference, AutomaticWorkersAreOnePerThreadAtMostOnePerOperation)
+{
+    for (const int threads : { 1, 2 }) {
+        inference_engine engine;
+        inference_settings s; // workers 0: automatic
+        s.threads = threads;
+        engine.configure(s);
+        two_held_operations t(engine);
+        t.submit(*t.op_a, 0);
+        ASSERT_TRUE(entered_within(t.ga, 10s));
+        t.submit(*t.op_b, 0);
+        // One thread: one worker, held in op_a; two threads: a second worker runs op_b.
+        EXPECT_EQ(entered_within(t.gb, threads == 1 ? 100ms : 10s), threads == 2)
+            << threads << " threads";
+        t.ga.release();
+        t.gb.release();
+        ASSERT_TRUE(eventually([&] { return t.delivered == 2; }));
+        EXPECT_EQ(engine.counters().most_concurrent, uint64_t(threads));
+        EXPECT_EQ(engine.counters().threads, 1); // each worker's share of the threads
+    }
 }
 
 TEST(Inference, WaitingRequestsRunAsBatchesOfAtMostMaxBatch)
@@ -329,6 +455,11 @@ TEST(Inference, BadSettingsAreClearErrors)
     s.device = "tpu";
     EXPECT_THROW(engine.configure(s), error);
     s.device = "cuda:x";
+    EXPECT_THROW(engine.configure(s), error);
+    s = {};
+    s.workers = -1;
+    EXPECT_THROW(engine.configure(s), error);
+    s.workers = 65;
     EXPECT_THROW(engine.configure(s), error);
     EXPECT_THROW(parse_queue_full_policy("sometimes"), error);
     EXPECT_EQ(parse_queue_full_policy("drop"), queue_full_policy::drop);

@@ -16,7 +16,8 @@ void configure_inference(int threads,
                          double max_wait_ms,
                          int queue_capacity,
                          const std::string& queue_full,
-                         const std::string& device)
+                         const std::string& device,
+                         int workers)
 {
     try {
         ::semsteg::inference_settings s;
@@ -29,6 +30,7 @@ void configure_inference(int threads,
         s.queue_capacity = static_cast<size_t>(queue_capacity);
         s.when_full = ::semsteg::parse_queue_full_policy(queue_full);
         s.device = device;
+        s.workers = workers;
         ::semsteg::inference_engine::instance().configure(s);
     } catch (const ::semsteg::error& e) {
         throw std::invalid_argument(e.what());
@@ -45,6 +47,7 @@ inference_stats get_inference_stats()
     s.dropped = c.dropped;
     s.batches = c.batches;
     s.largest_batch = c.largest_batch;
+    s.most_concurrent = c.most_concurrent;
     s.threads = c.threads;
     return s;
 }

@@ -241,9 +241,9 @@ facade::jscc_codec::jscc_codec(const std::string& model_path) : d_impl(new impl)
     d_impl->codec->eval();
     auto* i = d_impl.get();
     d_impl->encode_op = std::make_unique<batched_operation<encode_request, symbol_vector>>(
-        [i](auto& r) { return i->encode_batch(r); });
+        [i](auto& r) { return i->encode_batch(r); }, inference_engine::instance(), i);
     d_impl->decode_op = std::make_unique<batched_operation<decode_request, image>>(
-        [i](auto& r) { return i->decode_batch(r); });
+        [i](auto& r) { return i->decode_batch(r); }, inference_engine::instance(), i);
 }
 facade::jscc_codec::~jscc_codec() = default;
 
@@ -399,9 +399,9 @@ facade::inn::inn(const std::string& model_path,
         d_impl->key = *key;
     auto* i = d_impl.get();
     d_impl->embed_op = std::make_unique<batched_operation<embed_request, symbol_vector>>(
-        [i](auto& r) { return i->embed_batch(r); });
+        [i](auto& r) { return i->embed_batch(r); }, inference_engine::instance(), i);
     d_impl->extract_op = std::make_unique<batched_operation<extract_request, symbol_vector>>(
-        [i](auto& r) { return i->extract_batch(r); });
+        [i](auto& r) { return i->extract_batch(r); }, inference_engine::instance(), i);
 }
 facade::inn::~inn() = default;
 
@@ -483,7 +483,7 @@ facade::mia::mia(const std::string& model_path) : d_impl(new impl)
     d_impl->net->eval();
     auto* i = d_impl.get();
     d_impl->decode_op = std::make_unique<batched_operation<decode_request, image>>(
-        [i](auto& r) { return i->decode_batch(r); });
+        [i](auto& r) { return i->decode_batch(r); }, inference_engine::instance(), i);
 }
 facade::mia::~mia() = default;
 

@@ -48,8 +48,8 @@ def add_model_options(p, inn=True, mia=False):
         p.add_argument("--mia", help="Eve's inverse network (default: "
                        "MODELS/eve_mia_awgn10.safetensors; 'none' to skip)")
     g = p.add_argument_group(
-        "inference engine", "every network of this process runs on one engine: one worker "
-        "that owns LibTorch's threads and batches the requests waiting for each network")
+        "inference engine", "every network of this process runs on one engine: its workers "
+        "own LibTorch's threads and batch the requests waiting for each network")
     g.add_argument("--threads", type=int, default=1,
                    help="LibTorch threads (0: one per core; default: %(default)s)")
     g.add_argument("--max-batch", type=int, default=16,
@@ -63,12 +63,16 @@ def add_model_options(p, inn=True, mia=False):
                    "(default: %(default)s)")
     g.add_argument("--device", default="cpu",
                    help="cpu, cuda or cuda:N (a LibTorch with CUDA; default: %(default)s)")
+    g.add_argument("--workers", type=int, default=0,
+                   help="batches of different networks run at once, each on threads / "
+                   "workers of the threads (0: one per thread, no more than there are "
+                   "networks; default: %(default)s)")
 
 
 def configure_engine(args):
     try:
         configure_inference(args.threads, args.max_batch, args.max_wait_ms,
-                            args.queue_capacity, args.queue_full, args.device)
+                            args.queue_capacity, args.queue_full, args.device, args.workers)
     except ValueError as e:
         raise SystemExit("error: %s" % e)
 

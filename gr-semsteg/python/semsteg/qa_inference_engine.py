@@ -30,7 +30,8 @@ class qa_inference_engine(gr_unittest.TestCase):
 
     def test_bad_settings_are_value_errors(self):
         for kwargs in ({"max_batch": 0}, {"max_wait_ms": -1.0}, {"queue_capacity": 0},
-                       {"queue_full": "sometimes"}, {"device": "tpu"}):
+                       {"queue_full": "sometimes"}, {"device": "tpu"}, {"workers": -1},
+                       {"workers": 65}):
             with self.assertRaises(ValueError, msg=str(kwargs)):
                 semsteg.configure_inference(**kwargs)
         with self.assertRaises(ValueError) as e:  # Debian's LibTorch has no CUDA
@@ -38,7 +39,7 @@ class qa_inference_engine(gr_unittest.TestCase):
         self.assertIn("CUDA", str(e.exception))
 
     def test_burst_is_batched_in_order_with_the_thread_setting(self):
-        semsteg.configure_inference(threads=2, max_batch=8, max_wait_ms=5.0)
+        semsteg.configure_inference(threads=2, max_batch=8, max_wait_ms=5.0, workers=1)
         before = semsteg.inference_stats()
         dec = semsteg.jscc_decoder(CODEC, "bob")
         posts = [("in", latent_pdu(random_latent(1024, seed=i), image_id=i))

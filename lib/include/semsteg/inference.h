@@ -9,10 +9,14 @@
 /*!
  * \file inference.h
  * The process's inference engine (torch-free header): every network the facades of
- * semantic.h run goes through it. One worker thread owns LibTorch's thread budget and the
- * device; requests wait in one bounded queue per operation (a block's network), the worker
- * serves the queue whose oldest request waited longest, as a batch of up to max_batch
- * requests, and hands each request its own result through its callback.
+ * semantic.h run goes through it. Its workers own LibTorch's thread budget and the device;
+ * requests wait in one bounded queue per operation (a block's network), a free worker serves
+ * the queue whose oldest request waited longest (and that no other worker is running), as a
+ * batch of up to max_batch requests, and hands each request its own result through its
+ * callback. With several workers, batches of different operations run at once, each on its
+ * share of the threads: small 64x64 networks scale poorly inside one operation (measured:
+ * two threads ran them 1.4x faster than one), and a flowgraph always has several
+ * operations with work.
  *
  * Why: GNU Radio runs every block in a thread of its own. When each neural block drove
  * LibTorch's process-wide OpenMP pool itself, more than one torch thread made them spin
@@ -50,7 +54,10 @@ const char* to_string(queue_full_policy policy);
 
 //! The engine's settings: one set for the whole process.
 struct inference_settings {
-    int threads = 1; //!< LibTorch intra-op threads (<= 0: one per core)
+    int threads = 1; //!< LibTorch intra-op threads in all (<= 0: one per core)
+    int workers = 0; //!< batches (of different operations) run at once, each worker with
+        //!< threads / workers of the threads (at least one); 0: one per thread, but no
+        //!< more than there are operations
     int max_batch = 16; //!< most requests of one operation run together
     double max_wait_ms = 1.0; //!< how long a lone request waits for company (only
         //!< while no other operation has work waiting)
@@ -70,7 +77,8 @@ struct inference_counters {
     uint64_t dropped = 0; //!< requests refused by a full queue (drop policy)
     uint64_t batches = 0; //!< batches run
     uint64_t largest_batch = 0; //!< the most requests run as one batch
-    int threads = 0; //!< LibTorch threads of the last batch (0: none run yet)
+    uint64_t most_concurrent = 0; //!< the most batches that ran at the same time
+    int threads = 0; //!< LibTorch threads of the last batch's worker (0: none run yet)
 };
 
 //! A request's result: its value, or why there is none.
@@ -95,6 +103,9 @@ public:
     virtual std::pair<std::function<void()>, size_t> take(size_t n) = 0;
     //! Drops every pending request without running it (the operation is going away).
     virtual void discard() = 0;
+    //! The network it runs, when other operations share it (their batches never run at
+    //! the same time as this one's); nullptr: its own.
+    virtual const void* network() const = 0;
 };
 } // namespace detail
 
@@ -105,15 +116,15 @@ public:
     static inference_engine& instance();
 
     inference_engine();
-    ~inference_engine(); //!< stops the worker; requests still waiting are not run
+    ~inference_engine(); //!< stops the workers; requests still waiting are not run
     inference_engine(const inference_engine&) = delete;
     inference_engine& operator=(const inference_engine&) = delete;
 
-    //! Validates and installs `s`; it applies from the next batch (threads on the worker).
+    //! Validates and installs `s`; it applies from the next batch (threads on each worker).
     void configure(const inference_settings& s);
     inference_settings settings() const;
     inference_counters counters() const;
-    //! True on the engine's worker thread (the results' callbacks run there).
+    //! True on one of the engine's worker threads (the results' callbacks run there).
     bool on_worker() const;
     //! How many engines of this process have been started (one, unless a test makes its own).
     static int instances_started();
@@ -128,27 +139,30 @@ public:
     void record(size_t completed, size_t failed, size_t callback_failures);
 
 private:
-    void run();
+    void run(int index);
+    int workers_locked() const; //!< the workers in use (settings.workers, or automatic)
+    void start_workers_locked();
+    bool running(const detail::batch_queue* q) const;
     detail::batch_queue* next_queue() const;
     bool others_pending(const detail::batch_queue* q) const;
     bool registered(const detail::batch_queue* q) const;
 
     mutable std::mutex d_mutex;
-    std::condition_variable d_work; //!< the worker: a request arrived, or stop
+    std::condition_variable d_work; //!< workers: a request arrived, a batch ended, or stop
     std::condition_variable d_room; //!< submitters: a queue has room; remove: a batch ended
     inference_settings d_settings;
     inference_counters d_counters;
     std::vector<detail::batch_queue*> d_queues;
-    const detail::batch_queue* d_running = nullptr;
+    std::vector<const detail::batch_queue*> d_running; //!< one batch per queue at a time
     bool d_stop = false;
-    std::thread d_worker;
+    std::vector<std::thread> d_workers; //!< worker i serves while i < settings.workers
 };
 
 /*!
  * One batched operation of one network (e.g. a codec's decoder as a block uses it).
  * `run` gets a batch of requests and returns one outcome per request, in order; it runs on
- * the engine's worker, the only thread that runs networks. Results reach `done` callbacks
- * on the worker, in submission order; a callback must be quick (publish a message) and
+ * an engine worker, the only threads that run networks (never two batches of one operation
+ * at once). Results reach `done` callbacks on the worker, in submission order; a callback must be quick (publish a message) and
  * must not throw (an exception is caught and counted as a failure).
  */
 template <class Request, class Result>
@@ -158,9 +172,13 @@ public:
     using run_fn = std::function<std::vector<outcome<Result>>(std::vector<Request>&)>;
     using done_fn = std::function<void(outcome<Result>&&)>;
 
+    //! `network`: what it shares with other operations (a facade's one model, which its
+    //! encoder and decoder operations both use and move between devices), so that their
+    //! batches never run at once; nullptr when it shares nothing.
     explicit batched_operation(run_fn run,
-                               inference_engine& engine = inference_engine::instance())
-        : d_run(std::move(run)), d_engine(engine)
+                               inference_engine& engine = inference_engine::instance(),
+                               const void* network = nullptr)
+        : d_run(std::move(run)), d_engine(engine), d_network(network)
     {
         d_engine.add(this);
     }
@@ -169,9 +187,9 @@ public:
     batched_operation& operator=(const batched_operation&) = delete;
 
     /*!
-     * Queues `request`; its outcome goes to `done` later, on the worker. Returns false when
+     * Queues `request`; its outcome goes to `done` later, on a worker. Returns false when
      * the queue was full and the policy is drop (`done` is then never called); with
-     * `may_drop` false the caller waits for room whatever the policy. From the worker
+     * `may_drop` false the caller waits for room whatever the policy. From a worker
      * itself (a callback submitting on), it never waits.
      */
     bool submit(Request request, done_fn done, bool may_drop = true)
@@ -248,6 +266,7 @@ public:
                  taken };
     }
     void discard() override { d_items.clear(); }
+    const void* network() const override { return d_network; }
 
 private:
     struct item {
@@ -277,6 +296,7 @@ private:
 
     run_fn d_run;
     inference_engine& d_engine;
+    const void* const d_network;
     std::deque<item> d_items; //!< guarded by the engine's lock
 };
 

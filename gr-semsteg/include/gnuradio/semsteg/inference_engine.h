@@ -28,6 +28,9 @@ namespace semsteg {
  * \param queue_capacity requests waiting per network
  * \param queue_full "wait" (back-pressure on the submitting block) or "drop" (counted)
  * \param device "cpu", "cuda" or "cuda:N" (a LibTorch built with CUDA)
+ * \param workers batches of different networks run at once (1 to 64), each worker with
+ *        threads / workers of the LibTorch threads (at least one); 0: one worker per
+ *        thread, no more than there are networks
  * Throws std::invalid_argument naming a bad setting.
  */
 SEMSTEG_API void configure_inference(int threads = 1,
@@ -35,7 +38,8 @@ SEMSTEG_API void configure_inference(int threads = 1,
                                      double max_wait_ms = 1.0,
                                      int queue_capacity = 64,
                                      const std::string& queue_full = "wait",
-                                     const std::string& device = "cpu");
+                                     const std::string& device = "cpu",
+                                     int workers = 0);
 
 //! What the engine has done: requests, batches, drops, failures, its thread count.
 struct inference_stats {
@@ -45,6 +49,7 @@ struct inference_stats {
     uint64_t dropped = 0;
     uint64_t batches = 0;
     uint64_t largest_batch = 0;
+    uint64_t most_concurrent = 0; //!< the most batches that ran at once (workers busy)
     int threads = 0; //!< LibTorch threads of the last batch
 };
 SEMSTEG_API inference_stats get_inference_stats();

@@ -66,10 +66,13 @@ PYBIND11_MODULE(semsteg_python, m)
           py::arg("queue_capacity") = 64,
           py::arg("queue_full") = "wait",
           py::arg("device") = "cpu",
+          py::arg("workers") = 0,
           "Sets the process's inference engine (every neural block's networks run on it): "
           "LibTorch threads (<= 0: one per core), the largest batch, how long a lone "
           "request waits for others, requests waiting per network, what a full queue does "
-          "(wait or drop) and the device (cpu, cuda, cuda:N). ValueError on a bad setting.");
+          "(wait or drop), the device (cpu, cuda, cuda:N) and the workers (batches of "
+          "different networks at once, each with threads / workers of the threads; 0: one "
+          "per thread, no more than there are networks). ValueError on a bad setting.");
     m.def(
         "inference_stats",
         [] {
@@ -81,11 +84,13 @@ PYBIND11_MODULE(semsteg_python, m)
             d["dropped"] = s.dropped;
             d["batches"] = s.batches;
             d["largest_batch"] = s.largest_batch;
+            d["most_concurrent"] = s.most_concurrent;
             d["threads"] = s.threads;
             return d;
         },
         "What the inference engine has done: requests submitted, completed, failed and "
-        "dropped, batches run, the largest batch, its LibTorch threads.");
+        "dropped, batches run, the largest batch, the most batches run at once, the "
+        "LibTorch threads of the last batch's worker.");
     m.def(
         "tile_png",
         [](const std::vector<std::string>& paths,
