@@ -148,6 +148,9 @@ void image_sink_impl::handle_image(const pmt::pmt_t& msg)
                     d_latencies_s.push_back(latency);
                 pending->metrics
                     = meta_set(pending->metrics, keys::latency_s, pmt::from_double(latency));
+                char buf[48];
+                std::snprintf(buf, sizeof buf, ", latency %.3f s", latency);
+                pending->line += buf;
             }
             if (const auto* ref = d_refs.find(id))
                 private_ref = *ref;

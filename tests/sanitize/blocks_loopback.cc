@@ -13,6 +13,7 @@
 // Usage: blocks_loopback PRIVATE_IMAGES HOST_IMAGES COUNT
 #include <gnuradio/semsteg/image_sink.h>
 #include <gnuradio/semsteg/image_source.h>
+#include <gnuradio/semsteg/inference_engine.h>
 #include <gnuradio/semsteg/inn_embed.h>
 #include <gnuradio/semsteg/inn_extract.h>
 #include <gnuradio/semsteg/jscc_decoder.h>
@@ -62,6 +63,9 @@ int main(int argc, char** argv)
     tb->msg_connect(rx, "out", eve, "in");
     tb->msg_connect(eve, "out", eve_sink, "in");
 
+    // Two threads: the engine's automatic setting runs two workers, so batches of different
+    // networks (and their results' callbacks) run at once, as on any multi-core machine.
+    configure_inference(2);
     tb->start();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
     uint64_t polls = 0, seen = 0;

@@ -24,8 +24,10 @@ namespace semsteg {
  * received ones by "image_id" (a container's host by "host_image_id"). For every received
  * image the sink writes `<output_dir>/<prefix>_<image_id>.png` (unless output_dir is
  * empty), measures PSNR / MS-SSIM against its references when they have arrived, logs a
- * line, and sends a metrics dict on port "metrics" ("image_id", "role", "psnr_db",
- * "ms_ssim", "psnr_db_host", "ms_ssim_host"). It keeps counts and running means. At most
+ * line (with the latency since its reference was sent, when known), and sends a metrics
+ * dict on port "metrics" ("image_id", "role", "psnr_db", "ms_ssim", "psnr_db_host",
+ * "ms_ssim_host", "latency_s"). It keeps counts and running means; once the flowgraph has
+ * stopped, measurements still under way are counted but not sent. At most
  * `max_refs` references are kept per port (the oldest go first). Malformed PDUs are logged
  * and dropped; a PNG that cannot be written is logged, and counting goes on.
  */
