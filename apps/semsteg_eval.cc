@@ -12,6 +12,7 @@
 #include <semsteg/experiment.h>
 #include <semsteg/experiment_run.h>
 #include <semsteg/stego_key.h>
+#include <semsteg/text_file.h>
 #include <semsteg/threads.h>
 
 #include <CLI/CLI.hpp>

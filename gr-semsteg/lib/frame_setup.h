@@ -8,6 +8,7 @@
 
 // The OFDM blocks' frame layout, from their make() arguments to the PHY's frame_params.
 
+#include <gnuradio/gr_complex.h>
 #include <gnuradio/semsteg/ofdm_frame.h>
 #include <semsteg/error.h>
 #include <semsteg/phy/frame_params.h>

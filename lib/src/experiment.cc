@@ -5,12 +5,12 @@
  */
 #include <semsteg/error.h>
 #include <semsteg/experiment.h>
+#include <semsteg/text_file.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <unordered_map>
 
@@ -254,15 +254,6 @@ std::string csv_field(const std::string& text)
     for (char c : text)
         q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
-}
-
-void write_text_file(const std::string& path, const std::string& text)
-{
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    if (!f)
-        throw error("cannot write '" + path + "'");
 }
 
 // ---------------------------------------------------------------- the tables

@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <semsteg/error.h>
-#include <semsteg/experiment.h>
 #include <semsteg/receiver_report.h>
+#include <semsteg/text_file.h>
 
 #include <cmath>
 #include <cstdio>

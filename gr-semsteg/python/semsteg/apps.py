@@ -331,8 +331,8 @@ def loopback_main(argv=None):
                                 secure=not args.unprotected,
                                 key_file=args.key_file, passphrase=args.passphrase,
                                 target_snr_db=bob_spec.snr_db)  # Alice targets Bob's link
-    bob_channel = flowgraphs.channel(None, seed=args.seed, spec=bob_spec.to_string())
-    eve_channel = flowgraphs.channel(None, seed=args.seed + 1, spec=eve_spec.to_string())
+    bob_channel = flowgraphs.channel(seed=args.seed, spec=bob_spec.to_string())
+    eve_channel = flowgraphs.channel(seed=args.seed + 1, spec=eve_spec.to_string())
     bob = flowgraphs.bob_rx(args.codec, args.inn, png_dir, args.lost,
                             secure=not args.unprotected,
                             log_each=not args.quiet, key_file=args.key_file,

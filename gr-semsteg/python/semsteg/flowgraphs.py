@@ -23,12 +23,15 @@ from .semsteg_python import (channel_config, image_sink, image_source, mia_decod
 DEFAULT_PAD_SAMPLES = 400
 
 
-def channel(snr_db, cfo=0.0, taps=(1.0,), seed=0, timing=1.0, layout=None, spec=None):
+def channel(snr_db=None, cfo=0.0, taps=(1.0,), seed=0, timing=1.0, layout=None, spec=None):
     """A simulated radio channel (GNU Radio's channel_model) as channel_config specifies it:
     AWGN at `snr_db` per occupied subcarrier, carrier offset `cfo` in subcarrier spacings of
     the frame `layout` (ofdm_frame_params arguments, default the blocks'), multipath `taps`
     (scaled to unit energy), sample-clock ratio `timing`; or all of it as one `spec`
-    (channel_config text, e.g. 'awgn:10,cfo=0.2,taps=1;0;0.3j,clock=1.0001')."""
+    (channel_config text, e.g. 'awgn:10,cfo=0.2,taps=1;0;0.3j,clock=1.0001'): one or the
+    other, not both."""
+    if (spec is None) == (snr_db is None):
+        raise ValueError("channel: give snr_db (and cfo, taps, timing) or spec, not both")
     if spec is None:
         spec = channel_spec(snr_db, cfo, taps, timing)
     args = channel_config.parse(spec).channel_model_args(

@@ -99,6 +99,9 @@ class qa_ofdm_loopback(gr_unittest.TestCase):
                 semsteg.channel_config.parse(spec).channel_model_args(64)
         with self.assertRaisesRegex(RuntimeError, "unknown setting"):
             semsteg.channel_config.parse("awgn:10,doppler=1")
+        for args in ({}, {"snr_db": 10.0, "spec": "awgn:10"}):  # one or the other
+            with self.assertRaisesRegex(ValueError, "snr_db .* or spec"):
+                flowgraphs.channel(**args)
         # The measured noise of the flowgraph channel is the specified one.
         n = 200000
         src = blocks.vector_source_c([0j] * n)

@@ -201,8 +201,6 @@ std::string write_experiment(const experiment_result& result,
                              const std::function<void(const std::string&)>& warn = {},
                              const std::string& gnuplot = "/usr/bin/gnuplot");
 
-//! Writes `text` to `path`, replacing it; throws semsteg::error on failure.
-void write_text_file(const std::string& path, const std::string& text);
 //! An SNR as a user writes it: "10", "12.5".
 std::string snr_text(double snr_db);
 //! One CSV field, quoted when it holds a comma, a quote or a newline.

@@ -2,11 +2,11 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "frame_setup.h"
 #include <gnuradio/semsteg/ofdm_frame_tx.h>
 #include <pybind11/complex.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-#include <semsteg/error.h>
 #include <semsteg/phy/frame_params.h>
 
 namespace py = pybind11;
@@ -15,6 +15,7 @@ namespace {
 
 namespace phy = semsteg::phy;
 
+// The blocks' own conversion (frame_setup.h): same checks, ValueError naming the class.
 phy::frame_params layout(int fft_len,
                          int cp_len,
                          const std::vector<int>& data_carriers,
@@ -23,18 +24,14 @@ phy::frame_params layout(int fft_len,
                          bool header_qpsk,
                          int header_repetition)
 {
-    try {
-        return phy::frame_params::from_layout(fft_len,
-                                              cp_len,
-                                              data_carriers,
-                                              pilot_carriers,
-                                              pilot_values,
-                                              header_qpsk ? phy::header_modulation::qpsk
-                                                          : phy::header_modulation::bpsk,
-                                              header_repetition);
-    } catch (const semsteg::error& e) {
-        throw py::value_error(e.what());
-    }
+    return gr::semsteg::frame_layout("ofdm_frame_params",
+                                     fft_len,
+                                     cp_len,
+                                     data_carriers,
+                                     pilot_carriers,
+                                     pilot_values,
+                                     header_qpsk,
+                                     header_repetition);
 }
 
 } // namespace
