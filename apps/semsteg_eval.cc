@@ -118,6 +118,7 @@ struct eval_options {
     std::string codec_path, inn_path, mia_path, detector_path, lost = "auto", lpips_path;
     std::string key_file, passphrase; //!< the key a keyed INN needs (never written out)
     std::string extractor_path; //!< Eve's E6/E7 extractor (optional)
+    std::string eve_inn_path; //!< E5: an INN of Eve's own (optional)
     std::string private_dir, private_range = ":", hosts_dir, host_range;
     double crop = 1.0, host_crop = 1.0;
     bool host_crop_given = false;
@@ -206,6 +207,9 @@ int run(eval_options& o)
                                  + "-channel latents; the INN's have "
                                  + std::to_string(models.stego->config().channels));
     }
+    check_model_file(o.eve_inn_path, "--eve-inn");
+    if (!o.eve_inn_path.empty())
+        models.load_eve_inn(o.eve_inn_path);
     std::optional<semsteg::lpips_model> lpips;
     if (!o.lpips_path.empty())
         lpips.emplace(o.lpips_path);
@@ -291,6 +295,7 @@ int run(eval_options& o)
     s.codec = o.codec_path;
     s.inn = o.inn_path;
     s.mia = o.mia_path;
+    s.eve_inn = o.eve_inn_path;
     s.detector = o.detector_path;
     s.lpips = o.lpips_path;
     s.side = o.side;
@@ -373,6 +378,11 @@ int main(int argc, char** argv)
                    o.extractor_path,
                    "Eve's extractor (kind eve-extractor, semsteg-train eve-extractor): E6 or "
                    "E7, a row of its own");
+    app.add_option("--eve-inn",
+                   o.eve_inn_path,
+                   "E5: an INN of Eve's own (kind inn: the public recipe trained again, or "
+                   "fine-tuned from a shipped file), run backwards on what she receives; a "
+                   "row of its own");
     app.add_option("--key-file",
                    o.key_file,
                    "keyed INN: the key Alice and Bob share (a file from semsteg-keygen); the "

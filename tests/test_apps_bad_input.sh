@@ -76,6 +76,10 @@ run_expect_failure "$eval_app" eval-missing-codec "no such file" --codec "$tmp/n
 run_expect_failure "$eval_app" eval-inn-as-codec "expected 'jscc'" --codec "$tmp/inn.st" --inn "$tmp/inn.st" "${ev[@]}"
 run_expect_failure "$eval_app" eval-codec-as-mia "expected 'eve-mia'" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
   --mia "$tmp/codec.st" "${ev[@]}"
+run_expect_failure "$eval_app" eval-codec-as-eve-inn "expected 'inn'" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
+  --eve-inn "$tmp/codec.st" "${ev[@]}"
+run_expect_failure "$eval_app" eval-missing-eve-inn "no such file" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
+  --eve-inn "$tmp/nope.st" "${ev[@]}"
 run_expect_failure "$eval_app" eval-empty-folder "no .jpg/.jpeg/.png images" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
   --private "$tmp/empty" --pairs 4 --side 32 --out "$tmp/out"
 run_expect_failure "$eval_app" eval-unreadable "could be read" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \

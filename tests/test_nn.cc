@@ -724,3 +724,49 @@ TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
               std::string::npos);
     fs::remove_all(dir);
 }
+
+TEST(Experiment, E5RowIsEveRunningHerOwnInnBackwards)
+{
+    const auto dir = temp_path("experiment_e5_images");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    torch::manual_seed(4);
+    for (int i = 0; i < 4; ++i)
+        save_png((dir / ("img" + std::to_string(i) + ".png")).string(),
+                 tensor_to_images(torch::rand({ 1, 3, 32, 32 }))[0]);
+    const auto set = image_set::from_folder(dir.string(), {}, ":");
+    image_pairs pairs;
+    pairs.hosts = pairs.privates = &set;
+    pairs.side = 32;
+    pairs.pairs = draw_image_pairs(set, set, 4, 1);
+
+    secure_link_models m;
+    m.codec = random_codec_pair(13).first;
+    m.stego = inn(inn_config { 8, 2, 8, 2.0 });
+    randomise(*m.stego, 0.05, 14);
+    eve_table_options o;
+    o.bob = o.eve = fixed_snr_channel("awgn", 120); // no noise to speak of
+    o.batch = 4;
+    EXPECT_TRUE(run_eve_table(m, pairs, o).cells[row_e5_own_inn][observer_eve].psnr.empty());
+
+    // Eve holding Alice's keyless INN as her "own" is Bob: the row is that attack.
+    m.eve_inn = m.stego;
+    const auto same = run_eve_table(m, pairs, o);
+    const auto& eve = same.cells[row_e5_own_inn][observer_eve].psnr;
+    const auto& bob = same.cells[row_secure_private][observer_bob].psnr;
+    ASSERT_EQ(eve.size(), 4u);
+    for (size_t i = 0; i < eve.size(); ++i)
+        EXPECT_NEAR(eve[i], bob[i], 0.01) << i;
+    // Another INN gives back something else: the row runs hers, not Alice's.
+    m.eve_inn = inn(inn_config { 8, 2, 8, 2.0 });
+    randomise(**m.eve_inn, 0.3, 15);
+    const auto other = run_eve_table(m, pairs, o).cells[row_e5_own_inn][observer_eve].psnr;
+    ASSERT_EQ(other.size(), 4u);
+    EXPECT_GT(std::abs(other[0] - bob[0]), 0.1);
+    // The row is in the tables the programs write, by name.
+    experiment_result r;
+    r.floor = floor_scores(pairs, 4, nullptr);
+    r.tables.push_back(same);
+    EXPECT_NE(results_csv(r).find("E5 Eve's own INN, no key (private)"), std::string::npos);
+    fs::remove_all(dir);
+}

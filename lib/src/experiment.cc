@@ -125,12 +125,15 @@ const std::array<const char*, experiment_rows> row_names
         "E4 INN, random key (private)",
         "E4 INN, key bit flipped (private)",
         "E4 INN, wrong nonce (private)",
+        "E5 Eve's own INN, no key (private)",
         "Eve's extractor (private)" };
 const std::array<const char*, experiment_rows> row_keys
-    = { "deepjscc_private",  "secure_private",     "secure_host",        "e4_inn_no_key",
-        "e4_inn_random_key", "e4_inn_flipped_bit", "e4_inn_wrong_nonce", "eve_extractor" };
+    = { "deepjscc_private",   "secure_private",    "secure_host",
+        "e4_inn_no_key",      "e4_inn_random_key", "e4_inn_flipped_bit",
+        "e4_inn_wrong_nonce", "e5_own_inn_no_key", "eve_extractor" };
 const std::array<const char*, experiment_rows> row_refs
-    = { "private", "private", "host", "private", "private", "private", "private", "private" };
+    = { "private", "private", "host",    "private", "private",
+        "private", "private", "private", "private" };
 const std::array<const char*, experiment_observers> observer_keys
     = { "bob", "eve_naive", "eve_mia" };
 
@@ -202,7 +205,7 @@ row_view view_row(const experiment_result& r, const eve_table& t, int row)
     for (int ob = 0; ob < experiment_observers; ++ob)
         v.scores[ob] = summarize(t.cells[row][ob]);
     // Bob is not after the host, and not in Eve's attacks.
-    v.bob_applies = row != row_secure_host && !is_e4_row(row);
+    v.bob_applies = row != row_secure_host && !is_attack_row(row);
     v.detector_applies = row == row_secure_private || row == row_secure_host;
     // Leakage on one scale for the secure system and the unprotected baseline (the threat).
     v.leakage_applies = row != row_secure_host;
@@ -217,10 +220,11 @@ row_view view_row(const experiment_result& r, const eve_table& t, int row)
     return v;
 }
 
-//! The rows a table has: no E4 rows for a keyless INN, no extractor row without one.
+//! The rows a table has: no E4 rows for a keyless INN, no E5 or extractor row without
+//! the network.
 bool row_present(const eve_table& t, int row)
 {
-    return !(is_e4_row(row) && t.cells[row][observer_eve].ms_ssim.empty());
+    return !(is_attack_row(row) && t.cells[row][observer_eve].ms_ssim.empty());
 }
 
 summary detector_accuracy(const eve_table& t)
@@ -309,6 +313,7 @@ json results_json(const experiment_result& r)
                       { "mia", opt_json(s.mia) },
                       { "detector", opt_json(s.detector) },
                       { "lpips", opt_json(s.lpips) },
+                      { "eve_inn", opt_json(s.eve_inn) },
                       { "lost_part", s.lost_part },
                       { "side", s.side },
                       { "seed", s.seed },
@@ -368,8 +373,9 @@ json results_json(const experiment_result& r)
                       { "compared_to", row_refs[row] } };
             for (int ob = 0; ob < experiment_observers; ++ob) {
                 const bool applies = ob != observer_bob || v.bob_applies;
-                const char* key
-                    = is_e4_row(row) && ob == observer_eve ? "eve_inn" : observer_keys[ob];
+                const char* key = is_attack_row(row) && ob == observer_eve
+                    ? "eve_inn"
+                    : observer_keys[ob];
                 const auto& st = v.scores[ob];
                 jr[key] = applies && st.psnr.measured()
                     ? json { { "psnr", summary_json(st.psnr) },
@@ -414,6 +420,7 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
     md << "# semsteg-eval results\n\n"
        << "- codec `" << s.codec << "`, INN `" << s.inn << "`, Eve's MIA " << named(s.mia)
        << ", detector " << named(s.detector) << ", LPIPS " << named(s.lpips)
+       << (s.eve_inn.empty() ? "" : ", Eve's own INN (E5) `" + s.eve_inn + "`")
        << "; Bob fills the lost part with " << s.lost_part << "\n"
        << "- private images: " << describe(s.privates) << ": " << s.privates.images
        << " read, " << s.privates.skipped << " unreadable skipped\n"
@@ -439,7 +446,7 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
            << " pairs)\n\n"
            << "| system (compared to) | Bob PSNR | Bob SSIM | Bob MS-SSIM |"
            << (lp ? " Bob LPIPS |" : "")
-           << " Eve naive (E4: the row's attack) PSNR | Eve MS-SSIM |"
+           << " Eve naive (E4–E7 rows: the row's attack) PSNR | Eve MS-SSIM |"
            << (lp ? " Eve LPIPS |" : "") << " Eve MIA PSNR | Eve MIA MS-SSIM |"
            << (lp ? " Eve MIA LPIPS |" : " LPIPS |") << " detector accuracy |\n"
            << "|---|---|---|---|" << (lp ? "---|" : "") << "---|---|" << (lp ? "---|" : "")

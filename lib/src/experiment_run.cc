@@ -214,6 +214,7 @@ eve_table run_eve_table(secure_link_models& models,
                std::pair { &r.baseline_mia, "Eve's model inversion (baseline)" },
                std::pair { &r.eve_inn_nokey, "E4 (the INN without the key)" },
                std::pair { &r.eve_extractor, "Eve's extractor" },
+               std::pair { &r.eve_own_inn, "E5 (an INN of Eve's own)" },
                std::pair { &r.detect_container, "the detector" } })
             require_finite(*out, name);
 
@@ -227,6 +228,8 @@ eve_table run_eve_table(secure_link_models& models,
         score_images(sh[observer_eve], r.secure_eve, xh, o.lpips);
         if (r.eve_extractor.defined())
             score_images(t.cells[row_extractor][observer_eve], r.eve_extractor, xp, o.lpips);
+        if (r.eve_own_inn.defined())
+            score_images(t.cells[row_e5_own_inn][observer_eve], r.eve_own_inn, xp, o.lpips);
         if (r.eve_inn_nokey.defined()) {
             score_images(t.cells[row_e4_no_key][observer_eve], r.eve_inn_nokey, xp, o.lpips);
             score_images(
@@ -346,6 +349,7 @@ fit_statistical_steganalysts(const secure_link_models& models,
     steganalyst_models.detect.reset();
     steganalyst_models.mia.reset();
     steganalyst_models.extractor.reset();
+    steganalyst_models.eve_inn.reset();
     steganalyst_models.keep_received = true;
     steganalyst_models.nonces = std::make_shared<nonce_source>();
     steganalyst_models.snr_estimate_error_db = 0;

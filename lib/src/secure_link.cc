@@ -171,6 +171,16 @@ secure_link_models secure_link_models::load(const std::string& codec_path,
     return m;
 }
 
+void secure_link_models::load_eve_inn(const std::string& path)
+{
+    auto net = load_inn(path);
+    if (net->config().channels != codec->config().latent_channels())
+        throw error("Eve's INN '" + path + "' has " + std::to_string(net->config().channels)
+                    + " channels but the codec makes "
+                    + std::to_string(codec->config().latent_channels()));
+    eve_inn = net;
+}
+
 secure_link_result run_secure_link(secure_link_models& m,
                                    const torch::Tensor& host,
                                    const torch::Tensor& secret,
@@ -244,6 +254,12 @@ secure_link_result run_secure_link(secure_link_models& m,
             other_nonces.push_back(n ^ (uint64_t { 1 } << 63)); // far from any nonce used
         r.eve_inn_wrong_nonce
             = eve_decode(latent_keying(*m.key, other_nonces, reals, rounds));
+    }
+
+    if (m.eve_inn) { // E5: nothing to unscramble with (her INN never saw Alice's key)
+        (*m.eve_inn)->eval();
+        r.eve_own_inn = m.codec->decode(
+            eve_inn_backwards(**m.eve_inn, lost_part_mode {}, eve_rx), eve_told);
     }
 
     if (m.mia) {

@@ -81,7 +81,8 @@ std::vector<std::pair<size_t, size_t>> draw_image_pairs(const image_set& hosts,
 // ---------------------------------------------------------------- the result
 
 //! The rows of a table. The E4 rows (keyed INN only): Eve runs the public INN backwards
-//! without the right key; their Eve column is that attack, not the naive decoding.
+//! without the right key; E5: an INN of her own backwards; the extractor's (E6 / E7): her
+//! trained extractor. Their Eve column is that attack, not the naive decoding.
 enum experiment_row {
     row_baseline,
     row_secure_private,
@@ -90,14 +91,15 @@ enum experiment_row {
     row_e4_random_key,
     row_e4_flipped_bit,
     row_e4_wrong_nonce,
+    row_e5_own_inn,
     row_extractor,
     experiment_rows
 };
 //! The observers, a table's column groups.
 enum experiment_observer { observer_bob, observer_eve, observer_mia, experiment_observers };
 
-//! Rows of Eve's attacks with the public INN: the Eve column is the row's attack.
-inline bool is_e4_row(int row) { return row >= row_e4_no_key; }
+//! Rows of Eve's attacks (E4 onwards): the Eve column is the row's attack.
+inline bool is_attack_row(int row) { return row >= row_e4_no_key; }
 
 //! One table: every pair at Bob's SNR and one Eve SNR.
 struct eve_table {
@@ -129,6 +131,7 @@ struct image_set_report {
 //! How the numbers were made: what the reports say besides the numbers.
 struct experiment_setup {
     std::string codec, inn, mia, detector, lpips; //!< model files; empty: not used
+    std::string eve_inn; //!< E5's INN of Eve's own; empty: not used
     std::string lost_part; //!< how Bob fills l̂, resolved (e.g. "auto (zeros)")
     std::string extractor_row; //!< the extractor row's name; empty: no extractor
     nlohmann::json codec_config, inn_config;

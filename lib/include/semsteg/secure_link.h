@@ -111,6 +111,9 @@ struct secure_link_models {
     std::optional<decoder> mia; //!< Eve's inverse network (model inversion), if any
     std::optional<detector> detect; //!< Eve's steganalysis detector, if any
     std::optional<decoder> extractor; //!< Eve's extractor (E6 or E7), if any
+    //! E5: an INN of Eve's own (the public recipe trained again, or fine-tuned), if any;
+    //! she runs it backwards on what she receives, her l̂ its "auto" mode
+    std::optional<inn> eve_inn;
     extractor_config extractor_cfg; //!< which attack the extractor is
     lost_part_mode lost; //!< how Bob fills l̂
     //! The key Alice and Bob share (a keyed INN needs it; a keyless one must have none).
@@ -132,6 +135,9 @@ struct secure_link_models {
                                    const std::string& detector_path = "",
                                    const std::string& lost_mode = "auto",
                                    const std::optional<stego_key>& key = std::nullopt);
+    //! Loads E5's INN of Eve's own into eve_inn; throws semsteg::error when it does not
+    //! fit the codec.
+    void load_eve_inn(const std::string& path);
 };
 
 struct secure_link_result {
@@ -157,6 +163,8 @@ struct secure_link_result {
     torch::Tensor eve_inn_nokey, eve_inn_wrong_key, eve_inn_flipped_bit, eve_inn_wrong_nonce;
     //! E6 / E7: Eve's trained extractor on what she receives (undefined without one).
     torch::Tensor eve_extractor;
+    //! E5: her own INN backwards on what she receives, decoded (undefined without one).
+    torch::Tensor eve_own_inn;
 };
 
 /*!
