@@ -658,20 +658,37 @@ TEST(Conversions, ImagesAndTensors)
     EXPECT_THROW(images_to_tensor({}), error);
 }
 
+namespace {
+// `images` random 32x32 images in a folder of their own, and 4 (host, private) pairs of them.
+struct random_pairs {
+    fs::path dir;
+    image_set set;
+    image_pairs pairs;
+    random_pairs(const std::string& name, int images, uint64_t seed)
+        : dir(temp_path(name)), set(make_folder(dir, images, seed))
+    {
+        pairs.hosts = pairs.privates = &set;
+        pairs.side = 32;
+        pairs.pairs = draw_image_pairs(set, set, 4, 1);
+    }
+    ~random_pairs() { fs::remove_all(dir); }
+    static image_set make_folder(const fs::path& dir, int images, uint64_t seed)
+    {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        torch::manual_seed(seed);
+        for (int i = 0; i < images; ++i)
+            save_png((dir / ("img" + std::to_string(i) + ".png")).string(),
+                     tensor_to_images(torch::rand({ 1, 3, 32, 32 }))[0]);
+        return image_set::from_folder(dir.string(), {}, ":");
+    }
+};
+} // namespace
+
 TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
 {
-    const auto dir = temp_path("experiment_images");
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    torch::manual_seed(3);
-    for (int i = 0; i < 5; ++i)
-        save_png((dir / ("img" + std::to_string(i) + ".png")).string(),
-                 tensor_to_images(torch::rand({ 1, 3, 32, 32 }))[0]);
-    const auto set = image_set::from_folder(dir.string(), {}, ":");
-    image_pairs pairs;
-    pairs.hosts = pairs.privates = &set;
-    pairs.side = 32;
-    pairs.pairs = draw_image_pairs(set, set, 4, 1);
+    random_pairs images("experiment_images", 5, 3);
+    const auto& pairs = images.pairs;
 
     secure_link_models m;
     m.codec = random_codec_pair(11).first;
@@ -722,23 +739,12 @@ TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
 
     EXPECT_NE(error_of([] { fixed_snr_channel("fading", 3); }).find("awgn or rayleigh"),
               std::string::npos);
-    fs::remove_all(dir);
 }
 
 TEST(Experiment, E5RowIsEveRunningHerOwnInnBackwards)
 {
-    const auto dir = temp_path("experiment_e5_images");
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    torch::manual_seed(4);
-    for (int i = 0; i < 4; ++i)
-        save_png((dir / ("img" + std::to_string(i) + ".png")).string(),
-                 tensor_to_images(torch::rand({ 1, 3, 32, 32 }))[0]);
-    const auto set = image_set::from_folder(dir.string(), {}, ":");
-    image_pairs pairs;
-    pairs.hosts = pairs.privates = &set;
-    pairs.side = 32;
-    pairs.pairs = draw_image_pairs(set, set, 4, 1);
+    random_pairs images("experiment_e5_images", 4, 4);
+    const auto& pairs = images.pairs;
 
     secure_link_models m;
     m.codec = random_codec_pair(13).first;
@@ -768,5 +774,4 @@ TEST(Experiment, E5RowIsEveRunningHerOwnInnBackwards)
     r.floor = floor_scores(pairs, 4, nullptr);
     r.tables.push_back(same);
     EXPECT_NE(results_csv(r).find("E5 Eve's own INN, no key (private)"), std::string::npos);
-    fs::remove_all(dir);
 }
