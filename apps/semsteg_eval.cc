@@ -126,6 +126,7 @@ struct eval_options {
     size_t pairs = 1000, batch = 100;
     uint64_t seed = 1;
     double bob_snr = 10.0;
+    size_t key_sweep = 0; //!< Bob under this many random keys (keyed INN)
     double snr_error = 0.0; //!< receivers of an SNR-adaptive codec are told SNR + this
     std::vector<double> eve_snrs { 10.0, 20.0 };
     std::string channel = "awgn", out_dir, dump_dir;
@@ -207,6 +208,9 @@ int run(eval_options& o)
                                  + "-channel latents; the INN's have "
                                  + std::to_string(models.stego->config().channels));
     }
+    if (o.key_sweep > 0 && !models.key)
+        throw semsteg::error("--key-sweep needs a keyed INN and its key (--key-file or "
+                             "--passphrase)");
     check_model_file(o.eve_inn_path, "--eve-inn");
     if (!o.eve_inn_path.empty())
         models.load_eve_inn(o.eve_inn_path);
@@ -343,6 +347,14 @@ int run(eval_options& o)
     res.sweep
         = semsteg::run_snr_sweep(models, sweep_pairs, o.channel, o.batch, o.seed, progress());
     res.sweep_pairs = sweep_pairs.pairs.size();
+    if (o.key_sweep > 0)
+        res.keys = semsteg::run_key_sweep(models,
+                                          sweep_pairs,
+                                          semsteg::fixed_snr_channel(o.channel, o.bob_snr),
+                                          o.key_sweep,
+                                          o.batch,
+                                          o.seed,
+                                          progress());
     res.total_s
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -436,6 +448,11 @@ int main(int argc, char** argv)
         ->check(CLI::Range(size_t { 1 }, size_t { 100000 }));
     app.add_option("--threads", o.threads, "torch threads (0: one per core)");
     app.add_option("--bob-snr", o.bob_snr, "Bob's channel SNR in dB");
+    app.add_option("--key-sweep",
+                   o.key_sweep,
+                   "keyed INN: Bob also under this many random keys (the first 200 pairs, "
+                   "the same channel noise under each key): key_sweep.csv")
+        ->check(CLI::Range(size_t { 0 }, size_t { 10000 }));
     app.add_option("--snr-error",
                    o.snr_error,
                    "an SNR-adaptive codec's receivers are told their SNR plus this many dB "

@@ -80,6 +80,8 @@ run_expect_failure "$eval_app" eval-codec-as-eve-inn "expected 'inn'" --codec "$
   --eve-inn "$tmp/codec.st" "${ev[@]}"
 run_expect_failure "$eval_app" eval-missing-eve-inn "no such file" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
   --eve-inn "$tmp/nope.st" "${ev[@]}"
+run_expect_failure "$eval_app" eval-key-sweep-keyless "needs a keyed INN" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
+  --key-sweep 3 "${ev[@]}"
 run_expect_failure "$eval_app" eval-empty-folder "no .jpg/.jpeg/.png images" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
   --private "$tmp/empty" --pairs 4 --side 32 --out "$tmp/out"
 run_expect_failure "$eval_app" eval-unreadable "could be read" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \

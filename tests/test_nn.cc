@@ -741,6 +741,35 @@ TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
               std::string::npos);
 }
 
+TEST(Experiment, KeySweepRunsBobUnderEachRandomKeyOnTheSameNoise)
+{
+    random_pairs images("experiment_key_images", 4, 6);
+    secure_link_models m;
+    m.codec = random_codec_pair(16).first;
+    inn_config cfg { 8, 2, 8, 2.0 };
+    cfg.keyed = true;
+    m.stego = inn(cfg);
+    randomise(*m.stego, 0.05, 17);
+    const auto bob = fixed_snr_channel("awgn", 10);
+    EXPECT_NE(error_of([&] {
+                  run_key_sweep(m, images.pairs, bob, 2, 4, 1);
+              }).find("a keyed INN and its key"),
+              std::string::npos);
+    m.key = stego_key::generate();
+    const auto keys = run_key_sweep(m, images.pairs, bob, 3, 3, 1);
+    ASSERT_EQ(keys.size(), 3u);
+    EXPECT_NE(keys[0].fingerprint, keys[1].fingerprint);
+    EXPECT_EQ(keys[0].bob_psnr.n, 4u);
+    EXPECT_EQ(keys[2].bob_ms_ssim.n, 4u);
+    // The keys alone differ: a near-identity INN recovers the latent alike under each.
+    EXPECT_NEAR(keys[0].bob_psnr.mean, keys[1].bob_psnr.mean, 0.5);
+    experiment_result r;
+    r.keys = keys;
+    const auto csv = key_sweep_csv(r);
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
+    EXPECT_NE(csv.find(keys[1].fingerprint), std::string::npos);
+}
+
 TEST(Experiment, E5RowIsEveRunningHerOwnInnBackwards)
 {
     random_pairs images("experiment_e5_images", 4, 4);

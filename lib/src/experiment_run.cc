@@ -336,6 +336,56 @@ std::vector<sweep_point> run_snr_sweep(secure_link_models models, // a copy: no 
     return out;
 }
 
+std::vector<key_point> run_key_sweep(secure_link_models models, // shares the networks
+                                     const image_pairs& pairs,
+                                     const channel_config& bob,
+                                     size_t count,
+                                     size_t batch,
+                                     uint64_t seed,
+                                     const experiment_progress& progress)
+{
+    if (!models.key)
+        throw error("key sweep: a keyed INN and its key are needed");
+    torch::NoGradGuard no_grad;
+    models.codec->eval();
+    models.stego->eval();
+    std::vector<stego_key> keys;
+    std::vector<nonce_source> nonces(count);
+    for (size_t k = 0; k < count; ++k)
+        keys.push_back(stego_key::generate());
+    std::vector<std::vector<double>> psnrs(count), ms_ssims(count);
+    const int rounds = models.stego->config().scramble_rounds;
+    const size_t n = pairs.pairs.size();
+    for (size_t b = 0; b < n; b += batch) {
+        const auto [xh, xp] = pair_batch(pairs, b, std::min(n, b + batch));
+        const int64_t size = xh.size(0);
+        for (size_t k = 0; k < count; ++k) {
+            // The same draws for every key: one generator per batch, seeded alike.
+            auto gen = at::detail::createCPUGenerator(seed * 1000003 + b);
+            const auto snr = channel_snr(bob, size, gen);
+            const auto zh = models.codec->encode(xh, snr);
+            const auto zp = models.codec->encode(xp, snr);
+            std::vector<uint64_t> used;
+            for (int64_t i = 0; i < size; ++i)
+                used.push_back(nonces[k].next());
+            const latent_keying keying(keys[k], used, zp[0].numel(), rounds);
+            const auto sent = alice_embed(*models.stego, zh, zp, &keying).sent;
+            const auto rx = apply_channel_at_snr(sent, bob, snr, gen);
+            const auto img = models.codec->decode(
+                bob_extract(*models.stego, models.lost, rx, &keying).recovered.secret,
+                snr + models.snr_estimate_error_db);
+            append(psnrs[k], psnr(img, xp));
+            append(ms_ssims[k], ms_ssim(img, xp));
+        }
+        if (progress)
+            progress("key sweep", std::min(n, b + batch), n, "pairs");
+    }
+    std::vector<key_point> out;
+    for (size_t k = 0; k < count; ++k)
+        out.push_back({ keys[k].fingerprint(), summarize(psnrs[k]), summarize(ms_ssims[k]) });
+    return out;
+}
+
 std::vector<statistical_steganalyst>
 fit_statistical_steganalysts(const secure_link_models& models,
                              const image_pairs& fit,

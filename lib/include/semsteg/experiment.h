@@ -120,6 +120,12 @@ struct sweep_point {
     summary baseline, bob, eve_private, eve_host, mia_private, mia_host;
 };
 
+//! Bob under one of many random keys: every key must work with the same weights.
+struct key_point {
+    std::string fingerprint; //!< the key's fingerprint (never the key)
+    summary bob_psnr, bob_ms_ssim;
+};
+
 //! One image set as the reports describe it.
 struct image_set_report {
     std::string folder, range;
@@ -162,6 +168,7 @@ struct experiment_result {
     image_scores floor; //!< each pair's host against its private image
     std::vector<eve_table> tables; //!< one per Eve SNR
     std::vector<sweep_point> sweep;
+    std::vector<key_point> keys; //!< Bob under random keys (empty: not run)
     size_t sweep_pairs = 0;
     grid_images grid;
     //! Which of Eve's optional models and LPIPS were used: those the setup names.
@@ -185,6 +192,8 @@ std::string results_csv(const experiment_result& result);
 nlohmann::json results_json(const experiment_result& result);
 //! snr_sweep.csv.
 std::string sweep_csv(const experiment_result& result);
+//! key_sweep.csv: one line per random key (fingerprint, Bob's PSNR and MS-SSIM).
+std::string key_sweep_csv(const experiment_result& result);
 //! snr_sweep.gp: a gnuplot script that plots `folder`/snr_sweep.csv to snr_sweep.png
 //! (absolute paths: it runs from any folder).
 std::string sweep_gnuplot_script(const experiment_result& result, const std::string& folder);

@@ -100,6 +100,19 @@ std::vector<sweep_point> run_snr_sweep(secure_link_models models,
                                        const experiment_progress& progress = {});
 
 /*!
+ * Bob's scores under `count` random keys of a keyed INN (models.key set): the same pairs
+ * and the same channel noise under every key, so that the keys alone differ. Throws
+ * semsteg::error without a key.
+ */
+std::vector<key_point> run_key_sweep(secure_link_models models, // shares the networks
+                                     const image_pairs& pairs,
+                                     const channel_config& bob,
+                                     size_t count,
+                                     size_t batch,
+                                     uint64_t seed,
+                                     const experiment_progress& progress = {});
+
+/*!
  * E10's statistical steganalysts, one per Eve SNR: fitted on received plain host latents and
  * received containers of `fit` (pairs kept apart from the evaluated ones), made with Alice's
  * INN under a key of the steganalyst's own (a keyed INN's containers have the same
