@@ -18,9 +18,10 @@ namespace semsteg {
  * \ingroup semsteg
  *
  * Every network of every neural block (encoders, embedding, extraction, decoders) runs on
- * one worker thread that owns LibTorch's thread budget and the device, in batches of the
- * requests waiting for each network. A block's message handler queues its request and
- * returns; the result is published from the worker, in order.
+ * the engine's workers, which own LibTorch's thread budget and the device, in batches of
+ * the requests waiting for each network (batches of different networks at once, one per
+ * worker). A block's message handler queues its request and returns; the result is
+ * published from the worker, in order.
  *
  * \param threads LibTorch threads (<= 0: one per core)
  * \param max_batch most requests of one network run together
