@@ -359,12 +359,15 @@ std::vector<key_point> run_key_sweep(secure_link_models models, // shares the ne
     for (size_t b = 0; b < n; b += batch) {
         const auto [xh, xp] = pair_batch(pairs, b, std::min(n, b + batch));
         const int64_t size = xh.size(0);
+        // The latents do not depend on the key: encoded once per batch.
+        auto first = at::detail::createCPUGenerator(seed * 1000003 + b);
+        const auto snr0 = channel_snr(bob, size, first);
+        const auto zh = models.codec->encode(xh, snr0);
+        const auto zp = models.codec->encode(xp, snr0);
         for (size_t k = 0; k < count; ++k) {
             // The same draws for every key: one generator per batch, seeded alike.
             auto gen = at::detail::createCPUGenerator(seed * 1000003 + b);
             const auto snr = channel_snr(bob, size, gen);
-            const auto zh = models.codec->encode(xh, snr);
-            const auto zp = models.codec->encode(xp, snr);
             std::vector<uint64_t> used;
             for (int64_t i = 0; i < size; ++i)
                 used.push_back(nonces[k].next());
