@@ -8,10 +8,13 @@ and with the automatic workers (one per thread):
     loopback's own measurements added (the image sinks' PSNR / MS-SSIM pairs per image,
     which run on the engine too, at bench_inference's batched rate);
   - loopback: semsteg-loopback -n IMAGES --no-png -q --threads THREADS --workers WORKERS (as
-    fast as the receivers take images, WINDOW in flight), images/s from its metrics.json;
-then a real-time run at nproc threads (automatic workers): an image every 1 / (0.8 x
-capacity with the measurements) seconds, 1,000 images, with Bob's latency (median, p99)
-and the images lost.
+    fast as the receivers take images, WINDOW in flight), images/s from its metrics.json,
+    graded (the sinks measure PSNR / MS-SSIM, as the loopback does by default) and with
+    --no-measure (the receivers do a real Bob's and Eve's work only: what the networks'
+    capacity is the limit of);
+then real-time runs at nproc threads (automatic workers), 1,000 images each, with Bob's
+latency (median, p99) and the images lost: graded, an image every 1 / (0.8 x capacity with
+the measurements) seconds; ungraded, every 1 / (0.8 x the networks' capacity) seconds.
 
     python3 bench/loopback_throughput.py BUILD_DIR [--images 300] [--batch 16] [--window 64]
 
@@ -38,13 +41,15 @@ def capacity(build, threads, batch, images, workers):
     return float(m.group(1)), float(q.group(1))
 
 
-def loopback(build, threads, batch, images, window, workers, interval=0.0):
+def loopback(build, threads, batch, images, window, workers, interval=0.0, measure=True):
     with tempfile.TemporaryDirectory() as out:
         cmd = [os.path.join(build, "apps", "run-in-build"), "semsteg-loopback", "-n",
                str(images), "--no-png", "-q", "--threads", str(threads), "--workers",
                str(workers), "--max-batch", str(batch), "--window", str(window), "-o", out]
         if interval > 0:
             cmd += ["--interval", "%.6f" % interval]
+        if not measure:
+            cmd.append("--no-measure")
         subprocess.run(cmd, check=True, capture_output=True, text=True)
         with open(os.path.join(out, "metrics.json")) as f:
             return json.load(f)
@@ -65,25 +70,27 @@ def main():
         for w in ((1,) if t == 1 else (1, 0)):  # 0: automatic (one worker per thread)
             nets, pairs_per_s = capacity(args.build, t, args.batch, args.images, w)
             m = loopback(args.build, t, args.batch, args.images, args.window, w)
+            bare = loopback(args.build, t, args.batch, args.images, args.window, w,
+                            measure=False)
             # The sinks' measurements per image, from the engine's own count of requests.
             pairs = m["inference"]["submitted"] / float(m["images_sent"]) - 7
             with_metrics = 1.0 / (1.0 / nets + pairs / pairs_per_s)
-            caps[t] = with_metrics
+            caps[t] = (with_metrics, nets)
             workers = m["inference"]["most_concurrent"]
             rows.append((t, w, workers, nets, pairs, with_metrics, m["images_per_s"],
-                         m["inference"]["largest_batch"]))
+                         bare["images_per_s"], m["inference"]["largest_batch"]))
             print("threads %d workers %s (%d at once): capacity %.1f (%.1f with %.1f "
-                  "measurements per image), loopback %.1f images/s"
-                  % (t, w or "auto", workers, nets, with_metrics, pairs, m["images_per_s"]),
-                  file=sys.stderr)
+                  "measurements per image), loopback %.1f images/s (%.1f ungraded)"
+                  % (t, w or "auto", workers, nets, with_metrics, pairs, m["images_per_s"],
+                     bare["images_per_s"]), file=sys.stderr)
     print("| torch threads | workers (most at once) | networks' batched capacity | + the "
-          "sinks' measurements | GNU Radio loopback | loopback / networks | loopback / "
-          "networks + measurements | largest batch |")
-    print("|---|---|---|---|---|---|---|---|")
-    for t, w, workers, nets, pairs, with_metrics, loop, b in rows:
-        print("| %d | %s (%d) | %.1f | %.1f (%.1f pairs/image) | %.1f | %.2f | %.2f | %d |"
-              % (t, w or "auto", workers, nets, with_metrics, pairs, loop, loop / nets,
-                 loop / with_metrics, b))
+          "sinks' measurements | loopback, graded | graded / networks + measurements | "
+          "loopback, --no-measure | --no-measure / networks | largest batch |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for t, w, workers, nets, pairs, with_metrics, loop, bare, b in rows:
+        print("| %d | %s (%d) | %.1f | %.1f (%.1f pairs/image) | %.1f | %.2f | %.1f | %.2f | %d |"
+              % (t, w or "auto", workers, nets, with_metrics, pairs, loop, loop / with_metrics,
+                 bare, bare / nets, b))
     print("\n(images/s)")
     one = rows[0][6]
     for r in rows[1:]:
@@ -91,14 +98,20 @@ def main():
               % (r[0], r[1] or "auto", r[6] / one))
 
     t = args.max_threads
-    rate = 0.8 * caps[t]
-    m = loopback(args.build, t, args.batch, args.realtime_images, args.window, 0, 1.0 / rate)
-    lost = m["images_sent"] - min(r["images"] for r in m["receivers"])
-    print("\nreal time at %d threads (automatic workers): an image every %.1f ms (0.8 x capacity, %.1f images/s),"
-          " %d sent: %d not received; Bob's latency median %.3f s, p99 %.3f s (p99 / median "
-          "%.2f)" % (t, 1000.0 / rate, rate, m["images_sent"], lost,
-                     m["bob_latency_median_s"], m["bob_latency_p99_s"],
-                     m["bob_latency_p99_s"] / max(m["bob_latency_median_s"], 1e-9)))
+    for measure, cap, what in ((True, caps[t][0], "graded, 0.8 x capacity with the "
+                                "measurements"),
+                               (False, caps[t][1], "--no-measure, 0.8 x the networks' "
+                                "capacity")):
+        rate = 0.8 * cap
+        m = loopback(args.build, t, args.batch, args.realtime_images, args.window, 0,
+                     1.0 / rate, measure=measure)
+        lost = m["images_sent"] - min(r["images"] for r in m["receivers"])
+        print("\nreal time at %d threads (automatic workers), %s: an image every %.1f ms "
+              "(%.1f images/s), %d sent: %d not received; Bob's latency median %.3f s, p99 "
+              "%.3f s (p99 / median %.2f)"
+              % (t, what, 1000.0 / rate, rate, m["images_sent"], lost,
+                 m["bob_latency_median_s"], m["bob_latency_p99_s"],
+                 m["bob_latency_p99_s"] / max(m["bob_latency_median_s"], 1e-9)))
 
 
 if __name__ == "__main__":

@@ -50,19 +50,23 @@ std::optional<reference_store::time_point> reference_store::arrived(int64_t id) 
 image_sink::sptr image_sink::make(const std::string& output_dir,
                                   const std::string& prefix,
                                   int max_refs,
-                                  bool log_each)
+                                  bool log_each,
+                                  bool measure)
 {
-    return gnuradio::make_block_sptr<image_sink_impl>(output_dir, prefix, max_refs, log_each);
+    return gnuradio::make_block_sptr<image_sink_impl>(
+        output_dir, prefix, max_refs, log_each, measure);
 }
 
 image_sink_impl::image_sink_impl(const std::string& output_dir,
                                  const std::string& prefix,
                                  int max_refs,
-                                 bool log_each)
+                                 bool log_each,
+                                 bool measure)
     : gr::block("image_sink", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
     , d_output_dir(output_dir)
     , d_prefix(prefix)
     , d_log_each(log_each)
+    , d_measure(measure)
     , d_refs(static_cast<size_t>(std::max(1, max_refs)))
     , d_host_refs(static_cast<size_t>(std::max(1, max_refs)))
 {
@@ -152,10 +156,12 @@ void image_sink_impl::handle_image(const pmt::pmt_t& msg)
                 std::snprintf(buf, sizeof buf, ", latency %.3f s", latency);
                 pending->line += buf;
             }
-            if (const auto* ref = d_refs.find(id))
-                private_ref = *ref;
-            if (const auto* ref = d_host_refs.find(host_id))
-                host_ref = *ref;
+            if (d_measure) {
+                if (const auto* ref = d_refs.find(id))
+                    private_ref = *ref;
+                if (const auto* ref = d_host_refs.find(host_id))
+                    host_ref = *ref;
+            }
             for (const auto* ref : { &private_ref, &host_ref })
                 if (*ref && ((*ref)->width != img.width || (*ref)->height != img.height))
                     throw std::invalid_argument(

@@ -53,7 +53,8 @@ public:
     image_sink_impl(const std::string& output_dir,
                     const std::string& prefix,
                     int max_refs,
-                    bool log_each);
+                    bool log_each,
+                    bool measure);
     ~image_sink_impl() override;
 
     uint64_t received() const override;
@@ -77,6 +78,7 @@ private:
     const std::string d_output_dir;
     const std::string d_prefix;
     const bool d_log_each;
+    const bool d_measure;
 
     mutable std::mutex d_mutex; // everything below
     std::condition_variable d_idle; //!< d_measuring fell to 0

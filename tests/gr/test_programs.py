@@ -146,6 +146,22 @@ class test_loopback(unittest.TestCase):
             self.assertIn("unknown setting 'doppler'", r.stderr)
             self.assertNotIn("Traceback", r.stderr)
 
+    def test_no_measure_times_but_grades_nothing(self):
+        # --no-measure (throughput runs): every image arrives and is timed; none is graded,
+        # and the sinks put no quality measurement on the engine (7 networks per image).
+        with tempfile.TemporaryDirectory() as d:
+            r = run(["semsteg-loopback", "-n", "4", "-o", d, "--no-png", "-q",
+                     "--no-measure"], timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            with open(os.path.join(d, "metrics.json")) as f:
+                m = json.load(f)
+            for row in m["receivers"]:
+                self.assertEqual(row["images"], 4, row["receiver"])
+                self.assertIsNone(row["psnr_db"], row["receiver"])
+                self.assertIsNone(row["ms_ssim_host"], row["receiver"])
+            self.assertGreater(m["bob_latency_median_s"], 0.0)
+            self.assertEqual(m["inference"]["submitted"], 7 * 4)
+
     def test_load_1000_images(self):
         with tempfile.TemporaryDirectory() as d:
             r, m = loopback(d, 1000)

@@ -312,6 +312,9 @@ def loopback_main(argv=None):
                    help="give up after this many seconds (default: 60 + 1 s per image)")
     p.add_argument("--gui", action="store_true", help="show the live view (Qt)")
     p.add_argument("-q", "--quiet", action="store_true", help="no per-image log lines")
+    p.add_argument("--no-measure", action="store_true",
+                   help="grade nothing (no PSNR / MS-SSIM; the latency is still measured): "
+                   "the receivers' work as a real Bob's and Eve's, for throughput runs")
     args = p.parse_args(argv)
     resolve_models(args)
     configure_engine(args)
@@ -336,9 +339,9 @@ def loopback_main(argv=None):
     bob = flowgraphs.bob_rx(args.codec, args.inn, png_dir, args.lost,
                             secure=not args.unprotected,
                             log_each=not args.quiet, key_file=args.key_file,
-                            passphrase=args.passphrase)
+                            passphrase=args.passphrase, measure=not args.no_measure)
     eve = flowgraphs.eve_rx(args.codec, args.mia, png_dir,
-                            log_each=not args.quiet)
+                            log_each=not args.quiet, measure=not args.no_measure)
     tb.connect(alice, bob_channel, bob)
     tb.connect(alice, eve_channel, eve)
     refs = [image_sink(png_dir, "private", 1, False)]

@@ -113,9 +113,9 @@ class alice_tx(gr.hier_block2):
 class _receiver(gr.hier_block2):
     """What Bob's and Eve's receivers share: complex baseband in, ofdm_frame_rx, and for
     each decoder an image_sink with the "ref" / "ref_host" references and the "images"
-    output for a live view."""
+    output for a live view (measure=False: the sinks grade nothing, latency only)."""
 
-    def __init__(self, name, mmse, output_dir, max_refs, log_each, layout):
+    def __init__(self, name, mmse, output_dir, max_refs, log_each, layout, measure=True):
         gr.hier_block2.__init__(self, name, gr.io_signature(1, 1, gr.sizeof_gr_complex),
                                 gr.io_signature(0, 0, 0))
         for port in ("ref", "ref_host"):
@@ -124,11 +124,11 @@ class _receiver(gr.hier_block2):
         self.rx = ofdm_frame_rx(drop_warmup=True, mmse=mmse, **(layout or {}))
         self.connect(self, self.rx)
         self.sinks = []
-        self._sink_args = (output_dir, max_refs, log_each)
+        self._sink_args = (output_dir, max_refs, log_each, measure)
 
     def _add_output(self, decoder, prefix):
-        output_dir, max_refs, log_each = self._sink_args
-        sink = image_sink(output_dir, prefix, max_refs, log_each)
+        output_dir, max_refs, log_each, measure = self._sink_args
+        sink = image_sink(output_dir, prefix, max_refs, log_each, measure)
         self.msg_connect(decoder, "out", sink, "in")
         self.msg_connect(decoder, "out", self, "images")
         for port in ("ref", "ref_host"):
@@ -149,9 +149,9 @@ class bob_rx(_receiver):
 
     def __init__(self, codec, inn, output_dir="", lost_mode="auto", secure=True,
                  mmse=False, threads=0, log_each=True, max_refs=64, key_file="",
-                 passphrase="", layout=None):
+                 passphrase="", layout=None, measure=True):
         _receiver.__init__(self, "semsteg_bob_rx", mmse, output_dir, max_refs, log_each,
-                           layout)
+                           layout, measure)
         self.decoder = jscc_decoder(codec, "bob", threads)
         if secure:
             self.extract = inn_extract(inn, lost_mode, threads, key_file, passphrase)
@@ -168,9 +168,9 @@ class eve_rx(_receiver):
     her model-inversion network -> image sinks. She has no INN. Ports as bob_rx."""
 
     def __init__(self, codec, mia="", output_dir="", mmse=False, threads=0, log_each=True,
-                 max_refs=64, layout=None):
+                 max_refs=64, layout=None, measure=True):
         _receiver.__init__(self, "semsteg_eve_rx", mmse, output_dir, max_refs, log_each,
-                           layout)
+                           layout, measure)
         self.decoder = jscc_decoder(codec, "eve_naive", threads)
         self.msg_connect(self.rx, "out", self.decoder, "in")
         self.sink = self._add_output(self.decoder, "eve_naive")

@@ -369,6 +369,20 @@ class qa_image_sink(gr_unittest.TestCase):
             self.assertEqual(sorted(os.listdir(os.path.join(d, "out"))),
                              ["bob_1.png", "bob_2.png"])
 
+    def test_without_measuring_it_times_but_grades_nothing(self):
+        rgb = first_image(FACE)
+        sink = semsteg.image_sink("", "bob", 16, False, False)
+        posts = [("ref", image_pdu(rgb, 1)), ("ref_host", image_pdu(rgb, 1)), None,
+                 ("in", image_pdu(rgb, 1, role="bob"))]
+        (out,) = run_messages(sink, posts, out_port="metrics", expect=1)
+        metrics = pmt.to_python(out)
+        self.assertEqual(metrics[K.image_id], 1)
+        self.assertGreaterEqual(metrics[K.latency_s], 0.0)  # timed from the reference
+        for key in (K.psnr_db, K.ms_ssim, K.psnr_db_host, K.ms_ssim_host):
+            self.assertNotIn(key, metrics)
+        self.assertEqual((sink.received(), sink.measured(), sink.measured_host()), (1, 0, 0))
+        self.assertGreater(sink.latency_s(0.5), 0.0)
+
     def test_bad_messages_are_dropped(self):
         sink = semsteg.image_sink("", "eve")
         posts = [(port, m) for m in bad_messages() for port in ("in", "ref")]

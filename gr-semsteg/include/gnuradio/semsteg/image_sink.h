@@ -27,7 +27,9 @@ namespace semsteg {
  * line (with the latency since its reference was sent, when known), and sends a metrics
  * dict on port "metrics" ("image_id", "role", "psnr_db", "ms_ssim", "psnr_db_host",
  * "ms_ssim_host", "latency_s"). It keeps counts and running means; once the flowgraph has
- * stopped, measurements still under way are counted but not sent. At most
+ * stopped, measurements still under way are counted but not sent. With `measure` false it
+ * measures nothing (no PSNR / MS-SSIM: only the latency, from the references' arrival),
+ * for a throughput run whose receivers, like a real Bob's, do not grade. At most
  * `max_refs` references are kept per port (the oldest go first). Malformed PDUs are logged
  * and dropped; a PNG that cannot be written is logged, and counting goes on.
  */
@@ -41,11 +43,13 @@ public:
      * \param prefix file-name prefix (e.g. "bob")
      * \param max_refs references kept per reference port
      * \param log_each log one line per image (else only errors)
+     * \param measure measure PSNR / MS-SSIM against the references (else latency only)
      */
     static sptr make(const std::string& output_dir = "",
                      const std::string& prefix = "image",
                      int max_refs = 1024,
-                     bool log_each = true);
+                     bool log_each = true,
+                     bool measure = true);
 
     virtual uint64_t received() const = 0;
     virtual uint64_t dropped() const = 0;

@@ -18,7 +18,8 @@ void bind_image_sink(py::module& m)
              py::arg("output_dir") = "",
              py::arg("prefix") = "image",
              py::arg("max_refs") = 1024,
-             py::arg("log_each") = true)
+             py::arg("log_each") = true,
+             py::arg("measure") = true)
         .def("received", &image_sink::received)
         .def("dropped", &image_sink::dropped)
         .def("measured", &image_sink::measured)
