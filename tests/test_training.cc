@@ -224,6 +224,40 @@ TEST_F(Training, SnrAdaptiveCodecExtendsAPlainOneAndLearns)
     EXPECT_THROW(run_training(wrong, data(), {}), error);
 }
 
+// Eve's trained attackers against the SNR-adaptive codec (the final system): her inverse
+// network (E2) and her extractor (E6) are trained on latents that Alice's adaptive encoder
+// made at the channel's SNR (each image's SNR drawn from the range), so both learn.
+TEST_F(Training, EveNetworksTrainAgainstAnSnrAdaptiveCodec)
+{
+    auto codec = small("jscc", "adaptive_eve_codec.st");
+    codec.snr_adaptive = true;
+    codec.channel = "awgn:0-20";
+    codec.steps = 30;
+    run_training(codec, data(), {});
+
+    auto mia = small("eve-mia", "adaptive_mia.st");
+    mia.codec_model = codec.out_model;
+    mia.channel = "awgn:5-20";
+    const auto rm = run_training(mia, data(), {});
+    EXPECT_TRUE(rm.finished);
+    EXPECT_LT(rm.last_loss, 0.8 * rm.first_loss) << rm.first_loss << " → " << rm.last_loss;
+
+    auto inn = keyed_inn("adaptive_eve_inn.st", codec.out_model);
+    inn.channel = "awgn:5-20";
+    inn.steps = 30;
+    run_training(inn, data(), {});
+
+    auto e6 = small("eve-extractor", "adaptive_e6.st");
+    e6.codec_model = codec.out_model;
+    e6.inn_model = inn.out_model;
+    e6.channel = "awgn:5-20";
+    e6.extractor_width = 16;
+    e6.steps = 45;
+    const auto r6 = run_training(e6, data(), {});
+    EXPECT_TRUE(r6.finished);
+    EXPECT_LT(r6.last_loss, r6.first_loss) << r6.first_loss << " → " << r6.last_loss;
+}
+
 // Keyed hiding: a fresh random key every step; the file records that the INN is keyed and
 // the loss falls. A keyless INN carried on with keys becomes keyed.
 TEST_F(Training, KeyedInnLearnsWithRandomKeys)

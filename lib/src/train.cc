@@ -95,6 +95,23 @@ torch::Tensor centered_batch(const image_set& set, const std::vector<size_t>& id
     return images_to_tensor(images);
 }
 
+/*!
+ * Latents as they arrive: each image's SNR drawn from the channel (its range, or its one
+ * value), `encode(snr)` made at that SNR (an SNR-adaptive encoder is told it: Alice aims at
+ * the link she has; a plain one ignores it), then the noise. A fixed SNR draws nothing, so
+ * this is apply_channel(encode(...)) for a plain codec, noise stream included.
+ */
+template <typename Encode>
+torch::Tensor received_at_channel_snr(const Encode& encode,
+                                      int64_t batch,
+                                      const channel_config& ch,
+                                      torch::Generator& gen,
+                                      const torch::Device& dev)
+{
+    const auto snr = channel_snr(ch, batch, gen).to(dev);
+    return apply_channel_at_snr(encode(snr), ch, snr, gen);
+}
+
 torch::Device training_device(const std::string& name)
 {
     if (name == "cpu")
@@ -567,14 +584,27 @@ stage make_mia_stage(const stage_context& ctx)
         torch::Tensor y;
         {
             torch::NoGradGuard ng;
-            y = apply_channel(codec->encode(x), ch, gen);
+            y = received_at_channel_snr(
+                [&](const torch::Tensor& snr) { return codec->encode(x, snr); },
+                x.size(0),
+                ch,
+                gen,
+                dev);
         }
         return torch::mse_loss(net->forward(y), x);
     };
     auto xval = centered_batch(val, val_idx, o.image_side);
     st.validate = [=]() mutable {
         auto gen = validation_generator(o);
-        auto xh = net->forward(apply_channel(codec->encode(xval.to(dev)), ch, gen)).cpu();
+        const auto x = xval.to(dev);
+        auto xh = net
+                      ->forward(received_at_channel_snr(
+                          [&](const torch::Tensor& snr) { return codec->encode(x, snr); },
+                          x.size(0),
+                          ch,
+                          gen,
+                          dev))
+                      .cpu();
         return metric_map { { "val_psnr", psnr(xh, xval).mean().item<double>() },
                             { "val_msssim", ms_ssim(xh, xval).mean().item<double>() } };
     };
@@ -737,11 +767,18 @@ stage make_extractor_stage(const stage_context& ctx)
                 n = rng();
             keying.emplace(key ? *key : seeded_key(rng), nonces, reals, rounds, dev);
         }
-        const auto zc
-            = alice_embed(
-                  *stego, codec->encode(xh), codec->encode(xp), keying ? &*keying : nullptr)
-                  .sent;
-        const auto y = apply_channel(zc, ch, gen);
+        const auto y = received_at_channel_snr(
+            [&](const torch::Tensor& snr) {
+                return alice_embed(*stego,
+                                   codec->encode(xh, snr),
+                                   codec->encode(xp, snr),
+                                   keying ? &*keying : nullptr)
+                    .sent;
+            },
+            xp.size(0),
+            ch,
+            gen,
+            dev);
         return eve_extractor_input(y, eve_inn_backwards(*stego, lost_part_mode {}, y));
     };
     if (o.known_pairs > 0) {
