@@ -705,17 +705,21 @@ TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
 
     // The same link, by hand: one generator across the batches, as the table draws it.
     auto gen = at::detail::createCPUGenerator(5);
-    std::vector<double> bob, eve_host;
+    std::vector<double> bob, eve_host, plain_host;
     for (size_t b = 0; b < 4; b += 3) {
         const auto [xh, xp] = pair_batch(pairs, b, std::min<size_t>(4, b + 3));
         const auto r = run_secure_link(m, xh, xp, o.bob, o.eve, gen);
         for (int i = 0; i < xh.size(0); ++i) {
             bob.push_back(psnr(r.secure_bob, xp)[i].item<double>());
             eve_host.push_back(psnr(r.secure_eve, xh)[i].item<double>());
+            plain_host.push_back(psnr(r.plain_host_eve, xh)[i].item<double>());
         }
     }
     EXPECT_EQ(t.cells[row_secure_private][observer_bob].psnr, bob);
     EXPECT_EQ(t.cells[row_secure_host][observer_eve].psnr, eve_host);
+    // E9's reference: the host sent plainly, decoded by Eve (not the container's picture).
+    EXPECT_EQ(t.cells[row_plain_host][observer_eve].psnr, plain_host);
+    EXPECT_NE(plain_host, eve_host);
     EXPECT_EQ(t.cells[row_secure_private][observer_eve].ms_ssim.size(), 4u);
     EXPECT_TRUE(t.cells[row_secure_private][observer_mia].psnr.empty()); // no MIA model
     EXPECT_TRUE(t.cells[row_e4_no_key][observer_eve].psnr.empty()); // keyless INN

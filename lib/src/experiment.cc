@@ -121,6 +121,7 @@ const std::array<const char*, experiment_rows> row_names
     = { "DeepJSCC (private)",
         "Secure (private)",
         "Secure (host)",
+        "DeepJSCC (host)",
         "E4 INN, no key (private)",
         "E4 INN, random key (private)",
         "E4 INN, key bit flipped (private)",
@@ -128,12 +129,12 @@ const std::array<const char*, experiment_rows> row_names
         "E5 Eve's own INN, no key (private)",
         "Eve's extractor (private)" };
 const std::array<const char*, experiment_rows> row_keys
-    = { "deepjscc_private",   "secure_private",    "secure_host",
-        "e4_inn_no_key",      "e4_inn_random_key", "e4_inn_flipped_bit",
-        "e4_inn_wrong_nonce", "e5_own_inn_no_key", "eve_extractor" };
+    = { "deepjscc_private",  "secure_private",    "secure_host",        "deepjscc_host",
+        "e4_inn_no_key",     "e4_inn_random_key", "e4_inn_flipped_bit", "e4_inn_wrong_nonce",
+        "e5_own_inn_no_key", "eve_extractor" };
 const std::array<const char*, experiment_rows> row_refs
-    = { "private", "private", "host",    "private", "private",
-        "private", "private", "private", "private" };
+    = { "private", "private", "host",    "host",    "private",
+        "private", "private", "private", "private", "private" };
 const std::array<const char*, experiment_observers> observer_keys
     = { "bob", "eve_naive", "eve_mia" };
 
@@ -205,10 +206,11 @@ row_view view_row(const experiment_result& r, const eve_table& t, int row)
     for (int ob = 0; ob < experiment_observers; ++ob)
         v.scores[ob] = summarize(t.cells[row][ob]);
     // Bob is not after the host, and not in Eve's attacks.
-    v.bob_applies = row != row_secure_host && !is_attack_row(row);
+    const bool host_row = row == row_secure_host || row == row_plain_host;
+    v.bob_applies = !host_row && !is_attack_row(row);
     v.detector_applies = row == row_secure_private || row == row_secure_host;
     // Leakage on one scale for the secure system and the unprotected baseline (the threat).
-    v.leakage_applies = row != row_secure_host;
+    v.leakage_applies = !host_row;
     if (v.leakage_applies) {
         v.leak_naive = t.cells[row][observer_eve].ms_ssim.empty()
             ? summary {}
@@ -224,7 +226,8 @@ row_view view_row(const experiment_result& r, const eve_table& t, int row)
 //! the network.
 bool row_present(const eve_table& t, int row)
 {
-    return !(is_attack_row(row) && t.cells[row][observer_eve].ms_ssim.empty());
+    return !((is_attack_row(row) || row == row_plain_host)
+             && t.cells[row][observer_eve].ms_ssim.empty());
 }
 
 summary detector_accuracy(const eve_table& t)
@@ -494,6 +497,17 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                             : std::string(not_measured))
            << " (unprotected DeepJSCC, naive: " << fmt_signed_summary(baseline.leak_naive, 3)
            << ")\n";
+        if (row_present(t, row_plain_host)) {
+            // E9: her naive picture of the host against the host sent plainly, pair by pair.
+            const auto& secure_host = t.cells[row_secure_host][observer_eve];
+            const auto& plain_host = t.cells[row_plain_host][observer_eve];
+            md << "- Eve's naive picture of the host against plain DeepJSCC of it (E9): PSNR "
+               << fmt_signed_summary(paired_difference(secure_host.psnr, plain_host.psnr), 2)
+               << " dB, MS-SSIM "
+               << fmt_signed_summary(
+                      paired_difference(secure_host.ms_ssim, plain_host.ms_ssim), 3)
+               << "\n";
+        }
         if (r.have_detector())
             md << "- detector: " << t.detector_plain_ok << "/" << t.detector_signals
                << " plain host signals called plain, " << t.detector_container_ok << "/"

@@ -226,6 +226,8 @@ eve_table run_eve_table(secure_link_models& models,
         score_images(sp[observer_eve], r.secure_eve, xp, o.lpips);
         auto& sh = t.cells[row_secure_host];
         score_images(sh[observer_eve], r.secure_eve, xh, o.lpips);
+        auto& ph = t.cells[row_plain_host];
+        score_images(ph[observer_eve], r.plain_host_eve, xh, o.lpips);
         if (r.eve_extractor.defined())
             score_images(t.cells[row_extractor][observer_eve], r.eve_extractor, xp, o.lpips);
         if (r.eve_own_inn.defined())
@@ -247,6 +249,7 @@ eve_table run_eve_table(secure_link_models& models,
             score_images(base[observer_mia], r.baseline_mia, xp, o.lpips);
             score_images(sp[observer_mia], r.secure_mia, xp, o.lpips);
             score_images(sh[observer_mia], r.secure_mia, xh, o.lpips);
+            score_images(ph[observer_mia], r.plain_host_mia, xh, o.lpips);
         }
         if (r.detect_plain.defined()) {
             // Logit > 0 says "container"; plain host latents should score below 0.

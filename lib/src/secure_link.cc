@@ -262,24 +262,24 @@ secure_link_result run_secure_link(secure_link_models& m,
             eve_inn_backwards(**m.eve_inn, lost_part_mode {}, eve_rx), eve_told);
     }
 
+    // The plain host signal at Eve, one draw whoever reads it: her naive picture of it
+    // (what the container's should look like), the detector, the steganalyst.
+    const auto plain_rx = apply_channel_at_snr(zh, eve_channel, eve_snr, gen);
+    r.plain_host_eve = m.codec->decode(plain_rx, eve_told);
     if (m.mia) {
         (*m.mia)->eval();
         r.baseline_mia = (*m.mia)->forward(base_eve_rx);
         r.secure_mia = (*m.mia)->forward(eve_rx);
+        r.plain_host_mia = (*m.mia)->forward(plain_rx);
     }
-    if (m.detect || m.keep_received) {
-        // One draw of the plain host signal, whoever reads it (the draw order is that of
-        // a run with a detector).
-        const auto plain_rx = apply_channel_at_snr(zh, eve_channel, eve_snr, gen);
-        if (m.keep_received) {
-            r.eve_plain_rx = plain_rx;
-            r.eve_container_rx = eve_rx;
-        }
-        if (m.detect) {
-            (*m.detect)->eval();
-            r.detect_plain = (*m.detect)->forward(plain_rx);
-            r.detect_container = (*m.detect)->forward(eve_rx);
-        }
+    if (m.keep_received) {
+        r.eve_plain_rx = plain_rx;
+        r.eve_container_rx = eve_rx;
+    }
+    if (m.detect) {
+        (*m.detect)->eval();
+        r.detect_plain = (*m.detect)->forward(plain_rx);
+        r.detect_container = (*m.detect)->forward(eve_rx);
     }
     return r;
 }

@@ -149,6 +149,9 @@ struct secure_link_result {
     torch::Tensor secure_bob; //!< D(ẑ_p), ẑ_p from INN⁻¹(ch_bob(z_c), l̂)
     torch::Tensor secure_eve; //!< D(ch_eve(z_c)): Eve's naive decoding
     torch::Tensor secure_mia; //!< MIA(ch_eve(z_c))
+    //! The host itself on the air, as Eve would see it were nothing hidden (E9's
+    //! reference): D(ch_eve(E(x_h))), and MIA(ch_eve(E(x_h))) with an MIA model.
+    torch::Tensor plain_host_eve, plain_host_mia;
     // Detector logits on Eve's received signals (undefined without a detector).
     torch::Tensor detect_plain; //!< on ch_eve(E(x_h)): plain host latents
     torch::Tensor detect_container; //!< on ch_eve(z_c)

@@ -1,0 +1,40 @@
+#!/bin/bash
+# tools/frontier.py on real semsteg-eval results: two shipped INNs evaluated on Debian
+# images (faces privates, puzzle photos as hosts), then the frontier table, CSV and gnuplot
+# script from them; bad arguments are clear errors.
+# Usage: test_frontier.sh PATH/TO/semsteg-eval SOURCE_DIR
+set -u
+eval_app=$1; src=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+failures=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi; }
+
+for inn in inn_awgn10 inn_awgn10_l6; do
+  "$eval_app" --codec "$src/models/jscc_awgn10.safetensors" --inn "$src/models/$inn.safetensors" \
+    --private /usr/share/xmorph/example --hosts /usr/share/palapeli/collection --pairs 4 \
+    --batch 4 --threads 1 --eve-snr 10,20 --out "$tmp/$inn" >"$tmp/$inn.log" 2>&1 \
+    || { echo "FAIL setup: semsteg-eval $inn"; tail -5 "$tmp/$inn.log"; exit 1; }
+done
+python3 "$src/tools/frontier.py" --out "$tmp/fr" "keyless=$tmp/inn_awgn10" \
+  "lambda6=$tmp/inn_awgn10_l6" >"$tmp/fr.log" 2>&1; rc=$?
+check frontier-runs '[[ $rc -eq 0 && -s $tmp/fr/frontier.md && -s $tmp/fr/frontier.csv && -s $tmp/fr/frontier.gp ]]'
+# Two operating points × two Eve SNRs, every column read (E9's reference included).
+check frontier-rows '[[ $(grep -c "^| keyless \|^| lambda6 " $tmp/fr/frontier.md) -eq 4 ]]'
+check frontier-csv '[[ $(wc -l < $tmp/fr/frontier.csv) -eq 5 ]]'
+check frontier-plain-host 'python3 -c "
+import csv, sys
+rows = list(csv.DictReader(open(\"$tmp/fr/frontier.csv\")))
+assert all(float(r[\"plain_host_psnr\"]) > float(r[\"eve_host_psnr\"]) for r in rows), rows
+assert {r[\"eve_snr_db\"] for r in rows} == {\"10.0\", \"20.0\"}
+"'
+# The table's numbers are the evaluation's: Bob's PSNR of the keyless point at 10 dB.
+bob=$(python3 -c "
+import json
+t = json.load(open('$tmp/inn_awgn10/results.json'))['tables'][0]
+print('%.2f' % [r for r in t['rows'] if r['key'] == 'secure_private'][0]['bob']['psnr']['mean'])")
+check frontier-numbers-from-eval 'grep "^| keyless " $tmp/fr/frontier.md | grep -q "| 10 dB | $bob ("'
+python3 "$src/tools/frontier.py" --out "$tmp/fr2" "nolabel" >"$tmp/bad1.log" 2>&1; rc=$?
+check frontier-bad-spec '[[ $rc -ne 0 ]] && grep -q "is not LABEL=EVAL_DIR" $tmp/bad1.log && ! grep -q Traceback $tmp/bad1.log'
+python3 "$src/tools/frontier.py" --out "$tmp/fr2" "x=$tmp/nothing" >"$tmp/bad2.log" 2>&1; rc=$?
+check frontier-missing-eval '[[ $rc -ne 0 ]] && grep -q "cannot read a semsteg-eval result" $tmp/bad2.log && ! grep -q Traceback $tmp/bad2.log'
+[[ $failures -eq 0 ]] || { echo "$failures failure(s)"; exit 1; }

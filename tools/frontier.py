@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The covertness frontier: detection against Bob's quality and Eve's view of the host, one
+point per operating point (an INN with its codec), from semsteg-eval results.
+
+    python3 tools/frontier.py --out DIR LABEL=EVAL_DIR [LABEL=EVAL_DIR ...]
+
+Each EVAL_DIR is a semsteg-eval output folder (its results.json). For every Eve SNR the
+evaluation has, one row per operating point: Bob's PSNR and its gap to the unprotected
+baseline of the same codec, Eve's naive picture of the host (MS-SSIM, PSNR) beside plain
+DeepJSCC of the same hosts at Eve's SNR (the "DeepJSCC (host)" row, E9's reference),
+Eve's best MS-SSIM to the private image above the floor (every attack row), and detection:
+the statistical steganalyst's (E10) accuracy and ROC AUC, and a trained detector's
+accuracy when the evaluation had one. Writes DIR/frontier.md, DIR/frontier.csv and
+DIR/frontier.gp, and runs gnuplot on it (DIR/frontier.png) when gnuplot is installed.
+Nothing is measured here: every number is read from the evaluations, so the frontier is
+only as fresh as they are (a detector the INN trained against must not be among them).
+"""
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+
+def mean(cell):
+    return None if cell is None else cell["mean"]
+
+
+def load(path):
+    f = os.path.join(path, "results.json") if os.path.isdir(path) else path
+    with open(f) as fh:
+        return json.load(fh)
+
+
+def points(label, result):
+    """One dict per Eve SNR table of one evaluation."""
+    settings = result["settings"]
+    out = []
+    for table in result["tables"]:
+        rows = {r["key"]: r for r in table["rows"]}
+        for needed in ("deepjscc_private", "secure_private", "secure_host"):
+            if needed not in rows:
+                raise SystemExit("%s: results.json has no '%s' row (not a semsteg-eval "
+                                 "result of the secure system?)" % (label, needed))
+        base, sec, host = rows["deepjscc_private"], rows["secure_private"], rows["secure_host"]
+        # Every attack's leakage (naive, MIA, E4-E7 rows), the unprotected baseline aside.
+        leak = [cell["mean"] for r in table["rows"]
+                if r["compared_to"] == "private" and r["key"] != "deepjscc_private"
+                for cell in (r.get("leakage_ms_ssim_above_floor") or {}).values()
+                if cell is not None]
+        stat = table.get("statistical_steganalyst") or {}
+        out.append({
+            "label": label,
+            "inn": os.path.basename(settings["inn"]),
+            "keyed": bool(settings.get("inn_config", {}).get("keyed")),
+            "codec": os.path.basename(settings["codec"]),
+            "bob_snr_db": table["bob_snr_db"],
+            "eve_snr_db": table["eve_snr_db"],
+            "pairs": result["data"]["pairs"],
+            "bob_psnr": mean(sec["bob"]["psnr"]),
+            "baseline_psnr": mean(base["bob"]["psnr"]),
+            "eve_host_msssim": mean(host["eve_naive"]["ms_ssim"]),
+            "eve_host_psnr": mean(host["eve_naive"]["psnr"]),
+            "plain_host_psnr": mean(rows["deepjscc_host"]["eve_naive"]["psnr"])
+            if "deepjscc_host" in rows else None,
+            "worst_leakage": max(leak) if leak else None,
+            "steganalyst_accuracy": stat.get("accuracy"),
+            "steganalyst_auc": stat.get("roc_auc"),
+            "detector_accuracy": host.get("detector_accuracy")
+            if host.get("detector_accuracy") is not None else sec.get("detector_accuracy"),
+        })
+    return out
+
+
+def fmt(v, f="%.2f"):
+    return "–" if v is None else f % v
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--out", required=True, help="output folder (created)")
+    p.add_argument("points", nargs="+", metavar="LABEL=EVAL_DIR")
+    args = p.parse_args()
+    rows = []
+    for spec in args.points:
+        label, sep, path = spec.partition("=")
+        if not sep or not label or not path:
+            raise SystemExit("error: '%s' is not LABEL=EVAL_DIR" % spec)
+        try:
+            rows += points(label, load(path))
+        except (OSError, ValueError, KeyError) as e:
+            raise SystemExit("error: %s: cannot read a semsteg-eval result (%s)" % (path, e))
+    os.makedirs(args.out, exist_ok=True)
+    keys = list(rows[0].keys())
+    with open(os.path.join(args.out, "frontier.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=keys)
+        w.writeheader()
+        w.writerows(rows)
+    lines = ["| operating point | INN (codec) | Eve SNR | Bob PSNR (gap to baseline) | Eve → "
+             "host MS-SSIM | Eve → host PSNR (plain DeepJSCC of the host) | worst leakage "
+             "above floor | steganalyst accuracy / AUC | trained detector accuracy |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["eve_snr_db"], r["label"])):
+        lines.append("| %s | %s%s (%s) | %g dB | %s (%s) | %s | %s (%s) | %s | %s / %s | %s |" % (
+            r["label"], r["inn"], ", keyed" if r["keyed"] else "", r["codec"], r["eve_snr_db"],
+            fmt(r["bob_psnr"]), fmt(None if r["bob_psnr"] is None else
+                                   r["bob_psnr"] - r["baseline_psnr"], "%+.2f"),
+            fmt(r["eve_host_msssim"], "%.3f"), fmt(r["eve_host_psnr"]),
+            fmt(r["plain_host_psnr"]), fmt(r["worst_leakage"], "%+.3f"),
+            fmt(r["steganalyst_accuracy"], "%.3f"), fmt(r["steganalyst_auc"], "%.3f"),
+            fmt(r["detector_accuracy"], "%.3f")))
+    pairs = sorted(set(r["pairs"] for r in rows))
+    lines.append("")
+    lines.append("(Bob at %s dB; %s pairs per evaluation; written by tools/frontier.py from "
+                 "%s.)" % ("/".join("%g" % s for s in sorted(set(r["bob_snr_db"] for r in rows))),
+                           "/".join(str(n) for n in pairs),
+                           ", ".join(s.partition("=")[2] for s in args.points)))
+    with open(os.path.join(args.out, "frontier.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    write_plot(args.out, rows)
+
+
+def write_plot(out, rows):
+    csv_path = os.path.abspath(os.path.join(out, "frontier.csv"))
+    png = os.path.abspath(os.path.join(out, "frontier.png"))
+    cols = {k: i + 1 for i, k in enumerate(rows[0].keys())}
+    snrs = sorted(set(r["eve_snr_db"] for r in rows))
+    gp = ["# Written by tools/frontier.py; run: gnuplot frontier.gp",
+          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {",
+          "    set terminal pngcairo size 1200,520 enhanced font 'sans,10'",
+          "} else {", "    set terminal png size 1200,520", "}",
+          "set output '%s'" % png, "set datafile separator ','", "set grid",
+          "set multiplot layout 1,2 title 'Detection against what the hiding costs "
+          "(statistical steganalyst, E10)'",
+          "set xlabel 'steganalyst accuracy at Eve (0.5: blind)'", "set xrange [0.45:1.02]",
+          "set ylabel 'Bob PSNR minus the unprotected baseline (dB)'"]
+
+    def plot(y):
+        parts = []
+        for s in snrs:
+            parts.append("'%s' skip 1 using ($%d==%g ? $%d : 1/0):%s:%d with labels point pt 7 "
+                         "offset 0.6,0.6 font ',8' title 'Eve %g dB'"
+                         % (csv_path, cols["eve_snr_db"], s, cols["steganalyst_accuracy"], y,
+                            cols["label"], s))
+        return "plot " + ", ".join(parts)
+
+    gp.append(plot("($%d-$%d)" % (cols["bob_psnr"], cols["baseline_psnr"])))
+    gp.append("set ylabel \"Eve's picture of the host minus plain DeepJSCC (PSNR, dB)\"")
+    gp.append(plot("($%d-$%d)" % (cols["eve_host_psnr"], cols["plain_host_psnr"])))
+    gp.append("unset multiplot")
+    path = os.path.join(out, "frontier.gp")
+    with open(path, "w") as f:
+        f.write("\n".join(gp) + "\n")
+    if shutil.which("gnuplot"):
+        r = subprocess.run(["gnuplot", path], capture_output=True, text=True)
+        if r.returncode != 0:
+            print("gnuplot failed: %s" % r.stderr.strip(), file=sys.stderr)
+        else:
+            print("plot: %s" % png)
+
+
+if __name__ == "__main__":
+    main()
