@@ -125,8 +125,8 @@ def main():
 
 
 def write_plot(out, rows):
-    csv_path = os.path.abspath(os.path.join(out, "frontier.csv"))
-    png = os.path.abspath(os.path.join(out, "frontier.png"))
+    # Relative to the output folder (gnuplot runs there), so the folder can move.
+    csv_path, png = "frontier.csv", "frontier.png"
     cols = {k: i + 1 for i, k in enumerate(rows[0].keys())}
     snrs = sorted(set(r["eve_snr_db"] for r in rows))
     gp = ["# Written by tools/frontier.py; run: gnuplot frontier.gp",
@@ -141,11 +141,11 @@ def write_plot(out, rows):
 
     def plot(y):
         parts = []
-        for s in snrs:
+        for i, s in enumerate(snrs):
             parts.append("'%s' skip 1 using ($%d==%g ? $%d : 1/0):%s:%d with labels point pt 7 "
-                         "offset 0.6,0.6 font ',8' title 'Eve %g dB'"
+                         "lc %d textcolor lt %d offset 0.6,0.6 font ',8' title 'Eve %g dB'"
                          % (csv_path, cols["eve_snr_db"], s, cols["steganalyst_accuracy"], y,
-                            cols["label"], s))
+                            cols["label"], i + 1, i + 1, s))
         return "plot " + ", ".join(parts)
 
     gp.append(plot("($%d-$%d)" % (cols["bob_psnr"], cols["baseline_psnr"])))
@@ -156,11 +156,11 @@ def write_plot(out, rows):
     with open(path, "w") as f:
         f.write("\n".join(gp) + "\n")
     if shutil.which("gnuplot"):
-        r = subprocess.run(["gnuplot", path], capture_output=True, text=True)
+        r = subprocess.run(["gnuplot", "frontier.gp"], cwd=out, capture_output=True, text=True)
         if r.returncode != 0:
             print("gnuplot failed: %s" % r.stderr.strip(), file=sys.stderr)
         else:
-            print("plot: %s" % png)
+            print("plot: %s" % os.path.join(out, png))
 
 
 if __name__ == "__main__":
