@@ -81,9 +81,10 @@ std::vector<std::pair<size_t, size_t>> draw_image_pairs(const image_set& hosts,
 // ---------------------------------------------------------------- the result
 
 //! The rows of a table. DeepJSCC (host): the host sent plainly, as Eve would see it were
-//! nothing hidden (E9's reference for the secure host row). The E4 rows (keyed INN only): Eve runs the public INN backwards
-//! without the right key; E5: an INN of her own backwards; the extractor's (E6 / E7): her
-//! trained extractor. Their Eve column is that attack, not the naive decoding.
+//! nothing hidden (E9's reference for the secure host row). The E4 rows (keyed INN only):
+//! Eve runs the public INN backwards without the right key; E5: an INN of her own
+//! backwards; the extractor's (E6 / E7): her trained extractor. Their Eve column is that
+//! attack, not the naive decoding.
 enum experiment_row {
     row_baseline,
     row_secure_private,
