@@ -12,6 +12,8 @@
 #include <semsteg/model_locator.h>
 #include <semsteg/receiver_report.h>
 #include <semsteg/secure_link.h>
+#include <semsteg/semantic.h>
+#include <semsteg/stego_key.h>
 #include <semsteg/threads.h>
 
 #include <CLI/CLI.hpp>
@@ -53,7 +55,7 @@ int main(int argc, char** argv)
         "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
     };
     std::vector<std::string> hosts { "/usr/share/palapeli/collection/castle-maintenon.jpg" };
-    std::string models, out = "semsteg-demo-out", lost = "auto";
+    std::string models, out = "semsteg-demo-out", lost = "auto", key_file, passphrase;
     std::string channel = "awgn";
     double bob_snr = 10, eve_snr = 10, crop = 1.0;
     int count = 1, threads = 0;
@@ -78,6 +80,11 @@ int main(int argc, char** argv)
     app.add_option("--lost",
                    lost,
                    "Bob's l̂: auto | zeros | constant:V | gaussian:STD[:SEED] | estimated");
+    app.add_option("--key-file",
+                   key_file,
+                   "the key Alice and Bob share (semsteg-keygen); default: this machine's "
+                   "demo key ('demo', made on first use; a warning says so)");
+    app.add_option("--passphrase", passphrase, "the shared passphrase instead of a key file");
     app.add_option("-o,--out", out, "output folder");
     app.add_option("--seed", seed, "channel noise seed");
     app.add_option("--threads", threads, "torch threads (0: one per core)");
@@ -88,12 +95,21 @@ int main(int argc, char** argv)
         if (count < 1)
             throw semsteg::error("--count must be at least 1");
         // Load and check everything before writing anything.
+        const auto inn_path = model_path(models, "inn_keyed_awgn10.safetensors");
+        // The shipped INN is keyed: with no key given, this machine's demo key (announced).
+        if (key_file.empty() && passphrase.empty()
+            && semsteg::facade::inn::file_is_keyed(inn_path))
+            key_file = semsteg::demo_key_name;
+        const auto key = semsteg::load_key(key_file, passphrase, [](const std::string& w) {
+            std::cerr << "semsteg-demo: warning: " << w << "\n";
+        });
         auto m = semsteg::secure_link_models::load(
             model_path(models, "jscc_awgn10.safetensors"),
-            model_path(models, "inn_awgn10.safetensors"),
+            inn_path,
             optional_model_path(models, "eve_mia_awgn10.safetensors"),
             "",
-            lost);
+            lost,
+            key);
         const int side = m.codec->config().image_side;
         std::vector<semsteg::image> xp, xh;
         for (int i = 0; i < count; ++i) {

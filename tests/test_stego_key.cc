@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <sys/stat.h>
@@ -215,6 +216,91 @@ TEST(stego_key_file, readable_by_others_warns)
     warnings.clear();
     stego_key::from_file(p.string(), [&](const std::string& w) { warnings.push_back(w); });
     EXPECT_EQ(warnings.size(), 1u);
+}
+
+// Sets an environment variable for one test and puts back what was there.
+struct scoped_env {
+    std::string name;
+    std::optional<std::string> old;
+    scoped_env(const std::string& n, const std::optional<std::string>& value) : name(n)
+    {
+        if (const char* v = std::getenv(n.c_str()))
+            old = v;
+        if (value)
+            ::setenv(n.c_str(), value->c_str(), 1);
+        else
+            ::unsetenv(n.c_str());
+    }
+    ~scoped_env()
+    {
+        if (old)
+            ::setenv(name.c_str(), old->c_str(), 1);
+        else
+            ::unsetenv(name.c_str());
+    }
+};
+
+TEST(stego_key_demo, made_once_mode_0600_then_reused_and_always_announced)
+{
+    const auto dir = temp_path("demo_home");
+    fs::remove_all(dir);
+    scoped_env no_override("SEMSTEG_DEMO_KEY", std::nullopt);
+    scoped_env xdg("XDG_CONFIG_HOME", dir.string());
+    const auto path = dir / "semsteg" / "demo.key";
+    EXPECT_EQ(demo_key_path(), path.string());
+
+    std::vector<std::string> warnings;
+    const auto warn = [&](const std::string& w) { warnings.push_back(w); };
+    const auto first = demo_key(warn);
+    ASSERT_TRUE(fs::exists(path));
+    struct stat st;
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0600u);
+    ASSERT_EQ(::stat(path.parent_path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("demo key"), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find(path.string()), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find(first.fingerprint()), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find("semsteg-keygen"), std::string::npos) << warnings[0];
+    EXPECT_FALSE(leaks_key(warnings[0], key_hex_of(path)));
+
+    // Used again: the same key, not a new one; through load_key by its name too.
+    EXPECT_EQ(demo_key(warn), first);
+    EXPECT_EQ(load_key(demo_key_name, "", warn).value(), first);
+    EXPECT_EQ(warnings.size(), 3u);
+    EXPECT_EQ(stego_key::from_file(path.string()), first);
+    // Nothing but the key file is left in its folder (the private name is gone).
+    EXPECT_EQ(
+        std::distance(fs::directory_iterator(path.parent_path()), fs::directory_iterator()),
+        1);
+
+    // SEMSTEG_DEMO_KEY overrides the place; HOME is the last resort.
+    scoped_env override("SEMSTEG_DEMO_KEY", (dir / "elsewhere.key").string());
+    EXPECT_EQ(demo_key_path(), (dir / "elsewhere.key").string());
+    EXPECT_NE(demo_key(), first);
+}
+
+TEST(stego_key_demo, processes_making_it_at_once_share_one_key)
+{
+    const auto path = fresh_path("race_demo.key");
+    scoped_env place("SEMSTEG_DEMO_KEY", path.string());
+    std::vector<std::optional<stego_key>> keys(8);
+    std::vector<std::thread> threads;
+    for (auto& k : keys)
+        threads.emplace_back([&k] { k = demo_key(); });
+    for (auto& t : threads)
+        t.join();
+    for (const auto& k : keys)
+        EXPECT_EQ(k.value(), keys[0].value());
+}
+
+TEST(stego_key_demo, no_place_is_a_clear_error)
+{
+    scoped_env a("SEMSTEG_DEMO_KEY", std::nullopt), b("XDG_CONFIG_HOME", std::nullopt),
+        c("HOME", std::nullopt);
+    const auto msg = error_of([] { demo_key(); });
+    EXPECT_NE(msg.find("SEMSTEG_DEMO_KEY"), std::string::npos) << msg;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -96,10 +96,11 @@ void check_inn_key(const inn_impl& stego, bool have_key, const std::string& inn_
     if (stego.config().keyed && !have_key)
         throw error(name
                     + " is keyed: give the key Alice and Bob share (a key file or a "
-                      "passphrase)");
+                      "passphrase; the key file 'demo' is this machine's demo key)");
     if (!stego.config().keyed && have_key)
         throw error(name
-                    + " is keyless: a key would protect nothing; use a keyed INN or no key");
+                    + " is keyless: a key would protect nothing; use a keyed INN, or no key "
+                      "(an empty key file and passphrase)");
 }
 
 namespace {

@@ -6,6 +6,8 @@
 #include <semsteg/error.h>
 #include <semsteg/latent_symbols.h>
 #include <semsteg/metrics.h>
+#include <semsteg/model_file.h>
+#include <semsteg/model_io.h>
 #include <semsteg/model_locator.h>
 #include <semsteg/nn.h>
 #include <semsteg/secure_link.h>
@@ -407,6 +409,12 @@ facade::inn::~inn() = default;
 
 int facade::inn::latent_channels() const { return d_impl->net->config().channels; }
 bool facade::inn::keyed() const { return d_impl->net->config().keyed; }
+
+bool facade::inn::file_is_keyed(const std::string& model_path)
+{
+    return inn_config::from_json(read_model_file(locate_model(model_path), kind_inn).config)
+        .keyed;
+}
 
 namespace {
 embed_request

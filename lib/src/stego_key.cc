@@ -12,8 +12,10 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -369,12 +371,67 @@ stego_key stego_key::with_bit_flipped(size_t bit) const
     return k;
 }
 
+std::string demo_key_path()
+{
+    const auto env = [](const char* name) {
+        const char* v = std::getenv(name);
+        return std::string(v ? v : "");
+    };
+    if (!env("SEMSTEG_DEMO_KEY").empty())
+        return env("SEMSTEG_DEMO_KEY");
+    if (!env("XDG_CONFIG_HOME").empty())
+        return env("XDG_CONFIG_HOME") + "/semsteg/demo.key";
+    if (!env("HOME").empty())
+        return env("HOME") + "/.config/semsteg/demo.key";
+    throw error("no place for the demo key: set SEMSTEG_DEMO_KEY (or HOME), or give a key "
+                "file made by semsteg-keygen");
+}
+
+stego_key demo_key(const std::function<void(const std::string&)>& warn)
+{
+    namespace fs = std::filesystem;
+    ensure_sodium();
+    const std::string path = demo_key_path();
+    if (!fs::exists(path)) {
+        const fs::path dir = fs::path(path).parent_path();
+        std::error_code ec;
+        if (!dir.empty() && !fs::exists(dir)) {
+            fs::create_directories(dir, ec);
+            if (ec)
+                throw error(
+                    key_file_error(path, "cannot create its folder: " + ec.message()));
+            fs::permissions(dir, fs::perms::owner_all, ec); // best effort: 0700
+        }
+        // Made whole under a private name, then linked into place: link() never replaces a
+        // file, so of two processes making it at once one wins and both read its key, and
+        // nobody ever reads a half-written key.
+        const std::string tmp = path + ".new." + std::to_string(::getpid()) + "."
+            + std::to_string(randombytes_random());
+        stego_key::write_new_key_file(tmp);
+        const int rc = ::link(tmp.c_str(), path.c_str());
+        const int link_errno = errno;
+        ::unlink(tmp.c_str());
+        if (rc != 0 && link_errno != EEXIST)
+            throw error(key_file_error(
+                path, std::string("cannot create: ") + std::strerror(link_errno)));
+    }
+    stego_key key = stego_key::from_file(path, warn);
+    if (warn)
+        warn("using this machine's demo key '" + path + "' (fingerprint " + key.fingerprint()
+             + "): fine for a loopback or for Alice and Bob on this machine, but no key "
+               "you chose to share; for a real link make one with semsteg-keygen and give "
+               "Alice and Bob the same file");
+    return key;
+}
+
 std::optional<stego_key> load_key(const std::string& key_file,
                                   const std::string& passphrase,
                                   const std::function<void(const std::string&)>& warn)
 {
     if (!key_file.empty() && !passphrase.empty())
         throw error("give a key file or a passphrase, not both");
+    if (key_file == demo_key_name)
+        return demo_key(warn);
     if (!key_file.empty())
         return stego_key::from_file(key_file, warn);
     if (!passphrase.empty())

@@ -25,13 +25,18 @@ RUN = None  # set from argv
 ZMQ_PORT_THREE_PROCESSES = 23000 + os.getpid() % 1000
 ZMQ_PORT_FAULTS = 24000 + os.getpid() % 1000
 
-# Thresholds from measured values (shipped models of 2026-11-28, session 4), with a margin:
+# Thresholds from measured values, with a margin. Session 4 (the keyless default of then):
 # 50 Debian images (3 faces, 3 photos, repeated) at 15 dB with CFO, multipath and a clock
 # offset gave Bob 29.00 dB, Eve naive MS-SSIM 0.075 to the private image (MIA 0.067) and
 # 0.820 to the host; the ZMQ run (2 faces, 15 dB, CFO 0.7) gave Bob 28.09 dB, Eve 0.094.
+# Session 13, the keyed default (inn_keyed_awgn10, trained with face hosts only): the same
+# 50 images gave Bob 29.01-29.06 dB, Eve 0.046 to the private image and only 0.577 to the
+# photo hosts (her picture of a photo carries a visible mosaic; see models/README.md).
 BOB_MIN_PSNR_DB = 27.0
 EVE_MAX_MSSSIM_PRIVATE = 0.13
-EVE_MIN_MSSSIM_HOST = 0.78
+EVE_MIN_MSSSIM_HOST = 0.53
+# The loopback's defaults (10 dB, no impairment) on the demo key, 2 images: Bob 26.56 dB.
+DEMO_BOB_MIN_PSNR_DB = 25.0
 
 
 def run(args, timeout, **kw):
@@ -62,16 +67,13 @@ def loopback(out, count, extra=()):
         return r, json.load(f)
 
 
-# The keyed INN these tests use: the keyed-hiding measurement in training (see
-# models/training/README.md; step 13,900 gave Bob 25.5 dB on 4 Debian images through this
-# loopback at 10 dB, Eve naive MS-SSIM 0.050). Replace with the shipped keyed INN when
-# there is one.
-KEYED_INN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models",
-                         "training", "inn_keyed_try.resume.safetensors")
-KEYED_BOB_MIN_PSNR_DB = 22.0
+MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models")
+KEYLESS_INN = os.path.join(MODELS, "inn_awgn10.safetensors")
 
 
 class test_keyed(unittest.TestCase):
+    """The shipped default INN is keyed: a key file round trip, the demo key when none is
+    given, and bad key input."""
 
     def test_key_round_trip_and_the_key_is_written_nowhere(self):
         with tempfile.TemporaryDirectory() as d:
@@ -82,12 +84,13 @@ class test_keyed(unittest.TestCase):
             with open(key_path) as f:
                 key_hex = f.read().split()[1]
             out = os.path.join(d, "out")
-            r, m = loopback(out, 6, ["--inn", KEYED_INN, "--key-file", key_path])
+            r, m = loopback(out, 6, ["--key-file", key_path])
             self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            self.assertNotIn("demo key", r.stdout + r.stderr)
             rows = {row["receiver"]: row for row in m["receivers"]}
             # The nonce crossed the OFDM PHY: Bob unscrambles, Eve (no key) sees the host.
             self.assertEqual(rows["Bob"]["images"], 6)
-            self.assertGreaterEqual(rows["Bob"]["psnr_db"], KEYED_BOB_MIN_PSNR_DB)
+            self.assertGreaterEqual(rows["Bob"]["psnr_db"], BOB_MIN_PSNR_DB)
             self.assertLessEqual(rows["Eve naive"]["ms_ssim"], EVE_MAX_MSSSIM_PRIVATE)
             # Neither the key's bytes nor its hex are in any output, log or report.
             key_bytes = bytes.fromhex(key_hex)
@@ -99,21 +102,47 @@ class test_keyed(unittest.TestCase):
                     self.assertNotIn(key_bytes, data, name)
                     self.assertNotIn(key_hex.encode(), data, name)
                     self.assertNotIn(key_hex.upper().encode(), data, name)
-            # No key, or a keyless INN given a key: a clear error, nothing runs.
+            # A keyless INN given a key, a missing key file: a clear error, nothing runs.
             r = run(["semsteg-loopback", "-n", "1", "--no-png", "-q", "-o", out,
-                     "--inn", KEYED_INN], timeout=120)
-            self.assertEqual(r.returncode, 1)
-            self.assertIn("is keyed", r.stderr)
-            self.assertNotIn("Traceback", r.stderr)
-            r = run(["semsteg-loopback", "-n", "1", "--no-png", "-q", "-o", out,
-                     "--key-file", key_path], timeout=120)
+                     "--inn", KEYLESS_INN, "--key-file", key_path], timeout=120)
             self.assertEqual(r.returncode, 1)
             self.assertIn("keyless", r.stderr)
+            self.assertNotIn("Traceback", r.stderr)
             r = run(["semsteg-loopback", "-n", "1", "--no-png", "-q", "-o", out,
-                     "--inn", KEYED_INN, "--key-file", os.path.join(d, "missing.key")],
-                    timeout=120)
+                     "--key-file", os.path.join(d, "missing.key")], timeout=120)
             self.assertEqual(r.returncode, 1)
             self.assertIn("missing.key", r.stderr)
+
+    def test_no_key_is_the_demo_key_said_aloud(self):
+        with tempfile.TemporaryDirectory() as d:
+            demo = os.path.join(d, "cfg", "demo.key")
+            env = dict(os.environ, SEMSTEG_DEMO_KEY=demo)
+            out = os.path.join(d, "out")
+            r = run(["semsteg-loopback", "-n", "2", "-q", "-o", out], timeout=300, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            said = r.stdout + r.stderr  # GNU Radio's log goes to stdout
+            self.assertIn("demo key", said)
+            self.assertIn(demo, said)
+            self.assertIn("semsteg-keygen", said)
+            self.assertEqual(os.stat(demo).st_mode & 0o777, 0o600)
+            with open(demo) as f:
+                key_hex = f.read().split()[1]
+            self.assertNotIn(key_hex, r.stdout + r.stderr)
+            with open(os.path.join(out, "metrics.json")) as f:
+                rows = {row["receiver"]: row for row in json.load(f)["receivers"]}
+            self.assertEqual(rows["Bob"]["images"], 2)
+            print("demo key, 2 images at 10 dB: Bob %.2f dB" % rows["Bob"]["psnr_db"])
+            self.assertGreaterEqual(rows["Bob"]["psnr_db"], DEMO_BOB_MIN_PSNR_DB)
+            # The next run uses the same demo key; a keyless INN runs with no key at all.
+            r = run(["semsteg-loopback", "-n", "1", "-q", "--no-png", "-o", out], timeout=300,
+                    env=env)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            with open(demo) as f:
+                self.assertEqual(f.read().split()[1], key_hex)
+            r = run(["semsteg-loopback", "-n", "1", "-q", "--no-png", "-o", out,
+                     "--inn", KEYLESS_INN], timeout=300, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            self.assertNotIn("demo key", r.stdout + r.stderr)
 
 
 class test_loopback(unittest.TestCase):

@@ -20,7 +20,8 @@ if ! GRC_BLOCKS_PATH="$grc_dir" grcc -o "$work/generated" "$grc_dir/semsteg_loop
     exit 1
 fi
 cd "$work/run"
-QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp} \
+# The flowgraph's key is the demo key (its default): made here, not in $HOME.
+SEMSTEG_DEMO_KEY=$work/demo.key QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp} \
     timeout -s INT -k 10 20 "$python" "$work/generated/semsteg_loopback.py" >"$work/run.log" 2>&1
 rc=$?
 if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $rc -ne 130 ]; then
@@ -29,6 +30,10 @@ if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $rc -ne 130 ]; then
     exit 1
 fi
 failed=0
+if ! grep -q "demo key" "$work/run.log"; then
+    echo "FAIL: the flowgraph ran on the demo key without saying so (log: $work/run.log)" >&2
+    failed=1
+fi
 for who in bob eve_naive eve_mia; do
     n=$(ls "$work/run/semsteg-loopback-out/${who}_"*.png 2>/dev/null | wc -l)
     if [ "$n" -ge 1 ]; then

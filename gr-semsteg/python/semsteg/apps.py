@@ -22,7 +22,8 @@ from gnuradio import blocks, gr
 
 from . import flowgraphs
 from .semsteg_python import (channel_config, configure_inference, image_files, image_sink,
-                             inference_stats, locate_model, receiver_table, tile_png,
+                             inference_stats, inn_file_is_keyed, locate_model,
+                             receiver_table, tile_png,
                              write_receiver_report)
 
 # Faces (python-matplotlib-data, gtkmorph-example's portraits) and photos (palapeli-data).
@@ -34,6 +35,17 @@ DEFAULT_HOST = ";".join(
     "/usr/share/palapeli/collection/%s.jpg" % name
     for name in ("castle-maintenon", "citrus-fruits", "cincinnati-bridge"))
 
+# The shipped default INN: keyed (without the key Alice and Bob share, the INN file opens
+# nothing).
+DEFAULT_INN = "inn_keyed_awgn10.safetensors"
+
+
+def inn_is_keyed(path):
+    try:
+        return inn_file_is_keyed(path)
+    except ValueError as e:
+        raise SystemExit("error: %s" % e)
+
 
 # ---------------------------------------------------------------- options
 
@@ -43,7 +55,7 @@ def add_model_options(p, inn=True, mia=False):
                    "installed models, then the source tree's: the blocks' model search path)")
     p.add_argument("--codec", help="DeepJSCC codec file (default: MODELS/jscc_awgn10.safetensors)")
     if inn:
-        p.add_argument("--inn", help="INN file (default: MODELS/inn_awgn10.safetensors)")
+        p.add_argument("--inn", help="INN file (default: MODELS/%s)" % DEFAULT_INN)
     if mia:
         p.add_argument("--mia", help="Eve's inverse network (default: "
                        "MODELS/eve_mia_awgn10.safetensors; 'none' to skip)")
@@ -80,7 +92,9 @@ def configure_engine(args):
 def add_key_options(p):
     """The key a keyed INN needs (Alice and Bob only; never logged, never sent)."""
     p.add_argument("--key-file", default="",
-                   help="keyed INN: the key Alice and Bob share (made by semsteg-keygen)")
+                   help="keyed INN: the key Alice and Bob share (made by semsteg-keygen); "
+                   "'demo', this machine's demo key, is the default when neither this nor "
+                   "--passphrase is given (fine for a loopback or both ends on one machine)")
     p.add_argument("--passphrase", default="",
                    help="keyed INN: the shared passphrase instead of a key file (others can "
                    "read a command line: prefer --key-file)")
@@ -103,7 +117,12 @@ def resolve_models(args):
             raise SystemExit("error: %s (--%s or --models)" % (e, name))
     args.codec = pick("codec", "jscc_awgn10.safetensors")
     if hasattr(args, "inn"):
-        args.inn = pick("inn", "inn_awgn10.safetensors")
+        args.inn = pick("inn", DEFAULT_INN)
+        # A keyed INN given no key runs on this machine's demo key (the blocks say so in a
+        # warning): the defaults work out of the box, and no key is ever a constant.
+        if (hasattr(args, "key_file") and not args.key_file and not args.passphrase
+                and not getattr(args, "unprotected", False) and inn_is_keyed(args.inn)):
+            args.key_file = "demo"
     if hasattr(args, "mia"):
         args.mia = pick("mia", "eve_mia_awgn10.safetensors")
 

@@ -122,6 +122,9 @@ public:
     int latent_channels() const;
     //! True when the INN is keyed: every embed/extract then uses the key and a nonce.
     bool keyed() const;
+    //! Whether the INN file at `model_path` is keyed, read from its header alone (so a
+    //! program can pick the key it needs before loading). Throws like the constructor.
+    static bool file_is_keyed(const std::string& model_path);
     /*!
      * (host, private) latents of equal length → the unit-power container (l discarded).
      * `nonce`: this image's nonce (keyed INN; never reuse one under a key: nonce_source).

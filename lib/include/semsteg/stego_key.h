@@ -109,10 +109,28 @@ private:
     std::array<uint8_t, size> bytes_ {};
 };
 
+//! The word that names the demo key where a key file is asked for (`--key-file demo`, a
+//! block's key file "demo"). A file really called "demo" is "./demo".
+constexpr const char* demo_key_name = "demo";
+
+//! Where this machine's demo key lives: $SEMSTEG_DEMO_KEY if set, else
+//! $XDG_CONFIG_HOME/semsteg/demo.key, else $HOME/.config/semsteg/demo.key.
+std::string demo_key_path();
+
+/*!
+ * This machine's demo key, so that a loopback, the demo and the flowgraphs run with a keyed
+ * INN out of the box: read from demo_key_path(), or made there on first use (a fresh random
+ * key, mode 0600; a new folder is 0700; two processes making it at once end up with the
+ * same key). It is a real random key, but one nobody chose to share: Alice and Bob on two
+ * machines have different ones. `warn` (if given) is always told that the demo key is in use
+ * (its path and fingerprint, never the key) and what to use for a real link.
+ */
+stego_key demo_key(const std::function<void(const std::string&)>& warn = {});
+
 /*!
  * The key a program or block was given: from `key_file` (stego_key::from_file, `warn` as
- * there) or from `passphrase` (Argon2id, moderate cost); none when both are empty. Both at
- * once is an error (which one would Bob use?).
+ * there; demo_key_name: demo_key()) or from `passphrase` (Argon2id, moderate cost); none
+ * when both are empty. Both at once is an error (which one would Bob use?).
  */
 std::optional<stego_key> load_key(const std::string& key_file,
                                   const std::string& passphrase,

@@ -14,6 +14,7 @@
 #include <semsteg/metadata_keys.h>
 #include <semsteg/model_locator.h>
 #include <semsteg/receiver_report.h>
+#include <semsteg/semantic.h>
 
 namespace py = pybind11;
 
@@ -55,6 +56,18 @@ PYBIND11_MODULE(semsteg_python, m)
         "The model file `path` names, as the blocks find it: an existing file as it is, "
         "else its file name in $SEMSTEG_MODELS, the installed models, then the source "
         "tree's models/ (semsteg/model_locator.h). ValueError naming every place looked in.");
+    m.def(
+        "inn_file_is_keyed",
+        [](const std::string& path) {
+            try {
+                return semsteg::facade::inn::file_is_keyed(path);
+            } catch (const semsteg::error& e) {
+                throw py::value_error(e.what());
+            }
+        },
+        py::arg("path"),
+        "Whether the INN file `path` (found as locate_model finds it) is keyed, from its "
+        "header alone. ValueError for a missing or damaged file or one that is no INN.");
     m.def("model_search_path",
           &semsteg::model_search_path,
           "The folders a bare model name is looked up in, in order.");
