@@ -796,6 +796,20 @@ TEST(Experiment, E5RowIsEveRunningHerOwnInnBackwards)
     ASSERT_EQ(eve.size(), 4u);
     for (size_t i = 0; i < eve.size(); ++i)
         EXPECT_NEAR(eve[i], bob[i], 0.01) << i;
+    // Her pictures are scored against the next pair's private image too (the reference of
+    // a picture that knows nothing of its own pair): the same link by hand.
+    {
+        auto gen = at::detail::createCPUGenerator(o.seed);
+        const auto [xh, xp] = pair_batch(pairs, 0, 4);
+        const auto r = run_secure_link(m, xh, xp, o.bob, o.eve, gen);
+        const auto expected = ms_ssim(r.eve_own_inn, xp.roll(1, 0));
+        const auto& others = same.attack_vs_other_private[row_e5_own_inn].ms_ssim;
+        ASSERT_EQ(others.size(), 4u);
+        for (size_t i = 0; i < 4; ++i)
+            EXPECT_NEAR(others[i], expected[i].item<double>(), 1e-9) << i;
+        EXPECT_NE(others, same.cells[row_e5_own_inn][observer_eve].ms_ssim);
+        EXPECT_TRUE(same.attack_vs_other_private[row_secure_private].ms_ssim.empty());
+    }
     // Another INN gives back something else: the row runs hers, not Alice's.
     m.eve_inn = inn(inn_config { 8, 2, 8, 2.0 });
     randomise(**m.eve_inn, 0.3, 15);
@@ -807,4 +821,8 @@ TEST(Experiment, E5RowIsEveRunningHerOwnInnBackwards)
     r.floor = floor_scores(pairs, 4, nullptr);
     r.tables.push_back(same);
     EXPECT_NE(results_csv(r).find("E5 Eve's own INN, no key (private)"), std::string::npos);
+    const auto md = results_markdown(r, "");
+    EXPECT_NE(md.find("to another pair's"), std::string::npos) << md;
+    EXPECT_NE(results_json(r).dump().find("ms_ssim_own_minus_other_private"),
+              std::string::npos);
 }

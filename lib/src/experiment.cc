@@ -391,6 +391,12 @@ json results_json(const experiment_result& r)
                 ? json { { "eve_naive", summary_json(v.leak_naive) },
                          { "eve_mia", summary_json(v.leak_mia) } }
                 : json(nullptr);
+            const auto& own = t.cells[row][observer_eve].ms_ssim;
+            const auto& other = t.attack_vs_other_private[row].ms_ssim;
+            jr["ms_ssim_own_minus_other_private"]
+                = is_attack_row(row) && !own.empty() && own.size() == other.size()
+                ? summary_json(paired_difference(own, other))
+                : json(nullptr);
             jr["detector_accuracy"] = v.detector_applies ? summary_json(det) : json(nullptr);
             jt["rows"].push_back(jr);
         }
@@ -497,6 +503,25 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                             : std::string(not_measured))
            << " (unprotected DeepJSCC, naive: " << fmt_signed_summary(baseline.leak_naive, 3)
            << ")\n";
+        // Each attack's picture against its own private image minus against another pair's:
+        // > 0 only if it carries something of its own private image.
+        bool first_attack = true;
+        for (int row = row_e4_no_key; row < experiment_rows; ++row) {
+            const auto& own = t.cells[row][observer_eve].ms_ssim;
+            const auto& other = t.attack_vs_other_private[row].ms_ssim;
+            if (own.empty() || own.size() != other.size())
+                continue;
+            md << (first_attack
+                       ? "- Eve's attacks, MS-SSIM to her own pair's private image − "
+                         "to another pair's (> 0: something of her own pair "
+                         "leaks): "
+                       : "; ")
+               << experiment_row_name(r, row) << " "
+               << fmt_signed_summary(paired_difference(own, other), 3);
+            first_attack = false;
+        }
+        if (!first_attack)
+            md << "\n";
         if (row_present(t, row_plain_host)) {
             // E9: her naive picture of the host against the host sent plainly, pair by pair.
             const auto& secure_host = t.cells[row_secure_host][observer_eve];

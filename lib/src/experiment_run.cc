@@ -228,23 +228,21 @@ eve_table run_eve_table(secure_link_models& models,
         score_images(sh[observer_eve], r.secure_eve, xh, o.lpips);
         auto& ph = t.cells[row_plain_host];
         score_images(ph[observer_eve], r.plain_host_eve, xh, o.lpips);
-        if (r.eve_extractor.defined())
-            score_images(t.cells[row_extractor][observer_eve], r.eve_extractor, xp, o.lpips);
-        if (r.eve_own_inn.defined())
-            score_images(t.cells[row_e5_own_inn][observer_eve], r.eve_own_inn, xp, o.lpips);
-        if (r.eve_inn_nokey.defined()) {
-            score_images(t.cells[row_e4_no_key][observer_eve], r.eve_inn_nokey, xp, o.lpips);
-            score_images(
-                t.cells[row_e4_random_key][observer_eve], r.eve_inn_wrong_key, xp, o.lpips);
-            score_images(t.cells[row_e4_flipped_bit][observer_eve],
-                         r.eve_inn_flipped_bit,
-                         xp,
-                         o.lpips);
-            score_images(t.cells[row_e4_wrong_nonce][observer_eve],
-                         r.eve_inn_wrong_nonce,
-                         xp,
-                         o.lpips);
-        }
+        // Attack rows: against the private image, and against the next pair's (the
+        // reference of a picture that knows nothing of its own pair).
+        const auto other_private = xp.roll(1, 0);
+        auto score_attack = [&](int row, const torch::Tensor& rec) {
+            if (!rec.defined())
+                return;
+            score_images(t.cells[row][observer_eve], rec, xp, o.lpips);
+            score_images(t.attack_vs_other_private[row], rec, other_private, nullptr, false);
+        };
+        score_attack(row_extractor, r.eve_extractor);
+        score_attack(row_e5_own_inn, r.eve_own_inn);
+        score_attack(row_e4_no_key, r.eve_inn_nokey);
+        score_attack(row_e4_random_key, r.eve_inn_wrong_key);
+        score_attack(row_e4_flipped_bit, r.eve_inn_flipped_bit);
+        score_attack(row_e4_wrong_nonce, r.eve_inn_wrong_nonce);
         if (r.secure_mia.defined()) {
             score_images(base[observer_mia], r.baseline_mia, xp, o.lpips);
             score_images(sp[observer_mia], r.secure_mia, xp, o.lpips);

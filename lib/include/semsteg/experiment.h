@@ -108,6 +108,11 @@ inline bool is_attack_row(int row) { return row >= row_e4_no_key; }
 struct eve_table {
     double eve_snr_db = 0.0;
     std::array<std::array<image_scores, experiment_observers>, experiment_rows> cells;
+    //! Attack rows (E4 onwards): the attack's picture against another pair's private image
+    //! (the next pair of its batch): what a picture that knows nothing of its own private
+    //! image scores, so that a picture drawn to the prior (a mean face) is not read as a
+    //! leak. Empty for other rows.
+    std::array<image_scores, experiment_rows> attack_vs_other_private;
     //! Eve's detector: signals called right, of each kind (plain host latents, containers)
     size_t detector_plain_ok = 0, detector_container_ok = 0, detector_signals = 0;
     double detector_auc = std::numeric_limits<double>::quiet_NaN();
