@@ -95,18 +95,17 @@ int main(int argc, char** argv)
         if (count < 1)
             throw semsteg::error("--count must be at least 1");
         // Load and check everything before writing anything.
-        const auto inn_path = model_path(models, "inn_keyed_awgn10.safetensors");
+        const auto inn_path = model_path(models, semsteg::default_models::inn);
         // The shipped INN is keyed: with no key given, this machine's demo key (announced).
-        if (key_file.empty() && passphrase.empty()
-            && semsteg::facade::inn::file_is_keyed(inn_path))
-            key_file = semsteg::demo_key_name;
+        key_file = semsteg::key_file_or_demo(
+            key_file, passphrase, semsteg::facade::inn::file_is_keyed(inn_path));
         const auto key = semsteg::load_key(key_file, passphrase, [](const std::string& w) {
             std::cerr << "semsteg-demo: warning: " << w << "\n";
         });
         auto m = semsteg::secure_link_models::load(
-            model_path(models, "jscc_awgn10.safetensors"),
+            model_path(models, semsteg::default_models::codec),
             inn_path,
-            optional_model_path(models, "eve_mia_awgn10.safetensors"),
+            optional_model_path(models, semsteg::default_models::mia),
             "",
             lost,
             key);

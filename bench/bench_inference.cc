@@ -12,7 +12,9 @@
 // Radio loopback is measured against (bench/loopback_throughput.py).
 // Usage: bench_inference THREADS BATCH IMAGES [WORKERS [MODELS_DIR]]
 #include <semsteg/inference.h>
+#include <semsteg/model_locator.h>
 #include <semsteg/semantic.h>
+#include <semsteg/stego_key.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -76,12 +78,18 @@ int main(int argc, char** argv)
     const std::string models = argc > 5 ? std::string(argv[5]) + "/" : "";
     try {
         inference_engine::instance().configure(s);
-        const auto codec_file = models + "jscc_awgn10.safetensors";
-        const auto inn_file = models + "inn_awgn10.safetensors";
+        // The loopback's networks: the shipped defaults, under a key of their own.
+        const auto model = [&](const char* name) {
+            return models.empty() ? locate_model(name) : models + name;
+        };
+        const auto codec_file = model(default_models::codec);
+        const auto inn_file = model(default_models::inn);
+        const auto key = stego_key::generate();
+        const stego_key* inn_key = facade::inn::file_is_keyed(inn_file) ? &key : nullptr;
         facade::jscc_codec private_encoder(codec_file), host_encoder(codec_file);
         facade::jscc_codec bob_decoder(codec_file), eve_decoder(codec_file);
-        facade::inn embedder(inn_file), extractor(inn_file);
-        facade::mia mia(models + "eve_mia_awgn10.safetensors");
+        facade::inn embedder(inn_file, "auto", inn_key), extractor(inn_file, "auto", inn_key);
+        facade::mia mia(model(default_models::mia));
         const size_t batch = static_cast<size_t>(s.max_batch);
         std::mt19937 seeds(1);
         std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
@@ -104,14 +112,14 @@ int main(int argc, char** argv)
             encoded.wait();
             stage embedded(batch);
             for (size_t i = 0; i < batch; ++i)
-                embedder.submit_embed(host[i], priv[i], 0, embedded.slot(sent[i]));
+                embedder.submit_embed(host[i], priv[i], i, embedded.slot(sent[i]));
             embedded.wait();
             for (auto& v : sent) // the channel: AWGN at ~10 dB
                 for (auto& x : v)
                     x += std::complex<float>(noise(rng), noise(rng));
             stage extracted(batch);
             for (size_t i = 0; i < batch; ++i)
-                extractor.submit_extract(sent[i], 0, extracted.slot(secret[i]));
+                extractor.submit_extract(sent[i], i, extracted.slot(secret[i]));
             extracted.wait();
             stage decoded(3 * batch);
             for (size_t i = 0; i < batch; ++i) {

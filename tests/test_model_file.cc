@@ -255,3 +255,36 @@ TEST(ModelLocator, FindsModelsByNameAndSaysWhereItLooked)
     ::unsetenv("SEMSTEG_MODELS");
     EXPECT_THROW(locate_model(""), error);
 }
+
+// An INN works only in the latent space of the codec it was trained with: an INN file that
+// records its codec refuses any other (Bob would get noise, silently).
+TEST(ModelFile, AnInnRefusesAnotherCodecThanItsOwn)
+{
+    auto codec_a = sample_file();
+    auto codec_b = sample_file();
+    codec_b.tensors["a.count"].bytes[0] = 8; // other weights
+    const auto path_a = temp_path("codec_a.safetensors");
+    const auto path_b = temp_path("codec_b.safetensors");
+    write_model_file(path_a, codec_a);
+    write_model_file(path_b, codec_b);
+    const auto a = read_model_file(path_a, kind_jscc);
+    const auto b = read_model_file(path_b, kind_jscc);
+    ASSERT_EQ(a.data_sha256.size(), 64u);
+    ASSERT_NE(a.data_sha256, b.data_sha256);
+
+    auto inn = sample_file();
+    inn.kind = kind_inn;
+    const auto inn_path = temp_path("inn_of_a.safetensors");
+    write_model_file(inn_path, inn);
+    EXPECT_NO_THROW(check_inn_codec(inn_path, path_b)); // no record: nothing to compare
+
+    inn.info[inn_codec_key] = a.data_sha256;
+    write_model_file(inn_path, inn);
+    EXPECT_NO_THROW(check_inn_codec(inn_path, path_a));
+    const auto msg = error_of([&] { check_inn_codec(inn_path, path_b); });
+    EXPECT_NE(msg.find(inn_path.string()), std::string::npos) << msg;
+    EXPECT_NE(msg.find(path_b.string()), std::string::npos) << msg;
+    EXPECT_NE(msg.find("another codec"), std::string::npos) << msg;
+    // Arguments the wrong way round: a clear kind error, not a pass.
+    EXPECT_NE(error_of([&] { check_inn_codec(path_a, inn_path); }), "");
+}

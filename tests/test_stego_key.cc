@@ -240,6 +240,15 @@ struct scoped_env {
     }
 };
 
+TEST(stego_key_demo, only_a_keyed_inn_given_no_key_at_all_runs_on_the_demo_key)
+{
+    EXPECT_EQ(key_file_or_demo("", "", true), demo_key_name);
+    EXPECT_EQ(key_file_or_demo("", "", false), ""); // a keyless INN needs none
+    EXPECT_EQ(key_file_or_demo("link.key", "", true), "link.key"); // a key given wins
+    EXPECT_EQ(key_file_or_demo("", "a passphrase", true), ""); // so does a passphrase
+    EXPECT_EQ(key_file_or_demo("link.key", "", false), "link.key");
+}
+
 TEST(stego_key_demo, made_once_mode_0600_then_reused_and_always_announced)
 {
     const auto dir = temp_path("demo_home");

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -198,6 +199,9 @@ struct row_view {
     std::array<score_summary, experiment_observers> scores;
     bool bob_applies, detector_applies, leakage_applies;
     summary leak_naive, leak_mia;
+    //! Attack rows: MS-SSIM to her own pair's private image minus to another pair's
+    //! (paired; > 0 only if something of her own pair leaks). Unset elsewhere.
+    std::optional<summary> own_minus_other;
 };
 
 row_view view_row(const experiment_result& r, const eve_table& t, int row)
@@ -219,6 +223,10 @@ row_view view_row(const experiment_result& r, const eve_table& t, int row)
             ? summary {}
             : paired_difference(t.cells[row][observer_mia].ms_ssim, r.floor.ms_ssim);
     }
+    const auto& own = t.cells[row][observer_eve].ms_ssim;
+    const auto& other = t.attack_vs_other_private[row].ms_ssim;
+    if (is_attack_row(row) && !own.empty() && own.size() == other.size())
+        v.own_minus_other = paired_difference(own, other);
     return v;
 }
 
@@ -391,12 +399,8 @@ json results_json(const experiment_result& r)
                 ? json { { "eve_naive", summary_json(v.leak_naive) },
                          { "eve_mia", summary_json(v.leak_mia) } }
                 : json(nullptr);
-            const auto& own = t.cells[row][observer_eve].ms_ssim;
-            const auto& other = t.attack_vs_other_private[row].ms_ssim;
             jr["ms_ssim_own_minus_other_private"]
-                = is_attack_row(row) && !own.empty() && own.size() == other.size()
-                ? summary_json(paired_difference(own, other))
-                : json(nullptr);
+                = v.own_minus_other ? summary_json(*v.own_minus_other) : json(nullptr);
             jr["detector_accuracy"] = v.detector_applies ? summary_json(det) : json(nullptr);
             jt["rows"].push_back(jr);
         }
@@ -507,9 +511,8 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
         // > 0 only if it carries something of its own private image.
         bool first_attack = true;
         for (int row = row_e4_no_key; row < experiment_rows; ++row) {
-            const auto& own = t.cells[row][observer_eve].ms_ssim;
-            const auto& other = t.attack_vs_other_private[row].ms_ssim;
-            if (own.empty() || own.size() != other.size())
+            const auto own_minus_other = view_row(r, t, row).own_minus_other;
+            if (!own_minus_other)
                 continue;
             md << (first_attack
                        ? "- Eve's attacks, MS-SSIM to her own pair's private image − "
@@ -517,7 +520,7 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                          "leaks): "
                        : "; ")
                << experiment_row_name(r, row) << " "
-               << fmt_signed_summary(paired_difference(own, other), 3);
+               << fmt_signed_summary(*own_minus_other, 3);
             first_attack = false;
         }
         if (!first_attack)

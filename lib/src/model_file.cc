@@ -256,11 +256,36 @@ model_file parse_model_bytes(const uint8_t* bytes,
                         + "corrupted: the SHA-256 of its tensor data does not match the one "
                           "in its header (the file was damaged or altered; fetch it again)");
         file.checksummed = true;
+        file.data_sha256 = found;
     }
     return file;
 }
 
 } // namespace
+
+void check_inn_codec(const model_file& inn,
+                     const std::string& inn_path,
+                     const model_file& codec,
+                     const std::string& codec_path)
+{
+    const auto recorded = inn.info.find(inn_codec_key);
+    if (recorded == inn.info.end() || codec.data_sha256.empty()
+        || recorded->second == codec.data_sha256)
+        return;
+    throw error("INN '" + inn_path + "' was trained with another codec than '" + codec_path
+                + "' (its codec's data SHA-256 begins " + recorded->second.substr(0, 16)
+                + ", this one's " + codec.data_sha256.substr(0, 16)
+                + "): on another codec's latents it gives Bob noise; pass the codec it was "
+                  "trained with (its model card names it)");
+}
+
+void check_inn_codec(const std::string& inn_path, const std::string& codec_path)
+{
+    check_inn_codec(read_model_file(inn_path, kind_inn),
+                    inn_path,
+                    read_model_file(codec_path, kind_jscc),
+                    codec_path);
+}
 
 model_file parse_model_file(const uint8_t* bytes,
                             size_t size,

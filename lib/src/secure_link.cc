@@ -157,6 +157,7 @@ secure_link_models secure_link_models::load(const std::string& codec_path,
     secure_link_models m;
     m.codec = load_jscc(codec_path);
     m.stego = load_inn(inn_path);
+    check_inn_codec(inn_path, codec_path);
     if (m.stego->config().channels != m.codec->config().latent_channels())
         throw error("INN '" + inn_path + "' has " + std::to_string(m.stego->config().channels)
                     + " channels but codec '" + codec_path + "' makes "

@@ -424,6 +424,14 @@ stego_key demo_key(const std::function<void(const std::string&)>& warn)
     return key;
 }
 
+std::string
+key_file_or_demo(const std::string& key_file, const std::string& passphrase, bool inn_keyed)
+{
+    if (key_file.empty() && passphrase.empty() && inn_keyed)
+        return demo_key_name;
+    return key_file;
+}
+
 std::optional<stego_key> load_key(const std::string& key_file,
                                   const std::string& passphrase,
                                   const std::function<void(const std::string&)>& warn)

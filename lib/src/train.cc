@@ -1085,6 +1085,10 @@ train_result run_training(const train_options& o,
                 info["lambda_host_mse"] = std::to_string(o.lambda_host_mse);
             if (o.host_face_fraction > 0)
                 info["host_face_fraction"] = std::to_string(o.host_face_fraction);
+            // The codec whose latent space this INN works in (model_file.h).
+            const auto codec_sha = read_model_file(o.codec_model, kind_jscc).data_sha256;
+            if (!codec_sha.empty())
+                info[inn_codec_key] = codec_sha;
         }
         for (const auto& [k, v] : metrics)
             info[k] = std::to_string(v);

@@ -21,8 +21,10 @@ import time
 from gnuradio import blocks, gr
 
 from . import flowgraphs
-from .semsteg_python import (channel_config, configure_inference, image_files, image_sink,
-                             inference_stats, inn_file_is_keyed, locate_model,
+from .semsteg_python import (channel_config, check_inn_codec, configure_inference,
+                             default_codec, default_inn,
+                             default_mia, image_files, image_sink,
+                             inference_stats, inn_file_is_keyed, key_file_or_demo, locate_model,
                              receiver_table, tile_png,
                              write_receiver_report)
 
@@ -34,11 +36,6 @@ DEFAULT_PRIVATE = ";".join([
 DEFAULT_HOST = ";".join(
     "/usr/share/palapeli/collection/%s.jpg" % name
     for name in ("castle-maintenon", "citrus-fruits", "cincinnati-bridge"))
-
-# The shipped default INN: keyed (without the key Alice and Bob share, the INN file opens
-# nothing).
-DEFAULT_INN = "inn_keyed_awgn10.safetensors"
-
 
 def inn_is_keyed(path):
     try:
@@ -53,12 +50,12 @@ def add_model_options(p, inn=True, mia=False):
     p.add_argument("--models", default="",
                    help="folder of the shipped models (default: $SEMSTEG_MODELS, then the "
                    "installed models, then the source tree's: the blocks' model search path)")
-    p.add_argument("--codec", help="DeepJSCC codec file (default: MODELS/jscc_awgn10.safetensors)")
+    p.add_argument("--codec", help="DeepJSCC codec file (default: MODELS/%s)" % default_codec)
     if inn:
-        p.add_argument("--inn", help="INN file (default: MODELS/%s)" % DEFAULT_INN)
+        p.add_argument("--inn", help="INN file (default: MODELS/%s)" % default_inn)
     if mia:
         p.add_argument("--mia", help="Eve's inverse network (default: "
-                       "MODELS/eve_mia_awgn10.safetensors; 'none' to skip)")
+                       "MODELS/%s; 'none' to skip)" % default_mia)
     g = p.add_argument_group(
         "inference engine", "every network of this process runs on one engine: its workers "
         "own LibTorch's threads and batch the requests waiting for each network")
@@ -115,16 +112,21 @@ def resolve_models(args):
             return locate_model(default)
         except ValueError as e:
             raise SystemExit("error: %s (--%s or --models)" % (e, name))
-    args.codec = pick("codec", "jscc_awgn10.safetensors")
+    args.codec = pick("codec", default_codec)
     if hasattr(args, "inn"):
-        args.inn = pick("inn", DEFAULT_INN)
+        args.inn = pick("inn", default_inn)
+        if args.inn and not getattr(args, "unprotected", False):
+            try:  # an INN works only in the latent space of the codec it was trained with
+                check_inn_codec(args.inn, args.codec)
+            except ValueError as e:
+                raise SystemExit("error: %s (--codec, --inn)" % e)
         # A keyed INN given no key runs on this machine's demo key (the blocks say so in a
         # warning): the defaults work out of the box, and no key is ever a constant.
-        if (hasattr(args, "key_file") and not args.key_file and not args.passphrase
-                and not getattr(args, "unprotected", False) and inn_is_keyed(args.inn)):
-            args.key_file = "demo"
+        if hasattr(args, "key_file") and not getattr(args, "unprotected", False):
+            args.key_file = key_file_or_demo(args.key_file, args.passphrase,
+                                             bool(args.inn) and inn_is_keyed(args.inn))
     if hasattr(args, "mia"):
-        args.mia = pick("mia", "eve_mia_awgn10.safetensors")
+        args.mia = pick("mia", default_mia)
 
 
 def add_image_options(p):

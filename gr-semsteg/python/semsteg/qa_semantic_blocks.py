@@ -28,9 +28,8 @@ CODEC = os.path.join(MODELS, "jscc_awgn10.safetensors")
 INN = os.path.join(MODELS, "inn_awgn10.safetensors")
 MIA = os.path.join(MODELS, "eve_mia_awgn10.safetensors")
 INN_L3_4 = os.path.join(MODELS, "inn_awgn10_l3_4.safetensors")
-# The SNR-adaptive codec in training (models/training/README.md; not shipped yet).
-ADAPTIVE_CODEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models",
-                              "training", "jscc_snr.resume.safetensors")
+# The SNR-adaptive codec (the shipped default).
+ADAPTIVE_CODEC = os.path.join(MODELS, semsteg.default_codec)
 FACE = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
 PHOTO = "/usr/share/palapeli/collection/castle-maintenon.jpg"
 K = semsteg.keys
@@ -232,8 +231,6 @@ class qa_jscc_encoder_decoder(gr_unittest.TestCase):
         self.assertGreater(10 * np.log10(1 / mse), 20.0)  # measured: 26 dB on this face
 
     def test_adaptive_decoder_takes_the_snr_from_the_metadata(self):
-        if not os.path.isfile(ADAPTIVE_CODEC):
-            self.skipTest("no SNR-adaptive codec in this tree (models/training/)")
         sym = encode(semsteg.jscc_encoder(ADAPTIVE_CODEC, 0, 10.0), FACE)
 
         def decoded(block, **meta):
@@ -433,6 +430,32 @@ class qa_model_lookup(gr_unittest.TestCase):
             semsteg.locate_model("no_such_model.safetensors")
         for folder in path:
             self.assertIn(folder, str(e.exception))  # every place looked in is named
+
+    def test_grc_model_defaults_are_the_shipped_defaults(self):
+        # GRC cannot import semsteg/model_locator.h's defaults: its YAML restates them, and
+        # the two must agree (and name files that ship).
+        import yaml
+        grc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "grc")
+        expected = {"jscc_encoder": semsteg.default_codec,
+                    "jscc_decoder": semsteg.default_codec,
+                    "inn_embed": semsteg.default_inn, "inn_extract": semsteg.default_inn,
+                    "mia_decoder": semsteg.default_mia}
+        for block, name in expected.items():
+            with open(os.path.join(grc, "semsteg_%s.block.yml" % block)) as f:
+                params = {p["id"]: p for p in yaml.safe_load(f)["parameters"]}
+            self.assertEqual(params["model_path"]["default"], name, block)
+            self.assertTrue(os.path.isfile(semsteg.locate_model(name)), name)
+        # The flowgraphs' model parameters too.
+        for fg in ("loopback", "alice_tx", "bob_rx", "eve_rx"):
+            with open(os.path.join(grc, "semsteg_%s.grc" % fg)) as f:
+                blocks_ = yaml.safe_load(f)["blocks"]
+            values = {b["name"]: b["parameters"].get("value") for b in blocks_
+                      if b["id"] == "parameter"}
+            for param, name in (("codec_model", semsteg.default_codec),
+                                ("inn_model", semsteg.default_inn),
+                                ("mia_model", semsteg.default_mia)):
+                if param in values:
+                    self.assertEqual(values[param], name, "%s %s" % (fg, param))
 
 if __name__ == "__main__":
     gr_unittest.main()

@@ -22,13 +22,18 @@
  * a string→string map that holds:
  *   "format"         : "semsteg-model"
  *   "format_version" : "1"
- *   "kind"           : what the network is: "jscc", "inn", "eve-mia", "eve-detector"
+ *   "kind"           : what the network is: "jscc", "inn", "eve-mia", "eve-detector",
+ *                      "eve-extractor" (kind_* below)
  *   "config"         : the architecture configuration as a JSON text (see nn.h's *_config)
  *   "data_sha256"    : the SHA-256 of the whole data buffer, lowercase hex (written by every
  *                      writer since session 7; verified at load when present, so a damaged
  *                      or altered file is refused instead of loading as garbage weights;
  *                      older files without it still load: `semsteg-model-info
  *                      --add-checksum FILE` adds it)
+ *   "codec_sha256"   : (kind "inn") the data_sha256 of the codec it was trained with: an INN
+ *                      works only in its own codec's latent space (written by semsteg-train
+ *                      since session 14; `semsteg-model-info --record-codec CODEC FILE`
+ *                      adds it to an older file); check_inn_codec refuses another codec
  * and any further informational strings (training stage, step, metrics, ...).
  *
  * Tensor names are the LibTorch module's parameter/buffer names ("encoder.conv1.weight").
@@ -59,10 +64,19 @@ struct model_file {
     std::string kind;
     //! as read: whether the file carried data_sha256 (and so was verified)
     bool checksummed = false;
+    //! as read: its data_sha256 (verified), empty when it carried none
+    std::string data_sha256;
     nlohmann::json config = nlohmann::json::object();
     std::map<std::string, std::string> info; //!< extra __metadata__ strings
     std::map<std::string, tensor_record> tensors;
 };
+
+//! Model-file kinds.
+constexpr const char* kind_jscc = "jscc";
+constexpr const char* kind_inn = "inn";
+constexpr const char* kind_mia = "eve-mia";
+constexpr const char* kind_detector = "eve-detector";
+constexpr const char* kind_extractor = "eve-extractor";
 
 constexpr const char* model_format_name = "semsteg-model";
 constexpr const char* model_format_version = "1";
@@ -78,6 +92,22 @@ model_file parse_model_file(const uint8_t* bytes,
                             size_t size,
                             const std::string& path,
                             const std::string& expected_kind = "");
+
+//! The info key of an INN file that names the codec it was trained with (see above).
+constexpr const char* inn_codec_key = "codec_sha256";
+
+/*!
+ * Refuses (semsteg::error naming both files and what to do) an INN that records the codec it
+ * was trained with when `codec` is another one: run on another codec's latents an INN gives
+ * Bob noise, silently. An INN without the record, or a codec without a checksum, passes.
+ */
+void check_inn_codec(const model_file& inn,
+                     const std::string& inn_path,
+                     const model_file& codec,
+                     const std::string& codec_path);
+
+//! The same from the two files.
+void check_inn_codec(const std::string& inn_path, const std::string& codec_path);
 
 //! Bytes per element of a dtype name; throws on an unsupported dtype.
 size_t dtype_size(const std::string& dtype);

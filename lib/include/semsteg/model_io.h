@@ -50,12 +50,7 @@ decoder load_mia(const std::string& path);
 detector load_detector(const std::string& path);
 decoder load_extractor(const std::string& path, extractor_config* config = nullptr);
 
-//! Model-file kinds.
-constexpr const char* kind_jscc = "jscc";
-constexpr const char* kind_inn = "inn";
-constexpr const char* kind_mia = "eve-mia";
-constexpr const char* kind_detector = "eve-detector";
-constexpr const char* kind_extractor = "eve-extractor";
+// The model-file kinds (kind_jscc, kind_inn, ...) are in model_file.h.
 
 } // namespace semsteg
 

@@ -128,6 +128,15 @@ std::string demo_key_path();
 stego_key demo_key(const std::function<void(const std::string&)>& warn = {});
 
 /*!
+ * The key file a program runs with: `key_file` as given; or, when it was given no key at all
+ * (`key_file` and `passphrase` both empty) for an INN that needs one (`inn_keyed`),
+ * demo_key_name, so that the defaults run out of the box (load_key announces the demo key).
+ * The one place this rule lives: the C++ and the Python programs both ask here.
+ */
+std::string
+key_file_or_demo(const std::string& key_file, const std::string& passphrase, bool inn_keyed);
+
+/*!
  * The key a program or block was given: from `key_file` (stego_key::from_file, `warn` as
  * there; demo_key_name: demo_key()) or from `passphrase` (Argon2id, moderate cost); none
  * when both are empty. Both at once is an error (which one would Bob use?).

@@ -12,9 +12,11 @@
 #include <semsteg/error.h>
 #include <semsteg/image.h>
 #include <semsteg/metadata_keys.h>
+#include <semsteg/model_file.h>
 #include <semsteg/model_locator.h>
 #include <semsteg/receiver_report.h>
 #include <semsteg/semantic.h>
+#include <semsteg/stego_key.h>
 
 namespace py = pybind11;
 
@@ -68,6 +70,34 @@ PYBIND11_MODULE(semsteg_python, m)
         py::arg("path"),
         "Whether the INN file `path` (found as locate_model finds it) is keyed, from its "
         "header alone. ValueError for a missing or damaged file or one that is no INN.");
+    m.def(
+        "check_inn_codec",
+        [](const std::string& inn_path, const std::string& codec_path) {
+            try {
+                semsteg::check_inn_codec(inn_path, codec_path);
+            } catch (const semsteg::error& e) {
+                throw py::value_error(e.what());
+            }
+        },
+        py::arg("inn_path"),
+        py::arg("codec_path"),
+        "Refuses (ValueError) an INN file that records the codec it was trained with when "
+        "codec_path is another one (semsteg/model_file.h).");
+    m.def(
+        "key_file_or_demo",
+        [](const std::string& key_file, const std::string& passphrase, bool inn_keyed) {
+            return semsteg::key_file_or_demo(key_file, passphrase, inn_keyed);
+        },
+        py::arg("key_file"),
+        py::arg("passphrase"),
+        py::arg("inn_keyed"),
+        "The key file a program runs with: key_file as given, or the demo key's name when "
+        "neither key_file nor passphrase was given for a keyed INN (semsteg/stego_key.h).");
+    m.attr("demo_key_name") = semsteg::demo_key_name;
+    // The shipped defaults (semsteg/model_locator.h), for the programs and the GRC check.
+    m.attr("default_codec") = semsteg::default_models::codec;
+    m.attr("default_inn") = semsteg::default_models::inn;
+    m.attr("default_mia") = semsteg::default_models::mia;
     m.def("model_search_path",
           &semsteg::model_search_path,
           "The folders a bare model name is looked up in, in order.");
