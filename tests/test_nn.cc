@@ -588,6 +588,9 @@ TEST(ModelIo, NetworksRoundTripBitExact)
     auto x = torch::randn({ 1, 8, 4, 4 });
     torch::NoGradGuard ng;
     EXPECT_TRUE(torch::equal(net->embed(x, x).lost, inet->embed(x, x).lost));
+    // Loaded from a file already read (one read for the weights and the codec check).
+    auto from_file = load_inn(read_model_file(ipath, kind_inn), ipath);
+    EXPECT_TRUE(torch::equal(net->embed(x, x).lost, from_file->embed(x, x).lost));
     EXPECT_FALSE(inet->has_lost_estimator());
 
     // Bob's learned l̂ travels in the same file.
@@ -607,9 +610,12 @@ TEST(ModelIo, MismatchedFilesAreClearErrors)
     const auto path = temp_path("mismatch.safetensors").string();
     save_module(path, *codec, kind_jscc, codec->config().to_json());
 
-    // Wrong kind for the loader.
+    // Wrong kind for the loader, from the path or from a file already read.
     auto msg = error_of([&] { load_inn(path); });
     EXPECT_NE(msg.find("expected 'inn'"), std::string::npos) << msg;
+    msg = error_of([&] { load_inn(read_model_file(path, kind_jscc), path); });
+    EXPECT_NE(msg.find("expected 'inn'"), std::string::npos) << msg;
+    EXPECT_NO_THROW(load_jscc(read_model_file(path, kind_jscc), path));
 
     // A config that builds a different architecture than the stored weights.
     auto file = read_model_file(path);

@@ -6,6 +6,7 @@
 // Short runs of every training stage on images from Debian packages (no face data set needed):
 // each must lower its loss, checkpoint, and resume where it stopped.
 #include <semsteg/error.h>
+#include <semsteg/model_file.h>
 #include <semsteg/nn.h>
 #include <semsteg/threads.h>
 #include <semsteg/train.h>
@@ -256,6 +257,22 @@ TEST_F(Training, EveNetworksTrainAgainstAnSnrAdaptiveCodec)
     const auto r6 = run_training(e6, data(), {});
     EXPECT_TRUE(r6.finished);
     EXPECT_LT(r6.last_loss, r6.first_loss) << r6.first_loss << " → " << r6.last_loss;
+
+    // Against another codec than the INN's own, Eve's stages refuse before training.
+    auto other = read_model_file(codec.out_model, kind_jscc);
+    auto& weights = other.tensors.begin()->second.bytes;
+    weights[0] = static_cast<uint8_t>(weights[0] ^ 1u);
+    const auto other_path = (dir / "other_codec.st").string();
+    write_model_file(other_path, other);
+    auto mismatched = writing(e6, "mismatched_e6.st");
+    mismatched.codec_model = other_path;
+    try {
+        run_training(mismatched, data(), {});
+        ADD_FAILURE() << "an extractor trained against another codec than the INN's";
+    } catch (const error& e) {
+        EXPECT_NE(std::string(e.what()).find("another codec"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(mismatched.out_model));
 }
 
 // Keyed hiding: a fresh random key every step; the file records that the INN is keyed and

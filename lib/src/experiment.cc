@@ -14,6 +14,7 @@
 #include <optional>
 #include <sstream>
 #include <unordered_map>
+#include <vector>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -465,15 +466,16 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
            << "|---|---|---|---|" << (lp ? "---|" : "") << "---|---|" << (lp ? "---|" : "")
            << "---|---|---|---|\n";
 
-        row_view secure, baseline;
+        std::vector<row_view> views; // every row's view, computed once for this table
+        views.reserve(experiment_rows);
+        for (int row = 0; row < experiment_rows; ++row)
+            views.push_back(view_row(r, t, row));
+        const auto& secure = views[row_secure_private];
+        const auto& baseline = views[row_baseline];
         for (int row = 0; row < experiment_rows; ++row) {
             if (!row_present(t, row))
                 continue;
-            const auto v = view_row(r, t, row);
-            if (row == row_secure_private)
-                secure = v;
-            if (row == row_baseline)
-                baseline = v;
+            const auto& v = views[row];
             const auto& bob_s = v.scores[observer_bob];
             const auto& eve_s = v.scores[observer_eve];
             const auto& mia_s = v.scores[observer_mia];
@@ -511,7 +513,7 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
         // > 0 only if it carries something of its own private image.
         bool first_attack = true;
         for (int row = row_e4_no_key; row < experiment_rows; ++row) {
-            const auto own_minus_other = view_row(r, t, row).own_minus_other;
+            const auto& own_minus_other = views[row].own_minus_other;
             if (!own_minus_other)
                 continue;
             md << (first_attack

@@ -94,9 +94,8 @@ void save_module(const std::string& path,
 
 namespace {
 template <typename Net, typename Config, typename Build>
-Net load_typed(const std::string& path, const char* kind, Build build)
+Net load_typed(const model_file& file, const std::string& path, Build build)
 {
-    const auto file = read_model_file(path, kind);
     Config cfg;
     try {
         cfg = Config::from_json(file.config);
@@ -110,18 +109,45 @@ Net load_typed(const std::string& path, const char* kind, Build build)
     net->eval();
     return net;
 }
+
+template <typename Net, typename Config, typename Build>
+Net load_typed(const std::string& path, const char* kind, Build build)
+{
+    return load_typed<Net, Config>(read_model_file(path, kind), path, build);
+}
+
+//! The words read_model_file uses for a file of another kind.
+void check_kind(const model_file& file, const std::string& path, const char* kind)
+{
+    if (file.kind != kind)
+        throw error("model file '" + path + "' holds a '" + file.kind
+                    + "' network, expected '" + kind + "'");
+}
+
+jscc_codec build_jscc(const jscc_config& c) { return jscc_codec(c); }
+inn build_inn(const inn_config& c) { return inn(c); }
 } // namespace
 
 jscc_codec load_jscc(const std::string& path)
 {
-    return load_typed<jscc_codec, jscc_config>(
-        path, kind_jscc, [](const jscc_config& c) { return jscc_codec(c); });
+    return load_typed<jscc_codec, jscc_config>(path, kind_jscc, build_jscc);
 }
 
 inn load_inn(const std::string& path)
 {
-    return load_typed<inn, inn_config>(
-        path, kind_inn, [](const inn_config& c) { return inn(c); });
+    return load_typed<inn, inn_config>(path, kind_inn, build_inn);
+}
+
+jscc_codec load_jscc(const model_file& file, const std::string& path)
+{
+    check_kind(file, path, kind_jscc);
+    return load_typed<jscc_codec, jscc_config>(file, path, build_jscc);
+}
+
+inn load_inn(const model_file& file, const std::string& path)
+{
+    check_kind(file, path, kind_inn);
+    return load_typed<inn, inn_config>(file, path, build_inn);
 }
 
 decoder load_extractor(const std::string& path, extractor_config* config)

@@ -155,9 +155,12 @@ secure_link_models secure_link_models::load(const std::string& codec_path,
                                             const std::optional<stego_key>& key)
 {
     secure_link_models m;
-    m.codec = load_jscc(codec_path);
-    m.stego = load_inn(inn_path);
-    check_inn_codec(inn_path, codec_path);
+    // Each file read (and its checksum verified) once, for the weights and the codec check.
+    const auto codec_file = read_model_file(codec_path, kind_jscc);
+    const auto inn_file = read_model_file(inn_path, kind_inn);
+    check_inn_codec(inn_file, inn_path, codec_file, codec_path);
+    m.codec = load_jscc(codec_file, codec_path);
+    m.stego = load_inn(inn_file, inn_path);
     if (m.stego->config().channels != m.codec->config().latent_channels())
         throw error("INN '" + inn_path + "' has " + std::to_string(m.stego->config().channels)
                     + " channels but codec '" + codec_path + "' makes "

@@ -296,6 +296,10 @@ inn frozen_inn(const stage_context& ctx)
 {
     if (ctx.o.inn_model.empty())
         throw error("train: stage '" + ctx.o.stage + "' needs the INN (--inn FILE)");
+    // Eve's networks learn the containers of the codec the INN was made for (the INN stage
+    // itself may warm-start onto another codec, so only here is a mismatch an error).
+    if (!ctx.o.codec_model.empty())
+        check_inn_codec(ctx.o.inn_model, ctx.o.codec_model);
     inn stego = load_inn(ctx.o.inn_model);
     freeze(*stego);
     stego->to(ctx.dev);

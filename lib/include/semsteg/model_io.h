@@ -46,6 +46,10 @@ void save_module(const std::string& path,
 //! Typed loaders: read the config from the file, build the network, load its weights.
 jscc_codec load_jscc(const std::string& path);
 inn load_inn(const std::string& path);
+//! The same from a file already read (read_model_file with its kind); `path` names it in
+//! errors.
+jscc_codec load_jscc(const model_file& file, const std::string& path);
+inn load_inn(const model_file& file, const std::string& path);
 decoder load_mia(const std::string& path);
 detector load_detector(const std::string& path);
 decoder load_extractor(const std::string& path, extractor_config* config = nullptr);
