@@ -96,6 +96,12 @@ int main(int argc, char** argv)
         o.keyed,
         "inn: keyed hiding (a fresh random key and nonces every step, so one INN works "
         "for every key); a resumed keyless INN becomes keyed");
+    app.add_option("--private-downscale",
+                   o.private_downscale,
+                   "inn: the payload: 1 hides the whole private latent; 2 or 4 hide the "
+                   "latent of the private image downscaled that many times (a reduced "
+                   "payload, for covertness)")
+        ->check(CLI::Range(1, 8));
     app.add_option("--extractor-width", o.extractor_width, "eve-extractor: network width");
     app.add_option("--known-plaintext",
                    o.known_pairs,

@@ -277,6 +277,51 @@ TEST(Inn, BackwardOfForwardIsTheIdentity)
     EXPECT_LT((rec.secret - zp).abs().max().item<double>(), 1e-4);
 }
 
+// A reduced payload (issue 15's frontier): the secret branch has C/s² channels, the
+// container all C; the blocks still invert exactly, and the file records the payload.
+TEST(Inn, AReducedPayloadHidesFewerChannelsAndInverts)
+{
+    inn_config cfg { 8, 3, 16, 2.0 };
+    cfg.private_downscale = 2;
+    EXPECT_EQ(cfg.secret_channels(), 2);
+    inn net(cfg);
+    randomise(*net, 0.05, 21);
+    net->eval();
+    torch::NoGradGuard ng;
+    auto gen = at::detail::createCPUGenerator(3);
+    auto zh = torch::randn({ 3, 8, 8, 8 }, gen), zp = torch::randn({ 3, 2, 8, 8 }, gen);
+    auto out = net->embed(zh, zp);
+    EXPECT_EQ(out.container.sizes(), zh.sizes());
+    EXPECT_EQ(out.lost.sizes(), zp.sizes());
+    EXPECT_GT((out.container - zh).abs().max().item<double>(), 0.1);
+    auto rec = net->extract(out.container, out.lost);
+    EXPECT_LT((rec.host - zh).abs().max().item<double>(), 1e-4);
+    EXPECT_LT((rec.secret - zp).abs().max().item<double>(), 1e-4);
+    // Bob's fills have the secret branch's shape.
+    EXPECT_EQ(make_lost_part(lost_part_mode::parse("zeros"), zh, *net).sizes(), zp.sizes());
+    EXPECT_EQ(make_lost_part(lost_part_mode::parse("gaussian:1"), zh, *net).sizes(),
+              zp.sizes());
+    EXPECT_EQ(with_lost_estimator(net, 8)->estimate_lost(zh).sizes(), zp.sizes());
+    // A full-size private latent is refused, not broadcast.
+    EXPECT_NE(error_of([&] { net->embed(zh, zh); }).find("[B,2,h,w]"), std::string::npos);
+
+    const auto path = temp_path("reduced_inn.st").string();
+    save_module(path, *net, kind_inn, net->config().to_json());
+    auto loaded = load_inn(path);
+    EXPECT_EQ(loaded->config().private_downscale, 2);
+    EXPECT_TRUE(torch::equal(loaded->embed(zh, zp).container, out.container));
+    EXPECT_FALSE(inn_config {}.to_json().contains("private_downscale")); // older files
+    cfg.private_downscale = 3; // 9 does not divide 8 channels
+    EXPECT_NE(error_of([&] { inn bad(cfg); }).find("private_downscale"), std::string::npos);
+    auto j = net->config().to_json();
+    j["private_downscale"] = 4; // 16 > 8 channels
+    EXPECT_NE(error_of([&] { inn_config::from_json(j); }).find("private_downscale"),
+              std::string::npos);
+    // The blocks carry full payloads only: a clear error, not a wrong shape later.
+    EXPECT_NE(error_of([&] { facade::inn f(path); }).find("reduced payload"),
+              std::string::npos);
+}
+
 TEST(Inn, FreshNetworkIsTheIdentityAndExponentIsBounded)
 {
     inn net(inn_config {});
@@ -749,6 +794,50 @@ TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
 
     EXPECT_NE(error_of([] { fixed_snr_channel("fading", 3); }).find("awgn or rayleigh"),
               std::string::npos);
+}
+
+// The payload's latent: the private image downscaled, coded, folded onto the host's grid
+// at the codec's unit power; Bob's picture comes back at full size. Through the whole
+// keyed link, every receiver's picture has the private image's size.
+TEST(SecureLink, AReducedPayloadTravelsTheWholeLink)
+{
+    auto codec = random_codec_pair(31).first;
+    inn_config cfg { 8, 2, 8, 2.0 };
+    cfg.private_downscale = 2;
+    cfg.keyed = true;
+    inn net(cfg);
+    randomise(*net, 0.05, 32);
+    torch::NoGradGuard ng;
+    torch::manual_seed(33);
+    const auto x = torch::rand({ 2, 3, 32, 32 });
+    const auto snr = torch::full({ 2 }, 10.0);
+    const auto z = private_latent(*codec, *net, x, snr);
+    EXPECT_EQ(z.sizes(), (std::vector<int64_t> { 2, 2, 8, 8 }));
+    const auto small = codec->encode(torch::avg_pool2d(x, 2), snr);
+    EXPECT_TRUE(torch::equal(torch::pixel_unshuffle(z, 2), small));
+    EXPECT_NEAR(z[0].pow(2).sum().item<double>(), small[0].pow(2).sum().item<double>(), 1e-4);
+    const auto back = private_image(*codec, *net, z, snr);
+    EXPECT_EQ(back.sizes(), x.sizes());
+    EXPECT_GE(back.min().item<double>(), 0.0);
+    EXPECT_LE(back.max().item<double>(), 1.0);
+    EXPECT_NE(error_of([&] {
+                  private_latent(*codec, *net, torch::rand({ 1, 3, 36, 36 }), snr);
+              }).find("multiples of 8"),
+              std::string::npos);
+    inn full(inn_config { 8, 2, 8, 2.0 }); // full payload: the codec's own latent
+    EXPECT_TRUE(torch::equal(private_latent(*codec, *full, x, snr), codec->encode(x, snr)));
+
+    secure_link_models m;
+    m.codec = codec;
+    m.stego = net;
+    m.key = stego_key::generate();
+    auto gen = at::detail::createCPUGenerator(34);
+    const auto host = torch::rand({ 2, 3, 32, 32 });
+    const auto r = run_secure_link(
+        m, host, x, fixed_snr_channel("awgn", 10), fixed_snr_channel("awgn", 20), gen);
+    for (const auto* t :
+         { &r.secure_bob, &r.secure_eve, &r.eve_inn_nokey, &r.eve_inn_wrong_key })
+        EXPECT_EQ(t->sizes(), x.sizes());
 }
 
 TEST(Experiment, KeySweepRunsBobUnderEachRandomKeyOnTheSameNoise)

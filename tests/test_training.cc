@@ -188,6 +188,33 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     EXPECT_LT(rd.last_loss, rd.first_loss)
         << "detector " << rd.first_loss << " → " << rd.last_loss;
     EXPECT_NO_THROW(load_detector(det.out_model));
+
+    // A reduced payload (the private image downscaled twice): it learns as the full one
+    // does, records its payload, and trains keyed too; Eve's detector trains against its
+    // containers; her extractors read full payloads only (a clear error).
+    auto reduced = small("inn", "inn_reduced.st");
+    reduced.private_downscale = 2;
+    const auto rr = run_training(reduced, data(), {});
+    EXPECT_LT(rr.last_loss, 0.8 * rr.first_loss)
+        << "reduced-payload inn " << rr.first_loss << " → " << rr.last_loss;
+    EXPECT_EQ(load_inn(reduced.out_model)->config().private_downscale, 2);
+    auto reduced_keyed = keyed_inn("inn_reduced_keyed.st", jscc.out_model);
+    reduced_keyed.private_downscale = 2;
+    reduced_keyed.steps = 15;
+    const auto rk = run_training(reduced_keyed, data(), {});
+    EXPECT_TRUE(rk.finished && std::isfinite(rk.last_loss));
+    EXPECT_TRUE(load_inn(reduced_keyed.out_model)->config().keyed);
+    reduced.private_downscale = 4; // resuming it as another payload: refused
+    EXPECT_THROW(run_training(reduced, data(), {}), error);
+    auto det_reduced = small("eve-detector", "det_reduced.st");
+    det_reduced.inn_model = reduced.out_model;
+    det_reduced.codec_model = jscc.out_model;
+    det_reduced.steps = 30;
+    EXPECT_TRUE(run_training(det_reduced, data(), {}).finished);
+    auto ext_reduced = small("eve-extractor", "ext_reduced.st");
+    ext_reduced.inn_model = reduced.out_model;
+    ext_reduced.codec_model = jscc.out_model;
+    EXPECT_THROW(run_training(ext_reduced, data(), {}), error);
 }
 
 // The SNR-adaptive codec: extended from a trained plain codec, it starts where that codec

@@ -30,6 +30,8 @@ nlohmann::json inn_config::to_json() const
         j["keyed"] = true;
         j["scramble_rounds"] = scramble_rounds;
     }
+    if (private_downscale != 1) // absent at full payload (older files stay valid)
+        j["private_downscale"] = private_downscale;
     return j;
 }
 
@@ -43,20 +45,31 @@ inn_config inn_config::from_json(const nlohmann::json& j)
     c.lost_estimator_width = json_int(j, "lost_estimator_width", 0);
     c.keyed = j.contains("keyed") && j.at("keyed").get<bool>();
     c.scramble_rounds = json_int(j, "scramble_rounds", c.scramble_rounds);
+    c.private_downscale = json_int(j, "private_downscale", 1);
     if (c.keyed && c.scramble_rounds < 1)
         throw error("inn config: a keyed INN needs at least one scramble round");
     if (c.channels <= 0 || c.blocks <= 0 || c.width <= 0 || !(c.clamp > 0))
         throw error("inn config: channels, blocks, width and clamp must be positive");
     if (c.lost_estimator_width < 0)
         throw error("inn config: lost_estimator_width must not be negative");
+    c.validate();
     return c;
 }
 
-coupling_subnet_impl::coupling_subnet_impl(int channels, int width)
+void inn_config::validate() const
 {
-    d_c1 = register_module("c1", conv(channels, width, 3));
+    const int cells = private_downscale * private_downscale;
+    if (private_downscale < 1 || private_downscale > 8 || channels % cells != 0)
+        throw error("inn config: private_downscale " + std::to_string(private_downscale)
+                    + " must be 1 to 8 with its square dividing the "
+                    + std::to_string(channels) + " channels");
+}
+
+coupling_subnet_impl::coupling_subnet_impl(int in_channels, int out_channels, int width)
+{
+    d_c1 = register_module("c1", conv(in_channels, width, 3));
     d_c2 = register_module("c2", conv(width, width, 3));
-    d_c3 = register_module("c3", conv(width, channels, 3));
+    d_c3 = register_module("c3", conv(width, out_channels, 3));
     // Zero-initialised last layer: every block starts as the identity map.
     torch::NoGradGuard no_grad;
     d_c3->weight.zero_();
@@ -72,9 +85,10 @@ torch::Tensor coupling_subnet_impl::forward(const torch::Tensor& x)
 
 inn_block_impl::inn_block_impl(const inn_config& cfg) : d_clamp(cfg.clamp)
 {
-    d_phi = register_module("phi", coupling_subnet(cfg.channels, cfg.width));
-    d_rho = register_module("rho", coupling_subnet(cfg.channels, cfg.width));
-    d_eta = register_module("eta", coupling_subnet(cfg.channels, cfg.width));
+    const int k = cfg.secret_channels();
+    d_phi = register_module("phi", coupling_subnet(k, cfg.channels, cfg.width));
+    d_rho = register_module("rho", coupling_subnet(cfg.channels, k, cfg.width));
+    d_eta = register_module("eta", coupling_subnet(cfg.channels, k, cfg.width));
 }
 
 torch::Tensor inn_block_impl::log_scale(const torch::Tensor& zh)
@@ -96,27 +110,41 @@ void inn_block_impl::inverse(torch::Tensor& zh, torch::Tensor& zp)
 
 inn_impl::inn_impl(const inn_config& cfg) : d_cfg(cfg)
 {
+    cfg.validate();
     d_blocks = register_module("blocks", torch::nn::ModuleList());
     for (int i = 0; i < cfg.blocks; ++i)
         d_blocks->push_back(inn_block(cfg));
     if (cfg.lost_estimator_width > 0)
         d_lost_estimator = register_module(
-            "lost_estimator", coupling_subnet(cfg.channels, cfg.lost_estimator_width));
+            "lost_estimator",
+            coupling_subnet(cfg.channels, cfg.secret_channels(), cfg.lost_estimator_width));
 }
 
 namespace {
-void check_latent_pair(const torch::Tensor& a, const torch::Tensor& b, int channels)
+//! The host-branch latent `a` [B,C,h,w] and the secret-branch latent `b` [B,K,h,w].
+void check_latent_pair(const torch::Tensor& a, const torch::Tensor& b, const inn_config& cfg)
 {
-    if (a.dim() != 4 || a.sizes() != b.sizes() || a.size(1) != channels)
-        throw error("inn: expected two latents [B," + std::to_string(channels)
-                    + ",h,w] of equal shape, got " + (std::ostringstream() << a.sizes()).str()
-                    + " and " + (std::ostringstream() << b.sizes()).str());
+    const auto k = cfg.secret_channels();
+    if (a.dim() != 4 || b.dim() != 4 || a.size(1) != cfg.channels || b.size(1) != k
+        || a.size(0) != b.size(0) || a.size(2) != b.size(2) || a.size(3) != b.size(3))
+        throw error("inn: expected latents [B," + std::to_string(cfg.channels)
+                    + ",h,w] and [B," + std::to_string(k) + ",h,w], got "
+                    + (std::ostringstream() << a.sizes()).str() + " and "
+                    + (std::ostringstream() << b.sizes()).str());
 }
 } // namespace
 
+std::vector<int64_t> inn_impl::lost_shape(const torch::Tensor& zc) const
+{
+    if (zc.dim() != 4 || zc.size(1) != d_cfg.channels)
+        throw error("inn: expected a container [B," + std::to_string(d_cfg.channels)
+                    + ",h,w], got " + (std::ostringstream() << zc.sizes()).str());
+    return { zc.size(0), d_cfg.secret_channels(), zc.size(2), zc.size(3) };
+}
+
 inn_output inn_impl::embed(const torch::Tensor& zh, const torch::Tensor& zp)
 {
-    check_latent_pair(zh, zp, d_cfg.channels);
+    check_latent_pair(zh, zp, d_cfg);
     auto h = zh, p = zp;
     for (const auto& block : *d_blocks)
         block->as<inn_block>()->forward(h, p);
@@ -125,7 +153,7 @@ inn_output inn_impl::embed(const torch::Tensor& zh, const torch::Tensor& zp)
 
 inn_recovery inn_impl::extract(const torch::Tensor& zc, const torch::Tensor& lost)
 {
-    check_latent_pair(zc, lost, d_cfg.channels);
+    check_latent_pair(zc, lost, d_cfg);
     auto h = zc, p = lost;
     const auto blocks = d_blocks->children();
     for (auto it = blocks.rbegin(); it != blocks.rend(); ++it)
@@ -137,7 +165,7 @@ torch::Tensor inn_impl::estimate_lost(const torch::Tensor& zc)
 {
     if (!has_lost_estimator())
         throw error("inn: this INN has no lost-part estimator (l-hat mode 'estimated')");
-    check_latent_pair(zc, zc, d_cfg.channels);
+    lost_shape(zc); // checks the container's shape
     return d_lost_estimator(zc);
 }
 
@@ -229,12 +257,12 @@ make_lost_part(const lost_part_mode& mode, const torch::Tensor& zc, inn_impl& ne
     case lost_part_mode::kind::estimated:
         return net.estimate_lost(zc);
     case lost_part_mode::kind::zeros:
-        return torch::zeros_like(zc);
+        return torch::zeros(net.lost_shape(zc), zc.options());
     case lost_part_mode::kind::constant:
-        return torch::full_like(zc, m.value);
+        return torch::full(net.lost_shape(zc), m.value, zc.options());
     default: {
         auto gen = at::detail::createCPUGenerator(m.seed);
-        return (randn_on_cpu(zc.sizes(), gen, zc) * m.value).to(zc.device());
+        return (randn_on_cpu(net.lost_shape(zc), gen, zc) * m.value).to(zc.device());
     }
     }
 }

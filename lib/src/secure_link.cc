@@ -110,6 +110,40 @@ void check_keying(const inn_impl& stego, const latent_keying* key)
 }
 } // namespace
 
+torch::Tensor private_latent(jscc_codec_impl& codec,
+                             const inn_impl& stego,
+                             const torch::Tensor& images,
+                             const torch::Tensor& snr_db)
+{
+    const int s = stego.config().private_downscale;
+    if (s == 1)
+        return codec.encode(images, snr_db);
+    if (images.dim() != 4 || images.size(2) % (4 * s) != 0 || images.size(3) % (4 * s) != 0)
+        throw error("private latent: images " + (std::ostringstream() << images.sizes()).str()
+                    + " do not divide into the INN's payload (sides multiples of "
+                    + std::to_string(4 * s) + ")");
+    // Power is kept: the codec normalises the small latent, the shuffle only moves values.
+    return torch::pixel_shuffle(codec.encode(torch::avg_pool2d(images, s), snr_db), s);
+}
+
+torch::Tensor private_image(jscc_codec_impl& codec,
+                            const inn_impl& stego,
+                            const torch::Tensor& latent,
+                            const torch::Tensor& snr_db)
+{
+    const int s = stego.config().private_downscale;
+    if (s == 1)
+        return codec.decode(latent, snr_db);
+    const auto small = codec.decode(torch::pixel_unshuffle(latent, s), snr_db);
+    namespace F = torch::nn::functional;
+    return F::interpolate(small,
+                          F::InterpolateFuncOptions()
+                              .scale_factor(std::vector<double> { double(s), double(s) })
+                              .mode(torch::kBilinear)
+                              .align_corners(false))
+        .clamp(0.0, 1.0);
+}
+
 alice_output alice_embed(inn_impl& stego,
                          const torch::Tensor& zh,
                          const torch::Tensor& zp,
@@ -208,6 +242,7 @@ secure_link_result run_secure_link(secure_link_models& m,
     const auto eve_snr = channel_snr(eve_channel, batch, gen);
     const auto zh = m.codec->encode(host, bob_snr);
     const auto zp = m.codec->encode(secret, bob_snr);
+    const auto hidden = private_latent(*m.codec, *m.stego, secret, bob_snr); // the payload
     // What the receivers' decoders are told (the channels draw at the true SNRs).
     const auto bob_told = bob_snr + m.snr_estimate_error_db;
     const auto eve_told = eve_snr + m.snr_estimate_error_db;
@@ -221,7 +256,7 @@ secure_link_result run_secure_link(secure_link_models& m,
     // Secure: the container is sent (under a fresh nonce per image when keyed).
     std::optional<latent_keying> keying;
     std::vector<uint64_t> nonces;
-    const int64_t reals = zp[0].numel();
+    const int64_t reals = hidden[0].numel();
     const int rounds = m.stego->config().scramble_rounds;
     if (m.key) {
         for (int64_t i = 0; i < batch; ++i)
@@ -229,11 +264,13 @@ secure_link_result run_secure_link(secure_link_models& m,
         keying.emplace(*m.key, nonces, reals, rounds);
     }
     const latent_keying* key = keying ? &*keying : nullptr;
-    const auto zc = alice_embed(*m.stego, zh, zp, key).sent;
+    const auto zc = alice_embed(*m.stego, zh, hidden, key).sent;
     const auto bob_rx = apply_channel_at_snr(zc, bob_channel, bob_snr, gen);
     const auto eve_rx = apply_channel_at_snr(zc, eve_channel, eve_snr, gen);
-    r.secure_bob = m.codec->decode(
-        bob_extract(*m.stego, m.lost, bob_rx, key).recovered.secret, bob_told);
+    r.secure_bob = private_image(*m.codec,
+                                 *m.stego,
+                                 bob_extract(*m.stego, m.lost, bob_rx, key).recovered.secret,
+                                 bob_told);
     r.secure_eve = m.codec->decode(eve_rx, eve_told);
 
     // Eve with the INN and no key: E4 decodes what it gives back, E6/E7 read it.
@@ -246,8 +283,10 @@ secure_link_result run_secure_link(secure_link_models& m,
     }
     if (m.key) { // E4: unscrambled with nothing, or the wrong (key, nonce)
         auto eve_decode = [&](const std::optional<latent_keying>& guess) {
-            return m.codec->decode(guess ? guess->unscramble(backwards) : backwards,
-                                   eve_told);
+            return private_image(*m.codec,
+                                 *m.stego,
+                                 guess ? guess->unscramble(backwards) : backwards,
+                                 eve_told);
         };
         r.eve_inn_nokey = eve_decode(std::nullopt);
         r.eve_inn_wrong_key
@@ -263,8 +302,11 @@ secure_link_result run_secure_link(secure_link_models& m,
 
     if (m.eve_inn) { // E5: nothing to unscramble with (her INN never saw Alice's key)
         (*m.eve_inn)->eval();
-        r.eve_own_inn = m.codec->decode(
-            eve_inn_backwards(**m.eve_inn, lost_part_mode {}, eve_rx), eve_told);
+        r.eve_own_inn
+            = private_image(*m.codec,
+                            **m.eve_inn,
+                            eve_inn_backwards(**m.eve_inn, lost_part_mode {}, eve_rx),
+                            eve_told);
     }
 
     // The plain host signal at Eve, one draw whoever reads it: her naive picture of it

@@ -390,8 +390,14 @@ stage make_inn_stage(const stage_context& ctx)
         c.blocks = o.inn_blocks;
         c.width = o.inn_width;
         c.lost_estimator_width = o.lost_estimator_width;
+        c.private_downscale = o.private_downscale;
         return inn(c);
     }();
+    if (resuming && o.private_downscale != 1
+        && net->config().private_downscale != o.private_downscale)
+        throw error("train: '" + o.out_model + "' hides a private image downscaled "
+                    + std::to_string(net->config().private_downscale) + " times, not "
+                    + std::to_string(o.private_downscale));
     if (o.lost_estimator_width > 0 && !net->has_lost_estimator()) {
         net = with_lost_estimator(net, o.lost_estimator_width);
         st.restart_optimizer = true;
@@ -419,8 +425,8 @@ stage make_inn_stage(const stage_context& ctx)
         all_indices(hosts.size()), all_indices(train.size()), o.seed + 3);
     const inn_loss_weights w = o.loss_weights;
     const std::string host_loss = o.host_image_loss;
-    const int64_t latent_reals
-        = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
+    const int64_t latent_reals = static_cast<int64_t>(net->config().secret_channels())
+        * (o.image_side / 4) * (o.image_side / 4);
     const int rounds = net->config().scramble_rounds;
     // A fresh random key and nonces per step (drawn from the seeded generator, so a run
     // is reproducible): the INN must not learn any one key.
@@ -469,7 +475,7 @@ stage make_inn_stage(const stage_context& ctx)
         {
             torch::NoGradGuard ng;
             zh = codec->encode(xh, snr);
-            zp = codec->encode(xp, snr);
+            zp = private_latent(*codec, *net, xp, snr); // the payload
         }
         const auto key = random_keying(rng, bs);
         const latent_keying* keying = key ? &*key : nullptr;
@@ -479,7 +485,7 @@ stage make_inn_stage(const stage_context& ctx)
         // estimate).
         auto bob = bob_extract(*net, lost_part_mode {}, y, keying);
         const auto& rec = bob.recovered;
-        auto xp_hat = codec->decode(rec.secret, snr);
+        auto xp_hat = private_image(*codec, *net, rec.secret, snr);
         auto loss = w.container_host * torch::mse_loss(out.container, zh)
             + w.lost_part * (out.lost - bob.lost_hat).pow(2).mean()
             + w.private_latent * torch::mse_loss(rec.secret, zp)
@@ -519,14 +525,16 @@ stage make_inn_stage(const stage_context& ctx)
             const latent_keying* keying = key ? &*key : nullptr;
             const auto snr = channel_snr(c, xvp.size(0), gen).to(dev);
             const auto zh = codec->encode(xvh.to(dev), snr);
-            auto zc = alice_embed(*net, zh, codec->encode(xvp.to(dev), snr), keying).sent;
+            auto zc = alice_embed(
+                          *net, zh, private_latent(*codec, *net, xvp.to(dev), snr), keying)
+                          .sent;
             auto y = apply_channel_at_snr(zc, c, snr, gen);
-            auto bob
-                = codec
-                      ->decode(
-                          bob_extract(*net, lost_part_mode {}, y, keying).recovered.secret,
-                          snr)
-                      .cpu();
+            auto bob = private_image(
+                           *codec,
+                           *net,
+                           bob_extract(*net, lost_part_mode {}, y, keying).recovered.secret,
+                           snr)
+                           .cpu();
             auto eve = codec->decode(y, snr).cpu();
             const auto plain_rx = apply_channel_at_snr(zh, c, snr, gen);
             const auto plain_eve = codec->decode(plain_rx, snr).cpu();
@@ -542,7 +550,9 @@ stage make_inn_stage(const stage_context& ctx)
                            psnr(plain_eve, xvh).mean().item<double>());
             if (keying) { // Eve with the INN and no key: the INN run backwards
                 const auto lost_hat = make_lost_part(lost_part_mode {}, y, *net);
-                auto eve_inn = codec->decode(net->extract(y, lost_hat).secret, snr).cpu();
+                auto eve_inn
+                    = private_image(*codec, *net, net->extract(y, lost_hat).secret, snr)
+                          .cpu();
                 m.emplace_back("eve_inn_nokey_msssim_private" + suffix,
                                ms_ssim(eve_inn, xvp).mean().item<double>());
             }
@@ -632,8 +642,8 @@ stage make_detector_stage(const stage_context& ctx)
     stage st;
     inn stego = frozen_inn(ctx);
     const bool keyed = stego->config().keyed;
-    const int64_t reals
-        = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);
+    const int64_t reals = static_cast<int64_t>(stego->config().secret_channels())
+        * (o.image_side / 4) * (o.image_side / 4);
     const int rounds = stego->config().scramble_rounds;
     const detector_config cfg = resuming
         ? detector_config::from_json(read_model_file(o.out_model, kind_detector).config)
@@ -657,7 +667,10 @@ stage make_detector_stage(const stage_context& ctx)
         std::optional<latent_keying> keying;
         if (keyed)
             keying = seeded_keying(rng, xp.size(0), reals, rounds, dev);
-        auto zc = alice_embed(*stego, zh, codec->encode(xp, snr), keying ? &*keying : nullptr)
+        auto zc = alice_embed(*stego,
+                              zh,
+                              private_latent(*codec, *stego, xp, snr),
+                              keying ? &*keying : nullptr)
                       .sent;
         auto y = torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
                               apply_channel_at_snr(zc, ch, snr, gen) });
@@ -709,6 +722,10 @@ stage make_extractor_stage(const stage_context& ctx)
     const int channels = codec->config().latent_channels();
     stage st;
     inn stego = frozen_inn(ctx);
+    if (stego->config().private_downscale != 1)
+        throw error("train: eve-extractor reads full-payload INNs only; '" + o.inn_model
+                    + "' hides a private image downscaled "
+                    + std::to_string(stego->config().private_downscale) + " times");
     const bool keyed = stego->config().keyed;
     const int64_t reals
         = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);

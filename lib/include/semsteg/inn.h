@@ -33,16 +33,25 @@ struct inn_config {
     //! it works only with a key, and a keyless INN only without one.
     bool keyed = false;
     int scramble_rounds = 3; //!< rounds of the keyed transform (stego_key.h), when keyed
+    /*!
+     * Payload: 1 hides the whole private latent (full payload); s > 1 hides the latent of
+     * the private image downscaled s times, its s² × smaller spatial grid folded into
+     * channels/s² channels of the host's grid (secure_link.h: private_latent). The secret
+     * branch then has secret_channels() channels; the container keeps all of them.
+     */
+    int private_downscale = 1;
+    int secret_channels() const { return channels / (private_downscale * private_downscale); }
 
     nlohmann::json to_json() const;
     static inn_config from_json(const nlohmann::json& j);
+    void validate() const; //!< throws semsteg::error for a payload the channels cannot hold
 };
 
 //! Φ, ρ or η: three 3×3 convolutions with LeakyReLU, the last zero-initialised.
 class coupling_subnet_impl : public torch::nn::Module
 {
 public:
-    coupling_subnet_impl(int channels, int width);
+    coupling_subnet_impl(int in_channels, int out_channels, int width);
     torch::Tensor forward(const torch::Tensor& x);
 
 private:
@@ -50,7 +59,8 @@ private:
 };
 TORCH_MODULE_IMPL(coupling_subnet, coupling_subnet_impl);
 
-//! One invertible block: z_h += Φ(z_p); z_p = z_p ⊙ exp(ρ(z_h)) + η(z_h).
+//! One invertible block: z_h += Φ(z_p); z_p = z_p ⊙ exp(ρ(z_h)) + η(z_h) (Φ: K → C
+//! channels, ρ and η: C → K, with C the host's channels and K the secret branch's).
 class inn_block_impl : public torch::nn::Module
 {
 public:
@@ -78,12 +88,14 @@ class inn_impl : public torch::nn::Module
 {
 public:
     explicit inn_impl(const inn_config& cfg);
-    //! (z_h, z_p) → (z_c, l).
+    //! (z_h, z_p) → (z_c, l); z_h [B,C,h,w], z_p and l [B,K,h,w] (K = secret_channels()).
     inn_output embed(const torch::Tensor& zh, const torch::Tensor& zp);
     //! (ẑ_c, l̂) → (ẑ_h, ẑ_p), the blocks inverted from the last.
     inn_recovery extract(const torch::Tensor& zc, const torch::Tensor& lost);
     //! Bob's learned estimate of l from the received container (needs the estimator).
     torch::Tensor estimate_lost(const torch::Tensor& zc);
+    //! The shape of l (and of ẑ_p) for a container `zc`.
+    std::vector<int64_t> lost_shape(const torch::Tensor& zc) const;
     bool has_lost_estimator() const { return !d_lost_estimator.is_empty(); }
     const inn_config& config() const { return d_cfg; }
 

@@ -59,6 +59,23 @@ private:
     std::vector<torch::Tensor> d_signs, d_perm; //!< per round: [B,n] floats, [B,n] indices
 };
 
+/*!
+ * The payload (inn_config::private_downscale, s): the private images [B,3,H,W] → the latent
+ * the INN hides, [B,C/s²,H/4,W/4]. At s = 1 the codec's latent (full payload); at s > 1 the
+ * codec's latent of the image downscaled s times (area mean), its (H/4s)×(W/4s) grid folded
+ * into channels to the host's grid (pixel shuffle). `snr_db` as for the codec's encode.
+ */
+torch::Tensor private_latent(jscc_codec_impl& codec,
+                             const inn_impl& stego,
+                             const torch::Tensor& images,
+                             const torch::Tensor& snr_db);
+//! The inverse for a receiver: ẑ_p → the private image [B,3,H,W] (at s > 1 decoded at
+//! 1/s the size and upsampled bilinearly).
+torch::Tensor private_image(jscc_codec_impl& codec,
+                            const inn_impl& stego,
+                            const torch::Tensor& latent,
+                            const torch::Tensor& snr_db);
+
 //! What Alice's embedding gives.
 struct alice_output {
     torch::Tensor sent; //!< the container as sent: z_c scaled to unit mean symbol power

@@ -91,6 +91,9 @@ struct train_options {
     //! becomes keyed (its weights carry on)
     bool keyed = false;
     int scramble_rounds = 3;
+    //! inn, new OUT: the payload (inn_config::private_downscale): 1 hides the whole private
+    //! latent, s > 1 the latent of the private image downscaled s times
+    int private_downscale = 1;
     // eve-extractor (E6, E7): Eve's network from what she receives to the private image.
     int extractor_width = 128;
     //! 0: E6, containers under fresh keys of Eve's own every step. N > 0: E7, N fixed
