@@ -119,6 +119,7 @@ struct eval_options {
     std::string key_file, passphrase; //!< the key a keyed INN needs (never written out)
     std::string extractor_path; //!< Eve's E6/E7 extractor (optional)
     std::string eve_inn_path; //!< E5: an INN of Eve's own (optional)
+    std::string private_codec_path; //!< a reduced payload's own codec (as the INN records)
     std::string private_dir, private_range = ":", hosts_dir, host_range;
     double crop = 1.0, host_crop = 1.0;
     bool host_crop_given = false;
@@ -189,15 +190,19 @@ int run(eval_options& o)
     check_model_file(o.mia_path, "--mia");
     check_model_file(o.detector_path, "--detector");
     check_model_file(o.lpips_path, "--lpips");
+    check_model_file(o.private_codec_path, "--private-codec");
     auto models = semsteg::secure_link_models::load(
         o.codec_path,
         o.inn_path,
         o.mia_path,
         o.detector_path,
         o.lost,
-        semsteg::load_key(o.key_file, o.passphrase, [](const std::string& warning) {
-            std::cerr << "semsteg-eval: warning: " << warning << "\n";
-        }));
+        semsteg::load_key(o.key_file,
+                          o.passphrase,
+                          [](const std::string& warning) {
+                              std::cerr << "semsteg-eval: warning: " << warning << "\n";
+                          }),
+        o.private_codec_path);
     models.snr_estimate_error_db = o.snr_error;
     check_model_file(o.extractor_path, "--eve-extractor");
     if (!o.extractor_path.empty()) {
@@ -303,6 +308,7 @@ int run(eval_options& o)
     s.inn = o.inn_path;
     s.mia = o.mia_path;
     s.eve_inn = o.eve_inn_path;
+    s.private_codec = o.private_codec_path;
     s.detector = o.detector_path;
     s.lpips = o.lpips_path;
     s.side = o.side;
@@ -393,6 +399,10 @@ int main(int argc, char** argv)
                    o.extractor_path,
                    "Eve's extractor (kind eve-extractor, semsteg-train eve-extractor): E6 or "
                    "E7, a row of its own");
+    app.add_option("--private-codec",
+                   o.private_codec_path,
+                   "the codec of the private image, for an INN whose reduced payload has one "
+                   "of its own (the INN records which; its model card names it)");
     app.add_option("--eve-inn",
                    o.eve_inn_path,
                    "E5: an INN of Eve's own (kind inn: the public recipe trained again, or "

@@ -96,6 +96,11 @@ int main(int argc, char** argv)
         o.keyed,
         "inn: keyed hiding (a fresh random key and nonces every step, so one INN works "
         "for every key); a resumed keyless INN becomes keyed");
+    app.add_option(
+        "--private-codec",
+        o.private_codec_model,
+        "inn, eve-detector: the codec of the private image (a reduced payload's own, "
+        "e.g. one trained at the downscaled side; default: --codec)");
     app.add_option("--private-downscale",
                    o.private_downscale,
                    "inn: the payload: 1 hides the whole private latent; 2 or 4 hide the "

@@ -287,4 +287,25 @@ TEST(ModelFile, AnInnRefusesAnotherCodecThanItsOwn)
     EXPECT_NE(msg.find("another codec"), std::string::npos) << msg;
     // Arguments the wrong way round: a clear kind error, not a pass.
     EXPECT_NE(error_of([&] { check_inn_codec(path_a, inn_path); }), "");
+
+    // A reduced payload's own codec: the INN takes exactly the one it records, and an INN
+    // that records none takes none.
+    auto plain_inn = read_model_file(inn_path, kind_inn);
+    EXPECT_NO_THROW(check_inn_private_codec(plain_inn, inn_path, nullptr, ""));
+    EXPECT_NE(error_of([&] {
+                  check_inn_private_codec(plain_inn, inn_path, &a, path_a.string());
+              }).find("takes no private codec"),
+              std::string::npos);
+    inn.info[inn_private_codec_key] = b.data_sha256;
+    write_model_file(inn_path, inn);
+    const auto reduced = read_model_file(inn_path, kind_inn);
+    EXPECT_NO_THROW(check_inn_private_codec(reduced, inn_path, &b, path_b.string()));
+    EXPECT_NE(error_of([&] {
+                  check_inn_private_codec(reduced, inn_path, nullptr, "");
+              }).find("give it"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] {
+                  check_inn_private_codec(reduced, inn_path, &a, path_a.string());
+              }).find("another private codec"),
+              std::string::npos);
 }

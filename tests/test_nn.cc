@@ -838,6 +838,48 @@ TEST(SecureLink, AReducedPayloadTravelsTheWholeLink)
     for (const auto* t :
          { &r.secure_bob, &r.secure_eve, &r.eve_inn_nokey, &r.eve_inn_wrong_key })
         EXPECT_EQ(t->sizes(), x.sizes());
+
+    // A private codec of the payload's own codes the private image: a copy of the public
+    // codec changes nothing, another codec changes Bob's picture.
+    cfg.keyed = false; // (keyed, each run would draw other nonces)
+    inn keyless(cfg);
+    randomise(*keyless, 0.05, 37);
+    auto run = [&](std::optional<jscc_codec> private_codec) {
+        secure_link_models k;
+        k.codec = codec;
+        k.stego = keyless;
+        k.private_codec = private_codec;
+        auto g = at::detail::createCPUGenerator(35);
+        return run_secure_link(
+            k, host, x, fixed_snr_channel("awgn", 10), fixed_snr_channel("awgn", 20), g);
+    };
+    jscc_codec same(codec->config());
+    copy_shared_parameters(*codec, *same);
+    const auto base = run(std::nullopt);
+    EXPECT_TRUE(torch::equal(run(same).secure_bob, base.secure_bob));
+    EXPECT_FALSE(
+        torch::allclose(run(random_codec_pair(36).first).secure_bob, base.secure_bob));
+
+    // From files: the INN names its private codec, and the link loads exactly that one.
+    const auto public_path = temp_path("reduced_public.st").string();
+    const auto private_path = temp_path("reduced_private.st").string();
+    const auto inn_path = temp_path("reduced_keyless.st").string();
+    save_module(public_path, *codec, kind_jscc, codec->config().to_json());
+    auto other = random_codec_pair(38).first;
+    save_module(private_path, *other, kind_jscc, other->config().to_json());
+    save_module(
+        inn_path,
+        *keyless,
+        kind_inn,
+        keyless->config().to_json(),
+        { { inn_private_codec_key, read_model_file(private_path, kind_jscc).data_sha256 } });
+    auto loaded
+        = secure_link_models::load(public_path, inn_path, "", "", "auto", {}, private_path);
+    ASSERT_TRUE(loaded.private_codec.has_value());
+    EXPECT_EQ(&loaded.private_coder(), &**loaded.private_codec);
+    EXPECT_NE(
+        error_of([&] { secure_link_models::load(public_path, inn_path); }).find("give it"),
+        std::string::npos);
 }
 
 TEST(Experiment, KeySweepRunsBobUnderEachRandomKeyOnTheSameNoise)

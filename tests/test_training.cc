@@ -211,6 +211,24 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     det_reduced.codec_model = jscc.out_model;
     det_reduced.steps = 30;
     EXPECT_TRUE(run_training(det_reduced, data(), {}).finished);
+    // With a private codec of its own (any codec file; here another small one): recorded
+    // in the INN, required when it resumes, and by Eve's detector.
+    auto own = small("inn", "inn_reduced_own_codec.st");
+    own.private_downscale = 2;
+    own.private_codec_model = trained_codec("private_codec.st", 15);
+    own.steps = 15;
+    EXPECT_TRUE(run_training(own, data(), {}).finished);
+    EXPECT_EQ(read_model_file(own.out_model, kind_inn).info.at(inn_private_codec_key),
+              read_model_file(own.private_codec_model, kind_jscc).data_sha256);
+    auto own_resumed = own;
+    own_resumed.private_codec_model.clear();
+    own_resumed.steps = 30;
+    EXPECT_THROW(run_training(own_resumed, data(), {}), error);
+    auto det_own = writing(det_reduced, "det_own.st");
+    det_own.inn_model = own.out_model;
+    EXPECT_THROW(run_training(det_own, data(), {}), error); // no private codec given
+    det_own.private_codec_model = own.private_codec_model;
+    EXPECT_TRUE(run_training(det_own, data(), {}).finished);
     auto ext_reduced = small("eve-extractor", "ext_reduced.st");
     ext_reduced.inn_model = reduced.out_model;
     ext_reduced.codec_model = jscc.out_model;

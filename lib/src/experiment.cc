@@ -326,6 +326,7 @@ json results_json(const experiment_result& r)
                       { "detector", opt_json(s.detector) },
                       { "lpips", opt_json(s.lpips) },
                       { "eve_inn", opt_json(s.eve_inn) },
+                      { "private_codec", opt_json(s.private_codec) },
                       { "lost_part", s.lost_part },
                       { "side", s.side },
                       { "seed", s.seed },
@@ -435,6 +436,9 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
        << "- codec `" << s.codec << "`, INN `" << s.inn << "`, Eve's MIA " << named(s.mia)
        << ", detector " << named(s.detector) << ", LPIPS " << named(s.lpips)
        << (s.eve_inn.empty() ? "" : ", Eve's own INN (E5) `" + s.eve_inn + "`")
+       << (s.private_codec.empty()
+               ? ""
+               : ", the payload's private codec `" + s.private_codec + "`")
        << "; Bob fills the lost part with " << s.lost_part << "\n"
        << "- private images: " << describe(s.privates) << ": " << s.privates.images
        << " read, " << s.privates.skipped << " unreadable skipped\n"

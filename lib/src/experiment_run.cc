@@ -364,7 +364,7 @@ std::vector<key_point> run_key_sweep(secure_link_models models, // shares the ne
         auto first = at::detail::createCPUGenerator(seed * 1000003 + b);
         const auto snr0 = channel_snr(bob, size, first);
         const auto zh = models.codec->encode(xh, snr0);
-        const auto zp = private_latent(*models.codec, *models.stego, xp, snr0);
+        const auto zp = private_latent(models.private_coder(), *models.stego, xp, snr0);
         for (size_t k = 0; k < count; ++k) {
             // The same draws for every key: one generator per batch, seeded alike.
             auto gen = at::detail::createCPUGenerator(seed * 1000003 + b);
@@ -376,7 +376,7 @@ std::vector<key_point> run_key_sweep(secure_link_models models, // shares the ne
             const auto sent = alice_embed(*models.stego, zh, zp, &keying).sent;
             const auto rx = apply_channel_at_snr(sent, bob, snr, gen);
             const auto img = private_image(
-                *models.codec,
+                models.private_coder(),
                 *models.stego,
                 bob_extract(*models.stego, models.lost, rx, &keying).recovered.secret,
                 snr + models.snr_estimate_error_db);

@@ -287,6 +287,33 @@ void check_inn_codec(const std::string& inn_path, const std::string& codec_path)
                     codec_path);
 }
 
+void check_inn_private_codec(const model_file& inn,
+                             const std::string& inn_path,
+                             const model_file* private_codec,
+                             const std::string& private_codec_path)
+{
+    const auto recorded = inn.info.find(inn_private_codec_key);
+    if (recorded == inn.info.end()) {
+        if (private_codec)
+            throw error("INN '" + inn_path
+                        + "' hides the public codec's latent: it takes no "
+                          "private codec ('"
+                        + private_codec_path + "' given)");
+        return;
+    }
+    if (!private_codec)
+        throw error("INN '" + inn_path
+                    + "' hides a payload coded by a private codec of its "
+                      "own (data SHA-256 beginning "
+                    + recorded->second.substr(0, 16)
+                    + "): give it (its model card names it)");
+    if (private_codec->data_sha256 != recorded->second)
+        throw error("INN '" + inn_path + "' was trained with another private codec than '"
+                    + private_codec_path + "' (its private codec's data SHA-256 begins "
+                    + recorded->second.substr(0, 16) + ", this one's "
+                    + private_codec->data_sha256.substr(0, 16) + ")");
+}
+
 model_file parse_model_file(const uint8_t* bytes,
                             size_t size,
                             const std::string& path,

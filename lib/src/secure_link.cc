@@ -186,15 +186,30 @@ secure_link_models secure_link_models::load(const std::string& codec_path,
                                             const std::string& mia_path,
                                             const std::string& detector_path,
                                             const std::string& lost_mode,
-                                            const std::optional<stego_key>& key)
+                                            const std::optional<stego_key>& key,
+                                            const std::string& private_codec_path)
 {
     secure_link_models m;
     // Each file read (and its checksum verified) once, for the weights and the codec check.
     const auto codec_file = read_model_file(codec_path, kind_jscc);
     const auto inn_file = read_model_file(inn_path, kind_inn);
     check_inn_codec(inn_file, inn_path, codec_file, codec_path);
+    std::optional<model_file> private_file;
+    if (!private_codec_path.empty())
+        private_file = read_model_file(private_codec_path, kind_jscc);
+    check_inn_private_codec(
+        inn_file, inn_path, private_file ? &*private_file : nullptr, private_codec_path);
     m.codec = load_jscc(codec_file, codec_path);
     m.stego = load_inn(inn_file, inn_path);
+    if (private_file) {
+        m.private_codec = load_jscc(*private_file, private_codec_path);
+        if ((*m.private_codec)->config().latent_channels()
+            != m.codec->config().latent_channels())
+            throw error("private codec '" + private_codec_path + "' makes "
+                        + std::to_string((*m.private_codec)->config().latent_channels())
+                        + " channels, the public codec "
+                        + std::to_string(m.codec->config().latent_channels()));
+    }
     if (m.stego->config().channels != m.codec->config().latent_channels())
         throw error("INN '" + inn_path + "' has " + std::to_string(m.stego->config().channels)
                     + " channels but codec '" + codec_path + "' makes "
@@ -242,7 +257,10 @@ secure_link_result run_secure_link(secure_link_models& m,
     const auto eve_snr = channel_snr(eve_channel, batch, gen);
     const auto zh = m.codec->encode(host, bob_snr);
     const auto zp = m.codec->encode(secret, bob_snr);
-    const auto hidden = private_latent(*m.codec, *m.stego, secret, bob_snr); // the payload
+    if (m.private_codec)
+        (*m.private_codec)->eval();
+    const auto hidden
+        = private_latent(m.private_coder(), *m.stego, secret, bob_snr); // payload
     // What the receivers' decoders are told (the channels draw at the true SNRs).
     const auto bob_told = bob_snr + m.snr_estimate_error_db;
     const auto eve_told = eve_snr + m.snr_estimate_error_db;
@@ -267,7 +285,7 @@ secure_link_result run_secure_link(secure_link_models& m,
     const auto zc = alice_embed(*m.stego, zh, hidden, key).sent;
     const auto bob_rx = apply_channel_at_snr(zc, bob_channel, bob_snr, gen);
     const auto eve_rx = apply_channel_at_snr(zc, eve_channel, eve_snr, gen);
-    r.secure_bob = private_image(*m.codec,
+    r.secure_bob = private_image(m.private_coder(),
                                  *m.stego,
                                  bob_extract(*m.stego, m.lost, bob_rx, key).recovered.secret,
                                  bob_told);
@@ -283,7 +301,7 @@ secure_link_result run_secure_link(secure_link_models& m,
     }
     if (m.key) { // E4: unscrambled with nothing, or the wrong (key, nonce)
         auto eve_decode = [&](const std::optional<latent_keying>& guess) {
-            return private_image(*m.codec,
+            return private_image(m.private_coder(),
                                  *m.stego,
                                  guess ? guess->unscramble(backwards) : backwards,
                                  eve_told);
@@ -303,7 +321,7 @@ secure_link_result run_secure_link(secure_link_models& m,
     if (m.eve_inn) { // E5: nothing to unscramble with (her INN never saw Alice's key)
         (*m.eve_inn)->eval();
         r.eve_own_inn
-            = private_image(*m.codec,
+            = private_image(m.private_coder(),
                             **m.eve_inn,
                             eve_inn_backwards(**m.eve_inn, lost_part_mode {}, eve_rx),
                             eve_told);

@@ -291,6 +291,34 @@ jscc_codec frozen_codec(const stage_context& ctx)
     return codec;
 }
 
+/*!
+ * The codec of the private image, frozen, on the device: the private codec when given (it
+ * must be the one `inn_path` records, if that exists), else `codec` itself.
+ */
+jscc_codec
+frozen_private_codec(const stage_context& ctx, jscc_codec& codec, const std::string& inn_path)
+{
+    std::optional<model_file> given;
+    if (!ctx.o.private_codec_model.empty())
+        given = read_model_file(ctx.o.private_codec_model, kind_jscc);
+    if (std::filesystem::exists(inn_path))
+        check_inn_private_codec(read_model_file(inn_path, kind_inn),
+                                inn_path,
+                                given ? &*given : nullptr,
+                                ctx.o.private_codec_model);
+    if (!given)
+        return codec;
+    jscc_codec coder = load_jscc(*given, ctx.o.private_codec_model);
+    if (coder->config().latent_channels() != codec->config().latent_channels())
+        throw error("train: the private codec makes "
+                    + std::to_string(coder->config().latent_channels())
+                    + " channels, the codec "
+                    + std::to_string(codec->config().latent_channels()));
+    freeze(*coder);
+    coder->to(ctx.dev);
+    return coder;
+}
+
 //! The INN whose containers Eve's networks learn from, frozen, on the device.
 inn frozen_inn(const stage_context& ctx)
 {
@@ -382,6 +410,7 @@ stage make_inn_stage(const stage_context& ctx)
     const int nval = ctx.nval;
     const int bs = ctx.batch;
     jscc_codec codec = frozen_codec(ctx);
+    jscc_codec private_codec = frozen_private_codec(ctx, codec, o.out_model);
     const int channels = codec->config().latent_channels();
     stage st;
     inn net = resuming ? load_inn(o.out_model) : [&] {
@@ -475,7 +504,7 @@ stage make_inn_stage(const stage_context& ctx)
         {
             torch::NoGradGuard ng;
             zh = codec->encode(xh, snr);
-            zp = private_latent(*codec, *net, xp, snr); // the payload
+            zp = private_latent(*private_codec, *net, xp, snr); // the payload
         }
         const auto key = random_keying(rng, bs);
         const latent_keying* keying = key ? &*key : nullptr;
@@ -485,7 +514,7 @@ stage make_inn_stage(const stage_context& ctx)
         // estimate).
         auto bob = bob_extract(*net, lost_part_mode {}, y, keying);
         const auto& rec = bob.recovered;
-        auto xp_hat = private_image(*codec, *net, rec.secret, snr);
+        auto xp_hat = private_image(*private_codec, *net, rec.secret, snr);
         auto loss = w.container_host * torch::mse_loss(out.container, zh)
             + w.lost_part * (out.lost - bob.lost_hat).pow(2).mean()
             + w.private_latent * torch::mse_loss(rec.secret, zp)
@@ -525,12 +554,14 @@ stage make_inn_stage(const stage_context& ctx)
             const latent_keying* keying = key ? &*key : nullptr;
             const auto snr = channel_snr(c, xvp.size(0), gen).to(dev);
             const auto zh = codec->encode(xvh.to(dev), snr);
-            auto zc = alice_embed(
-                          *net, zh, private_latent(*codec, *net, xvp.to(dev), snr), keying)
+            auto zc = alice_embed(*net,
+                                  zh,
+                                  private_latent(*private_codec, *net, xvp.to(dev), snr),
+                                  keying)
                           .sent;
             auto y = apply_channel_at_snr(zc, c, snr, gen);
             auto bob = private_image(
-                           *codec,
+                           *private_codec,
                            *net,
                            bob_extract(*net, lost_part_mode {}, y, keying).recovered.secret,
                            snr)
@@ -551,7 +582,8 @@ stage make_inn_stage(const stage_context& ctx)
             if (keying) { // Eve with the INN and no key: the INN run backwards
                 const auto lost_hat = make_lost_part(lost_part_mode {}, y, *net);
                 auto eve_inn
-                    = private_image(*codec, *net, net->extract(y, lost_hat).secret, snr)
+                    = private_image(
+                          *private_codec, *net, net->extract(y, lost_hat).secret, snr)
                           .cpu();
                 m.emplace_back("eve_inn_nokey_msssim_private" + suffix,
                                ms_ssim(eve_inn, xvp).mean().item<double>());
@@ -641,6 +673,7 @@ stage make_detector_stage(const stage_context& ctx)
     const int channels = codec->config().latent_channels();
     stage st;
     inn stego = frozen_inn(ctx);
+    jscc_codec private_codec = frozen_private_codec(ctx, codec, o.inn_model);
     const bool keyed = stego->config().keyed;
     const int64_t reals = static_cast<int64_t>(stego->config().secret_channels())
         * (o.image_side / 4) * (o.image_side / 4);
@@ -669,7 +702,7 @@ stage make_detector_stage(const stage_context& ctx)
             keying = seeded_keying(rng, xp.size(0), reals, rounds, dev);
         auto zc = alice_embed(*stego,
                               zh,
-                              private_latent(*codec, *stego, xp, snr),
+                              private_latent(*private_codec, *stego, xp, snr),
                               keying ? &*keying : nullptr)
                       .sent;
         auto y = torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
@@ -1110,6 +1143,9 @@ train_result run_training(const train_options& o,
             const auto codec_sha = read_model_file(o.codec_model, kind_jscc).data_sha256;
             if (!codec_sha.empty())
                 info[inn_codec_key] = codec_sha;
+            if (!o.private_codec_model.empty())
+                info[inn_private_codec_key]
+                    = read_model_file(o.private_codec_model, kind_jscc).data_sha256;
         }
         for (const auto& [k, v] : metrics)
             info[k] = std::to_string(v);

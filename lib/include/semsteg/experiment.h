@@ -146,6 +146,7 @@ struct image_set_report {
 struct experiment_setup {
     std::string codec, inn, mia, detector, lpips; //!< model files; empty: not used
     std::string eve_inn; //!< E5's INN of Eve's own; empty: not used
+    std::string private_codec; //!< the payload's own codec; empty: the public codec
     std::string lost_part; //!< how Bob fills l̂, resolved (e.g. "auto (zeros)")
     std::string extractor_row; //!< the extractor row's name; empty: no extractor
     nlohmann::json codec_config, inn_config;

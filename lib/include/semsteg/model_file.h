@@ -109,6 +109,20 @@ void check_inn_codec(const model_file& inn,
 //! The same from the two files.
 void check_inn_codec(const std::string& inn_path, const std::string& codec_path);
 
+//! The info key of an INN file whose payload was coded by a private codec of its own (a
+//! reduced payload's: secure_link.h, private_latent), naming that codec's data_sha256.
+constexpr const char* inn_private_codec_key = "private_codec_sha256";
+
+/*!
+ * Refuses (semsteg::error) an INN that records a private codec when `private_codec` (nullptr:
+ * none given) is not that codec, and a private codec given to an INN that records none (its
+ * payload is the public codec's latent).
+ */
+void check_inn_private_codec(const model_file& inn,
+                             const std::string& inn_path,
+                             const model_file* private_codec,
+                             const std::string& private_codec_path);
+
 //! Bytes per element of a dtype name; throws on an unsupported dtype.
 size_t dtype_size(const std::string& dtype);
 

@@ -131,6 +131,9 @@ struct secure_link_models {
     //! E5: an INN of Eve's own (the public recipe trained again, or fine-tuned), if any;
     //! she runs it backwards on what she receives, her l̂ its "auto" mode
     std::optional<inn> eve_inn;
+    //! The codec of the private image when the INN's payload has one of its own (a reduced
+    //! payload's; public like every file), else the public codec codes it.
+    std::optional<jscc_codec> private_codec;
     extractor_config extractor_cfg; //!< which attack the extractor is
     lost_part_mode lost; //!< how Bob fills l̂
     //! The key Alice and Bob share (a keyed INN needs it; a keyless one must have none).
@@ -151,7 +154,10 @@ struct secure_link_models {
                                    const std::string& mia_path = "",
                                    const std::string& detector_path = "",
                                    const std::string& lost_mode = "auto",
-                                   const std::optional<stego_key>& key = std::nullopt);
+                                   const std::optional<stego_key>& key = std::nullopt,
+                                   const std::string& private_codec_path = "");
+    //! The codec that codes the private image (private_codec, or the public one).
+    jscc_codec_impl& private_coder() { return private_codec ? **private_codec : *codec; }
     //! Loads E5's INN of Eve's own into eve_inn; throws semsteg::error when it does not
     //! fit the codec.
     void load_eve_inn(const std::string& path);

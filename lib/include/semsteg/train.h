@@ -55,6 +55,9 @@ struct train_options {
     std::string out_model; //!< model file to write (checkpoints and final)
     std::string csv_path; //!< per-epoch CSV (appended when resuming)
     std::string codec_model; //!< inn, eve-mia, eve-detector: the frozen codec
+    //! inn (a new OUT, or the one it records), eve-detector: the frozen codec of the private
+    //! image, when the payload has one of its own (secure_link.h: private_latent)
+    std::string private_codec_model;
     std::string inn_model; //!< eve-detector: the INN that makes containers
     int64_t steps = 10000; //!< total optimiser steps (a resumed run continues to this)
     int64_t steps_per_epoch = 250;
