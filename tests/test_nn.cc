@@ -313,6 +313,16 @@ TEST(Inn, AReducedPayloadHidesFewerChannelsAndInverts)
     EXPECT_FALSE(inn_config {}.to_json().contains("private_downscale")); // older files
     cfg.private_downscale = 3; // 9 does not divide 8 channels
     EXPECT_NE(error_of([&] { inn bad(cfg); }).find("private_downscale"), std::string::npos);
+    // A lower-rate payload: a private codec of 4 channels, folded or not.
+    inn_config lower { 8, 2, 8, 2.0 };
+    lower.payload_channels = 4;
+    EXPECT_EQ(lower.secret_channels(), 4);
+    lower.private_downscale = 2;
+    EXPECT_EQ(lower.secret_channels(), 1);
+    EXPECT_EQ(inn_config::from_json(lower.to_json()).secret_channels(), 1);
+    EXPECT_EQ(inn(lower)->embed(zh, torch::zeros({ 3, 1, 8, 8 })).lost.size(1), 1);
+    lower.payload_channels = 6; // 6 is not a multiple of 4
+    EXPECT_NE(error_of([&] { inn bad(lower); }).find("payload's 6"), std::string::npos);
     auto j = net->config().to_json();
     j["private_downscale"] = 4; // 16 > 8 channels
     EXPECT_NE(error_of([&] { inn_config::from_json(j); }).find("private_downscale"),
@@ -859,6 +869,28 @@ TEST(SecureLink, AReducedPayloadTravelsTheWholeLink)
     EXPECT_TRUE(torch::equal(run(same).secure_bob, base.secure_bob));
     EXPECT_FALSE(
         torch::allclose(run(random_codec_pair(36).first).secure_bob, base.secure_bob));
+
+    // A lower-rate private codec (4 channels): the INN's secret branch has its channels.
+    inn_config lower_cfg { 8, 2, 8, 2.0 };
+    lower_cfg.payload_channels = 4;
+    inn lower(lower_cfg);
+    randomise(*lower, 0.05, 39);
+    jscc_codec quarter(jscc_config { 32, 1.0 / 24, 32, 32 });
+    EXPECT_EQ(private_latent(*quarter, *lower, x, snr).size(1), 4);
+    EXPECT_NE(error_of([&] {
+                  private_latent(*codec, *lower, x, snr);
+              }).find("hides 4-channel payloads"),
+              std::string::npos);
+    secure_link_models q;
+    q.codec = codec;
+    q.stego = lower;
+    q.private_codec = quarter;
+    auto gq = at::detail::createCPUGenerator(40);
+    EXPECT_EQ(
+        run_secure_link(
+            q, host, x, fixed_snr_channel("awgn", 10), fixed_snr_channel("awgn", 10), gq)
+            .secure_bob.sizes(),
+        x.sizes());
 
     // From files: the INN names its private codec, and the link loads exactly that one.
     const auto public_path = temp_path("reduced_public.st").string();

@@ -229,6 +229,24 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     EXPECT_THROW(run_training(det_own, data(), {}), error); // no private codec given
     det_own.private_codec_model = own.private_codec_model;
     EXPECT_TRUE(run_training(det_own, data(), {}).finished);
+
+    // A lower-rate private codec started from the codec at another rate (every layer but
+    // the latent's own two), and an INN hiding its 4-channel latents.
+    auto quarter = small("jscc", "codec_1_24.st");
+    quarter.init_codec = jscc.out_model;
+    quarter.bcr = 1.0 / 24;
+    quarter.steps = 15;
+    std::vector<std::string> notes;
+    EXPECT_TRUE(run_training(quarter, data(), [&](const std::string& line, bool) {
+                    notes.push_back(line);
+                }).finished);
+    EXPECT_EQ(load_jscc(quarter.out_model)->config().latent_channels(), 4);
+    EXPECT_NE(notes.front().find("start fresh"), std::string::npos) << notes.front();
+    auto lower = small("inn", "inn_lower_rate.st");
+    lower.private_codec_model = quarter.out_model;
+    lower.steps = 15;
+    EXPECT_TRUE(run_training(lower, data(), {}).finished);
+    EXPECT_EQ(load_inn(lower.out_model)->config().secret_channels(), 4);
     auto ext_reduced = small("eve-extractor", "ext_reduced.st");
     ext_reduced.inn_model = reduced.out_model;
     ext_reduced.codec_model = jscc.out_model;

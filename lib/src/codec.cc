@@ -195,6 +195,21 @@ void copy_shared_parameters(torch::nn::Module& from, torch::nn::Module& to)
             p.value().copy_(*s);
 }
 
+size_t copy_matching_parameters(torch::nn::Module& from, torch::nn::Module& to)
+{
+    torch::NoGradGuard no_grad;
+    auto src = from.named_parameters();
+    size_t fresh = 0;
+    for (auto& p : to.named_parameters()) {
+        const auto* s = src.find(p.key());
+        if (s && s->sizes() == p.value().sizes())
+            p.value().copy_(*s);
+        else
+            ++fresh;
+    }
+    return fresh;
+}
+
 jscc_codec with_snr_adaptation(jscc_codec& codec)
 {
     auto cfg = codec->config();

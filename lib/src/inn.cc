@@ -32,6 +32,8 @@ nlohmann::json inn_config::to_json() const
     }
     if (private_downscale != 1) // absent at full payload (older files stay valid)
         j["private_downscale"] = private_downscale;
+    if (payload_channels > 0 && payload_channels != channels)
+        j["payload_channels"] = payload_channels;
     return j;
 }
 
@@ -46,6 +48,7 @@ inn_config inn_config::from_json(const nlohmann::json& j)
     c.keyed = j.contains("keyed") && j.at("keyed").get<bool>();
     c.scramble_rounds = json_int(j, "scramble_rounds", c.scramble_rounds);
     c.private_downscale = json_int(j, "private_downscale", 1);
+    c.payload_channels = json_int(j, "payload_channels", 0);
     if (c.keyed && c.scramble_rounds < 1)
         throw error("inn config: a keyed INN needs at least one scramble round");
     if (c.channels <= 0 || c.blocks <= 0 || c.width <= 0 || !(c.clamp > 0))
@@ -59,10 +62,12 @@ inn_config inn_config::from_json(const nlohmann::json& j)
 void inn_config::validate() const
 {
     const int cells = private_downscale * private_downscale;
-    if (private_downscale < 1 || private_downscale > 8 || channels % cells != 0)
+    if (payload_channels < 0)
+        throw error("inn config: payload_channels must not be negative");
+    if (private_downscale < 1 || private_downscale > 8 || payload() % cells != 0)
         throw error("inn config: private_downscale " + std::to_string(private_downscale)
-                    + " must be 1 to 8 with its square dividing the "
-                    + std::to_string(channels) + " channels");
+                    + " must be 1 to 8 with its square dividing the payload's "
+                    + std::to_string(payload()) + " channels");
 }
 
 coupling_subnet_impl::coupling_subnet_impl(int in_channels, int out_channels, int width)

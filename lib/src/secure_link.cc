@@ -116,6 +116,11 @@ torch::Tensor private_latent(jscc_codec_impl& codec,
                              const torch::Tensor& snr_db)
 {
     const int s = stego.config().private_downscale;
+    if (codec.config().latent_channels() != stego.config().payload())
+        throw error("private latent: the INN hides "
+                    + std::to_string(stego.config().payload())
+                    + "-channel payloads, the private image's codec makes "
+                    + std::to_string(codec.config().latent_channels()));
     if (s == 1)
         return codec.encode(images, snr_db);
     if (images.dim() != 4 || images.size(2) % (4 * s) != 0 || images.size(3) % (4 * s) != 0)
@@ -203,12 +208,11 @@ secure_link_models secure_link_models::load(const std::string& codec_path,
     m.stego = load_inn(inn_file, inn_path);
     if (private_file) {
         m.private_codec = load_jscc(*private_file, private_codec_path);
-        if ((*m.private_codec)->config().latent_channels()
-            != m.codec->config().latent_channels())
+        if ((*m.private_codec)->config().latent_channels() != m.stego->config().payload())
             throw error("private codec '" + private_codec_path + "' makes "
                         + std::to_string((*m.private_codec)->config().latent_channels())
-                        + " channels, the public codec "
-                        + std::to_string(m.codec->config().latent_channels()));
+                        + "-channel latents; INN '" + inn_path + "' hides "
+                        + std::to_string(m.stego->config().payload()));
     }
     if (m.stego->config().channels != m.codec->config().latent_channels())
         throw error("INN '" + inn_path + "' has " + std::to_string(m.stego->config().channels)

@@ -171,6 +171,7 @@ struct stage {
     std::function<torch::Tensor(std::mt19937_64&, torch::Generator&)> loss;
     std::function<metric_map()> validate;
     bool restart_optimizer = false; //!< the module gained parameters since the checkpoint
+    std::string note; //!< what the user should know of how the stage started (or empty)
     std::function<void()> save_extra; //!< saves training state kept outside the model file
 };
 
@@ -308,12 +309,8 @@ frozen_private_codec(const stage_context& ctx, jscc_codec& codec, const std::str
                                 ctx.o.private_codec_model);
     if (!given)
         return codec;
+    // (Its channels may differ from the public codec's: a lower rate, a smaller payload.)
     jscc_codec coder = load_jscc(*given, ctx.o.private_codec_model);
-    if (coder->config().latent_channels() != codec->config().latent_channels())
-        throw error("train: the private codec makes "
-                    + std::to_string(coder->config().latent_channels())
-                    + " channels, the codec "
-                    + std::to_string(codec->config().latent_channels()));
     freeze(*coder);
     coder->to(ctx.dev);
     return coder;
@@ -349,6 +346,19 @@ stage make_jscc_stage(const stage_context& ctx)
     jscc_codec codec = resuming ? load_jscc(o.out_model) : [&] {
         if (!o.init_codec.empty()) {
             auto plain = load_jscc(o.init_codec);
+            if (std::abs(plain->config().bcr - o.bcr) > 1e-9) {
+                // Another rate (e.g. a private codec of a smaller payload): every layer but
+                // the latent's own two starts from the given codec.
+                auto c = plain->config();
+                c.bcr = o.bcr;
+                c.image_side = o.image_side;
+                jscc_codec other(c);
+                const auto fresh = copy_matching_parameters(*plain, *other);
+                st.note = "note: --init-codec at bcr " + std::to_string(plain->config().bcr)
+                    + ", this codec at " + std::to_string(o.bcr) + ": "
+                    + std::to_string(fresh) + " parameter tensors start fresh";
+                plain = other;
+            }
             if (plain->snr_adaptive() || !o.snr_adaptive)
                 return plain;
             return with_snr_adaptation(plain);
@@ -420,6 +430,8 @@ stage make_inn_stage(const stage_context& ctx)
         c.width = o.inn_width;
         c.lost_estimator_width = o.lost_estimator_width;
         c.private_downscale = o.private_downscale;
+        if (private_codec->config().latent_channels() != channels)
+            c.payload_channels = private_codec->config().latent_channels();
         return inn(c);
     }();
     if (resuming && o.private_downscale != 1
@@ -1013,6 +1025,8 @@ train_result run_training(const train_options& o,
         schedule_start = step;
     torch::optim::Adam optimizer(st.module->parameters(), torch::optim::AdamOptions(o.lr));
     const std::string optim_path = o.out_model + ".optim";
+    if (!st.note.empty() && progress)
+        progress(st.note, true);
     if (st.restart_optimizer && progress)
         progress("note: new parameters since the checkpoint; the optimiser restarts", true);
     if (step > 0 && !st.restart_optimizer && std::filesystem::exists(optim_path)) {

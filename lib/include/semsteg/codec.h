@@ -122,6 +122,10 @@ TORCH_MODULE_IMPL(jscc_codec, jscc_codec_impl);
 //! new modules keeps what it had; the new modules keep their initial values).
 void copy_shared_parameters(torch::nn::Module& from, torch::nn::Module& to);
 
+//! The same for the parameters whose shapes agree too (a network whose latent layers
+//! changed shape keeps the rest); returns how many of `to`'s parameters were not copied.
+size_t copy_matching_parameters(torch::nn::Module& from, torch::nn::Module& to);
+
 //! An SNR-adaptive copy of the plain `codec`: same weights, identity attention modules.
 jscc_codec with_snr_adaptation(jscc_codec& codec);
 

@@ -36,11 +36,20 @@ struct inn_config {
     /*!
      * Payload: 1 hides the whole private latent (full payload); s > 1 hides the latent of
      * the private image downscaled s times, its s² × smaller spatial grid folded into
-     * channels/s² channels of the host's grid (secure_link.h: private_latent). The secret
+     * payload()/s² channels of the host's grid (secure_link.h: private_latent). The secret
      * branch then has secret_channels() channels; the container keeps all of them.
      */
     int private_downscale = 1;
-    int secret_channels() const { return channels / (private_downscale * private_downscale); }
+    //! Channels of the payload's codec latent (a private codec of its own, at a lower rate:
+    //! fewer channels); 0: `channels` (the public codec's).
+    int payload_channels = 0;
+    int payload() const { return payload_channels > 0 ? payload_channels : channels; }
+    //! K, the secret branch's channels: the payload's, folded s² times fewer (s² × more
+    //! grid cells are folded in: K = payload / s² on the host's grid).
+    int secret_channels() const
+    {
+        return payload() / (private_downscale * private_downscale);
+    }
 
     nlohmann::json to_json() const;
     static inn_config from_json(const nlohmann::json& j);
