@@ -207,7 +207,7 @@ int run(eval_options& o)
     check_model_file(o.extractor_path, "--eve-extractor");
     if (!o.extractor_path.empty()) {
         models.extractor = semsteg::load_extractor(o.extractor_path, &models.extractor_cfg);
-        if (models.stego->config().private_downscale != 1)
+        if (!models.stego->config().full_payload())
             throw semsteg::error("--eve-extractor: the extractors read full-payload INNs "
                                  "only; this INN hides a reduced payload");
         if (models.extractor_cfg.channels != models.stego->config().channels)

@@ -330,6 +330,14 @@ TEST(Inn, AReducedPayloadHidesFewerChannelsAndInverts)
     // The blocks carry full payloads only: a clear error, not a wrong shape later.
     EXPECT_NE(error_of([&] { facade::inn f(path); }).find("reduced payload"),
               std::string::npos);
+    inn_config lower_full_size { 8, 2, 8, 2.0 }; // fewer channels, not downscaled: also
+    lower_full_size.payload_channels = 4; // a reduced payload
+    EXPECT_FALSE(lower_full_size.full_payload());
+    EXPECT_TRUE(inn_config {}.full_payload());
+    inn lower_net(lower_full_size);
+    save_module(path, *lower_net, kind_inn, lower_net->config().to_json());
+    EXPECT_NE(error_of([&] { facade::inn f(path); }).find("reduced payload"),
+              std::string::npos);
 }
 
 TEST(Inn, FreshNetworkIsTheIdentityAndExponentIsBounded)

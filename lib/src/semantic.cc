@@ -395,11 +395,10 @@ facade::inn::inn(const std::string& model_path,
     d_impl->lost = lost_part_mode::parse(lost_mode);
     d_impl->net = load_inn(locate_model(model_path));
     d_impl->net->eval();
-    if (d_impl->net->config().private_downscale != 1)
+    if (!d_impl->net->config().full_payload())
         throw error("INN '" + model_path
-                    + "' hides a reduced payload (a private image downscaled "
-                    + std::to_string(d_impl->net->config().private_downscale)
-                    + " times): semsteg-eval and semsteg-train read it; the blocks and "
+                    + "' hides a reduced payload (a downscaled or lower-rate private "
+                      "latent): semsteg-eval and semsteg-train read it; the blocks and "
                       "programs carry full-payload INNs only");
     check_lost_part_mode(d_impl->lost, *d_impl->net, model_path);
     check_inn_key(*d_impl->net, key != nullptr, model_path);

@@ -767,10 +767,9 @@ stage make_extractor_stage(const stage_context& ctx)
     const int channels = codec->config().latent_channels();
     stage st;
     inn stego = frozen_inn(ctx);
-    if (stego->config().private_downscale != 1)
+    if (!stego->config().full_payload())
         throw error("train: eve-extractor reads full-payload INNs only; '" + o.inn_model
-                    + "' hides a private image downscaled "
-                    + std::to_string(stego->config().private_downscale) + " times");
+                    + "' hides a reduced payload");
     const bool keyed = stego->config().keyed;
     const int64_t reals
         = static_cast<int64_t>(channels) * (o.image_side / 4) * (o.image_side / 4);

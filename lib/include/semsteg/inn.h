@@ -50,6 +50,8 @@ struct inn_config {
     {
         return payload() / (private_downscale * private_downscale);
     }
+    //! Whether the whole private latent of the public codec is hidden (no reduced payload).
+    bool full_payload() const { return private_downscale == 1 && payload() == channels; }
 
     nlohmann::json to_json() const;
     static inn_config from_json(const nlohmann::json& j);
