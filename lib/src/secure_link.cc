@@ -236,7 +236,19 @@ void secure_link_models::load_eve_inn(const std::string& path)
         throw error("Eve's INN '" + path + "' has " + std::to_string(net->config().channels)
                     + " channels but the codec makes "
                     + std::to_string(codec->config().latent_channels()));
+    const int payload = net->config().payload();
+    if (payload != codec->config().latent_channels()
+        && payload != private_coder().config().latent_channels())
+        throw error("Eve's INN '" + path + "' hides " + std::to_string(payload)
+                    + "-channel payloads: neither codec here makes them");
     eve_inn = net;
+}
+
+jscc_codec_impl& secure_link_models::coder_of(const inn_impl& stego)
+{
+    // The private codec when the INN's payload is its kind, else the public one.
+    auto& own = private_coder();
+    return stego.config().payload() == own.config().latent_channels() ? own : *codec;
 }
 
 secure_link_result run_secure_link(secure_link_models& m,
@@ -325,7 +337,7 @@ secure_link_result run_secure_link(secure_link_models& m,
     if (m.eve_inn) { // E5: nothing to unscramble with (her INN never saw Alice's key)
         (*m.eve_inn)->eval();
         r.eve_own_inn
-            = private_image(m.private_coder(),
+            = private_image(m.coder_of(**m.eve_inn),
                             **m.eve_inn,
                             eve_inn_backwards(**m.eve_inn, lost_part_mode {}, eve_rx),
                             eve_told);

@@ -158,6 +158,9 @@ struct secure_link_models {
                                    const std::string& private_codec_path = "");
     //! The codec that codes the private image (private_codec, or the public one).
     jscc_codec_impl& private_coder() { return private_codec ? **private_codec : *codec; }
+    //! The codec of `stego`'s payload: private_coder() if its channels are the payload's,
+    //! else the public codec (E5: Eve's own INN may carry another payload than Alice's).
+    jscc_codec_impl& coder_of(const inn_impl& stego);
     //! Loads E5's INN of Eve's own into eve_inn; throws semsteg::error when it does not
     //! fit the codec.
     void load_eve_inn(const std::string& path);
