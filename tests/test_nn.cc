@@ -39,6 +39,19 @@ void randomise(torch::nn::Module& m, double std, uint64_t seed)
         p.copy_(torch::randn_like(p) * std);
 }
 
+//! Embeds (z_h, z_p) and checks that the embedding really changed the host latent (so the
+//! test could fail) and that inverting with l̂ = l restores both latents.
+inn_output
+expect_embedding_inverts(inn_impl& net, const torch::Tensor& zh, const torch::Tensor& zp)
+{
+    auto out = net.embed(zh, zp);
+    EXPECT_GT((out.container - zh).abs().max().item<double>(), 0.1);
+    auto rec = net.extract(out.container, out.lost);
+    EXPECT_LT((rec.host - zh).abs().max().item<double>(), 1e-4);
+    EXPECT_LT((rec.secret - zp).abs().max().item<double>(), 1e-4);
+    return out;
+}
+
 jscc_config small_codec() { return jscc_config { 32, 1.0 / 12, 32, 32 }; }
 
 // A random plain codec and its SNR-adaptive extension, moved off the identity so that the
@@ -268,13 +281,7 @@ TEST(Inn, BackwardOfForwardIsTheIdentity)
     torch::NoGradGuard ng;
     auto gen = at::detail::createCPUGenerator(1);
     auto zh = torch::randn({ 4, 8, 16, 16 }, gen), zp = torch::randn({ 4, 8, 16, 16 }, gen);
-    auto out = net->embed(zh, zp);
-    // The embedding really changed things (so the test could fail)...
-    EXPECT_GT((out.container - zh).abs().max().item<double>(), 0.1);
-    // ...and inverting with l̂ = l restores both latents.
-    auto rec = net->extract(out.container, out.lost);
-    EXPECT_LT((rec.host - zh).abs().max().item<double>(), 1e-4);
-    EXPECT_LT((rec.secret - zp).abs().max().item<double>(), 1e-4);
+    expect_embedding_inverts(*net, zh, zp);
 }
 
 // A reduced payload (issue 15's frontier): the secret branch has C/s² channels, the
@@ -290,13 +297,9 @@ TEST(Inn, AReducedPayloadHidesFewerChannelsAndInverts)
     torch::NoGradGuard ng;
     auto gen = at::detail::createCPUGenerator(3);
     auto zh = torch::randn({ 3, 8, 8, 8 }, gen), zp = torch::randn({ 3, 2, 8, 8 }, gen);
-    auto out = net->embed(zh, zp);
+    const auto out = expect_embedding_inverts(*net, zh, zp);
     EXPECT_EQ(out.container.sizes(), zh.sizes());
     EXPECT_EQ(out.lost.sizes(), zp.sizes());
-    EXPECT_GT((out.container - zh).abs().max().item<double>(), 0.1);
-    auto rec = net->extract(out.container, out.lost);
-    EXPECT_LT((rec.host - zh).abs().max().item<double>(), 1e-4);
-    EXPECT_LT((rec.secret - zp).abs().max().item<double>(), 1e-4);
     // Bob's fills have the secret branch's shape.
     EXPECT_EQ(make_lost_part(lost_part_mode::parse("zeros"), zh, *net).sizes(), zp.sizes());
     EXPECT_EQ(make_lost_part(lost_part_mode::parse("gaussian:1"), zh, *net).sizes(),
