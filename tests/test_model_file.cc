@@ -308,4 +308,18 @@ TEST(ModelFile, AnInnRefusesAnotherCodecThanItsOwn)
                   check_inn_private_codec(reduced, inn_path, &a, path_a.string());
               }).find("another private codec"),
               std::string::npos);
+    // Both checks from the files (what the programs run): the public codec a, private b.
+    EXPECT_NO_THROW(check_inn_codecs(inn_path.string(), path_a.string(), path_b.string()));
+    EXPECT_NE(error_of([&] {
+                  check_inn_codecs(inn_path.string(), path_a.string(), "");
+              }).find("give it"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] {
+                  check_inn_codecs(inn_path.string(), path_b.string(), path_b.string());
+              }).find("another codec"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] {
+                  check_inn_codecs(inn_path.string(), path_a.string(), path_a.string());
+              }).find("another private codec"),
+              std::string::npos);
 }

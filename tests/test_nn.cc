@@ -330,17 +330,55 @@ TEST(Inn, AReducedPayloadHidesFewerChannelsAndInverts)
     j["private_downscale"] = 4; // 16 > 8 channels
     EXPECT_NE(error_of([&] { inn_config::from_json(j); }).find("private_downscale"),
               std::string::npos);
-    // The blocks carry full payloads only: a clear error, not a wrong shape later.
-    EXPECT_NE(error_of([&] { facade::inn f(path); }).find("reduced payload"),
-              std::string::npos);
+    // The blocks refuse a downscaled payload: a clear error, not a wrong shape later.
+    EXPECT_NE(error_of([&] { facade::inn f(path); }).find("downscaled"), std::string::npos);
     inn_config lower_full_size { 8, 2, 8, 2.0 }; // fewer channels, not downscaled: also
-    lower_full_size.payload_channels = 4; // a reduced payload
+    lower_full_size.payload_channels = 4; // a reduced payload (the blocks carry it)
     EXPECT_FALSE(lower_full_size.full_payload());
     EXPECT_TRUE(inn_config {}.full_payload());
-    inn lower_net(lower_full_size);
-    save_module(path, *lower_net, kind_inn, lower_net->config().to_json());
-    EXPECT_NE(error_of([&] { facade::inn f(path); }).find("reduced payload"),
-              std::string::npos);
+}
+
+// A lower-rate payload (a private codec of fewer channels, not downscaled) through the
+// facade the blocks use: the same container and recovery as the link's passes, under the
+// key; a private latent of the host's length (the public codec's) is refused, clearly.
+TEST(Inn, TheFacadeCarriesALowerRatePayload)
+{
+    inn_config cfg { 8, 2, 8, 2.0 };
+    cfg.payload_channels = 2;
+    cfg.keyed = true;
+    inn net(cfg);
+    randomise(*net, 0.05, 17);
+    const auto path = temp_path("lower_rate_inn.st").string();
+    save_module(path, *net, kind_inn, net->config().to_json());
+    const auto key = stego_key::generate();
+    facade::inn alice(path, "auto", &key), bob(path, "auto", &key);
+    EXPECT_EQ(alice.latent_channels(), 8);
+    EXPECT_EQ(alice.payload_channels(), 2);
+
+    const auto zh = normalize_power_batch(torch::randn({ 1, 8, 16, 16 }));
+    const auto zp = normalize_power_batch(torch::randn({ 1, 2, 16, 16 }));
+    const auto h = latent_to_symbols(zh.data_ptr<float>(), 2048);
+    const auto p = latent_to_symbols(zp.data_ptr<float>(), 512);
+    const auto container = alice.embed(h.data(), h.size(), p.data(), p.size(), 7);
+    ASSERT_EQ(container.size(), 1024u);
+    const auto got = bob.extract(container.data(), container.size(), 7);
+    ASSERT_EQ(got.size(), 256u);
+
+    torch::NoGradGuard ng;
+    const latent_keying k(key, { 7 }, 512, cfg.scramble_rounds);
+    const auto zc = alice_embed(*net, zh, zp, &k).sent;
+    const auto sent = latent_to_symbols(zc.contiguous().data_ptr<float>(), 2048);
+    for (size_t i = 0; i < sent.size(); i += 31)
+        EXPECT_NEAR(std::abs(sent[i] - container[i]), 0.0, 1e-5) << i;
+    const auto expected = bob_extract(*net, lost_part_mode {}, zc, &k).recovered.secret;
+    const auto want = latent_to_symbols(expected.contiguous().data_ptr<float>(), 512);
+    for (size_t i = 0; i < want.size(); i += 7)
+        EXPECT_NEAR(std::abs(want[i] - got[i]), 0.0, 1e-4) << i;
+
+    const auto refused
+        = error_of([&] { alice.embed(h.data(), h.size(), h.data(), h.size()); });
+    EXPECT_NE(refused.find("2 of 8 channels"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("private codec"), std::string::npos) << refused;
 }
 
 TEST(Inn, FreshNetworkIsTheIdentityAndExponentIsBounded)
@@ -526,7 +564,7 @@ TEST(KeyedHiding, FacadeTakesTheKeyAndTheNonce)
     const auto zp = normalize_power_batch(torch::randn({ 1, 8, 16, 16 }));
     const auto h = latent_to_symbols(zh.data_ptr<float>(), 2048);
     const auto p = latent_to_symbols(zp.data_ptr<float>(), 2048);
-    const auto container = alice.embed(h.data(), p.data(), h.size(), 42);
+    const auto container = alice.embed(h.data(), h.size(), p.data(), p.size(), 42);
     const auto got = bob.extract(container.data(), container.size(), 42);
 
     // The same as the link's passes with that key and nonce.

@@ -52,7 +52,9 @@ void inn_embed_impl::enqueue(std::deque<latent>& queue,
     handle_or_drop(d_logger, "inn_embed", d_dropped, [&] {
         const auto pdu = split_pdu(msg);
         latent l { pdu.meta, pdu_to_symbols(pdu) };
-        ::semsteg::latent_shape::square(d_inn.latent_channels(), l.symbols.size()); // checks
+        ::semsteg::latent_shape::square( // checks the length
+            std::string(port) == "host" ? d_inn.latent_channels() : d_inn.payload_channels(),
+            l.symbols.size());
         if (queue.size() >= d_max_queue) {
             queue.pop_front();
             ++d_dropped;
@@ -73,10 +75,6 @@ void inn_embed_impl::embed_ready()
         d_hosts.pop_front();
         d_secrets.pop_front();
         handle_or_drop(d_logger, "inn_embed", d_dropped, [&] {
-            if (host.symbols.size() != secret.symbols.size())
-                throw std::invalid_argument(
-                    "host latent has " + std::to_string(host.symbols.size())
-                    + " symbols, private latent " + std::to_string(secret.symbols.size()));
             const uint64_t nonce = d_inn.keyed() ? d_nonces.next() : 0;
             auto meta
                 = meta_set(secret.meta, ::semsteg::keys::role, pmt::intern("container"));

@@ -314,6 +314,20 @@ void check_inn_private_codec(const model_file& inn,
                     + private_codec->data_sha256.substr(0, 16) + ")");
 }
 
+void check_inn_codecs(const std::string& inn_path,
+                      const std::string& codec_path,
+                      const std::string& private_codec_path)
+{
+    const auto inn = read_model_file(inn_path, kind_inn);
+    check_inn_codec(inn, inn_path, read_model_file(codec_path, kind_jscc), codec_path);
+    if (private_codec_path.empty()) {
+        check_inn_private_codec(inn, inn_path, nullptr, "");
+        return;
+    }
+    const auto private_codec = read_model_file(private_codec_path, kind_jscc);
+    check_inn_private_codec(inn, inn_path, &private_codec, private_codec_path);
+}
+
 model_file parse_model_file(const uint8_t* bytes,
                             size_t size,
                             const std::string& path,

@@ -184,7 +184,7 @@ struct encode_request {
 };
 struct embed_request {
     symbol_vector host, secret;
-    latent_shape shape;
+    latent_shape shape, secret_shape; //!< the host's (and container's); the payload's
     uint64_t nonce;
 };
 struct extract_request {
@@ -315,6 +315,13 @@ struct facade::inn::impl {
     std::unique_ptr<batched_operation<embed_request, symbol_vector>> embed_op;
     std::unique_ptr<batched_operation<extract_request, symbol_vector>> extract_op;
 
+    //! The payload of a container of `shape`: the INN's secret_channels() on its grid.
+    latent_shape payload_shape(const latent_shape& shape) const
+    {
+        return { net->config().secret_channels(), shape.height, shape.width };
+    }
+
+    //! The key's plans for a group, on the payload (what is scrambled) of its latents.
     template <class Request>
     std::optional<latent_keying> keying(const std::vector<Request>& requests,
                                         const std::vector<size_t>& group,
@@ -325,11 +332,12 @@ struct facade::inn::impl {
         std::vector<uint64_t> nonces;
         for (size_t i : group)
             nonces.push_back(requests[i].nonce);
-        return latent_keying(*key,
-                             nonces,
-                             static_cast<int64_t>(requests[group[0]].shape.num_reals()),
-                             net->config().scramble_rounds,
-                             dev);
+        return latent_keying(
+            *key,
+            nonces,
+            static_cast<int64_t>(payload_shape(requests[group[0]].shape).num_reals()),
+            net->config().scramble_rounds,
+            dev);
     }
 
     std::vector<outcome<symbol_vector>> embed_batch(std::vector<embed_request>& requests)
@@ -348,7 +356,7 @@ struct facade::inn::impl {
                 dev);
             const auto zp = latent_batch(
                 group.size(),
-                shape,
+                requests[group[0]].secret_shape,
                 [&](size_t j) -> const symbol_vector& { return requests[group[j]].secret; },
                 dev);
             const auto k = keying(requests, group, dev);
@@ -395,11 +403,13 @@ facade::inn::inn(const std::string& model_path,
     d_impl->lost = lost_part_mode::parse(lost_mode);
     d_impl->net = load_inn(locate_model(model_path));
     d_impl->net->eval();
-    if (!d_impl->net->config().full_payload())
+    if (d_impl->net->config().private_downscale != 1)
         throw error("INN '" + model_path
-                    + "' hides a reduced payload (a downscaled or lower-rate private "
-                      "latent): semsteg-eval and semsteg-train read it; the blocks and "
-                      "programs carry full-payload INNs only");
+                    + "' hides the latent of a downscaled private image (private_downscale "
+                    + std::to_string(d_impl->net->config().private_downscale)
+                    + "): semsteg-eval and semsteg-train read it; the blocks and programs "
+                      "carry full-size payloads only (the whole latent, or a lower-rate "
+                      "private codec's)");
     check_lost_part_mode(d_impl->lost, *d_impl->net, model_path);
     check_inn_key(*d_impl->net, key != nullptr, model_path);
     if (key)
@@ -413,6 +423,7 @@ facade::inn::inn(const std::string& model_path,
 facade::inn::~inn() = default;
 
 int facade::inn::latent_channels() const { return d_impl->net->config().channels; }
+int facade::inn::payload_channels() const { return d_impl->net->config().secret_channels(); }
 bool facade::inn::keyed() const { return d_impl->net->config().keyed; }
 
 bool facade::inn::file_is_keyed(const std::string& model_path)
@@ -422,26 +433,38 @@ bool facade::inn::file_is_keyed(const std::string& model_path)
 }
 
 namespace {
-embed_request
-make_embed(int channels, symbol_vector host, symbol_vector secret, uint64_t nonce)
+embed_request make_embed(int channels,
+                         int payload_channels,
+                         symbol_vector host,
+                         symbol_vector secret,
+                         uint64_t nonce)
 {
-    if (host.size() != secret.size())
+    // The payload lies on the host's grid: its length is fixed by the host's.
+    const size_t expected
+        = host.size() / static_cast<size_t>(channels) * static_cast<size_t>(payload_channels);
+    if (secret.size() != expected || host.size() % static_cast<size_t>(channels) != 0)
         throw error("host latent has " + std::to_string(host.size())
-                    + " symbols, private latent " + std::to_string(secret.size()));
-    checked_shape(channels, host);
-    const auto shape = checked_shape(channels, secret);
-    return { std::move(host), std::move(secret), shape, nonce };
+                    + " symbols, private latent " + std::to_string(secret.size())
+                    + " (this INN hides " + std::to_string(payload_channels) + " of "
+                    + std::to_string(channels) + " channels: the private latent must have "
+                    + std::to_string(expected)
+                    + "; is the private image coded with the INN's private codec?)");
+    const auto shape = checked_shape(channels, host);
+    const auto secret_shape = checked_shape(payload_channels, secret);
+    return { std::move(host), std::move(secret), shape, secret_shape, nonce };
 }
 } // namespace
 
 symbol_vector facade::inn::embed(const std::complex<float>* host,
+                                 size_t host_symbols,
                                  const std::complex<float>* secret,
-                                 size_t num_symbols,
+                                 size_t secret_symbols,
                                  uint64_t nonce)
 {
     return d_impl->embed_op->call(make_embed(latent_channels(),
-                                             symbol_vector(host, host + num_symbols),
-                                             symbol_vector(secret, secret + num_symbols),
+                                             payload_channels(),
+                                             symbol_vector(host, host + host_symbols),
+                                             symbol_vector(secret, secret + secret_symbols),
                                              nonce));
 }
 
@@ -451,7 +474,8 @@ bool facade::inn::submit_embed(symbol_vector host,
                                symbols_done done)
 {
     return d_impl->embed_op->submit(
-        make_embed(latent_channels(), std::move(host), std::move(secret), nonce),
+        make_embed(
+            latent_channels(), payload_channels(), std::move(host), std::move(secret), nonce),
         std::move(done));
 }
 

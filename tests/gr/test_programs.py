@@ -224,6 +224,60 @@ class test_loopback(unittest.TestCase):
             self.assertLess(m["rss_growth_mib"], 30.0)
 
 
+class test_lower_rate_payload(unittest.TestCase):
+    """An INN that hides a lower-rate payload (the private image through a private codec of
+    fewer latent channels) runs in the programs with --private-codec: Alice codes the
+    private image with it, Bob decodes with it, and the wrong codec or none is refused."""
+
+    def test_loopback_with_a_private_codec(self):
+        train = os.path.join(os.path.dirname(RUN), "semsteg-train")  # C++, in the build
+        codec = os.path.join(MODELS, "jscc_snr.safetensors")  # the programs' default
+        images = ";".join("/usr/share/palapeli/collection/%s.jpg" % name for name in (
+            "castle-maintenon", "citrus-fruits", "cincinnati-bridge", "european-honey-bee",
+            "panther-chameleon-female"))
+        with tempfile.TemporaryDirectory() as d:
+            folder = os.path.join(d, "images")
+            os.mkdir(folder)
+            for path in images.split(";"):
+                os.symlink(path, os.path.join(folder, os.path.basename(path)))
+            private_codec = os.path.join(d, "private_codec.st")
+            inn = os.path.join(d, "inn.st")
+            # Two training steps each: the plumbing, not the quality, is under test here.
+            common = ["--images", folder, "--train-range", "0:4", "--val-range", "3:5",
+                      "--val-count", "2", "--steps", "2", "--batch", "2", "--threads", "1",
+                      "--channel", "awgn:5-20"]
+            r = subprocess.run([train, "jscc", "-o", private_codec, "--bcr", "0.0208333333333",
+                                "--snr-adaptive", "--init-codec", codec] + common,
+                               capture_output=True, text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            r = subprocess.run([train, "inn", "-o", inn, "--keyed", "--codec", codec,
+                                "--private-codec", private_codec, "--inn-width", "16",
+                                "--inn-blocks", "2"] + common,
+                               capture_output=True, text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            out = os.path.join(d, "out")
+            r = run(["semsteg-loopback", "-n", "3", "-o", out, "-q", "--inn", inn,
+                     "--private-codec", private_codec], timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            with open(os.path.join(out, "metrics.json")) as f:
+                m = json.load(f)
+            rows = {row["receiver"]: row for row in m["receivers"]}
+            for name in ("Bob", "Eve naive"):  # Bob's 2-channel latent decoded, full size
+                self.assertEqual(rows[name]["images"], 3, name)
+            self.assertEqual(len([f for f in os.listdir(out) if f.startswith("bob")]), 3)
+            self.assertEqual(m["inference"]["failed"], 0)
+            # No private codec, the public one, a missing file: clear errors, nothing runs.
+            for extra, said in (([], "give it"),
+                                (["--private-codec", codec], "another private codec"),
+                                (["--private-codec", os.path.join(d, "none.st")],
+                                 "--private-codec")):
+                r = run(["semsteg-loopback", "-n", "1", "-o", out, "-q", "--inn", inn] + extra,
+                        timeout=120)
+                self.assertEqual(r.returncode, 1, extra)
+                self.assertIn(said, r.stderr)
+                self.assertNotIn("Traceback", r.stderr)
+
+
 class test_zmq_three_processes(unittest.TestCase):
 
     def test_alice_bob_eve_deliver_every_image(self):

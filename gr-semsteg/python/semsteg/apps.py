@@ -53,6 +53,10 @@ def add_model_options(p, inn=True, mia=False):
     p.add_argument("--codec", help="DeepJSCC codec file (default: MODELS/%s)" % default_codec)
     if inn:
         p.add_argument("--inn", help="INN file (default: MODELS/%s)" % default_inn)
+        p.add_argument("--private-codec", default="",
+                       help="the codec of the private image, for an INN that hides a "
+                       "lower-rate payload (its model card names it; default: none, the "
+                       "public codec codes the private image)")
     if mia:
         p.add_argument("--mia", help="Eve's inverse network (default: "
                        "MODELS/%s; 'none' to skip)" % default_mia)
@@ -115,11 +119,16 @@ def resolve_models(args):
     args.codec = pick("codec", default_codec)
     if hasattr(args, "inn"):
         args.inn = pick("inn", default_inn)
-        if args.inn and not getattr(args, "unprotected", False):
-            try:  # an INN works only in the latent space of the codec it was trained with
-                check_inn_codec(args.inn, args.codec)
+        if args.private_codec:
+            try:
+                args.private_codec = locate_model(args.private_codec)
             except ValueError as e:
-                raise SystemExit("error: %s (--codec, --inn)" % e)
+                raise SystemExit("error: %s (--private-codec)" % e)
+        if args.inn and not getattr(args, "unprotected", False):
+            try:  # an INN works only in the latent spaces of the codecs it was trained with
+                check_inn_codec(args.inn, args.codec, args.private_codec)
+            except ValueError as e:
+                raise SystemExit("error: %s (--codec, --inn, --private-codec)" % e)
         # A keyed INN given no key runs on this machine's demo key (the blocks say so in a
         # warning): the defaults work out of the box, and no key is ever a constant.
         if hasattr(args, "key_file") and not getattr(args, "unprotected", False):
@@ -350,6 +359,7 @@ def loopback_main(argv=None):
     tb = gr.top_block("semsteg loopback")
     paced = args.interval <= 0
     alice = flowgraphs.alice_tx(private, host, args.codec, args.inn,
+                                private_codec=args.private_codec,
                                 interval=-1.0 if paced else args.interval,
                                 crop=args.crop, host_crop=args.host_crop,
                                 secure=not args.unprotected,
@@ -358,7 +368,7 @@ def loopback_main(argv=None):
     bob_channel = flowgraphs.channel(seed=args.seed, spec=bob_spec.to_string())
     eve_channel = flowgraphs.channel(seed=args.seed + 1, spec=eve_spec.to_string())
     bob = flowgraphs.bob_rx(args.codec, args.inn, png_dir, args.lost,
-                            secure=not args.unprotected,
+                            secure=not args.unprotected, private_codec=args.private_codec,
                             log_each=not args.quiet, key_file=args.key_file,
                             passphrase=args.passphrase, measure=not args.no_measure)
     eve = flowgraphs.eve_rx(args.codec, args.mia, png_dir,
@@ -503,7 +513,7 @@ def alice_main(argv=None):
     host = repeated_files(args.host, args.count)
     tb = gr.top_block("semsteg alice_tx")
     alice = flowgraphs.alice_tx(private, host, args.codec, args.inn, interval=args.interval,
-                                loop=args.loop, crop=args.crop, host_crop=args.host_crop,
+                                private_codec=args.private_codec, loop=args.loop, crop=args.crop, host_crop=args.host_crop,
                                 secure=not args.unprotected,
                                 key_file=args.key_file, passphrase=args.passphrase,
                                 target_snr_db=args.target_snr)
@@ -572,7 +582,8 @@ def _receiver_main(argv, who):
     else:
         rx = flowgraphs.bob_rx(args.codec, args.inn, args.out, args.lost, True, args.mmse,
                                log_each=not args.quiet, max_refs=max_refs,
-                               key_file=args.key_file, passphrase=args.passphrase)
+                               key_file=args.key_file, passphrase=args.passphrase,
+                               private_codec=args.private_codec)
         sinks = [rx.sink]
     if args.radio == "uhd":
         src = make_uhd(False, args)

@@ -67,20 +67,25 @@ class alice_tx(gr.hier_block2):
     show the threat). Message outputs "private" and "host": the images sent (references
     for measurements in a simulation). `layout`: the OFDM frame layout, a dict of
     ofdm_frame_tx's layout arguments (fft_len, cp_len, data_carriers, ...; default the
-    block's); Bob's and Eve's receivers take the same.
+    block's); Bob's and Eve's receivers take the same. `private_codec`: the codec of the
+    private image for an INN that hides a lower-rate payload ("": the public codec; Bob's
+    receiver takes the same).
     """
 
     def __init__(self, private_images, host_images, codec, inn, interval=0.5, loop=False,
                  side=64, crop=1.0, host_crop=1.0, first_image_id=0, secure=True,
                  warmup_frames=2, pad_samples=DEFAULT_PAD_SAMPLES, threads=0,
-                 key_file="", passphrase="", target_snr_db=10.0, layout=None):
+                 key_file="", passphrase="", target_snr_db=10.0, layout=None,
+                 private_codec=""):
         gr.hier_block2.__init__(self, "semsteg_alice_tx", gr.io_signature(0, 0, 0),
                                 gr.io_signature(1, 1, gr.sizeof_gr_complex))
         self.message_port_register_hier_out("private")
         self.message_port_register_hier_out("host")
         self.private_source = image_source(private_images, side, crop, interval, loop,
                                            first_image_id, "private")
-        self.private_encoder = jscc_encoder(codec, threads, target_snr_db)
+        # Unprotected, the private image goes out as plain DeepJSCC: the public codec.
+        self.private_encoder = jscc_encoder(private_codec if secure and private_codec
+                                            else codec, threads, target_snr_db)
         self.tx = ofdm_frame_tx(warmup_frames, pad_samples, "packet_len", **(layout or {}))
         self.msg_connect(self.private_source, "out", self.private_encoder, "in")
         self.msg_connect(self.private_source, "out", self, "private")
@@ -144,15 +149,16 @@ class bob_rx(_receiver):
     images, when known, for PSNR / MS-SSIM (the latest `max_refs` of each are kept: at
     least the images in flight, or all of them when they are sent up front). Message output
     "images": Bob's images (for a live view). With secure=False Bob decodes the received
-    latent directly (baseline).
+    latent directly (baseline). `private_codec`: as alice_tx's (Bob decodes with it).
     """
 
     def __init__(self, codec, inn, output_dir="", lost_mode="auto", secure=True,
                  mmse=False, threads=0, log_each=True, max_refs=64, key_file="",
-                 passphrase="", layout=None, measure=True):
+                 passphrase="", layout=None, measure=True, private_codec=""):
         _receiver.__init__(self, "semsteg_bob_rx", mmse, output_dir, max_refs, log_each,
                            layout, measure)
-        self.decoder = jscc_decoder(codec, "bob", threads)
+        self.decoder = jscc_decoder(private_codec if secure and private_codec else codec,
+                                    "bob", threads)
         if secure:
             self.extract = inn_extract(inn, lost_mode, threads, key_file, passphrase)
             self.msg_connect(self.rx, "out", self.extract, "in")

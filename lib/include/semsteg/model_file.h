@@ -123,6 +123,15 @@ void check_inn_private_codec(const model_file& inn,
                              const model_file* private_codec,
                              const std::string& private_codec_path);
 
+/*!
+ * Both checks from the files, each read once: the INN at `inn_path` against the public
+ * codec (check_inn_codec) and its payload's codec (check_inn_private_codec; an empty
+ * `private_codec_path`: none given). What a program runs before it starts a link.
+ */
+void check_inn_codecs(const std::string& inn_path,
+                      const std::string& codec_path,
+                      const std::string& private_codec_path);
+
 //! Bytes per element of a dtype name; throws on an unsupported dtype.
 size_t dtype_size(const std::string& dtype);
 

@@ -110,7 +110,9 @@ public:
      * learned estimate when it has one, else zeros), "zeros", "constant:V",
      * "gaussian:STD[:SEED]" or "estimated". `key`: the key Alice and Bob share, which a
      * keyed INN needs and a keyless one must not be given (stego_key.h's load_key reads it
-     * from a key file or a passphrase). Throws semsteg::error on a bad file, mode or key.
+     * from a key file or a passphrase). Throws semsteg::error on a bad file, mode or key,
+     * and for an INN that hides a downscaled private image (inn.h, private_downscale > 1:
+     * simulation only).
      */
     explicit inn(const std::string& model_path,
                  const std::string& lost_mode = "auto",
@@ -119,22 +121,29 @@ public:
     inn(const inn&) = delete;
     inn& operator=(const inn&) = delete;
 
-    int latent_channels() const;
+    int latent_channels() const; //!< the host's and the container's
+    //! The private latent's channels on the host's grid: latent_channels() for a full
+    //! payload, fewer for a lower-rate private codec's (inn.h, payload_channels).
+    int payload_channels() const;
     //! True when the INN is keyed: every embed/extract then uses the key and a nonce.
     bool keyed() const;
     //! Whether the INN file at `model_path` is keyed, read from its header alone (so a
     //! program can pick the key it needs before loading). Throws like the constructor.
     static bool file_is_keyed(const std::string& model_path);
     /*!
-     * (host, private) latents of equal length → the unit-power container (l discarded).
-     * `nonce`: this image's nonce (keyed INN; never reuse one under a key: nonce_source).
+     * (host, private) latents → the unit-power container (l discarded). The private
+     * latent lies on the host's grid with payload_channels() channels (as long as the
+     * host's for a full payload). `nonce`: this image's nonce (keyed INN; never reuse one
+     * under a key: nonce_source).
      */
     symbol_vector embed(const std::complex<float>* host,
+                        size_t host_symbols,
                         const std::complex<float>* secret,
-                        size_t num_symbols,
+                        size_t secret_symbols,
                         uint64_t nonce = 0);
-    //! Received container → Bob's estimate of the private latent (`nonce`: the one the
-    //! container was sent with, from the frame header; keyed INN).
+    //! Received container → Bob's estimate of the private latent, payload_channels()
+    //! channels (`nonce`: the one the container was sent with, from the frame header;
+    //! keyed INN).
     symbol_vector
     extract(const std::complex<float>* container, size_t num_symbols, uint64_t nonce = 0);
     //! embed / extract queued on the engine; false: dropped (full queue, drop policy).

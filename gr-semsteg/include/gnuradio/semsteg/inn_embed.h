@@ -23,8 +23,10 @@ namespace semsteg {
  * pairs them in arrival order (the n-th private with the n-th host) and sends on "out" the
  * power-normalised container z_c; the lost part l is discarded. The output carries the
  * private PDU's metadata with "role" = "container" and "host_image_id". At most `max_queue`
- * unpaired latents wait per port (the oldest is dropped, and counted, beyond). Latents of
- * the wrong length or type are logged and dropped.
+ * unpaired latents wait per port (the oldest is dropped, and counted, beyond). The private
+ * latent is as long as the host's, or, for an INN that hides a lower-rate payload, as its
+ * private codec makes it (fewer channels on the host's grid: code the private image with
+ * that codec). Latents of the wrong length or type are logged and dropped.
  *
  * Keyed hiding: a keyed INN needs the key Alice shares with Bob (a key file from
  * semsteg-keygen, or a passphrase); every container then gets a fresh nonce (never reused

@@ -21,7 +21,9 @@ namespace semsteg {
  * \details
  * Port "in": received container PDUs (complex64 symbols, e.g. from ofdm_frame_rx). Bob sets
  * the lost part to l̂ (`lost_mode`) and runs the INN backward. Port "out": the private
- * latent estimate, with the input's metadata and "role" = "bob". The latent must be square
+ * latent estimate, with the input's metadata and "role" = "bob" (for an INN of a
+ * lower-rate payload, fewer channels: decode it with that INN's private codec). The
+ * latent must be square
  * for the INN's channel count; other lengths, non-finite values and malformed PDUs are
  * logged and dropped.
  *

@@ -72,17 +72,22 @@ PYBIND11_MODULE(semsteg_python, m)
         "header alone. ValueError for a missing or damaged file or one that is no INN.");
     m.def(
         "check_inn_codec",
-        [](const std::string& inn_path, const std::string& codec_path) {
+        [](const std::string& inn_path,
+           const std::string& codec_path,
+           const std::string& private_codec_path) {
             try {
-                semsteg::check_inn_codec(inn_path, codec_path);
+                semsteg::check_inn_codecs(inn_path, codec_path, private_codec_path);
             } catch (const semsteg::error& e) {
                 throw py::value_error(e.what());
             }
         },
         py::arg("inn_path"),
         py::arg("codec_path"),
+        py::arg("private_codec_path") = "",
         "Refuses (ValueError) an INN file that records the codec it was trained with when "
-        "codec_path is another one (semsteg/model_file.h).");
+        "codec_path is another one, and one whose payload has a private codec of its own "
+        "when private_codec_path is not that codec (\"\": none given; "
+        "semsteg/model_file.h).");
     m.def(
         "key_file_or_demo",
         [](const std::string& key_file, const std::string& passphrase, bool inn_keyed) {
