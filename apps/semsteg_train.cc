@@ -83,6 +83,13 @@ int main(int argc, char** argv)
                    o.init_codec,
                    "jscc, new OUT only: start from this codec file (with --snr-adaptive, a "
                    "plain codec is extended, its new modules starting as the identity)");
+    app.add_option(
+           "--init-inn",
+           o.init_inn,
+           "inn, new OUT only: start from this INN file's weights where they fit (e.g. "
+           "a full-payload INN for a reduced payload: all but the secret branch's first "
+           "and last layers); the rest start fresh")
+        ->check(CLI::ExistingFile);
     app.add_option("--inn-blocks", o.inn_blocks, "INN invertible blocks");
     app.add_option("--inn-width", o.inn_width, "INN sub-network width");
     app.add_option("--lost-estimator-width",

@@ -247,6 +247,25 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     lower.steps = 15;
     EXPECT_TRUE(run_training(lower, data(), {}).finished);
     EXPECT_EQ(load_inn(lower.out_model)->config().secret_channels(), 4);
+    // The same warm-started from the full-payload INN: all but the secret branch's first
+    // and last layers come over (said in a note), and it trains on.
+    auto lower_init = small("inn", "inn_lower_init.st");
+    lower_init.private_codec_model = quarter.out_model;
+    lower_init.init_inn = innopt.out_model;
+    lower_init.steps = 15;
+    notes.clear();
+    EXPECT_TRUE(run_training(lower_init, data(), [&](const std::string& line, bool) {
+                    notes.push_back(line);
+                }).finished);
+    ASSERT_FALSE(notes.empty());
+    int copied = 0, total = 0;
+    ASSERT_EQ(
+        std::sscanf(notes.front().c_str(), "note: --init-inn: %d of %d", &copied, &total), 2)
+        << notes.front();
+    const int blocks = load_inn(innopt.out_model)->config().blocks;
+    // Fresh per block: Φ's first weight (its bias fits), ρ's and η's last weight and bias.
+    EXPECT_EQ(total - copied, 5 * blocks) << notes.front();
+    EXPECT_EQ(load_inn(lower_init.out_model)->config().secret_channels(), 4);
     auto ext_reduced = small("eve-extractor", "ext_reduced.st");
     ext_reduced.inn_model = reduced.out_model;
     ext_reduced.codec_model = jscc.out_model;

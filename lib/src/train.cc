@@ -432,7 +432,20 @@ stage make_inn_stage(const stage_context& ctx)
         c.private_downscale = o.private_downscale;
         if (private_codec->config().latent_channels() != channels)
             c.payload_channels = private_codec->config().latent_channels();
-        return inn(c);
+        inn fresh(c);
+        if (!o.init_inn.empty()) {
+            auto from = load_inn(o.init_inn);
+            if (from->config().channels != channels)
+                throw error("train: --init-inn '" + o.init_inn + "' has "
+                            + std::to_string(from->config().channels)
+                            + " channels, the codec's latent " + std::to_string(channels));
+            const size_t total = fresh->parameters().size();
+            const size_t left = copy_matching_parameters(*from, *fresh);
+            st.note = "note: --init-inn: " + std::to_string(total - left) + " of "
+                + std::to_string(total) + " parameter tensors from '" + o.init_inn + "', "
+                + std::to_string(left) + " fresh";
+        }
+        return fresh;
     }();
     if (resuming && o.private_downscale != 1
         && net->config().private_downscale != o.private_downscale)

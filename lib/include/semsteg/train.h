@@ -83,6 +83,10 @@ struct train_options {
     //! jscc, starting: extend this plain codec file (its weights; new modules start as the
     //! identity) instead of starting from scratch
     std::string init_codec;
+    //! inn, starting: take every parameter of this INN file whose name and shape match (an
+    //! INN of another payload: all but the secret branch's first and last layers), the rest
+    //! fresh; ignored when resuming
+    std::string init_inn;
     int inn_blocks = 8;
     int inn_width = 32;
     //! inn: width of Bob's learned l̂ = g(ẑ_c) (0 = none, l̂ = 0); added to a resumed INN
