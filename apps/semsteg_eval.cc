@@ -191,6 +191,8 @@ int run(eval_options& o)
     check_model_file(o.detector_path, "--detector");
     check_model_file(o.lpips_path, "--lpips");
     check_model_file(o.private_codec_path, "--private-codec");
+    if (o.private_codec_path.empty() && !o.inn_path.empty()) // the one the INN names
+        o.private_codec_path = semsteg::locate_inn_private_codec(o.inn_path);
     auto models = semsteg::secure_link_models::load(
         o.codec_path,
         o.inn_path,
@@ -402,7 +404,8 @@ int main(int argc, char** argv)
     app.add_option("--private-codec",
                    o.private_codec_path,
                    "the codec of the private image, for an INN whose reduced payload has one "
-                   "of its own (the INN records which; its model card names it)");
+                   "of its own (default: the one the INN names, beside it or among the "
+                   "models)");
     app.add_option("--eve-inn",
                    o.eve_inn_path,
                    "E5: an INN of Eve's own (kind inn: the public recipe trained again, or "

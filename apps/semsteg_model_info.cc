@@ -13,6 +13,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+
 #include <iostream>
 
 int main(int argc, char** argv)
@@ -36,9 +38,31 @@ int main(int argc, char** argv)
         "INN file: record CODEC as the codec it was trained with (its data "
         "SHA-256, checked wherever the two are loaded together); rewrites the file "
         "atomically, weights unchanged");
+    std::string record_private_codec;
+    app.add_option(
+        "--record-private-codec",
+        record_private_codec,
+        "INN file of a reduced payload: record CODEC as its private codec (data SHA-256 "
+        "and file name, by which the programs find it beside the INN or among the "
+        "models); rewrites the file atomically, weights unchanged");
     CLI11_PARSE(app, argc, argv);
     try {
         auto file = semsteg::read_model_file(path);
+        if (!record_private_codec.empty()) {
+            if (file.kind != semsteg::kind_inn)
+                throw semsteg::error("--record-private-codec: '" + path
+                                     + "' is no INN (kind '" + file.kind + "')");
+            const auto codec
+                = semsteg::read_model_file(record_private_codec, semsteg::kind_jscc);
+            if (codec.data_sha256.empty())
+                throw semsteg::error("--record-private-codec: '" + record_private_codec
+                                     + "' carries no checksum (--add-checksum it first)");
+            file.info[semsteg::inn_private_codec_key] = codec.data_sha256;
+            file.info[semsteg::inn_private_codec_name_key]
+                = std::filesystem::path(record_private_codec).filename().string();
+            semsteg::write_model_file(path, file);
+            file = semsteg::read_model_file(path);
+        }
         if (!record_codec.empty()) {
             if (file.kind != semsteg::kind_inn)
                 throw semsteg::error("--record-codec: '" + path + "' is no INN (kind '"

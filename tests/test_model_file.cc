@@ -308,7 +308,28 @@ TEST(ModelFile, AnInnRefusesAnotherCodecThanItsOwn)
                   check_inn_private_codec(reduced, inn_path, &a, path_a.string());
               }).find("another private codec"),
               std::string::npos);
-    // Both checks from the files (what the programs run): the public codec a, private b.
+    // Which private codec the INN names: an INN of the public codec's latent none; one
+    // that records a private codec but no name, a clear error; by name, the file beside it;
+    // a name found nowhere, a clear error.
+    auto public_payload = sample_file();
+    public_payload.kind = kind_inn;
+    const auto public_path = temp_path("inn_public_payload.safetensors");
+    write_model_file(public_path, public_payload);
+    EXPECT_EQ(locate_inn_private_codec(public_path.string()), "");
+    EXPECT_NE(error_of([&] {
+                  locate_inn_private_codec(inn_path.string());
+              }).find("does not name it"),
+              std::string::npos);
+    inn.info[inn_private_codec_name_key] = path_b.filename().string();
+    write_model_file(inn_path, inn);
+    EXPECT_TRUE(
+        std::filesystem::equivalent(locate_inn_private_codec(inn_path.string()), path_b));
+    inn.info[inn_private_codec_name_key] = "nowhere.safetensors";
+    write_model_file(inn_path, inn);
+    EXPECT_NE(error_of([&] {
+                  locate_inn_private_codec(inn_path.string());
+              }).find("neither beside it nor found"),
+              std::string::npos);
     EXPECT_NO_THROW(check_inn_codecs(inn_path.string(), path_a.string(), path_b.string()));
     EXPECT_NE(error_of([&] {
                   check_inn_codecs(inn_path.string(), path_a.string(), "");

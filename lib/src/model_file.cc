@@ -5,11 +5,13 @@
  */
 #include <semsteg/error.h>
 #include <semsteg/model_file.h>
+#include <semsteg/model_locator.h>
 
 #include <sodium.h>
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 
@@ -312,6 +314,29 @@ void check_inn_private_codec(const model_file& inn,
                     + private_codec_path + "' (its private codec's data SHA-256 begins "
                     + recorded->second.substr(0, 16) + ", this one's "
                     + private_codec->data_sha256.substr(0, 16) + ")");
+}
+
+std::string locate_inn_private_codec(const std::string& inn_path)
+{
+    const auto inn = read_model_file(inn_path, kind_inn);
+    if (!inn.info.count(inn_private_codec_key))
+        return "";
+    const auto name = inn.info.find(inn_private_codec_name_key);
+    if (name == inn.info.end() || name->second.empty())
+        throw error("INN '" + inn_path
+                    + "' hides a payload coded by a private codec of its own but does not "
+                      "name it: give it (its model card names it)");
+    const auto beside = std::filesystem::path(inn_path).parent_path()
+        / std::filesystem::path(name->second).filename();
+    if (std::filesystem::is_regular_file(beside))
+        return beside.string();
+    try {
+        return locate_model(name->second);
+    } catch (const error& e) {
+        throw error("INN '" + inn_path + "' names its private codec '" + name->second
+                    + "', which is neither beside it nor found: " + e.what()
+                    + "; give it with its path");
+    }
 }
 
 void check_inn_codecs(const std::string& inn_path,

@@ -1169,9 +1169,12 @@ train_result run_training(const train_options& o,
             const auto codec_sha = read_model_file(o.codec_model, kind_jscc).data_sha256;
             if (!codec_sha.empty())
                 info[inn_codec_key] = codec_sha;
-            if (!o.private_codec_model.empty())
+            if (!o.private_codec_model.empty()) {
                 info[inn_private_codec_key]
                     = read_model_file(o.private_codec_model, kind_jscc).data_sha256;
+                info[inn_private_codec_name_key]
+                    = std::filesystem::path(o.private_codec_model).filename().string();
+            }
         }
         for (const auto& [k, v] : metrics)
             info[k] = std::to_string(v);

@@ -226,8 +226,9 @@ class test_loopback(unittest.TestCase):
 
 class test_lower_rate_payload(unittest.TestCase):
     """An INN that hides a lower-rate payload (the private image through a private codec of
-    fewer latent channels) runs in the programs with --private-codec: Alice codes the
-    private image with it, Bob decodes with it, and the wrong codec or none is refused."""
+    fewer latent channels) runs in the programs: Alice codes the private image with that
+    codec, Bob decodes with it; the INN names it (found beside it or among the models) or
+    --private-codec gives it; a wrong codec, or one found nowhere, is refused."""
 
     def test_loopback_with_a_private_codec(self):
         train = os.path.join(os.path.dirname(RUN), "semsteg-train")  # C++, in the build
@@ -256,8 +257,9 @@ class test_lower_rate_payload(unittest.TestCase):
                                capture_output=True, text=True, timeout=300)
             self.assertEqual(r.returncode, 0, r.stderr[-3000:])
             out = os.path.join(d, "out")
-            r = run(["semsteg-loopback", "-n", "3", "-o", out, "-q", "--inn", inn,
-                     "--private-codec", private_codec], timeout=300)
+            # The INN names its private codec (beside it here): no --private-codec needed.
+            r = run(["semsteg-loopback", "-n", "3", "-o", out, "-q", "--inn", inn],
+                    timeout=300)
             self.assertEqual(r.returncode, 0, r.stderr[-3000:])
             with open(os.path.join(out, "metrics.json")) as f:
                 m = json.load(f)
@@ -266,16 +268,32 @@ class test_lower_rate_payload(unittest.TestCase):
                 self.assertEqual(rows[name]["images"], 3, name)
             self.assertEqual(len([f for f in os.listdir(out) if f.startswith("bob")]), 3)
             self.assertEqual(m["inference"]["failed"], 0)
-            # No private codec, the public one, a missing file: clear errors, nothing runs.
-            for extra, said in (([], "give it"),
-                                (["--private-codec", codec], "another private codec"),
+            # The public codec as the private one, a missing file, the INN's codec gone:
+            # clear errors, nothing runs.
+            moved = os.path.join(d, "elsewhere.st")
+            for extra, said in ((["--private-codec", codec], "another private codec"),
                                 (["--private-codec", os.path.join(d, "none.st")],
-                                 "--private-codec")):
+                                 "--private-codec"),
+                                ([], "neither beside it nor found")):
+                if not extra:
+                    os.rename(private_codec, moved)
                 r = run(["semsteg-loopback", "-n", "1", "-o", out, "-q", "--inn", inn] + extra,
                         timeout=120)
                 self.assertEqual(r.returncode, 1, extra)
                 self.assertIn(said, r.stderr)
                 self.assertNotIn("Traceback", r.stderr)
+            r = run(["semsteg-loopback", "-n", "1", "-o", out, "-q", "--no-png", "--inn", inn,
+                     "--private-codec", moved], timeout=120)  # given wherever it lies
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            # Renamed for shipping: semsteg-model-info records the new name (and checksum).
+            info = os.path.join(os.path.dirname(RUN), "semsteg-model-info")
+            r = subprocess.run([info, inn, "--record-private-codec", moved],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(json.loads(r.stdout)["info"]["private_codec"], "elsewhere.st")
+            r = run(["semsteg-loopback", "-n", "1", "-o", out, "-q", "--no-png", "--inn", inn],
+                    timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
 
 
 class test_zmq_three_processes(unittest.TestCase):

@@ -24,7 +24,8 @@ from . import flowgraphs
 from .semsteg_python import (channel_config, check_inn_codec, configure_inference,
                              default_codec, default_inn,
                              default_mia, image_files, image_sink,
-                             inference_stats, inn_file_is_keyed, key_file_or_demo, locate_model,
+                             inference_stats, inn_file_is_keyed, inn_private_codec,
+                             key_file_or_demo, locate_model,
                              receiver_table, tile_png,
                              write_receiver_report)
 
@@ -55,8 +56,8 @@ def add_model_options(p, inn=True, mia=False):
         p.add_argument("--inn", help="INN file (default: MODELS/%s)" % default_inn)
         p.add_argument("--private-codec", default="",
                        help="the codec of the private image, for an INN that hides a "
-                       "lower-rate payload (its model card names it; default: none, the "
-                       "public codec codes the private image)")
+                       "lower-rate payload (default: the one the INN names, found beside "
+                       "it or among the models; none for a full-payload INN)")
     if mia:
         p.add_argument("--mia", help="Eve's inverse network (default: "
                        "MODELS/%s; 'none' to skip)" % default_mia)
@@ -119,11 +120,13 @@ def resolve_models(args):
     args.codec = pick("codec", default_codec)
     if hasattr(args, "inn"):
         args.inn = pick("inn", default_inn)
-        if args.private_codec:
-            try:
+        try:  # given, else the one the INN names (a lower-rate payload's), else none
+            if args.private_codec:
                 args.private_codec = locate_model(args.private_codec)
-            except ValueError as e:
-                raise SystemExit("error: %s (--private-codec)" % e)
+            elif args.inn and not getattr(args, "unprotected", False):
+                args.private_codec = inn_private_codec(args.inn)
+        except ValueError as e:
+            raise SystemExit("error: %s (--private-codec)" % e)
         if args.inn and not getattr(args, "unprotected", False):
             try:  # an INN works only in the latent spaces of the codecs it was trained with
                 check_inn_codec(args.inn, args.codec, args.private_codec)

@@ -112,6 +112,9 @@ void check_inn_codec(const std::string& inn_path, const std::string& codec_path)
 //! The info key of an INN file whose payload was coded by a private codec of its own (a
 //! reduced payload's: secure_link.h, private_latent), naming that codec's data_sha256.
 constexpr const char* inn_private_codec_key = "private_codec_sha256";
+//! The info key of such an INN that names its private codec's file (a bare file name,
+//! found as any model is: locate_inn_private_codec), so that the INN alone picks it.
+constexpr const char* inn_private_codec_name_key = "private_codec";
 
 /*!
  * Refuses (semsteg::error) an INN that records a private codec when `private_codec` (nullptr:
@@ -122,6 +125,15 @@ void check_inn_private_codec(const model_file& inn,
                              const std::string& inn_path,
                              const model_file* private_codec,
                              const std::string& private_codec_path);
+
+/*!
+ * The private codec the INN at `inn_path` names: its file beside the INN, else found by
+ * locate_model (model_locator.h); "" when the INN's payload is the public codec's latent.
+ * Throws semsteg::error when the INN records a private codec that has no name or cannot
+ * be found (what to do is in the message). The codec found is checked later, like any
+ * (check_inn_codecs).
+ */
+std::string locate_inn_private_codec(const std::string& inn_path);
 
 /*!
  * Both checks from the files, each read once: the INN at `inn_path` against the public

@@ -89,6 +89,19 @@ PYBIND11_MODULE(semsteg_python, m)
         "when private_codec_path is not that codec (\"\": none given; "
         "semsteg/model_file.h).");
     m.def(
+        "inn_private_codec",
+        [](const std::string& inn_path) {
+            try {
+                return semsteg::locate_inn_private_codec(inn_path);
+            } catch (const semsteg::error& e) {
+                throw py::value_error(e.what());
+            }
+        },
+        py::arg("inn_path"),
+        "The private codec the INN file names (beside it, else found as locate_model "
+        "finds a model), or \"\" when its payload is the public codec's latent. ValueError "
+        "when it names one that cannot be found (semsteg/model_file.h).");
+    m.def(
         "key_file_or_demo",
         [](const std::string& key_file, const std::string& passphrase, bool inn_keyed) {
             return semsteg::key_file_or_demo(key_file, passphrase, inn_keyed);
