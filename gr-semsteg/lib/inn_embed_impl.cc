@@ -39,22 +39,23 @@ inn_embed_impl::inn_embed_impl(const std::string& model_path,
     message_port_register_in(pmt::mp("host"));
     message_port_register_in(pmt::mp("private"));
     message_port_register_out(pmt::mp("out"));
-    set_msg_handler(pmt::mp("host"),
-                    [this](const pmt::pmt_t& msg) { enqueue(d_hosts, msg, "host"); });
-    set_msg_handler(pmt::mp("private"),
-                    [this](const pmt::pmt_t& msg) { enqueue(d_secrets, msg, "private"); });
+    set_msg_handler(pmt::mp("host"), [this](const pmt::pmt_t& msg) {
+        enqueue(d_hosts, msg, "host", d_inn.latent_channels());
+    });
+    set_msg_handler(pmt::mp("private"), [this](const pmt::pmt_t& msg) {
+        enqueue(d_secrets, msg, "private", d_inn.payload_channels());
+    });
 }
 
 void inn_embed_impl::enqueue(std::deque<latent>& queue,
                              const pmt::pmt_t& msg,
-                             const char* port)
+                             const char* port,
+                             int channels)
 {
     handle_or_drop(d_logger, "inn_embed", d_dropped, [&] {
         const auto pdu = split_pdu(msg);
         latent l { pdu.meta, pdu_to_symbols(pdu) };
-        ::semsteg::latent_shape::square( // checks the length
-            std::string(port) == "host" ? d_inn.latent_channels() : d_inn.payload_channels(),
-            l.symbols.size());
+        ::semsteg::latent_shape::square(channels, l.symbols.size()); // checks the length
         if (queue.size() >= d_max_queue) {
             queue.pop_front();
             ++d_dropped;

@@ -35,7 +35,9 @@ private:
         std::vector<std::complex<float>> symbols;
     };
     // Both handlers run on the block's one message thread: no lock needed for the queues.
-    void enqueue(std::deque<latent>& queue, const pmt::pmt_t& msg, const char* port);
+    //! `channels`: the port's latent channels (the host's, or the INN's payload's).
+    void
+    enqueue(std::deque<latent>& queue, const pmt::pmt_t& msg, const char* port, int channels);
     void embed_ready();
 
     const std::optional<::semsteg::stego_key> d_key; // before d_inn, which uses it
