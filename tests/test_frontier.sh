@@ -21,6 +21,8 @@ check frontier-runs '[[ $rc -eq 0 && -s $tmp/fr/frontier.md && -s $tmp/fr/fronti
 # Two operating points × two Eve SNRs, every column read (E9's reference included).
 check frontier-rows '[[ $(grep -c "^| keyless \|^| lambda6 " $tmp/fr/frontier.md) -eq 4 ]]'
 check frontier-csv '[[ $(wc -l < $tmp/fr/frontier.csv) -eq 5 ]]'
+# Both INNs hide the whole private latent: the payload column says so.
+check frontier-payload '[[ $(grep -c " | full | " $tmp/fr/frontier.md) -eq 4 ]]'
 check frontier-plain-host 'python3 -c "
 import csv, sys
 rows = list(csv.DictReader(open(\"$tmp/fr/frontier.csv\")))

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The covertness frontier: detection against Bob's quality and Eve's view of the host, one
-point per operating point (an INN with its codec), from semsteg-eval results.
+point per operating point (an INN with its codec, and the payload it hides: the whole
+private latent, or a reduced one), from semsteg-eval results.
 
     python3 tools/frontier.py --out DIR LABEL=EVAL_DIR [LABEL=EVAL_DIR ...]
 
@@ -57,6 +58,8 @@ def points(label, result):
             "inn": os.path.basename(settings["inn"]),
             "keyed": bool(settings.get("inn_config", {}).get("keyed")),
             "codec": os.path.basename(settings["codec"]),
+            "private_codec": os.path.basename(settings.get("private_codec") or ""),
+            "payload": payload(settings),
             "bob_snr_db": table["bob_snr_db"],
             "eve_snr_db": table["eve_snr_db"],
             "pairs": result["data"]["pairs"],
@@ -73,6 +76,18 @@ def points(label, result):
             if host.get("detector_accuracy") is not None else sec.get("detector_accuracy"),
         })
     return out
+
+
+def payload(settings):
+    """What the INN hides, from its config: "full", or e.g. "2 of 8 ch" (a lower-rate
+    private codec's latent), "8 of 8 ch at 1/2 size" (a downscaled private image)."""
+    cfg = settings.get("inn_config") or {}
+    channels = cfg.get("channels", 8)
+    hidden = cfg.get("payload_channels") or channels
+    scale = cfg.get("private_downscale", 1)
+    if hidden == channels and scale == 1:
+        return "full"
+    return "%d of %d ch%s" % (hidden, channels, " at 1/%d size" % scale if scale > 1 else "")
 
 
 def fmt(v, f="%.2f"):
@@ -99,13 +114,16 @@ def main():
         w = csv.DictWriter(f, fieldnames=keys)
         w.writeheader()
         w.writerows(rows)
-    lines = ["| operating point | INN (codec) | Eve SNR | Bob PSNR (gap to baseline) | Eve → "
+    lines = ["| operating point | INN (codec) | payload | Eve SNR | Bob PSNR (gap to baseline) | Eve → "
              "host MS-SSIM | Eve → host PSNR (plain DeepJSCC of the host) | worst leakage "
              "above floor | steganalyst accuracy / AUC | trained detector accuracy |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: (r["eve_snr_db"], r["label"])):
-        lines.append("| %s | %s%s (%s) | %g dB | %s (%s) | %s | %s (%s) | %s | %s / %s | %s |" % (
-            r["label"], r["inn"], ", keyed" if r["keyed"] else "", r["codec"], r["eve_snr_db"],
+        lines.append("| %s | %s%s (%s%s) | %s | %g dB | %s (%s) | %s | %s (%s) | %s | %s / %s "
+                     "| %s |" % (
+            r["label"], r["inn"], ", keyed" if r["keyed"] else "", r["codec"],
+            "; private: " + r["private_codec"] if r["private_codec"] else "", r["payload"],
+            r["eve_snr_db"],
             fmt(r["bob_psnr"]), fmt(None if r["bob_psnr"] is None else
                                    r["bob_psnr"] - r["baseline_psnr"], "%+.2f"),
             fmt(r["eve_host_msssim"], "%.3f"), fmt(r["eve_host_psnr"]),
