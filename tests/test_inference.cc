@@ -290,6 +290,31 @@ TEST(Inference, WaitingRequestsRunAsBatchesOfAtMostMaxBatch)
     EXPECT_EQ(engine.counters().largest_batch, 8u);
 }
 
+// The warm-up runs each operation that has a sample at every batch size up to max_batch,
+// on a thread with a worker's share of the threads, counts as no request, and leaves the
+// operations serving as before.
+TEST(Inference, WarmUpRunsEveryBatchSizeOfOperationsWithASample)
+{
+    inference_engine engine;
+    inference_settings s;
+    s.max_batch = 5;
+    s.threads = 2;
+    s.workers = 2;
+    engine.configure(s);
+    doubler with_sample, without_sample;
+    batched_operation<request, int> warmed([&](auto& b) { return with_sample(b); }, engine);
+    batched_operation<request, int> cold([&](auto& b) { return without_sample(b); }, engine);
+    warmed.set_warm_up_sample({ 0, 21 });
+    EXPECT_EQ(engine.warm_up(), 5u);
+    const std::vector<size_t> every_size { 1, 2, 3, 4, 5 };
+    EXPECT_EQ(with_sample.batch_sizes, every_size);
+    EXPECT_TRUE(without_sample.batch_sizes.empty());
+    EXPECT_EQ(engine.counters().submitted, 0u);
+    EXPECT_EQ(engine.counters().batches, 0u);
+    EXPECT_EQ(warmed.call({ 0, 4 }), 8);
+    EXPECT_EQ(cold.call({ 0, 5 }), 10);
+}
+
 TEST(Inference, LoneRequestWaitsAtMostMaxWait)
 {
     inference_engine engine;

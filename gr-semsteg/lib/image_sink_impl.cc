@@ -77,6 +77,8 @@ image_sink_impl::image_sink_impl(const std::string& output_dir,
             throw std::invalid_argument("image_sink: cannot create folder '" + output_dir
                                         + "': " + ec.message());
     }
+    if (measure) // on the engine from the start: a warm-up covers it (inference.h)
+        ::semsteg::prepare_quality_measurement();
     message_port_register_in(pmt::mp("in"));
     message_port_register_in(pmt::mp("ref"));
     message_port_register_in(pmt::mp("ref_host"));

@@ -52,5 +52,7 @@ inference_stats get_inference_stats()
     return s;
 }
 
+size_t warm_up_inference() { return ::semsteg::inference_engine::instance().warm_up(); }
+
 } // namespace semsteg
 } // namespace gr

@@ -108,8 +108,9 @@ void inference_engine::configure(const inference_settings& s)
 namespace {
 int thread_budget(const inference_settings& s)
 {
-    return s.threads > 0 ? s.threads
-                         : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return s.threads > 0
+        ? s.threads
+        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 } // namespace
 
@@ -194,6 +195,39 @@ bool inference_engine::enqueue(detail::batch_queue* q,
     ++d_counters.submitted;
     d_work.notify_one();
     return true;
+}
+
+size_t inference_engine::warm_up()
+{
+    std::vector<detail::batch_queue*> queues;
+    int threads = 1;
+    size_t max_batch = 1;
+    {
+        std::unique_lock<std::mutex> lock(d_mutex);
+        d_room.wait(lock, [&] { return d_stop || d_running.empty(); });
+        if (d_stop)
+            return 0;
+        queues = d_queues;
+        // Marked running: no worker serves them, and none is removed, meanwhile.
+        d_running.insert(d_running.end(), queues.begin(), queues.end());
+        threads = std::max(1, thread_budget(d_settings) / workers_locked());
+        max_batch = static_cast<size_t>(std::max(1, d_settings.max_batch));
+    }
+    size_t batches = 0;
+    // On a thread of its own with a worker's thread count: LibTorch's thread count is per
+    // calling thread, and its kernels are built for the count they run with.
+    std::thread([&] {
+        set_torch_threads(threads);
+        for (auto* q : queues)
+            for (size_t b = 1; b <= max_batch; ++b)
+                batches += q->warm_up(b) ? 1 : 0;
+    }).join();
+    std::lock_guard<std::mutex> lock(d_mutex);
+    for (auto* q : queues)
+        d_running.erase(std::find(d_running.begin(), d_running.end(), q));
+    d_room.notify_all();
+    d_work.notify_all();
+    return batches;
 }
 
 void inference_engine::record(size_t completed, size_t failed, size_t callback_failures)

@@ -37,6 +37,22 @@ latent_shape latent_shape::square(int channels, size_t num_symbols)
 
 namespace {
 
+//! The latent grid the INN's and the MIA's warm-up samples use: that of 64×64 images, the
+//! side every shipped model has (a network knows its channels, not its grid; another side
+//! builds its kernels on first use instead).
+constexpr int warm_up_grid = 16;
+
+//! A symbol vector of `n` non-zero symbols (a warm-up sample: no zero-power edge cases).
+symbol_vector warm_up_symbols(size_t n) { return symbol_vector(n, { 0.7f, -0.7f }); }
+
+//! A mid-grey image (a warm-up sample).
+image grey_image(int side)
+{
+    image img(side, side);
+    std::fill(img.rgb.begin(), img.rgb.end(), 0.5f);
+    return img;
+}
+
 // Symbols a caller hands in are checked in its thread, before anything is queued: the
 // count (a square latent of the network's channels) and finiteness.
 latent_shape checked_shape(int channels, const symbol_vector& symbols)
@@ -246,6 +262,9 @@ facade::jscc_codec::jscc_codec(const std::string& model_path) : d_impl(new impl)
         [i](auto& r) { return i->encode_batch(r); }, inference_engine::instance(), i);
     d_impl->decode_op = std::make_unique<batched_operation<decode_request, image>>(
         [i](auto& r) { return i->decode_batch(r); }, inference_engine::instance(), i);
+    const auto s = shape();
+    d_impl->encode_op->set_warm_up_sample({ grey_image(image_side()), 10.0 });
+    d_impl->decode_op->set_warm_up_sample({ warm_up_symbols(s.num_symbols()), s, 10.0 });
 }
 facade::jscc_codec::~jscc_codec() = default;
 
@@ -419,6 +438,14 @@ facade::inn::inn(const std::string& model_path,
         [i](auto& r) { return i->embed_batch(r); }, inference_engine::instance(), i);
     d_impl->extract_op = std::make_unique<batched_operation<extract_request, symbol_vector>>(
         [i](auto& r) { return i->extract_batch(r); }, inference_engine::instance(), i);
+    const latent_shape grid { latent_channels(), warm_up_grid, warm_up_grid };
+    const latent_shape payload { payload_channels(), warm_up_grid, warm_up_grid };
+    d_impl->embed_op->set_warm_up_sample({ warm_up_symbols(grid.num_symbols()),
+                                           warm_up_symbols(payload.num_symbols()),
+                                           grid,
+                                           payload,
+                                           0 });
+    d_impl->extract_op->set_warm_up_sample({ warm_up_symbols(grid.num_symbols()), grid, 0 });
 }
 facade::inn::~inn() = default;
 
@@ -521,6 +548,8 @@ facade::mia::mia(const std::string& model_path) : d_impl(new impl)
     auto* i = d_impl.get();
     d_impl->decode_op = std::make_unique<batched_operation<decode_request, image>>(
         [i](auto& r) { return i->decode_batch(r); }, inference_engine::instance(), i);
+    const latent_shape grid { latent_channels(), warm_up_grid, warm_up_grid };
+    d_impl->decode_op->set_warm_up_sample({ warm_up_symbols(grid.num_symbols()), grid, 0.0 });
 }
 facade::mia::~mia() = default;
 
@@ -581,7 +610,11 @@ namespace {
 batched_operation<quality_request, image_quality>& quality_operation()
 {
     // Made on first use, never destroyed (like the engine it runs on).
-    static auto* op = new batched_operation<quality_request, image_quality>(quality_batch);
+    static auto* op = [] {
+        auto* made = new batched_operation<quality_request, image_quality>(quality_batch);
+        made->set_warm_up_sample({ grey_image(64), grey_image(64) }); // the models' side
+        return made;
+    }();
     return *op;
 }
 
@@ -593,6 +626,8 @@ void check_same_size(const image& reference, const image& received)
                     + std::to_string(received.width) + "x" + std::to_string(received.height));
 }
 } // namespace
+
+void prepare_quality_measurement() { quality_operation(); }
 
 image_quality measure_quality(const image& reference, const image& received)
 {

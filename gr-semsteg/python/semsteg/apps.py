@@ -25,6 +25,7 @@ from .semsteg_python import (channel_config, check_inn_codec, configure_inferenc
                              default_codec, default_inn,
                              default_mia, image_files, image_sink,
                              inference_stats, inn_file_is_keyed, inn_private_codec,
+                             warm_up_inference,
                              key_file_or_demo, locate_model,
                              receiver_table, tile_png,
                              write_receiver_report)
@@ -100,6 +101,16 @@ def add_key_options(p):
     p.add_argument("--passphrase", default="",
                    help="keyed INN: the shared passphrase instead of a key file (others can "
                    "read a command line: prefer --key-file)")
+
+
+def warm_up(quiet):
+    """Builds LibTorch's kernels for every network and batch size before the first image
+    (they are otherwise built while the first images wait)."""
+    t = time.monotonic()
+    batches = warm_up_inference()
+    if not quiet:
+        print("inference: warmed up (%d batches, %.1f s)" % (batches, time.monotonic() - t),
+              flush=True)
 
 
 def resolve_models(args):
@@ -428,6 +439,7 @@ def loopback_main(argv=None):
             rss_mark["rss"] = current_rss_mib()
         return received
 
+    warm_up(getattr(args, "quiet", False))
     t0 = time.monotonic()
     tb.start()
     complete = wait_until(lambda: all(s.received() >= args.count for s in sinks), timeout,
@@ -533,6 +545,7 @@ def alice_main(argv=None):
     print("alice: sending %s%d image(s) (%s) via %s" % (
         "looping " if args.loop else "", args.count,
         "unprotected" if args.unprotected else "secure", args.radio), flush=True)
+    warm_up(False)
     time.sleep(args.start_delay)
     tb.start()
     want = args.count + 2  # + warm-up frames
@@ -606,6 +619,7 @@ def _receiver_main(argv, who):
             from .semsteg_python import image_source
             ref = image_source(repeated_files(spec, ref_count), 64, crop, 0.0, False, 0, port)
             tb.msg_connect(ref, "out", rx, port)
+    warm_up(getattr(args, "quiet", False))
     t0 = time.monotonic()
     tb.start()
     print("%s: listening via %s" % (who, args.radio), flush=True)  # tests wait for this

@@ -56,6 +56,23 @@ class qa_inference_engine(gr_unittest.TestCase):
         run_messages(dec, posts[:2], expect=2)
         self.assertEqual(semsteg.inference_stats()["threads"], 1)
 
+    def test_warm_up_runs_each_network_at_every_batch_size(self):
+        # The codec's encoder and decoder (the decoder block's facade holds both) at batch
+        # sizes 1..4; no request counted; the block decodes as before afterwards.
+        semsteg.configure_inference(max_batch=4)
+        dec = semsteg.jscc_decoder(CODEC, "bob")
+        gc.collect()  # blocks of earlier tests gone: only this one's networks warm up
+        before = semsteg.inference_stats()
+        batches = semsteg.warm_up_inference()
+        self.assertGreaterEqual(batches, 2 * 4)
+        self.assertEqual(batches % 4, 0)
+        after = semsteg.inference_stats()
+        self.assertEqual(after["submitted"], before["submitted"])
+        self.assertEqual(after["batches"], before["batches"])
+        out = run_messages(dec, [("in", latent_pdu(random_latent(1024, seed=3), image_id=3))],
+                           expect=1)
+        self.assertEqual(pdu_image(out[0])[0][K.image_id], 3)
+
     def test_full_queue_drops_and_counts_under_drop(self):
         semsteg.configure_inference(max_batch=1, queue_capacity=2, queue_full="drop")
         before = semsteg.inference_stats()["dropped"]

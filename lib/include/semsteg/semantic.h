@@ -196,6 +196,9 @@ image_quality measure_quality(const image& reference, const image& received);
 void submit_quality(const image& reference,
                     const image& received,
                     std::function<void(outcome<image_quality>&&)> done);
+//! Makes the engine's quality measurement now (else made on first use), so that
+//! inference_engine::warm_up includes it: what an image sink that measures calls first.
+void prepare_quality_measurement();
 
 } // namespace semsteg
 

@@ -55,6 +55,14 @@ struct inference_stats {
 };
 SEMSTEG_API inference_stats get_inference_stats();
 
+/*!
+ * Runs every network of the blocks made so far at every batch size up to the largest
+ * batch, so that LibTorch builds its kernels before the first image rather than while it
+ * waits (semsteg/inference.h, warm_up). Call it after making the flowgraph's blocks and
+ * before starting it; returns the batches run.
+ */
+SEMSTEG_API size_t warm_up_inference();
+
 } // namespace semsteg
 } // namespace gr
 

@@ -134,6 +134,11 @@ PYBIND11_MODULE(semsteg_python, m)
           "(wait or drop), the device (cpu, cuda, cuda:N) and the workers (batches of "
           "different networks at once, each with threads / workers of the threads; 0: one "
           "per thread, no more than there are networks). ValueError on a bad setting.");
+    m.def("warm_up_inference",
+          &gr::semsteg::warm_up_inference,
+          "Runs every network of the blocks made so far at every batch size up to the "
+          "largest batch (LibTorch builds its kernels per shape on first use): call it "
+          "after making the flowgraph and before starting it. Returns the batches run.");
     m.def(
         "inference_stats",
         [] {
