@@ -9,6 +9,7 @@ Debian packages (python-matplotlib-data, palapeli-data)."""
 
 import json
 import os
+import shutil
 import struct
 import sys
 import tempfile
@@ -158,6 +159,25 @@ class qa_image_source(gr_unittest.TestCase):
         self.assertGreaterEqual(len(msgs), 3)
         self.assertFalse(src.done())  # looping never ends
         self.assertEqual(pdu_image(msgs[0])[1].shape, (32, 32, 3))
+
+    def test_paced_source_decodes_its_files_when_made(self):
+        # Decoding on the first pass put a paced source behind its schedule, then it sent a
+        # burst. Observable: bytes replaced after the block is made (same size and time, so
+        # the cache holds) still give the picture; an all-at-once source decodes when sending.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "face.jpg")
+            shutil.copyfile(FACE, path)
+            stat = os.stat(path)
+            paced = semsteg.image_source(path, 64, 1.0, 0.05, False, 0, "private")
+            unpaced = semsteg.image_source(path, 64, 1.0, 0.0, False, 0, "private")
+            with open(path, "r+b") as f:
+                f.write(b"\0" * stat.st_size)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            msgs = collect(paced, lambda dbg: paced.done())
+            self.assertEqual((len(msgs), paced.images_skipped()), (1, 0))
+            self.assertEqual(pdu_image(msgs[0])[1].shape, (64, 64, 3))
+            self.assertEqual(collect(unpaced, lambda dbg: unpaced.done()), [])
+            self.assertEqual(unpaced.images_skipped(), 1)
 
     def test_trigger_sends_the_next_image_now(self):
         src = semsteg.image_source(FACE + ";" + PHOTO, 64, 1.0, 60.0, False, 0, "private")

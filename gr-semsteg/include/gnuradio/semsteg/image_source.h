@@ -25,8 +25,9 @@ namespace semsteg {
  * of `crop` × the shorter side, resized to side×side) and sent on port "out" as a PDU: the
  * vector is u8 RGB (row-major, interleaved), the metadata "width", "height", "image_id"
  * (first_image_id, +1 per image sent), "role" and "source_path" (semsteg/metadata_keys.h).
- * With interval > 0 it sends one image every `interval` seconds from the flowgraph's start;
- * with interval = 0 it sends them all at once; with interval < 0 only on demand: any
+ * With interval > 0 it sends one image every `interval` seconds from the flowgraph's start
+ * (it decodes its files when made, as many as it caches, so that decoding never puts it
+ * behind its schedule); with interval = 0 it sends them all at once; with interval < 0 only on demand: any
  * message on port "trigger" sends the next
  * image now. Without `loop` it stops after the last file (done() becomes true); unreadable
  * files are logged and skipped. Construction fails when no image can be found.
