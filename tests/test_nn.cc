@@ -338,6 +338,40 @@ TEST(Inn, AReducedPayloadHidesFewerChannelsAndInverts)
     EXPECT_TRUE(inn_config {}.full_payload());
 }
 
+// Checks that the facade's container and Bob's facade's recovery equal the link's passes
+// (alice_embed, bob_extract) under `key` and `nonce`: the blocks and the simulation agree.
+namespace {
+void expect_facade_matches_the_link(inn& net,
+                                    facade::inn& alice,
+                                    facade::inn& bob,
+                                    const stego_key& key,
+                                    uint64_t nonce,
+                                    int payload_channels)
+{
+    const int64_t payload_reals = int64_t { payload_channels } * 16 * 16;
+    const auto zh = normalize_power_batch(torch::randn({ 1, 8, 16, 16 }));
+    const auto zp = normalize_power_batch(torch::randn({ 1, payload_channels, 16, 16 }));
+    const auto h = latent_to_symbols(zh.data_ptr<float>(), 2048);
+    const auto p = latent_to_symbols(zp.data_ptr<float>(), payload_reals);
+    const auto container = alice.embed(h.data(), h.size(), p.data(), p.size(), nonce);
+    EXPECT_EQ(container.size(), 1024u);
+    const auto got = bob.extract(container.data(), container.size(), nonce);
+    EXPECT_EQ(got.size(), static_cast<size_t>(payload_reals / 2));
+
+    torch::NoGradGuard ng;
+    const latent_keying k(key, { nonce }, payload_reals, net->config().scramble_rounds);
+    const auto zc = alice_embed(*net, zh, zp, &k).sent;
+    const auto sent = latent_to_symbols(zc.contiguous().data_ptr<float>(), 2048);
+    for (size_t i = 0; i < sent.size() && i < container.size(); i += 31)
+        EXPECT_NEAR(std::abs(sent[i] - container[i]), 0.0, 1e-5) << i;
+    const auto expected = bob_extract(*net, lost_part_mode {}, zc, &k).recovered.secret;
+    const auto want
+        = latent_to_symbols(expected.contiguous().data_ptr<float>(), payload_reals);
+    for (size_t i = 0; i < want.size() && i < got.size(); i += 7)
+        EXPECT_NEAR(std::abs(want[i] - got[i]), 0.0, 1e-4) << i;
+}
+} // namespace
+
 // A lower-rate payload (a private codec of fewer channels, not downscaled) through the
 // facade the blocks use: the same container and recovery as the link's passes, under the
 // key; a private latent of the host's length (the public codec's) is refused, clearly.
@@ -354,27 +388,9 @@ TEST(Inn, TheFacadeCarriesALowerRatePayload)
     facade::inn alice(path, "auto", &key), bob(path, "auto", &key);
     EXPECT_EQ(alice.latent_channels(), 8);
     EXPECT_EQ(alice.payload_channels(), 2);
+    expect_facade_matches_the_link(net, alice, bob, key, 7, 2);
 
-    const auto zh = normalize_power_batch(torch::randn({ 1, 8, 16, 16 }));
-    const auto zp = normalize_power_batch(torch::randn({ 1, 2, 16, 16 }));
-    const auto h = latent_to_symbols(zh.data_ptr<float>(), 2048);
-    const auto p = latent_to_symbols(zp.data_ptr<float>(), 512);
-    const auto container = alice.embed(h.data(), h.size(), p.data(), p.size(), 7);
-    ASSERT_EQ(container.size(), 1024u);
-    const auto got = bob.extract(container.data(), container.size(), 7);
-    ASSERT_EQ(got.size(), 256u);
-
-    torch::NoGradGuard ng;
-    const latent_keying k(key, { 7 }, 512, cfg.scramble_rounds);
-    const auto zc = alice_embed(*net, zh, zp, &k).sent;
-    const auto sent = latent_to_symbols(zc.contiguous().data_ptr<float>(), 2048);
-    for (size_t i = 0; i < sent.size(); i += 31)
-        EXPECT_NEAR(std::abs(sent[i] - container[i]), 0.0, 1e-5) << i;
-    const auto expected = bob_extract(*net, lost_part_mode {}, zc, &k).recovered.secret;
-    const auto want = latent_to_symbols(expected.contiguous().data_ptr<float>(), 512);
-    for (size_t i = 0; i < want.size(); i += 7)
-        EXPECT_NEAR(std::abs(want[i] - got[i]), 0.0, 1e-4) << i;
-
+    const auto h = symbol_vector(1024, { 0.5f, -0.5f });
     const auto refused
         = error_of([&] { alice.embed(h.data(), h.size(), h.data(), h.size()); });
     EXPECT_NE(refused.find("2 of 8 channels"), std::string::npos) << refused;
@@ -560,24 +576,14 @@ TEST(KeyedHiding, FacadeTakesTheKeyAndTheNonce)
         eve(keyed_path, "auto", &other);
     EXPECT_TRUE(alice.keyed());
 
+    expect_facade_matches_the_link(net, alice, bob, key, 42, 8);
+
     const auto zh = normalize_power_batch(torch::randn({ 1, 8, 16, 16 }));
     const auto zp = normalize_power_batch(torch::randn({ 1, 8, 16, 16 }));
     const auto h = latent_to_symbols(zh.data_ptr<float>(), 2048);
     const auto p = latent_to_symbols(zp.data_ptr<float>(), 2048);
     const auto container = alice.embed(h.data(), h.size(), p.data(), p.size(), 42);
     const auto got = bob.extract(container.data(), container.size(), 42);
-
-    // The same as the link's passes with that key and nonce.
-    torch::NoGradGuard ng;
-    const latent_keying k(key, { 42 }, 2048, 3);
-    const auto zc = alice_embed(*net, zh, zp, &k).sent;
-    const auto sent = latent_to_symbols(zc.contiguous().data_ptr<float>(), 2048);
-    for (size_t i = 0; i < sent.size(); i += 97)
-        EXPECT_NEAR(std::abs(sent[i] - container[i]), 0.0, 1e-5) << i;
-    const auto expected = bob_extract(*net, lost_part_mode {}, zc, &k).recovered.secret;
-    const auto want = latent_to_symbols(expected.contiguous().data_ptr<float>(), 2048);
-    for (size_t i = 0; i < want.size(); i += 97)
-        EXPECT_NEAR(std::abs(want[i] - got[i]), 0.0, 1e-4) << i;
     // Relative to what Bob got: an unrelated vector of the same power is at 2.
     auto distance = [&](const symbol_vector& a) {
         double d = 0, p = 0;
