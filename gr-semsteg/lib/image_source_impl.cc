@@ -100,13 +100,23 @@ image_source_impl::image_source_impl(const std::string& images,
     // on its first pass put it behind its schedule, which it then caught up in a burst
     // (measured: three Debian 1-2 megapixel JPEGs, 80-100 ms each, then 17 images at once
     // 0.26 s in, a backlog that a real-time loopback took ~300 images to drain).
-    if (interval > 0.0)
-        for (size_t i = 0; i < std::min(d_files.size(), cache_capacity()); ++i) {
+    if (interval > 0.0) {
+        const auto began = std::chrono::steady_clock::now();
+        const size_t n = std::min(d_files.size(), cache_capacity());
+        for (size_t i = 0; i < n; ++i) {
             try {
                 prepared(d_files[i]);
             } catch (const std::exception&) { // reported (and skipped) when it is due
             }
         }
+        const double took
+            = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+        if (took > 1.0) // (large photos: a flowgraph that takes long to build says why)
+            d_logger->info("image_source: decoded {} images in {:.1f} s before the start, "
+                           "to keep the schedule",
+                           n,
+                           took);
+    }
 }
 
 image_source_impl::~image_source_impl() { stop(); }
