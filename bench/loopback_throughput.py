@@ -16,7 +16,7 @@ then real-time runs at nproc threads (automatic workers), 1,000 images each, wit
 latency (median, p99) and the images lost: graded, an image every 1 / (0.8 x capacity with
 the measurements) seconds; ungraded, every 1 / (0.8 x the networks' capacity) seconds.
 
-    python3 bench/loopback_throughput.py BUILD_DIR [--images 300] [--batch 16] [--window 64]
+    python3 bench/loopback_throughput.py BUILD_DIR [--images 1000] [--batch 16] [--window 64]
 
 BUILD_DIR: a build tree (its apps/run-in-build launches semsteg-loopback; its
 bench/bench_inference measures the capacity). Prints a Markdown table.
@@ -58,7 +58,9 @@ def loopback(build, threads, batch, images, window, workers, interval=0.0, measu
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("build")
-    p.add_argument("--images", type=int, default=300)
+    p.add_argument("--images", type=int, default=1000,
+                   help="images per throughput run (fewer: the pipeline's fill and drain, ~0.3 s, "
+                   "weigh more)")
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--window", type=int, default=64)
     p.add_argument("--realtime-images", type=int, default=1000)
