@@ -167,6 +167,10 @@ int main(int argc, char** argv)
         "--lambda-statistics",
         o.lambda_statistics,
         "inn: weight of the container/plain statistics gap (moments, spectra, MMD)");
+    app.add_option("--lambda-discriminant",
+                   o.lambda_discriminant,
+                   "inn: weight of Fisher's discriminant distance between the statistics of "
+                   "containers and plain latents (what a linear steganalyst exploits)");
     app.add_option("--detector-width",
                    o.detector_width,
                    "eve-detector: width (32: the E3 detector; wider: a fresh steganalyst)");

@@ -130,8 +130,14 @@ assert len(tables) == 2
 for t in tables:
     s = t["statistical_steganalyst"]
     assert 0 <= s["accuracy"] <= 1 and 0 <= s["roc_auc"] <= 1, s
-    assert "[2:4]" in s["fitted_on"], s' "$tmp/out/results.json" \
-   && grep -q "statistical steganalyst (E10" "$tmp/out/results.md"; then
+    assert "[2:4]" in s["fitted_on"], s
+    # The three statistics that tell the classes apart best alone, most telling first.
+    tell = s["most_telling"]
+    assert len(tell) == 3, tell
+    gaps = [abs(x["roc_auc"] - 0.5) for x in tell]
+    assert gaps == sorted(gaps, reverse=True), tell
+    assert all(x["statistic"].startswith("ch") for x in tell), tell' "$tmp/out/results.json" \
+   && grep -q "statistical steganalyst (E10.*the most telling statistics: ch" "$tmp/out/results.md"; then
   echo "ok   eval-statistical-steganalyst"
 else
   echo "FAIL eval-statistical-steganalyst"; failures=$((failures + 1))

@@ -76,6 +76,89 @@ TEST_F(Covert, StatisticsGapSeesTheMarkAndTeaches)
     EXPECT_LT(statistics_gap(c, a).item<double>(), 0.2 * before);
 }
 
+// Fisher's distance weighs shifts as a linear detector does: two strongly correlated
+// statistics moved apart (against their correlation) are far easier to detect than the
+// same per-statistic shift along it, which a per-statistic gap cannot tell apart.
+TEST_F(Covert, StatisticsDiscriminantWeighsShiftsAsALinearDetectorDoes)
+{
+    const int64_t n = 4000;
+    const auto common = torch::randn({ n, 1 });
+    const auto p = torch::cat(
+        { common, 0.9 * common + std::sqrt(1 - 0.81) * torch::randn({ n, 1 }) }, 1);
+    const auto along = p + torch::tensor({ 0.3, 0.3 });
+    const auto against = p + torch::tensor({ 0.3, -0.3 });
+    // Analytic: Δμᵀ Σ⁻¹ Δμ with Σ = [[1, .9], [.9, 1]]: 2·0.09/1.9 and 2·0.09/0.1.
+    const double d_along = statistics_discriminant(along, p).item<double>();
+    const double d_against = statistics_discriminant(against, p).item<double>();
+    EXPECT_NEAR(d_along, 0.18 / 1.9, 0.02);
+    // The 10 % shrinkage towards the diagonal lowers the anti-correlated case's value.
+    EXPECT_GT(d_against, 0.18 / 0.19);
+    EXPECT_LT(d_against, 0.18 / 0.1 * 1.05);
+    EXPECT_GT(d_against, 8 * d_along);
+    EXPECT_NEAR(statistics_discriminant(p, p).item<double>(), 0.0, 1e-9);
+
+    // With a covariance given, the batch's own is not used: Σ = 2·I gives |Δμ|²/2 (up to
+    // the floor), whatever the eight samples' own spread.
+    const auto few_c = against.slice(0, 0, 8), few_p = p.slice(0, 0, 8);
+    const double delta2 = (few_c.mean(0) - few_p.mean(0)).pow(2).sum().item<double>();
+    EXPECT_NEAR(statistics_discriminant(few_c, few_p, 2 * torch::eye(2)).item<double>(),
+                delta2 / 2,
+                1e-2 * delta2);
+    EXPECT_THROW(statistics_discriminant(p, p, torch::eye(3)), error);
+    EXPECT_THROW(statistics_discriminant(p, p.slice(1, 0, 1)), error);
+
+    // Descending it on real latents' statistics removes the mark; the gradient flows into
+    // the containers only.
+    auto c = marked(128).requires_grad_(true);
+    const auto a = plain(128);
+    running_covariance cov;
+    cov.update(latent_statistics(a));
+    torch::optim::Adam opt({ c }, torch::optim::AdamOptions(0.05));
+    const double before
+        = statistics_discriminant(latent_statistics(c), latent_statistics(a), cov.value())
+              .item<double>();
+    for (int i = 0; i < 100; ++i) {
+        opt.zero_grad();
+        statistics_discriminant(latent_statistics(c), latent_statistics(a), cov.value())
+            .backward();
+        opt.step();
+    }
+    EXPECT_LT(statistics_discriminant(latent_statistics(c), latent_statistics(a), cov.value())
+                  .item<double>(),
+              0.1 * before);
+}
+
+TEST_F(Covert, RunningCovarianceConverges)
+{
+    running_covariance cov(0.9);
+    EXPECT_FALSE(cov.value().defined());
+    const auto mix = torch::tensor({ 1.0, 0.0, 0.5, 2.0 }).view({ 2, 2 }); // Σ = AᵀA
+    for (int i = 0; i < 400; ++i)
+        cov.update(torch::randn({ 16, 2 }).matmul(mix) + 3.0);
+    EXPECT_EQ(cov.updates(), 400);
+    const auto want = mix.t().matmul(mix).to(torch::kDouble);
+    EXPECT_LT((cov.value() - want).abs().max().item<double>(), 0.35) << cov.value();
+    EXPECT_THROW(cov.update(torch::randn({ 4, 3 })), error);
+    EXPECT_THROW(running_covariance(1.0), error);
+}
+
+TEST_F(Covert, TellingStatisticsNameTheMark)
+{
+    const auto names = latent_statistic_names(4);
+    ASSERT_EQ(static_cast<int64_t>(names.size()), latent_statistics(plain(2)).size(1));
+    EXPECT_EQ(names[4], "ch0 variance");
+    EXPECT_EQ(names[12 + spectrum_bands + 1], "ch1 band 1 log power");
+    // The checkerboard sits at the highest spatial frequency: each channel's top band.
+    const auto top = telling_statistics(plain(300), marked(300), 4);
+    ASSERT_EQ(top.size(), 4u);
+    const std::string top_band = "band " + std::to_string(spectrum_bands - 1) + " log power";
+    for (const auto& t : top) {
+        EXPECT_NE(t.name.find(top_band), std::string::npos) << t.name;
+        EXPECT_GT(t.auc, 0.9) << t.name;
+    }
+    EXPECT_EQ(telling_statistics(plain(10), marked(10), 1000).size(), names.size());
+}
+
 TEST_F(Covert, RocAuc)
 {
     EXPECT_DOUBLE_EQ(roc_auc(torch::tensor({ 0.0, 1.0 }), torch::tensor({ 0.5, 2.0 })), 0.75);

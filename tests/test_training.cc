@@ -13,8 +13,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 namespace fs = std::filesystem;
 using namespace semsteg;
@@ -428,6 +430,39 @@ TEST_F(Training, CovertTermsLowerWhatTheyTarget)
     run_training(stats, data(), {});
     EXPECT_LT(std::stod(read_model_file(stats.out_model).info.at("statistics_gap")),
               0.8 * std::stod(info.at("statistics_gap")));
+
+    // Fisher's discriminant term lowers the discriminant distance it targets.
+    auto disc = writing(base, "covert_disc.st");
+    disc.lambda_discriminant = 1;
+    run_training(disc, data(), {});
+    const auto disc_info = read_model_file(disc.out_model).info;
+    std::cerr << "statistics discriminant: with the term "
+              << disc_info.at("statistics_discriminant") << ", without "
+              << info.at("statistics_discriminant") << "\n";
+    EXPECT_LT(std::stod(disc_info.at("statistics_discriminant")),
+              0.8 * std::stod(info.at("statistics_discriminant")));
+    EXPECT_NE(disc_info.at("covert").find("lambda_discriminant=1"), std::string::npos);
+    // Resumed with other columns (no adversaries now): the CSV gets the new header before
+    // the new rows, and every row has as many fields as the header above it.
+    disc.adversaries = 0;
+    disc.steps = 200;
+    run_training(disc, data(), {});
+    {
+        std::ifstream csv(disc.csv_path);
+        int headers = 0;
+        size_t fields = 0;
+        for (std::string line; std::getline(csv, line);) {
+            const size_t n
+                = static_cast<size_t>(std::count(line.begin(), line.end(), ',')) + 1;
+            if (line.rfind("epoch,step,", 0) == 0) {
+                ++headers;
+                fields = n;
+            } else {
+                EXPECT_EQ(n, fields) << line;
+            }
+        }
+        EXPECT_EQ(headers, 2);
+    }
 
     // Resumed: the detectors carry on (a count that does not match is refused).
     adv.steps = 160;

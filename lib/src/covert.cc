@@ -7,8 +7,10 @@
 #include <semsteg/error.h>
 
 #include <torch/fft.h>
+#include <torch/linalg.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -89,6 +91,106 @@ torch::Tensor statistics_gap(const torch::Tensor& containers, const torch::Tenso
     const auto mmd = torch::exp(-daa / bandwidth).mean() + torch::exp(-dbb / bandwidth).mean()
         - 2 * torch::exp(-dab / bandwidth).mean();
     return moments + mmd;
+}
+
+std::vector<std::string> latent_statistic_names(int64_t channels)
+{
+    // The column order of latent_statistics: all means, all variances, all kurtoses, then
+    // each channel's bands.
+    std::vector<std::string> names;
+    for (const char* what : { "mean", "variance", "kurtosis" })
+        for (int64_t c = 0; c < channels; ++c)
+            names.push_back("ch" + std::to_string(c) + " " + what);
+    for (int64_t c = 0; c < channels; ++c)
+        for (int b = 0; b < spectrum_bands; ++b)
+            names.push_back("ch" + std::to_string(c) + " band " + std::to_string(b)
+                            + " log power");
+    return names;
+}
+
+torch::Tensor statistics_discriminant(const torch::Tensor& container_stats,
+                                      const torch::Tensor& plain_stats,
+                                      const torch::Tensor& covariance)
+{
+    if (!container_stats.defined() || !plain_stats.defined() || container_stats.dim() != 2
+        || plain_stats.dim() != 2 || container_stats.size(1) != plain_stats.size(1)
+        || container_stats.size(0) == 0 || plain_stats.size(0) == 0)
+        throw error(
+            "statistics_discriminant: expected statistics [B,F] of the same F, B > 0");
+    const int64_t f = plain_stats.size(1);
+    torch::Tensor sigma;
+    if (covariance.defined()) {
+        if (covariance.dim() != 2 || covariance.size(0) != f || covariance.size(1) != f)
+            throw error("statistics_discriminant: the covariance must be [F,F] with F = "
+                        + std::to_string(f));
+        sigma = covariance.detach().to(plain_stats.device(), torch::kDouble);
+    } else {
+        const auto p = plain_stats.detach().to(torch::kDouble);
+        const auto centred = p - p.mean(0, true);
+        sigma = centred.t().matmul(centred)
+            / static_cast<double>(std::max<int64_t>(1, p.size(0)));
+    }
+    // Shrinkage towards the diagonal, and a floor relative to the mean variance: a few dozen
+    // samples cannot estimate F² entries, and a constant statistic must not blow up.
+    const auto diag = sigma.diagonal();
+    const double floor = 1e-3 * diag.mean().item<double>() + 1e-8;
+    sigma = 0.9 * sigma + 0.1 * torch::diag(diag) + floor * torch::eye(f, sigma.options());
+    const auto chol = torch::linalg::cholesky(sigma);
+    const auto delta
+        = (container_stats.mean(0) - plain_stats.detach().mean(0)).to(torch::kDouble);
+    const auto solved = torch::cholesky_solve(delta.unsqueeze(1), chol).squeeze(1);
+    return (delta * solved).sum().to(container_stats.scalar_type());
+}
+
+running_covariance::running_covariance(double momentum) : d_momentum(momentum)
+{
+    if (!(momentum >= 0 && momentum < 1))
+        throw error("running_covariance: the momentum must be in [0, 1)");
+}
+
+void running_covariance::update(const torch::Tensor& features)
+{
+    if (!features.defined() || features.dim() != 2 || features.size(0) == 0)
+        throw error("running_covariance: expected features [B,F] with B > 0");
+    if (d_covariance.defined() && d_covariance.size(0) != features.size(1))
+        throw error("running_covariance: " + std::to_string(features.size(1))
+                    + " features after " + std::to_string(d_covariance.size(0)));
+    torch::NoGradGuard ng;
+    const auto x = features.detach().to(torch::kDouble);
+    const auto mean = x.mean(0);
+    const auto centred = x - mean;
+    const auto cov = centred.t().matmul(centred) / static_cast<double>(x.size(0));
+    ++d_updates;
+    const double a = std::max(1.0 / static_cast<double>(d_updates), 1.0 - d_momentum);
+    if (!d_covariance.defined()) {
+        d_mean = mean;
+        d_covariance = cov;
+        return;
+    }
+    // The batches' own spread plus the spread of their means around the running mean.
+    const auto shift = (mean - d_mean).unsqueeze(1);
+    d_covariance = (1 - a) * d_covariance + a * cov + a * (1 - a) * shift.matmul(shift.t());
+    d_mean = (1 - a) * d_mean + a * mean;
+}
+
+std::vector<telling_statistic>
+telling_statistics(const torch::Tensor& plain, const torch::Tensor& containers, size_t count)
+{
+    check_latent(plain, "telling_statistics");
+    check_latent(containers, "telling_statistics");
+    torch::NoGradGuard ng;
+    const auto sp = latent_statistics(plain.to(torch::kCPU));
+    const auto sc = latent_statistics(containers.to(torch::kCPU));
+    const auto names = latent_statistic_names(plain.size(1));
+    std::vector<telling_statistic> all;
+    for (int64_t k = 0; k < sp.size(1); ++k)
+        all.push_back(
+            { names[static_cast<size_t>(k)], roc_auc(sp.select(1, k), sc.select(1, k)) });
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        return std::abs(a.auc - 0.5) > std::abs(b.auc - 0.5);
+    });
+    all.resize(std::min(count, all.size()));
+    return all;
 }
 
 // ---------------------------------------------------------------- detector_ensemble

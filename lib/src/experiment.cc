@@ -165,6 +165,14 @@ std::string fmt_signed_summary(const summary& s, int digits)
     return s.measured() && s.mean >= 0 ? "+" + out : out;
 }
 
+json telling_json(const std::vector<std::pair<std::string, double>>& telling)
+{
+    json j = json::array();
+    for (const auto& [name, auc] : telling)
+        j.push_back({ { "statistic", name }, { "roc_auc", auc } });
+    return j;
+}
+
 json summary_json(const summary& s)
 {
     if (!s.measured())
@@ -375,7 +383,8 @@ json results_json(const experiment_result& r)
                   { "statistical_steganalyst",
                     t.have_statistical ? json { { "accuracy", t.statistical_accuracy },
                                                 { "roc_auc", t.statistical_auc },
-                                                { "fitted_on", s.statistical_fit } }
+                                                { "fitted_on", s.statistical_fit },
+                                                { "most_telling", telling_json(t.telling) } }
                                        : json(nullptr) } };
         for (int row = 0; row < experiment_rows; ++row) {
             if (!row_present(t, row))
@@ -549,12 +558,17 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                << " containers called containers (threshold 0 on the logit, set in "
                   "training; 0.5 = undetectable); ROC AUC "
                << fmt(t.detector_auc, 3) << "\n";
-        if (t.have_statistical)
+        if (t.have_statistical) {
             md << "- statistical steganalyst (E10: per-channel moments and spectra, "
                   "logistic regression fitted on "
                << s.statistical_fit << " at this SNR, containers under a key of its own): "
                << "accuracy " << fmt(t.statistical_accuracy, 3) << ", ROC AUC "
-               << fmt(t.statistical_auc, 3) << "\n";
+               << fmt(t.statistical_auc, 3) << "; alone, the most telling statistics: ";
+            for (size_t k = 0; k < t.telling.size(); ++k)
+                md << (k ? ", " : "") << t.telling[k].first << " (AUC "
+                   << fmt(t.telling[k].second, 3) << ")";
+            md << "\n";
+        }
     }
 
     if (!r.keys.empty()) {

@@ -292,6 +292,9 @@ eve_table run_eve_table(secure_link_models& models,
             = ((sp <= 0).sum().item<double>() + (sc > 0).sum().item<double>())
             / static_cast<double>(sp.size(0) + sc.size(0));
         t.statistical_auc = roc_auc(sp, sc);
+        for (const auto& st :
+             telling_statistics(torch::cat(rx_plain), torch::cat(rx_container), 3))
+            t.telling.emplace_back(st.name, st.auc);
     }
     return t;
 }

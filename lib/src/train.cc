@@ -503,6 +503,7 @@ stage make_inn_stage(const stage_context& ctx)
         throw error("train: the adversarial term needs adversaries (--adversaries N)");
     }
     auto steps_run = std::make_shared<int64_t>(0);
+    auto plain_statistics_cov = std::make_shared<running_covariance>(0.99);
     // Eve's naive picture against the host (λ6).
     auto host_image_distance
         = [host_loss](const torch::Tensor& eve, const torch::Tensor& xh) {
@@ -556,6 +557,15 @@ stage make_inn_stage(const stage_context& ctx)
         }
         if (o.lambda_statistics > 0)
             loss = loss + o.lambda_statistics * statistics_gap(out.sent, zh);
+        if (o.lambda_discriminant > 0) {
+            const auto plain_stats = latent_statistics(zh);
+            plain_statistics_cov->update(plain_stats);
+            loss = loss
+                + o.lambda_discriminant
+                    * statistics_discriminant(latent_statistics(out.sent),
+                                              plain_stats,
+                                              plain_statistics_cov->value());
+        }
         if (adversaries) {
             // The detectors learn plain host latents against containers, both received.
             adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen), y);
@@ -618,6 +628,12 @@ stage make_inn_stage(const stage_context& ctx)
             // (never an evaluation).
             m.emplace_back("statistics_gap" + suffix,
                            statistics_gap(y, plain_rx).item<double>());
+            // Fisher's distance with the validation batch's own covariance: a linear
+            // detector's best accuracy on these statistics is about Φ(√D²/2).
+            m.emplace_back(
+                "statistics_discriminant" + suffix,
+                statistics_discriminant(latent_statistics(y), latent_statistics(plain_rx))
+                    .item<double>());
             if (adversaries)
                 m.emplace_back("adversary_accuracy" + suffix,
                                adversaries->accuracy(plain_rx, y));
@@ -1001,8 +1017,8 @@ train_result run_training(const train_options& o,
         throw error("train: unknown host image loss '" + o.host_image_loss
                     + "' (expected mse or ms-ssim)");
     if (!(o.lambda_adversarial >= 0) || !(o.lambda_statistics >= 0)
-        || !(o.lambda_host_mse >= 0) || o.adversaries < 0 || o.adversary_width <= 0
-        || o.detector_width <= 0)
+        || !(o.lambda_discriminant >= 0) || !(o.lambda_host_mse >= 0) || o.adversaries < 0
+        || o.adversary_width <= 0 || o.detector_width <= 0)
         throw error("train: covert-training weights, adversary count and widths must be "
                     "non-negative (widths positive)");
     if (!(o.host_face_fraction >= 0 && o.host_face_fraction <= 1))
@@ -1053,6 +1069,15 @@ train_result run_training(const train_options& o,
     }
 
     const bool new_csv = !(step > 0 && std::filesystem::exists(o.csv_path));
+    // A resumed run appends; when its columns differ from the file's last header (a leg
+    // that adds a term and its metrics) it writes its own header first.
+    std::string csv_header;
+    if (!new_csv && !o.csv_path.empty()) {
+        std::ifstream previous(o.csv_path);
+        for (std::string line; std::getline(previous, line);)
+            if (line.rfind("epoch,step,", 0) == 0)
+                csv_header = line;
+    }
     std::ofstream csv;
     if (!o.csv_path.empty()) {
         csv.open(o.csv_path, new_csv ? std::ios::trunc : std::ios::app);
@@ -1066,7 +1091,6 @@ train_result run_training(const train_options& o,
     auto elapsed
         = [&] { return std::chrono::duration<double>(clock_type::now() - t0).count(); };
     bool first_epoch = true;
-    const int64_t start_step = step;
     // A loss 10^4 times this run's first one has diverged (a width-96 INN at lr 8e-4 went
     // from 3 to 1e19 and stayed finite); stopping keeps the last checkpoint intact. The
     // floor keeps a run resumed at a near-zero loss (a detector: 1e-6) from false alarms.
@@ -1153,12 +1177,13 @@ train_result run_training(const train_options& o,
         if (o.stage == "inn") {
             info["loss_weights"] = o.loss_weights.to_string();
             info["host_image_loss"] = o.host_image_loss;
-            if (o.adversaries > 0 || o.lambda_statistics > 0) {
+            if (o.adversaries > 0 || o.lambda_statistics > 0 || o.lambda_discriminant > 0) {
                 std::ostringstream covert;
                 covert << "adversaries=" << o.adversaries << ",width=" << o.adversary_width
                        << ",refresh=" << o.adversary_refresh_steps
                        << ",lambda_adversarial=" << o.lambda_adversarial
-                       << ",lambda_statistics=" << o.lambda_statistics;
+                       << ",lambda_statistics=" << o.lambda_statistics
+                       << ",lambda_discriminant=" << o.lambda_discriminant;
                 info["covert"] = covert.str();
             }
             if (o.lambda_host_mse > 0)
@@ -1184,11 +1209,13 @@ train_result run_training(const train_options& o,
             st.save_extra();
 
         if (csv.is_open()) {
-            if (new_csv && epoch == start_step / o.steps_per_epoch) {
-                csv << "epoch,step,train_loss";
-                for (const auto& m : metrics)
-                    csv << "," << m.first;
-                csv << ",images_per_s,train_seconds\n";
+            std::string header = "epoch,step,train_loss";
+            for (const auto& m : metrics)
+                header += "," + m.first;
+            header += ",images_per_s,train_seconds";
+            if (header != csv_header) {
+                csv << header << "\n";
+                csv_header = header;
             }
             const double secs
                 = std::chrono::duration<double>(clock_type::now() - epoch_t0).count();

@@ -15,6 +15,11 @@
  *    both read them, so the term trains against exactly what the attacker measures.
  *  - statistics_gap: the distribution-matching term (moments and a Gaussian-kernel MMD of
  *    the standardised statistics, containers against plain latents).
+ *  - statistics_discriminant: Fisher's discriminant distance between the two classes'
+ *    statistics, the squared Mahalanobis distance of their means: what a linear detector on
+ *    the statistics can exploit (its best accuracy is Φ(√D²/2) for Gaussian classes). A
+ *    per-feature gap can be small while many small shifts add up to a large D²; this term
+ *    weighs them as the detector does.
  *  - detector_ensemble: the adversaries of covert training, a few detectors trained
  *    alongside the INN on received signals; the INN's evasion term is taken against the
  *    strongest of them, and the weakest is replaced by a fresh one now and then, so the INN
@@ -49,6 +54,53 @@ torch::Tensor latent_statistics(const torch::Tensor& latent);
  * a Gaussian kernel on them. Zero for identical batches; gradients flow into `containers`.
  */
 torch::Tensor statistics_gap(const torch::Tensor& containers, const torch::Tensor& plain);
+
+//! What each column of latent_statistics is, for `channels` latent channels (e.g. "ch3
+//! variance", "ch0 band 2 log power").
+std::vector<std::string> latent_statistic_names(int64_t channels);
+
+/*!
+ * Fisher's discriminant distance Δμᵀ Σ⁻¹ Δμ between containers' and plain latents'
+ * statistics (both [B,F], from latent_statistics): Δμ the difference of the batch means, Σ
+ * `covariance` [F,F] when given (e.g. a running_covariance of plain statistics over many
+ * batches), else the plain batch's own; Σ is shrunk 10 % towards its diagonal and floored,
+ * so that a batch smaller than F still gives a finite distance. Gradients flow into
+ * `container_stats` only.
+ */
+torch::Tensor statistics_discriminant(const torch::Tensor& container_stats,
+                                      const torch::Tensor& plain_stats,
+                                      const torch::Tensor& covariance = {});
+
+//! An exponentially weighted covariance of feature batches [B,F] (no gradient): a
+//! plain average over the first 1/(1 − momentum) batches, then a moving one.
+class running_covariance
+{
+public:
+    explicit running_covariance(double momentum = 0.99);
+    void update(const torch::Tensor& features);
+    //! [F,F]; undefined before the first update
+    torch::Tensor value() const { return d_covariance; }
+    int64_t updates() const { return d_updates; }
+
+private:
+    double d_momentum;
+    int64_t d_updates = 0;
+    torch::Tensor d_mean, d_covariance;
+};
+
+//! One statistic alone as a detector: its name and its ROC AUC (containers above plain).
+struct telling_statistic {
+    std::string name;
+    double auc = 0.5;
+};
+
+/*!
+ * The `count` statistics of latent_statistics that tell received containers from received
+ * plain latents best on their own (the largest |AUC − ½|), most telling first: where a
+ * covert INN still gives itself away.
+ */
+std::vector<telling_statistic>
+telling_statistics(const torch::Tensor& plain, const torch::Tensor& containers, size_t count);
 
 /*!
  * The adversaries of covert training: `count` detectors, each with its own Adam, trained

@@ -119,6 +119,9 @@ struct eve_table {
     //! E10's statistical steganalyst (fitted on separate pairs), when run
     bool have_statistical = false;
     double statistical_accuracy = 0.0, statistical_auc = 0.0;
+    //! the statistics that tell the scored signals apart best on their own (a description
+    //! of where containers give themselves away; no threshold is set on them)
+    std::vector<std::pair<std::string, double>> telling; //!< (statistic, ROC AUC)
 };
 
 //! One line of the SNR sweep: PSNR at one channel SNR (Bob and Eve at the same SNR).

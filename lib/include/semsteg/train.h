@@ -125,6 +125,10 @@ struct train_options {
     //! weight of the statistics gap (moments, spectra, MMD) between containers and plain
     //! latents of the same hosts
     double lambda_statistics = 0;
+    //! weight of Fisher's discriminant distance between containers' and plain latents'
+    //! statistics (covert.h statistics_discriminant; Σ a running covariance of the plain
+    //! latents' statistics, re-estimated when a run resumes)
+    double lambda_discriminant = 0;
     //! inn, eve-detector with a separate host set: the fraction of pairs whose host is a
     //! training (face) image instead (faces and photos as hosts)
     double host_face_fraction = 0;
