@@ -482,7 +482,8 @@ int main(int argc, char** argv)
         ->check(CLI::IsMember({ "awgn", "rayleigh" }));
     app.add_option("--steganalysis-fit-range",
                    o.fit_range,
-                   "E10: fit a statistical steganalyst (moments, spectra) on pairs from this "
+                   "E10: fit a statistical steganalyst (moments, spectra, channel "
+                   "correlations) on pairs from this "
                    "BEGIN:END of the private folder (disjoint from the evaluated images)");
     app.add_option("--steganalysis-fit-pairs", o.fit_pairs, "E10: pairs to fit it on")
         ->check(CLI::Range(size_t { 2 }, size_t { 1000000 }));

@@ -163,10 +163,10 @@ int main(int argc, char** argv)
     app.add_option("--lambda-adversarial",
                    o.lambda_adversarial,
                    "inn: weight of evading the strongest adversary");
-    app.add_option(
-        "--lambda-statistics",
-        o.lambda_statistics,
-        "inn: weight of the container/plain statistics gap (moments, spectra, MMD)");
+    app.add_option("--lambda-statistics",
+                   o.lambda_statistics,
+                   "inn: weight of the container/plain statistics gap (moments, spectra, "
+                   "correlations, MMD)");
     app.add_option("--lambda-discriminant",
                    o.lambda_discriminant,
                    "inn: weight of Fisher's discriminant distance between the statistics of "

@@ -41,7 +41,7 @@ TEST_F(Covert, StatisticsOfWhiteNoise)
 {
     const auto z = torch::randn({ 256, 4, 16, 16 });
     const auto s = latent_statistics(z);
-    ASSERT_EQ(s.sizes(), (std::vector<int64_t> { 256, 4 * (3 + spectrum_bands) }));
+    ASSERT_EQ(s.sizes(), (std::vector<int64_t> { 256, 4 * (3 + spectrum_bands) + 6 }));
     const auto m = s.mean(0);
     for (int c = 0; c < 4; ++c) {
         EXPECT_NEAR(m[c].item<double>(), 0.0, 0.02) << "mean, channel " << c;
@@ -51,8 +51,21 @@ TEST_F(Covert, StatisticsOfWhiteNoise)
     }
     // A flat spectrum: every band's log power near log(1) (the DC band is one |mean|²-ish
     // term, so only the upper bands are tight).
-    for (int64_t k = 12 + 4; k < s.size(1); ++k)
+    for (int64_t k = 12 + 4; k < 12 + 4 * spectrum_bands; ++k)
         EXPECT_NEAR(m[k].item<double>(), 0.0, 0.1) << "log band power, feature " << k;
+    // Independent channels: every pair's correlation near 0 (256 positions: sd 1/16).
+    for (int64_t k = 12 + 4 * spectrum_bands; k < s.size(1); ++k)
+        EXPECT_NEAR(m[k].item<double>(), 0.0, 0.02) << "channel correlation, feature " << k;
+    // Two channels that move together: their correlation, and only theirs, near 1.
+    auto joint = torch::randn({ 8, 4, 16, 16 });
+    joint.select(1, 2).copy_(joint.select(1, 1) * 2.0 + 0.01 * torch::randn({ 8, 16, 16 }));
+    const auto sj = latent_statistics(joint).mean(0);
+    const auto names = latent_statistic_names(4);
+    for (int64_t k = 12 + 4 * spectrum_bands; k < s.size(1); ++k) {
+        const bool pair12 = names[static_cast<size_t>(k)] == "ch1-ch2 correlation";
+        EXPECT_NEAR(sj[k].item<double>(), pair12 ? 1.0 : 0.0, pair12 ? 1e-3 : 0.15)
+            << names[static_cast<size_t>(k)];
+    }
     EXPECT_THROW(latent_statistics(torch::randn({ 4, 8 })), error);
 }
 

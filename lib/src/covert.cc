@@ -66,7 +66,17 @@ torch::Tensor latent_statistics(const torch::Tensor& latent)
     auto counts = masks.sum({ 1, 2 }).clamp_min(1.0); // a band may be empty on tiny latents
     auto band_power = torch::einsum("bchw,nhw->bcn", { power, masks }) / counts;
     auto log_power = (band_power + 1e-6).log().flatten(1);
-    return torch::cat({ mean, var, kurtosis, log_power }, 1);
+    // Channel pairs' correlation over the positions: a payload mixed into some channels
+    // can change how they move together while each channel alone looks plain.
+    const int64_t c = z.size(1);
+    auto flat = centred.flatten(2); // [B,C,h·w]
+    auto cov = flat.matmul(flat.transpose(1, 2)) / static_cast<double>(h * w);
+    auto sd = (var + 1e-8).sqrt();
+    auto corr = cov / (sd.unsqueeze(2) * sd.unsqueeze(1));
+    auto upper = torch::triu_indices(
+        c, c, 1, torch::TensorOptions().dtype(torch::kLong).device(z.device()));
+    auto pairs = corr.index({ torch::indexing::Slice(), upper[0], upper[1] });
+    return torch::cat({ mean, var, kurtosis, log_power, pairs }, 1);
 }
 
 torch::Tensor statistics_gap(const torch::Tensor& containers, const torch::Tensor& plain)
@@ -95,8 +105,8 @@ torch::Tensor statistics_gap(const torch::Tensor& containers, const torch::Tenso
 
 std::vector<std::string> latent_statistic_names(int64_t channels)
 {
-    // The column order of latent_statistics: all means, all variances, all kurtoses, then
-    // each channel's bands.
+    // The column order of latent_statistics: all means, all variances, all kurtoses, each
+    // channel's bands, then the channel pairs (row-major upper triangle).
     std::vector<std::string> names;
     for (const char* what : { "mean", "variance", "kurtosis" })
         for (int64_t c = 0; c < channels; ++c)
@@ -105,6 +115,10 @@ std::vector<std::string> latent_statistic_names(int64_t channels)
         for (int b = 0; b < spectrum_bands; ++b)
             names.push_back("ch" + std::to_string(c) + " band " + std::to_string(b)
                             + " log power");
+    for (int64_t i = 0; i < channels; ++i)
+        for (int64_t j = i + 1; j < channels; ++j)
+            names.push_back("ch" + std::to_string(i) + "-ch" + std::to_string(j)
+                            + " correlation");
     return names;
 }
 

@@ -559,7 +559,8 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                   "training; 0.5 = undetectable); ROC AUC "
                << fmt(t.detector_auc, 3) << "\n";
         if (t.have_statistical) {
-            md << "- statistical steganalyst (E10: per-channel moments and spectra, "
+            md << "- statistical steganalyst (E10: per-channel moments and spectra, channel "
+                  "correlations, "
                   "logistic regression fitted on "
                << s.statistical_fit << " at this SNR, containers under a key of its own): "
                << "accuracy " << fmt(t.statistical_accuracy, 3) << ", ROC AUC "

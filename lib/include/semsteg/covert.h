@@ -10,8 +10,8 @@
  * \file covert.h
  * Covertness (LibTorch): what tells a container from a plain latent, used on both sides.
  *  - latent_statistics: the simple per-image statistics a steganalyst computes first
- *    (per-channel mean, variance, excess kurtosis, and the spatial power spectrum in radial
- *    bands); Eve's statistical steganalyst (E10) and the INN's distribution-matching term
+ *    (per-channel mean, variance, excess kurtosis, the spatial power spectrum in radial
+ *    bands, and the channels' pairwise correlations); Eve's statistical steganalyst (E10) and the INN's distribution-matching term
  *    both read them, so the term trains against exactly what the attacker measures.
  *  - statistics_gap: the distribution-matching term (moments and a Gaussian-kernel MMD of
  *    the standardised statistics, containers against plain latents).
@@ -41,9 +41,10 @@ namespace semsteg {
 constexpr int spectrum_bands = 4;
 
 /*!
- * Per-image statistics of latents [B,C,h,w] → [B, C·(3 + spectrum_bands)]: for each channel
- * the mean, the variance, the excess kurtosis over the h×w positions, and the log mean power
- * of the 2-D spectrum in `spectrum_bands` radial frequency bands. Differentiable.
+ * Per-image statistics of latents [B,C,h,w] → [B, C·(3 + spectrum_bands) + C·(C−1)/2]: for
+ * each channel the mean, the variance, the excess kurtosis over the h×w positions, and the
+ * log mean power of the 2-D spectrum in `spectrum_bands` radial frequency bands; then for
+ * each pair of channels their correlation over the positions. Differentiable.
  */
 torch::Tensor latent_statistics(const torch::Tensor& latent);
 

@@ -122,7 +122,7 @@ struct train_options {
     int adversary_width = 32;
     int adversary_refresh_steps = 500; //!< the weakest is replaced this often (0: never)
     double lambda_adversarial = 0; //!< weight of the evasion term (against the strongest)
-    //! weight of the statistics gap (moments, spectra, MMD) between containers and plain
+    //! weight of the statistics gap (moments, spectra, correlations, MMD) between containers and plain
     //! latents of the same hosts
     double lambda_statistics = 0;
     //! weight of Fisher's discriminant distance between containers' and plain latents'
