@@ -9,8 +9,10 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 failures=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi; }
 
+# The first with a trained detector (its column is read from the evaluation too).
 for inn in inn_awgn10 inn_awgn10_l6; do
-  "$eval_app" --codec "$src/models/jscc_awgn10.safetensors" --inn "$src/models/$inn.safetensors" \
+  det=(); [[ $inn == inn_awgn10 ]] && det=(--detector "$src/models/eve_detector_awgn10.safetensors")
+  "$eval_app" --codec "$src/models/jscc_awgn10.safetensors" --inn "$src/models/$inn.safetensors" "${det[@]}" \
     --private /usr/share/xmorph/example --hosts /usr/share/palapeli/collection --pairs 4 \
     --batch 4 --threads 1 --eve-snr 10,20 --out "$tmp/$inn" >"$tmp/$inn.log" 2>&1 \
     || { echo "FAIL setup: semsteg-eval $inn"; tail -5 "$tmp/$inn.log"; exit 1; }
@@ -35,6 +37,12 @@ import json
 t = json.load(open('$tmp/inn_awgn10/results.json'))['tables'][0]
 print('%.2f' % [r for r in t['rows'] if r['key'] == 'secure_private'][0]['bob']['psnr']['mean'])")
 check frontier-numbers-from-eval 'grep "^| keyless " $tmp/fr/frontier.md | grep -q "| 10 dB | $bob ("'
+det_acc=$(python3 -c "
+import json
+t = json.load(open('$tmp/inn_awgn10/results.json'))['tables'][0]
+print('%.3f / %.3f' % (t['detector']['accuracy']['mean'], t['detector']['roc_auc']))")
+check frontier-detector-from-eval 'grep "^| keyless " $tmp/fr/frontier.md | grep "| 10 dB |" | grep -q "| $det_acc |\$"'
+check frontier-no-detector '[[ $(grep "^| lambda6 " $tmp/fr/frontier.md | grep -c "| – / – |\$") -eq 2 ]]'
 python3 "$src/tools/frontier.py" --out "$tmp/fr2" "nolabel" >"$tmp/bad1.log" 2>&1; rc=$?
 check frontier-bad-spec '[[ $rc -ne 0 ]] && grep -q "is not LABEL=EVAL_DIR" $tmp/bad1.log && ! grep -q Traceback $tmp/bad1.log'
 python3 "$src/tools/frontier.py" --out "$tmp/fr2" "x=$tmp/nothing" >"$tmp/bad2.log" 2>&1; rc=$?

@@ -12,8 +12,8 @@ baseline of the same codec, Eve's naive picture of the host (MS-SSIM, PSNR) besi
 DeepJSCC of the same hosts at Eve's SNR (the "DeepJSCC (host)" row, E9's reference),
 Eve's best MS-SSIM to the private image above the floor (every attack row), and detection:
 the statistical steganalyst's (E10) accuracy and ROC AUC, and a trained detector's
-accuracy when the evaluation had one. Writes DIR/frontier.md, DIR/frontier.csv and
-DIR/frontier.gp, and runs gnuplot on it (DIR/frontier.png) when gnuplot is installed.
+accuracy and ROC AUC when the evaluation had one (the plot takes the stronger of the two).
+Writes DIR/frontier.md, DIR/frontier.csv and DIR/frontier.gp, and runs gnuplot on it (DIR/frontier.png) when gnuplot is installed.
 Nothing is measured here: every number is read from the evaluations, so the frontier is
 only as fresh as they are (a detector the INN trained against must not be among them).
 """
@@ -53,6 +53,7 @@ def points(label, result):
                 for cell in (r.get("leakage_ms_ssim_above_floor") or {}).values()
                 if cell is not None]
         stat = table.get("statistical_steganalyst") or {}
+        det = table.get("detector") or {}  # a trained detector (--detector), when given
         out.append({
             "label": label,
             "inn": os.path.basename(settings["inn"]),
@@ -72,8 +73,11 @@ def points(label, result):
             "worst_leakage": max(leak) if leak else None,
             "steganalyst_accuracy": stat.get("accuracy"),
             "steganalyst_auc": stat.get("roc_auc"),
-            "detector_accuracy": host.get("detector_accuracy")
-            if host.get("detector_accuracy") is not None else sec.get("detector_accuracy"),
+            "detector_accuracy": mean(det.get("accuracy")),
+            "detector_auc": det.get("roc_auc"),
+            # What Eve achieves: the stronger of her two detectors (the plot's x axis).
+            "detection": max([v for v in (stat.get("accuracy"), mean(det.get("accuracy")))
+                              if v is not None], default=None),
         })
     return out
 
@@ -116,11 +120,11 @@ def main():
         w.writerows(rows)
     lines = ["| operating point | INN (codec) | payload | Eve SNR | Bob PSNR (gap to baseline) | Eve → "
              "host MS-SSIM | Eve → host PSNR (plain DeepJSCC of the host) | worst leakage "
-             "above floor | steganalyst accuracy / AUC | trained detector accuracy |",
+             "above floor | steganalyst accuracy / AUC | trained detector accuracy / AUC |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: (r["eve_snr_db"], r["label"])):
         lines.append("| %s | %s%s (%s%s) | %s | %g dB | %s (%s) | %s | %s (%s) | %s | %s / %s "
-                     "| %s |" % (
+                     "| %s / %s |" % (
             r["label"], r["inn"], ", keyed" if r["keyed"] else "", r["codec"],
             "; private: " + r["private_codec"] if r["private_codec"] else "", r["payload"],
             r["eve_snr_db"],
@@ -129,7 +133,7 @@ def main():
             fmt(r["eve_host_msssim"], "%.3f"), fmt(r["eve_host_psnr"]),
             fmt(r["plain_host_psnr"]), fmt(r["worst_leakage"], "%+.3f"),
             fmt(r["steganalyst_accuracy"], "%.3f"), fmt(r["steganalyst_auc"], "%.3f"),
-            fmt(r["detector_accuracy"], "%.3f")))
+            fmt(r["detector_accuracy"], "%.3f"), fmt(r["detector_auc"], "%.3f")))
     pairs = sorted(set(r["pairs"] for r in rows))
     lines.append("")
     lines.append("(Bob at %s dB; %s pairs per evaluation; written by tools/frontier.py from "
@@ -153,8 +157,8 @@ def write_plot(out, rows):
           "} else {", "    set terminal png size 1200,520", "}",
           "set output '%s'" % png, "set datafile separator ','", "set grid",
           "set multiplot layout 1,2 title 'Detection against what the hiding costs "
-          "(statistical steganalyst, E10)'",
-          "set xlabel 'steganalyst accuracy at Eve (0.5: blind)'", "set xrange [0.45:1.02]",
+          "(the stronger of the statistical steganalyst and a trained detector)'",
+          "set xlabel 'detection accuracy at Eve (0.5: blind)'", "set xrange [0.45:1.02]",
           "set ylabel 'Bob PSNR minus the unprotected baseline (dB)'"]
 
     def plot(y):
@@ -162,7 +166,7 @@ def write_plot(out, rows):
         for i, s in enumerate(snrs):
             parts.append("'%s' skip 1 using ($%d==%g ? $%d : 1/0):%s:%d with labels point pt 7 "
                          "lc %d textcolor lt %d offset 0.6,0.6 font ',8' title 'Eve %g dB'"
-                         % (csv_path, cols["eve_snr_db"], s, cols["steganalyst_accuracy"], y,
+                         % (csv_path, cols["eve_snr_db"], s, cols["detection"], y,
                             cols["label"], i + 1, i + 1, s))
         return "plot " + ", ".join(parts)
 
