@@ -162,7 +162,11 @@ int main(int argc, char** argv)
                    "inn: steps between replacing the weakest adversary (0: never)");
     app.add_option("--lambda-adversarial",
                    o.lambda_adversarial,
-                   "inn: weight of evading the strongest adversary");
+                   "inn: weight of evading the adversaries (see --evasion)");
+    app.add_option("--evasion",
+                   o.evasion,
+                   "inn: evade the strongest adversary on each batch, or the mean of all")
+        ->check(CLI::IsMember({ "strongest", "mean" }));
     app.add_option("--lambda-statistics",
                    o.lambda_statistics,
                    "inn: weight of the container/plain statistics gap (moments, spectra, "

@@ -57,6 +57,9 @@ expect_failure unreadable-images "could be read" jscc --images "$tmp/junk" --val
   -o "$tmp/x.st" "${small[@]}"
 expect_failure bad-channel "expected none, awgn:SNR" jscc --images "$photos" --val-images "$faces" --val-range : \
   --channel awgn:loud -o "$tmp/x.st" "${small[@]}"
+expect_failure bad-evasion "--evasion: weakest not in {strongest,mean}" inn --images "$photos" \
+  --val-images "$faces" --val-range : --codec "$tmp/codec.st" --adversaries 2 \
+  --lambda-adversarial 1 --evasion weakest -o "$tmp/x.st" "${small[@]}"
 
 # A codec file given as the output of another stage must not be overwritten.
 before=$(sha256sum "$tmp/codec.st")

@@ -87,6 +87,14 @@ TEST_F(Covert, StatisticsGapSeesTheMarkAndTeaches)
         opt.step();
     }
     EXPECT_LT(statistics_gap(c, a).item<double>(), 0.2 * before);
+
+    // From statistics computed once (training reads them for two terms): the same value.
+    const auto m = marked(64);
+    EXPECT_NEAR(statistics_gap_of(latent_statistics(m), latent_statistics(a)).item<double>(),
+                statistics_gap(m, a).item<double>(),
+                1e-5);
+    EXPECT_THROW(statistics_gap_of(latent_statistics(m), latent_statistics(a).slice(1, 1)),
+                 error);
 }
 
 // Fisher's distance weighs shifts as a linear detector does: two strongly correlated
@@ -227,6 +235,21 @@ TEST_F(Covert, AdversariesLearnAndTheEvasionTermFoolsThem)
         opt.step();
     }
     EXPECT_LT(adv.accuracy(p, c.detach()), before - 0.2);
+
+    // Against all members: their mean term, never above the strongest's, and it fools them
+    // too.
+    auto d = marked(200).requires_grad_(true);
+    const double strongest_term = adv.evasion_loss(d).item<double>();
+    const double mean_term = adv.evasion_loss(d, true).item<double>();
+    EXPECT_LE(mean_term, strongest_term + 1e-9);
+    EXPECT_GT(mean_term, 0.0);
+    torch::optim::Adam opt_all({ d }, torch::optim::AdamOptions(0.05));
+    for (int i = 0; i < 60; ++i) {
+        opt_all.zero_grad();
+        adv.evasion_loss(d, true).backward();
+        opt_all.step();
+    }
+    EXPECT_LT(adv.accuracy(p, d.detach()), before - 0.2);
 
     // Resumed with the run: weights and running accuracies; a different count is refused.
     const auto path = (std::filesystem::temp_directory_path()

@@ -424,6 +424,22 @@ TEST_F(Training, CovertTermsLowerWhatTheyTarget)
     EXPECT_LT(std::stod(adv_info.at("adversary_running_accuracy")),
               std::stod(info.at("adversary_running_accuracy")) - 0.1);
     EXPECT_NE(adv_info.at("covert").find("lambda_adversarial=1"), std::string::npos);
+    EXPECT_NE(adv_info.at("covert").find("evasion=strongest"), std::string::npos);
+
+    // Evading the adversaries' mean instead of the strongest: the advantage falls too.
+    auto adv_mean = writing(base, "covert_adv_mean.st");
+    adv_mean.lambda_adversarial = 1;
+    adv_mean.evasion = "mean";
+    run_training(adv_mean, data(), {});
+    const auto mean_info = read_model_file(adv_mean.out_model).info;
+    std::cerr << "adversary running accuracy, evading their mean: "
+              << mean_info.at("adversary_running_accuracy") << "\n";
+    EXPECT_LT(std::stod(mean_info.at("adversary_running_accuracy")),
+              std::stod(info.at("adversary_running_accuracy")) - 0.1);
+    EXPECT_NE(mean_info.at("covert").find("evasion=mean"), std::string::npos);
+    auto unknown_evasion = writing(base, "covert_unknown.st");
+    unknown_evasion.evasion = "weakest";
+    EXPECT_THROW(run_training(unknown_evasion, data(), {}), error);
 
     auto stats = writing(base, "covert_stats.st");
     stats.lambda_statistics = 1;

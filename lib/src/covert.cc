@@ -83,8 +83,13 @@ torch::Tensor statistics_gap(const torch::Tensor& containers, const torch::Tenso
 {
     check_latent(containers, "statistics_gap");
     check_latent(plain, "statistics_gap");
-    const auto sc = latent_statistics(containers);
-    const auto sp = latent_statistics(plain);
+    return statistics_gap_of(latent_statistics(containers), latent_statistics(plain));
+}
+
+torch::Tensor statistics_gap_of(const torch::Tensor& sc, const torch::Tensor& sp)
+{
+    if (sc.dim() != 2 || sp.dim() != 2 || sc.size(1) != sp.size(1))
+        throw error("statistics_gap: statistics must be [B,F] with the same F");
     // Standardised by the plain latents (no gradient through the reference). The floor on
     // the deviation keeps a nearly constant statistic from dominating.
     const auto mu = sp.mean(0).detach();
@@ -249,10 +254,11 @@ void detector_ensemble::train_step(const torch::Tensor& plain,
     }
 }
 
-torch::Tensor detector_ensemble::evasion_loss(const torch::Tensor& containers)
+torch::Tensor detector_ensemble::evasion_loss(const torch::Tensor& containers,
+                                              bool against_all)
 {
     check_latent(containers, "detector_ensemble");
-    torch::Tensor best;
+    torch::Tensor best, sum;
     double best_value = -1;
     for (auto& m : d_members) {
         // Only the containers need gradients; the detectors are trained in train_step.
@@ -260,13 +266,17 @@ torch::Tensor detector_ensemble::evasion_loss(const torch::Tensor& containers)
             p.set_requires_grad(false);
         // Containers labelled plain: BCE(logit, 0) = softplus(logit).
         auto l = torch::nn::functional::softplus(m->forward(containers)).mean();
+        if (against_all) {
+            sum = sum.defined() ? sum + l : l;
+            continue;
+        }
         const double v = l.item<double>();
         if (v > best_value) {
             best_value = v;
             best = l;
         }
     }
-    return best;
+    return against_all ? sum / static_cast<double>(d_members.size()) : best;
 }
 
 size_t detector_ensemble::strongest() const

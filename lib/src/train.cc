@@ -555,22 +555,28 @@ stage make_inn_stage(const stage_context& ctx)
             if (o.lambda_host_mse > 0)
                 loss = loss + o.lambda_host_mse * torch::mse_loss(eve, xh);
         }
-        if (o.lambda_statistics > 0)
-            loss = loss + o.lambda_statistics * statistics_gap(out.sent, zh);
-        if (o.lambda_discriminant > 0) {
+        if (o.lambda_statistics > 0 || o.lambda_discriminant > 0) {
+            // Both terms read the same statistics: computed once.
             const auto plain_stats = latent_statistics(zh);
-            plain_statistics_cov->update(plain_stats);
-            loss = loss
-                + o.lambda_discriminant
-                    * statistics_discriminant(latent_statistics(out.sent),
-                                              plain_stats,
-                                              plain_statistics_cov->value());
+            const auto container_stats = latent_statistics(out.sent);
+            if (o.lambda_statistics > 0)
+                loss = loss
+                    + o.lambda_statistics * statistics_gap_of(container_stats, plain_stats);
+            if (o.lambda_discriminant > 0) {
+                plain_statistics_cov->update(plain_stats);
+                loss = loss
+                    + o.lambda_discriminant
+                        * statistics_discriminant(
+                            container_stats, plain_stats, plain_statistics_cov->value());
+            }
         }
         if (adversaries) {
             // The detectors learn plain host latents against containers, both received.
             adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen), y);
             if (o.lambda_adversarial > 0)
-                loss = loss + o.lambda_adversarial * adversaries->evasion_loss(y);
+                loss = loss
+                    + o.lambda_adversarial
+                        * adversaries->evasion_loss(y, o.evasion == "mean");
             if (o.adversary_refresh_steps > 0
                 && ++*steps_run % o.adversary_refresh_steps == 0)
                 adversaries->refresh_weakest();
@@ -1021,6 +1027,9 @@ train_result run_training(const train_options& o,
         || o.adversary_width <= 0 || o.detector_width <= 0)
         throw error("train: covert-training weights, adversary count and widths must be "
                     "non-negative (widths positive)");
+    if (o.evasion != "strongest" && o.evasion != "mean")
+        throw error("train: unknown evasion target '" + o.evasion
+                    + "' (expected strongest or mean)");
     if (!(o.host_face_fraction >= 0 && o.host_face_fraction <= 1))
         throw error("train: the host face fraction must be in [0, 1]");
     const auto weights = o.loss_weights.values();
@@ -1182,6 +1191,7 @@ train_result run_training(const train_options& o,
                 covert << "adversaries=" << o.adversaries << ",width=" << o.adversary_width
                        << ",refresh=" << o.adversary_refresh_steps
                        << ",lambda_adversarial=" << o.lambda_adversarial
+                       << ",evasion=" << o.evasion
                        << ",lambda_statistics=" << o.lambda_statistics
                        << ",lambda_discriminant=" << o.lambda_discriminant;
                 info["covert"] = covert.str();

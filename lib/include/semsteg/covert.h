@@ -22,7 +22,7 @@
  *    weighs them as the detector does.
  *  - detector_ensemble: the adversaries of covert training, a few detectors trained
  *    alongside the INN on received signals; the INN's evasion term is taken against the
- *    strongest of them, and the weakest is replaced by a fresh one now and then, so the INN
+ *    strongest of them (or their mean), and the weakest is replaced by a fresh one now and then, so the INN
  *    cannot settle into one detector's blind spot. Never used to evaluate (E10 is trained
  *    after the INN is frozen).
  *  - statistical_steganalyst: logistic regression on latent_statistics (E10's simple
@@ -55,6 +55,10 @@ torch::Tensor latent_statistics(const torch::Tensor& latent);
  * a Gaussian kernel on them. Zero for identical batches; gradients flow into `containers`.
  */
 torch::Tensor statistics_gap(const torch::Tensor& containers, const torch::Tensor& plain);
+//! The same from statistics already computed (both [B,F], from latent_statistics), for a
+//! caller that needs them for other terms too.
+torch::Tensor statistics_gap_of(const torch::Tensor& container_stats,
+                                const torch::Tensor& plain_stats);
 
 //! What each column of latent_statistics is, for `channels` latent channels (e.g. "ch3
 //! variance", "ch0 band 2 log power").
@@ -123,11 +127,12 @@ public:
     void train_step(const torch::Tensor& plain, const torch::Tensor& containers);
     /*!
      * The INN's evasion term: the binary cross-entropy of the containers labelled plain,
-     * under the member that spots them best on this batch (the largest term). Gradients
-     * flow into `containers` (and into that member's parameters, which its next
-     * train_step clears).
+     * under the member that spots them best on this batch (the largest term), or with
+     * `against_all` the mean over the members (every member's features at once, not only
+     * the strongest's). Gradients flow into `containers` (and into the members'
+     * parameters, which their next train_step clears).
      */
-    torch::Tensor evasion_loss(const torch::Tensor& containers);
+    torch::Tensor evasion_loss(const torch::Tensor& containers, bool against_all = false);
     //! Replaces the member with the lowest running accuracy by a freshly initialised one.
     void refresh_weakest();
     //! The highest running accuracy (an exponential average over recent train_steps).

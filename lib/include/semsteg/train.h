@@ -121,7 +121,10 @@ struct train_options {
     int adversaries = 0; //!< how many (0: none); monitored even when λ_adversarial is 0
     int adversary_width = 32;
     int adversary_refresh_steps = 500; //!< the weakest is replaced this often (0: never)
-    double lambda_adversarial = 0; //!< weight of the evasion term (against the strongest)
+    double lambda_adversarial = 0; //!< weight of the evasion term
+    //! whom the evasion term is taken against: "strongest" (the member that spots this
+    //! batch best) or "mean" (all members, averaged)
+    std::string evasion = "strongest";
     //! weight of the statistics gap (moments, spectra, correlations, MMD) between containers and plain
     //! latents of the same hosts
     double lambda_statistics = 0;
