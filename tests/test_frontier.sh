@@ -43,6 +43,16 @@ t = json.load(open('$tmp/inn_awgn10/results.json'))['tables'][0]
 print('%.3f / %.3f' % (t['detector']['accuracy']['mean'], t['detector']['roc_auc']))")
 check frontier-detector-from-eval 'grep "^| keyless " $tmp/fr/frontier.md | grep "| 10 dB |" | grep -q "| $det_acc |\$"'
 check frontier-no-detector '[[ $(grep "^| lambda6 " $tmp/fr/frontier.md | grep -c "| – / – |\$") -eq 2 ]]'
+# Earlier points kept from a frontier.csv (their evaluation gone) beside a new one: every
+# earlier row unchanged, the new point's two rows added.
+python3 "$src/tools/frontier.py" --out "$tmp/fr3" --with-csv "$tmp/fr/frontier.csv" \
+  "again=$tmp/inn_awgn10_l6" >"$tmp/fr3.log" 2>&1; rc=$?
+check frontier-with-csv '[[ $rc -eq 0 && $(wc -l < $tmp/fr3/frontier.csv) -eq 7 ]] \
+  && [[ $(grep -c "^| keyless \|^| lambda6 \|^| again " $tmp/fr3/frontier.md) -eq 6 ]] \
+  && [[ -z $(grep -vxF -f $tmp/fr3/frontier.csv $tmp/fr/frontier.csv) ]]'
+python3 "$src/tools/frontier.py" --out "$tmp/fr4" --with-csv "$tmp/fr/frontier.md" \
+  "again=$tmp/inn_awgn10_l6" >"$tmp/bad0.log" 2>&1; rc=$?
+check frontier-bad-csv '[[ $rc -ne 0 ]] && grep -q "cannot read an earlier frontier.csv" $tmp/bad0.log && ! grep -q Traceback $tmp/bad0.log'
 python3 "$src/tools/frontier.py" --out "$tmp/fr2" "nolabel" >"$tmp/bad1.log" 2>&1; rc=$?
 check frontier-bad-spec '[[ $rc -ne 0 ]] && grep -q "is not LABEL=EVAL_DIR" $tmp/bad1.log && ! grep -q Traceback $tmp/bad1.log'
 python3 "$src/tools/frontier.py" --out "$tmp/fr2" "x=$tmp/nothing" >"$tmp/bad2.log" 2>&1; rc=$?

@@ -4,7 +4,7 @@
 point per operating point (an INN with its codec, and the payload it hides: the whole
 private latent, or a reduced one), from semsteg-eval results.
 
-    python3 tools/frontier.py --out DIR LABEL=EVAL_DIR [LABEL=EVAL_DIR ...]
+    python3 tools/frontier.py --out DIR [--with-csv FRONTIER_CSV] LABEL=EVAL_DIR ...
 
 Each EVAL_DIR is a semsteg-eval output folder (its results.json). For every Eve SNR the
 evaluation has, one row per operating point: Bob's PSNR and its gap to the unprotected
@@ -13,6 +13,8 @@ DeepJSCC of the same hosts at Eve's SNR (the "DeepJSCC (host)" row, E9's referen
 Eve's best MS-SSIM to the private image above the floor (every attack row), and detection:
 the statistical steganalyst's (E10) accuracy and ROC AUC, and a trained detector's
 accuracy and ROC AUC when the evaluation had one (the plot takes the stronger of the two).
+`--with-csv` keeps the points of an earlier frontier.csv written by this tool (a point
+measured before, whose evaluation folder is gone), read as they are, beside the new ones.
 Writes DIR/frontier.md, DIR/frontier.csv and DIR/frontier.gp, and runs gnuplot on it (DIR/frontier.png) when gnuplot is installed.
 Nothing is measured here: every number is read from the evaluations, so the frontier is
 only as fresh as they are (a detector the INN trained against must not be among them).
@@ -24,6 +26,13 @@ import os
 import shutil
 import subprocess
 import sys
+
+
+# The CSV's columns, in order: one point per operating point and Eve SNR (points()).
+COLUMNS = ["label", "inn", "keyed", "codec", "private_codec", "payload", "bob_snr_db",
+           "eve_snr_db", "pairs", "bob_psnr", "baseline_psnr", "eve_host_msssim",
+           "eve_host_psnr", "plain_host_psnr", "worst_leakage", "steganalyst_accuracy",
+           "steganalyst_auc", "detector_accuracy", "detector_auc", "detection"]
 
 
 def mean(cell):
@@ -94,6 +103,36 @@ def payload(settings):
     return "%d of %d ch%s" % (hidden, channels, " at 1/%d size" % scale if scale > 1 else "")
 
 
+def earlier_points(path):
+    """The rows of a frontier.csv written by this tool, with its numbers as numbers."""
+    fields = COLUMNS
+    text = ("label", "inn", "codec", "private_codec", "payload")
+    try:
+        with open(path, newline="") as f:
+            reader = csv.DictReader(f)
+            if reader.fieldnames != fields:
+                raise ValueError("its columns are not those of frontier.py's CSV")
+            rows = []
+            for r in reader:
+                row = {}
+                for k in fields:
+                    v = r[k]
+                    if k in text:
+                        row[k] = v
+                    elif k == "keyed":
+                        row[k] = v == "True"
+                    elif k == "pairs":
+                        row[k] = int(v)
+                    else:
+                        row[k] = None if v == "" else float(v)
+                rows.append(row)
+    except (OSError, ValueError, KeyError) as e:
+        raise SystemExit("error: %s: cannot read an earlier frontier.csv (%s)" % (path, e))
+    if not rows:
+        raise SystemExit("error: %s: no points" % path)
+    return rows
+
+
 def fmt(v, f="%.2f"):
     return "–" if v is None else f % v
 
@@ -101,9 +140,12 @@ def fmt(v, f="%.2f"):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--out", required=True, help="output folder (created)")
+    p.add_argument("--with-csv", metavar="FRONTIER_CSV",
+                   help="earlier points, from a frontier.csv this tool wrote")
     p.add_argument("points", nargs="+", metavar="LABEL=EVAL_DIR")
     args = p.parse_args()
-    rows = []
+    rows = earlier_points(args.with_csv) if args.with_csv else []
+    sources = [args.with_csv] if args.with_csv else []
     for spec in args.points:
         label, sep, path = spec.partition("=")
         if not sep or not label or not path:
@@ -112,10 +154,10 @@ def main():
             rows += points(label, load(path))
         except (OSError, ValueError, KeyError) as e:
             raise SystemExit("error: %s: cannot read a semsteg-eval result (%s)" % (path, e))
+        sources.append(path)
     os.makedirs(args.out, exist_ok=True)
-    keys = list(rows[0].keys())
     with open(os.path.join(args.out, "frontier.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=keys)
+        w = csv.DictWriter(f, fieldnames=COLUMNS)
         w.writeheader()
         w.writerows(rows)
     lines = ["| operating point | INN (codec) | payload | Eve SNR | Bob PSNR (gap to baseline) | Eve → "
@@ -139,7 +181,7 @@ def main():
     lines.append("(Bob at %s dB; %s pairs per evaluation; written by tools/frontier.py from "
                  "%s.)" % ("/".join("%g" % s for s in sorted(set(r["bob_snr_db"] for r in rows))),
                            "/".join(str(n) for n in pairs),
-                           ", ".join(s.partition("=")[2] for s in args.points)))
+                           ", ".join(sources)))
     with open(os.path.join(args.out, "frontier.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
@@ -149,7 +191,7 @@ def main():
 def write_plot(out, rows):
     # Relative to the output folder (gnuplot runs there), so the folder can move.
     csv_path, png = "frontier.csv", "frontier.png"
-    cols = {k: i + 1 for i, k in enumerate(rows[0].keys())}
+    cols = {k: i + 1 for i, k in enumerate(COLUMNS)}
     snrs = sorted(set(r["eve_snr_db"] for r in rows))
     gp = ["# Written by tools/frontier.py; run: gnuplot frontier.gp",
           "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {",
