@@ -201,15 +201,20 @@ def write_plot(out, rows):
           "set multiplot layout 1,2 title 'Detection against what the hiding costs "
           "(the stronger of the statistical steganalyst and a trained detector)'",
           "set xlabel 'detection accuracy at Eve (0.5: blind)'", "set xrange [0.45:1.02]",
+          "set key bottom left",
           "set ylabel 'Bob PSNR minus the unprotected baseline (dB)'"]
 
     def plot(y):
         parts = []
         for i, s in enumerate(snrs):
-            parts.append("'%s' skip 1 using ($%d==%g ? $%d : 1/0):%s:%d with labels point pt 7 "
-                         "lc %d textcolor lt %d offset 0.6,0.6 font ',8' title 'Eve %g dB'"
+            # Labels left of their points (most sit near accuracy 1, at the right edge),
+            # above for the first SNR and below for the others, so two SNRs' labels of
+            # one operating point do not overprint each other.
+            parts.append("'%s' skip 1 using ($%d==%g ? $%d : 1/0):%s:%d with labels right "
+                         "point pt 7 lc %d textcolor lt %d offset -0.8,%g font ',8' "
+                         "title 'Eve %g dB'"
                          % (csv_path, cols["eve_snr_db"], s, cols["detection"], y,
-                            cols["label"], i + 1, i + 1, s))
+                            cols["label"], i + 1, i + 1, 0.7 if i == 0 else -0.7, s))
         return "plot " + ", ".join(parts)
 
     gp.append(plot("($%d-$%d)" % (cols["bob_psnr"], cols["baseline_psnr"])))
