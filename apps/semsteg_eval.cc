@@ -335,7 +335,8 @@ int run(eval_options& o)
     if (!steganalysts.empty())
         s.statistical_fit = std::to_string(o.fit_pairs) + " pairs of " + o.private_dir + " ["
             + o.fit_range + "]";
-    models.keep_received = !steganalysts.empty();
+    // The received signals also tell where a trained detector finds the containers.
+    models.keep_received = !steganalysts.empty() || models.detect.has_value();
     for (size_t k = 0; k < o.eve_snrs.size(); ++k) {
         semsteg::eve_table_options to;
         to.bob = semsteg::fixed_snr_channel(o.channel, o.bob_snr);

@@ -194,6 +194,29 @@ TEST_F(Covert, RocAuc)
     EXPECT_THROW(roc_auc(torch::zeros({ 0 }), pos), error);
 }
 
+// channel_auc names the channel a detector reads: a "detector" that looks only at channel 2's
+// power sees the mark there and nothing (exactly ½: the same scores) in the other channels.
+TEST_F(Covert, ChannelAucNamesTheChannelTheDetectorReads)
+{
+    const auto clean = plain(200);
+    auto containers = clean.clone();
+    containers.select(1, 2).mul_(1.5); // louder
+    containers.select(1, 0).add_(3.0); // a mark the detector does not look at
+    int calls = 0;
+    auto channel2_power = [&](const torch::Tensor& x) {
+        ++calls;
+        return x.select(1, 2).pow(2).mean({ 1, 2 });
+    };
+    const auto auc = channel_auc(channel2_power, clean, containers, 64);
+    ASSERT_EQ(auc.size(), 4u);
+    EXPECT_GT(auc[2], 0.7);
+    for (size_t c : { 0u, 1u, 3u })
+        EXPECT_DOUBLE_EQ(auc[c], 0.5) << "channel " << c;
+    EXPECT_EQ(calls, 5 * 4); // plain + 4 hybrids, each in 4 batches of at most 64
+    EXPECT_THROW(channel_auc(channel2_power, clean, containers.slice(0, 0, 10), 64), error);
+    EXPECT_THROW(channel_auc(channel2_power, clean, containers, 0), error);
+}
+
 TEST_F(Covert, StatisticalSteganalystGeneralisesAndIsNotFooledByChance)
 {
     statistical_steganalyst s;

@@ -17,6 +17,16 @@ for inn in inn_awgn10 inn_awgn10_l6; do
     --batch 4 --threads 1 --eve-snr 10,20 --out "$tmp/$inn" >"$tmp/$inn.log" 2>&1 \
     || { echo "FAIL setup: semsteg-eval $inn"; tail -5 "$tmp/$inn.log"; exit 1; }
 done
+# semsteg-eval with a trained detector also says where it finds the containers: one ROC AUC
+# per latent channel (plain signals with that channel from the containers), per Eve SNR.
+check eval-detector-channels 'python3 -c "
+import json
+r = json.load(open(\"$tmp/inn_awgn10/results.json\"))
+for t in r[\"tables\"]:
+    a = t[\"detector\"][\"channel_auc\"]
+    assert len(a) == r[\"settings\"][\"codec_config\"][\"latent_channels\"], a
+    assert all(0 <= x <= 1 for x in a), a
+" && [[ $(grep -c "^- where the detector finds the containers .*: ch0 [0-9.]*, ch1 " $tmp/inn_awgn10/results.md) -eq 2 ]]'
 python3 "$src/tools/frontier.py" --out "$tmp/fr" "keyless=$tmp/inn_awgn10" \
   "lambda6=$tmp/inn_awgn10_l6" >"$tmp/fr.log" 2>&1; rc=$?
 check frontier-runs '[[ $rc -eq 0 && -s $tmp/fr/frontier.md && -s $tmp/fr/frontier.csv && -s $tmp/fr/frontier.gp ]]'
@@ -43,6 +53,11 @@ t = json.load(open('$tmp/inn_awgn10/results.json'))['tables'][0]
 print('%.3f / %.3f' % (t['detector']['accuracy']['mean'], t['detector']['roc_auc']))")
 check frontier-detector-from-eval 'grep "^| keyless " $tmp/fr/frontier.md | grep "| 10 dB |" | grep -q "| $det_acc |\$"'
 check frontier-no-detector '[[ $(grep "^| lambda6 " $tmp/fr/frontier.md | grep -c "| – / – |\$") -eq 2 ]]'
+# The plot numbers its points (first seen, first numbered) and names them under the
+# table; its inline data has one line per point and Eve SNR with a detection to plot (4
+# pairs are too few for the statistical steganalyst: only the keyless point's detector).
+check frontier-plot-numbers 'grep -qF "Numbers on the plot (\`frontier.png\`): 1 = keyless; 2 = lambda6." $tmp/fr/frontier.md'
+check frontier-plot-data '[[ $(sed -n "/^\$points << EOD/,/^EOD/p" $tmp/fr/frontier.gp | grep -c "^[0-9]") -eq 2 ]]'
 # Earlier points kept from a frontier.csv (their evaluation gone) beside a new one: every
 # earlier row unchanged, the new point's two rows added.
 python3 "$src/tools/frontier.py" --out "$tmp/fr3" --with-csv "$tmp/fr/frontier.csv" \
@@ -50,6 +65,7 @@ python3 "$src/tools/frontier.py" --out "$tmp/fr3" --with-csv "$tmp/fr/frontier.c
 check frontier-with-csv '[[ $rc -eq 0 && $(wc -l < $tmp/fr3/frontier.csv) -eq 7 ]] \
   && [[ $(grep -c "^| keyless \|^| lambda6 \|^| again " $tmp/fr3/frontier.md) -eq 6 ]] \
   && [[ -z $(grep -vxF -f $tmp/fr3/frontier.csv $tmp/fr/frontier.csv) ]]'
+check frontier-with-csv-numbers 'grep -qF "1 = keyless; 2 = lambda6; 3 = again." $tmp/fr3/frontier.md'
 python3 "$src/tools/frontier.py" --out "$tmp/fr4" --with-csv "$tmp/fr/frontier.md" \
   "again=$tmp/inn_awgn10_l6" >"$tmp/bad0.log" 2>&1; rc=$?
 check frontier-bad-csv '[[ $rc -ne 0 ]] && grep -q "cannot read an earlier frontier.csv" $tmp/bad0.log && ! grep -q Traceback $tmp/bad0.log'

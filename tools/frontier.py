@@ -182,44 +182,80 @@ def main():
                  "%s.)" % ("/".join("%g" % s for s in sorted(set(r["bob_snr_db"] for r in rows))),
                            "/".join(str(n) for n in pairs),
                            ", ".join(sources)))
+    lines.append("")
+    lines.append("Numbers on the plot (`frontier.png`): %s." % "; ".join(
+        "%d = %s" % (n, label) for label, n in point_numbers(rows).items()))
     with open(os.path.join(args.out, "frontier.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
     write_plot(args.out, rows)
 
 
+def point_numbers(rows):
+    """Each operating point's number in the plot: 1, 2, ... in the order the points first
+    appear (earlier points first), so adding a point never renumbers the others."""
+    numbers = {}
+    for r in rows:
+        numbers.setdefault(r["label"], len(numbers) + 1)
+    return numbers
+
+
 def write_plot(out, rows):
-    # Relative to the output folder (gnuplot runs there), so the folder can move.
-    csv_path, png = "frontier.csv", "frontier.png"
-    cols = {k: i + 1 for i, k in enumerate(COLUMNS)}
+    # The points are numbered on the plot and named in a list under it: labels written
+    # beside the points overprint each other where points crowd (most sit near accuracy 1).
+    # The data are inline, so the script stands alone and the folder can move.
+    png = "frontier.png"
+    numbers = point_numbers(rows)
     snrs = sorted(set(r["eve_snr_db"] for r in rows))
+    names = ["%d: %s" % (n, label) for label, n in numbers.items()]
+    per_line = 3
+    legend = [", ".join(names[i:i + per_line]) for i in range(0, len(names), per_line)]
+    height = 520 + 16 * len(legend)
+    bottom = (60.0 + 16 * len(legend)) / height
+
+    def quoted(text):
+        return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
     gp = ["# Written by tools/frontier.py; run: gnuplot frontier.gp",
           "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {",
-          "    set terminal pngcairo size 1200,520 enhanced font 'sans,10'",
-          "} else {", "    set terminal png size 1200,520", "}",
-          "set output '%s'" % png, "set datafile separator ','", "set grid",
-          "set multiplot layout 1,2 title 'Detection against what the hiding costs "
-          "(the stronger of the statistical steganalyst and a trained detector)'",
-          "set xlabel 'detection accuracy at Eve (0.5: blind)'", "set xrange [0.45:1.02]",
-          "set key bottom left",
-          "set ylabel 'Bob PSNR minus the unprotected baseline (dB)'"]
+          "    set terminal pngcairo size 1200,%d enhanced font 'sans,10'" % height,
+          "} else {", "    set terminal png size 1200,%d" % height, "}",
+          "set output '%s'" % png,
+          "# Eve SNR (dB), detection accuracy, Bob minus the baseline (dB), Eve's host picture",
+          "# minus plain DeepJSCC (dB), the point's number",
+          "$points << EOD"]
+    for r in rows:
+        needed = ("detection", "bob_psnr", "baseline_psnr", "eve_host_psnr", "plain_host_psnr")
+        if any(r[k] is None for k in needed):
+            continue
+        gp.append("%g %.4f %.3f %.3f %d" % (
+            r["eve_snr_db"], r["detection"], r["bob_psnr"] - r["baseline_psnr"],
+            r["eve_host_psnr"] - r["plain_host_psnr"], numbers[r["label"]]))
+    gp += ["EOD", "set grid",
+           "set multiplot layout 1,2 title 'Detection against what the hiding costs "
+           "(the stronger of the statistical steganalyst and a trained detector)' "
+           "margins 0.06,0.98,%.3f,0.92 spacing 0.08" % bottom]
+    for i, line in enumerate(legend):
+        gp.append("set label %d %s at screen 0.06,%.4f font ',9' noenhanced"
+                  % (i + 1, quoted(line), (16.0 * (len(legend) - i) - 4) / height))
+    gp += ["set xlabel 'detection accuracy at Eve (0.5: blind)'", "set xrange [0.45:1.02]",
+           "set key bottom left",
+           "set ylabel 'Bob PSNR minus the unprotected baseline (dB)'"]
 
     def plot(y):
         parts = []
         for i, s in enumerate(snrs):
-            # Labels left of their points (most sit near accuracy 1, at the right edge),
-            # above for the first SNR and below for the others, so two SNRs' labels of
-            # one operating point do not overprint each other.
-            parts.append("'%s' skip 1 using ($%d==%g ? $%d : 1/0):%s:%d with labels right "
-                         "point pt 7 lc %d textcolor lt %d offset -0.8,%g font ',8' "
-                         "title 'Eve %g dB'"
-                         % (csv_path, cols["eve_snr_db"], s, cols["detection"], y,
-                            cols["label"], i + 1, i + 1, 0.7 if i == 0 else -0.7, s))
+            # Numbers left of their points, above for the first SNR and below for the
+            # others, so one point's two SNRs do not overprint each other.
+            parts.append("$points using ($1==%g ? $2 : 1/0):%d:(sprintf('%%d', $5)) with "
+                         "labels right point pt 7 lc %d textcolor lt %d offset -0.6,%g "
+                         "title 'Eve %g dB'" % (s, y, i + 1, i + 1, 0.6 if i == 0 else -0.6, s))
         return "plot " + ", ".join(parts)
 
-    gp.append(plot("($%d-$%d)" % (cols["bob_psnr"], cols["baseline_psnr"])))
+    gp.append(plot(3))
+    gp.append("unset label")
     gp.append("set ylabel \"Eve's picture of the host minus plain DeepJSCC (PSNR, dB)\"")
-    gp.append(plot("($%d-$%d)" % (cols["eve_host_psnr"], cols["plain_host_psnr"])))
+    gp.append(plot(4))
     gp.append("unset multiplot")
     path = os.path.join(out, "frontier.gp")
     with open(path, "w") as f:

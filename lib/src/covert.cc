@@ -413,4 +413,31 @@ double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positi
     return wins / (static_cast<double>(neg.numel()) * static_cast<double>(pos.numel()));
 }
 
+std::vector<double>
+channel_auc(const std::function<torch::Tensor(const torch::Tensor&)>& score,
+            const torch::Tensor& plain,
+            const torch::Tensor& containers,
+            int64_t batch)
+{
+    if (plain.dim() != 4 || !plain.sizes().equals(containers.sizes()))
+        throw error("channel_auc: plain and container signals must be [N, C, H, W] alike");
+    if (batch < 1)
+        throw error("channel_auc: batch must be at least 1");
+    torch::NoGradGuard no_grad;
+    auto scores_of = [&](const torch::Tensor& x) {
+        std::vector<torch::Tensor> out;
+        for (int64_t i = 0; i < x.size(0); i += batch)
+            out.push_back(score(x.slice(0, i, std::min(x.size(0), i + batch))).flatten());
+        return torch::cat(out);
+    };
+    const auto plain_scores = scores_of(plain);
+    std::vector<double> auc;
+    for (int64_t c = 0; c < plain.size(1); ++c) {
+        auto hybrid = plain.clone();
+        hybrid.select(1, c).copy_(containers.select(1, c));
+        auc.push_back(roc_auc(plain_scores, scores_of(hybrid)));
+    }
+    return auc;
+}
+
 } // namespace semsteg

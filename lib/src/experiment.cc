@@ -378,7 +378,8 @@ json results_json(const experiment_result& r)
                                  { "plain_called_plain", t.detector_plain_ok },
                                  { "containers_called_containers", t.detector_container_ok },
                                  { "signals_each", t.detector_signals },
-                                 { "roc_auc", t.detector_auc } }
+                                 { "roc_auc", t.detector_auc },
+                                 { "channel_auc", t.detector_channel_auc } }
                         : json(nullptr) },
                   { "statistical_steganalyst",
                     t.have_statistical ? json { { "accuracy", t.statistical_accuracy },
@@ -558,6 +559,15 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                << " containers called containers (threshold 0 on the logit, set in "
                   "training; 0.5 = undetectable); ROC AUC "
                << fmt(t.detector_auc, 3) << "\n";
+        if (!t.detector_channel_auc.empty()) {
+            md << "- where the detector finds the containers (its ROC AUC on plain signals "
+                  "with "
+                  "one channel taken from the containers; 0.5: nothing there alone):";
+            for (size_t c = 0; c < t.detector_channel_auc.size(); ++c)
+                md << (c ? "," : "") << " ch" << c << " "
+                   << fmt(t.detector_channel_auc[c], 3);
+            md << "\n";
+        }
         if (t.have_statistical) {
             md << "- statistical steganalyst (E10: per-channel moments and spectra, channel "
                   "correlations, "

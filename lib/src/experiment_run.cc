@@ -259,7 +259,7 @@ eve_table run_eve_table(secure_link_models& models,
             det_plain.push_back(r.detect_plain);
             det_container.push_back(r.detect_container);
         }
-        if (o.statistical) {
+        if (r.eve_plain_rx.defined()) {
             rx_plain.push_back(r.eve_plain_rx);
             rx_container.push_back(r.eve_container_rx);
         }
@@ -284,6 +284,12 @@ eve_table run_eve_table(secure_link_models& models,
     }
     if (!det_plain.empty())
         t.detector_auc = roc_auc(torch::cat(det_plain), torch::cat(det_container));
+    if (!det_plain.empty() && !rx_plain.empty())
+        t.detector_channel_auc = channel_auc(
+            [&](const torch::Tensor& x) { return (*models.detect)->forward(x); },
+            torch::cat(rx_plain),
+            torch::cat(rx_container),
+            static_cast<int64_t>(o.batch));
     if (o.statistical) {
         const auto sp = o.statistical->score(torch::cat(rx_plain));
         const auto sc = o.statistical->score(torch::cat(rx_container));

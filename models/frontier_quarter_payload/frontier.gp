@@ -1,18 +1,34 @@
 # Written by tools/frontier.py; run: gnuplot frontier.gp
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-    set terminal pngcairo size 1200,520 enhanced font 'sans,10'
+    set terminal pngcairo size 1200,552 enhanced font 'sans,10'
 } else {
-    set terminal png size 1200,520
+    set terminal png size 1200,552
 }
 set output 'frontier.png'
-set datafile separator ','
+# Eve SNR (dB), detection accuracy, Bob minus the baseline (dB), Eve's host picture
+# minus plain DeepJSCC (dB), the point's number
+$points << EOD
+10 1.0000 -5.966 -5.139 1
+20 1.0000 -5.966 -7.222 1
+10 0.9050 -8.955 -3.942 2
+20 0.9475 -8.996 -5.701 2
+10 0.9375 -8.433 -4.039 3
+20 0.9575 -8.422 -5.868 3
+10 0.8975 -9.008 -3.462 4
+20 0.9250 -8.981 -5.159 4
+10 0.9550 -8.728 -3.286 5
+20 0.9575 -8.704 -4.949 5
+EOD
 set grid
-set multiplot layout 1,2 title 'Detection against what the hiding costs (the stronger of the statistical steganalyst and a trained detector)'
+set multiplot layout 1,2 title 'Detection against what the hiding costs (the stronger of the statistical steganalyst and a trained detector)' margins 0.06,0.98,0.167,0.92 spacing 0.08
+set label 1 "1: keyed, quarter payload (step 5,000), 2: keyed + covert, quarter payload (step 13,000), 3: keyed + covert, mean evasion (step 15,000)" at screen 0.06,0.0507 font ',9' noenhanced
+set label 2 "4: keyed + covert, mean evasion (step 17,000), 5: keyed + covert, host-heavy (step 19,800)" at screen 0.06,0.0217 font ',9' noenhanced
 set xlabel 'detection accuracy at Eve (0.5: blind)'
 set xrange [0.45:1.02]
 set key bottom left
 set ylabel 'Bob PSNR minus the unprotected baseline (dB)'
-plot 'frontier.csv' skip 1 using ($8==10 ? $20 : 1/0):($10-$11):1 with labels right point pt 7 lc 1 textcolor lt 1 offset -0.8,0.7 font ',8' title 'Eve 10 dB', 'frontier.csv' skip 1 using ($8==20 ? $20 : 1/0):($10-$11):1 with labels right point pt 7 lc 2 textcolor lt 2 offset -0.8,-0.7 font ',8' title 'Eve 20 dB'
+plot $points using ($1==10 ? $2 : 1/0):3:(sprintf('%d', $5)) with labels right point pt 7 lc 1 textcolor lt 1 offset -0.6,0.6 title 'Eve 10 dB', $points using ($1==20 ? $2 : 1/0):3:(sprintf('%d', $5)) with labels right point pt 7 lc 2 textcolor lt 2 offset -0.6,-0.6 title 'Eve 20 dB'
+unset label
 set ylabel "Eve's picture of the host minus plain DeepJSCC (PSNR, dB)"
-plot 'frontier.csv' skip 1 using ($8==10 ? $20 : 1/0):($13-$14):1 with labels right point pt 7 lc 1 textcolor lt 1 offset -0.8,0.7 font ',8' title 'Eve 10 dB', 'frontier.csv' skip 1 using ($8==20 ? $20 : 1/0):($13-$14):1 with labels right point pt 7 lc 2 textcolor lt 2 offset -0.8,-0.7 font ',8' title 'Eve 20 dB'
+plot $points using ($1==10 ? $2 : 1/0):4:(sprintf('%d', $5)) with labels right point pt 7 lc 1 textcolor lt 1 offset -0.6,0.6 title 'Eve 10 dB', $points using ($1==20 ? $2 : 1/0):4:(sprintf('%d', $5)) with labels right point pt 7 lc 2 textcolor lt 2 offset -0.6,-0.6 title 'Eve 20 dB'
 unset multiplot

@@ -31,6 +31,7 @@
 
 #include <semsteg/nn.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -177,6 +178,19 @@ private:
 //! Area under the ROC curve of scores for negatives (plain) and positives (containers):
 //! the probability that a random container scores above a random plain latent (ties ½).
 double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positive_scores);
+
+/*!
+ * Where a trained detector finds the containers, channel by channel: for each latent channel
+ * c, the ROC AUC of `score` on the received plain latents against the same plain latents
+ * with channel c taken from the received containers (pair by pair: `plain[i]` and
+ * `containers[i]` carry the same host). ½ where the detector sees nothing in that channel
+ * alone. Scores are computed `batch` signals at a time, without gradients.
+ */
+std::vector<double>
+channel_auc(const std::function<torch::Tensor(const torch::Tensor&)>& score,
+            const torch::Tensor& plain,
+            const torch::Tensor& containers,
+            int64_t batch);
 
 } // namespace semsteg
 

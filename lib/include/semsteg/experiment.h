@@ -116,6 +116,10 @@ struct eve_table {
     //! Eve's detector: signals called right, of each kind (plain host latents, containers)
     size_t detector_plain_ok = 0, detector_container_ok = 0, detector_signals = 0;
     double detector_auc = std::numeric_limits<double>::quiet_NaN();
+    //! Where the detector finds the containers: per latent channel, its ROC AUC on plain
+    //! signals with that one channel taken from the containers (channel_auc in covert.h;
+    //! empty unless the received signals were kept)
+    std::vector<double> detector_channel_auc;
     //! E10's statistical steganalyst (fitted on separate pairs), when run
     bool have_statistical = false;
     double statistical_accuracy = 0.0, statistical_auc = 0.0;
