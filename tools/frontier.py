@@ -183,12 +183,13 @@ def main():
                            "/".join(str(n) for n in pairs),
                            ", ".join(sources)))
     lines.append("")
+    numbers = point_numbers(rows)
     lines.append("Numbers on the plot (`frontier.png`): %s." % "; ".join(
-        "%d = %s" % (n, label) for label, n in point_numbers(rows).items()))
+        "%d = %s" % (n, label) for label, n in numbers.items()))
     with open(os.path.join(args.out, "frontier.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
-    write_plot(args.out, rows)
+    write_plot(args.out, rows, numbers)
 
 
 def point_numbers(rows):
@@ -200,12 +201,11 @@ def point_numbers(rows):
     return numbers
 
 
-def write_plot(out, rows):
+def write_plot(out, rows, numbers):
     # The points are numbered on the plot and named in a list under it: labels written
     # beside the points overprint each other where points crowd (most sit near accuracy 1).
     # The data are inline, so the script stands alone and the folder can move.
     png = "frontier.png"
-    numbers = point_numbers(rows)
     snrs = sorted(set(r["eve_snr_db"] for r in rows))
     names = ["%d: %s" % (n, label) for label, n in numbers.items()]
     per_line = 3

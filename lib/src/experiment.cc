@@ -561,8 +561,7 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                << fmt(t.detector_auc, 3) << "\n";
         if (!t.detector_channel_auc.empty()) {
             md << "- where the detector finds the containers (its ROC AUC on plain signals "
-                  "with "
-                  "one channel taken from the containers; 0.5: nothing there alone):";
+                  "with one channel taken from the containers; 0.5: nothing there alone):";
             for (size_t c = 0; c < t.detector_channel_auc.size(); ++c)
                 md << (c ? "," : "") << " ch" << c << " "
                    << fmt(t.detector_channel_auc[c], 3);

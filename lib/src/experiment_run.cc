@@ -284,22 +284,25 @@ eve_table run_eve_table(secure_link_models& models,
     }
     if (!det_plain.empty())
         t.detector_auc = roc_auc(torch::cat(det_plain), torch::cat(det_container));
-    if (!det_plain.empty() && !rx_plain.empty())
+    // Eve's received signals, kept when a detector or the steganalyst reads them.
+    const auto received_plain = rx_plain.empty() ? torch::Tensor() : torch::cat(rx_plain);
+    const auto received_container
+        = rx_container.empty() ? torch::Tensor() : torch::cat(rx_container);
+    if (!det_plain.empty() && received_plain.defined())
         t.detector_channel_auc = channel_auc(
             [&](const torch::Tensor& x) { return (*models.detect)->forward(x); },
-            torch::cat(rx_plain),
-            torch::cat(rx_container),
+            received_plain,
+            received_container,
             static_cast<int64_t>(o.batch));
     if (o.statistical) {
-        const auto sp = o.statistical->score(torch::cat(rx_plain));
-        const auto sc = o.statistical->score(torch::cat(rx_container));
+        const auto sp = o.statistical->score(received_plain);
+        const auto sc = o.statistical->score(received_container);
         t.have_statistical = true;
         t.statistical_accuracy
             = ((sp <= 0).sum().item<double>() + (sc > 0).sum().item<double>())
             / static_cast<double>(sp.size(0) + sc.size(0));
         t.statistical_auc = roc_auc(sp, sc);
-        for (const auto& st :
-             telling_statistics(torch::cat(rx_plain), torch::cat(rx_container), 3))
+        for (const auto& st : telling_statistics(received_plain, received_container, 3))
             t.telling.emplace_back(st.name, st.auc);
     }
     return t;
