@@ -217,6 +217,54 @@ TEST_F(Covert, ChannelAucNamesTheChannelTheDetectorReads)
     EXPECT_THROW(channel_auc(channel2_power, clean, containers, 0), error);
 }
 
+// The leave-one-out probe says which channels a detector needs. The channel-2 power
+// "detector" needs channel 2 alone: made plain there, the containers score exactly as the
+// plain signals (½); made plain anywhere else, they keep the all-channel AUC.
+TEST_F(Covert, ChannelAucWithoutNamesTheChannelsTheDetectorNeeds)
+{
+    const auto clean = plain(200);
+    auto containers = clean.clone();
+    containers.select(1, 2).mul_(1.5);
+    containers.select(1, 0).add_(3.0);
+    auto channel2_power = [](const torch::Tensor& x) {
+        return x.select(1, 2).pow(2).mean({ 1, 2 });
+    };
+    const double all = roc_auc(channel2_power(clean), channel2_power(containers));
+    const auto without
+        = channel_auc(channel2_power, clean, containers, 64, channel_probe::without_channel);
+    ASSERT_EQ(without.size(), 4u);
+    EXPECT_GT(all, 0.7);
+    EXPECT_DOUBLE_EQ(without[2], 0.5);
+    for (size_t c : { 0u, 1u, 3u })
+        EXPECT_DOUBLE_EQ(without[c], all) << "channel " << c;
+}
+
+// Structure across channels (the keyed INN's case): containers whose channels 1 and 3 share
+// one noise, read by a correlation "detector". No channel alone shows it (only_channel near
+// ½ everywhere), yet the detector needs channels 1 and 3 and nothing else.
+TEST_F(Covert, ChannelProbesTellCrossChannelStructureFromNoStructure)
+{
+    const auto clean = plain(300);
+    auto containers = clean.clone();
+    const auto shared = torch::randn({ 300, 8, 8 });
+    containers.select(1, 1).copy_(shared);
+    containers.select(1, 3).copy_(shared);
+    auto correlation13 = [](const torch::Tensor& x) {
+        return (x.select(1, 1) * x.select(1, 3)).mean({ 1, 2 });
+    };
+    const auto only = channel_auc(correlation13, clean, containers, 100);
+    const auto without
+        = channel_auc(correlation13, clean, containers, 100, channel_probe::without_channel);
+    ASSERT_EQ(only.size(), 4u);
+    ASSERT_EQ(without.size(), 4u);
+    for (size_t c = 0; c < 4; ++c)
+        EXPECT_LT(std::abs(only[c] - 0.5), 0.1) << "channel " << c;
+    EXPECT_LT(std::abs(without[1] - 0.5), 0.1);
+    EXPECT_LT(std::abs(without[3] - 0.5), 0.1);
+    EXPECT_GT(without[0], 0.99);
+    EXPECT_GT(without[2], 0.99);
+}
+
 TEST_F(Covert, StatisticalSteganalystGeneralisesAndIsNotFooledByChance)
 {
     statistical_steganalyst s;

@@ -17,16 +17,19 @@ for inn in inn_awgn10 inn_awgn10_l6; do
     --batch 4 --threads 1 --eve-snr 10,20 --out "$tmp/$inn" >"$tmp/$inn.log" 2>&1 \
     || { echo "FAIL setup: semsteg-eval $inn"; tail -5 "$tmp/$inn.log"; exit 1; }
 done
-# semsteg-eval with a trained detector also says where it finds the containers: one ROC AUC
-# per latent channel (plain signals with that channel from the containers), per Eve SNR.
+# semsteg-eval with a trained detector also says where it finds the containers and what it
+# needs: per Eve SNR, one ROC AUC per latent channel for each probe (plain signals with that
+# channel from the containers; containers with that channel made plain).
 check eval-detector-channels 'python3 -c "
 import json
 r = json.load(open(\"$tmp/inn_awgn10/results.json\"))
 for t in r[\"tables\"]:
-    a = t[\"detector\"][\"channel_auc\"]
-    assert len(a) == r[\"settings\"][\"codec_config\"][\"latent_channels\"], a
-    assert all(0 <= x <= 1 for x in a), a
-" && [[ $(grep -c "^- where the detector finds the containers .*: ch0 [0-9.]*, ch1 " $tmp/inn_awgn10/results.md) -eq 2 ]]'
+    for k in (\"channel_auc\", \"channel_auc_without\"):
+        a = t[\"detector\"][k]
+        assert len(a) == r[\"settings\"][\"codec_config\"][\"latent_channels\"], (k, a)
+        assert all(0 <= x <= 1 for x in a), (k, a)
+" && [[ $(grep -c "^- where the detector finds the containers .*: ch0 [0-9.]*, ch1 " $tmp/inn_awgn10/results.md) -eq 2 ]] \
+  && [[ $(grep -c "^- what the detector needs .*: ch0 [0-9.]*, ch1 " $tmp/inn_awgn10/results.md) -eq 2 ]]'
 python3 "$src/tools/frontier.py" --out "$tmp/fr" "keyless=$tmp/inn_awgn10" \
   "lambda6=$tmp/inn_awgn10_l6" >"$tmp/fr.log" 2>&1; rc=$?
 check frontier-runs '[[ $rc -eq 0 && -s $tmp/fr/frontier.md && -s $tmp/fr/frontier.csv && -s $tmp/fr/frontier.gp ]]'

@@ -417,7 +417,8 @@ std::vector<double>
 channel_auc(const std::function<torch::Tensor(const torch::Tensor&)>& score,
             const torch::Tensor& plain,
             const torch::Tensor& containers,
-            int64_t batch)
+            int64_t batch,
+            channel_probe probe)
 {
     if (plain.dim() != 4 || !plain.sizes().equals(containers.sizes()))
         throw error("channel_auc: plain and container signals must be [N, C, H, W] alike");
@@ -432,9 +433,10 @@ channel_auc(const std::function<torch::Tensor(const torch::Tensor&)>& score,
     };
     const auto plain_scores = scores_of(plain);
     std::vector<double> auc;
+    const bool only = probe == channel_probe::only_channel;
     for (int64_t c = 0; c < plain.size(1); ++c) {
-        auto hybrid = plain.clone();
-        hybrid.select(1, c).copy_(containers.select(1, c));
+        auto hybrid = (only ? plain : containers).clone();
+        hybrid.select(1, c).copy_((only ? containers : plain).select(1, c));
         auc.push_back(roc_auc(plain_scores, scores_of(hybrid)));
     }
     return auc;

@@ -379,7 +379,8 @@ json results_json(const experiment_result& r)
                                  { "containers_called_containers", t.detector_container_ok },
                                  { "signals_each", t.detector_signals },
                                  { "roc_auc", t.detector_auc },
-                                 { "channel_auc", t.detector_channel_auc } }
+                                 { "channel_auc", t.detector_channel_auc },
+                                 { "channel_auc_without", t.detector_channel_auc_without } }
                         : json(nullptr) },
                   { "statistical_steganalyst",
                     t.have_statistical ? json { { "accuracy", t.statistical_accuracy },
@@ -559,14 +560,24 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                << " containers called containers (threshold 0 on the logit, set in "
                   "training; 0.5 = undetectable); ROC AUC "
                << fmt(t.detector_auc, 3) << "\n";
-        if (!t.detector_channel_auc.empty()) {
-            md << "- where the detector finds the containers (its ROC AUC on plain signals "
-                  "with one channel taken from the containers; 0.5: nothing there alone):";
-            for (size_t c = 0; c < t.detector_channel_auc.size(); ++c)
-                md << (c ? "," : "") << " ch" << c << " "
-                   << fmt(t.detector_channel_auc[c], 3);
-            md << "\n";
-        }
+        // One AUC per latent channel after a title: the detector's channel probes.
+        const auto channel_line
+            = [&md](const std::string& title, const std::vector<double>& auc) {
+                  if (auc.empty())
+                      return;
+                  md << "- " << title << ":";
+                  for (size_t c = 0; c < auc.size(); ++c)
+                      md << (c ? "," : "") << " ch" << c << " " << fmt(auc[c], 3);
+                  md << "\n";
+              };
+        channel_line("where the detector finds the containers (its ROC AUC on plain signals "
+                     "with one channel taken from the containers; 0.5: nothing there alone)",
+                     t.detector_channel_auc);
+        channel_line(
+            "what the detector needs (its ROC AUC on the containers with one channel "
+            "made plain; "
+                + fmt(t.detector_auc, 3) + " where it does not need that channel)",
+            t.detector_channel_auc_without);
         if (t.have_statistical) {
             md << "- statistical steganalyst (E10: per-channel moments and spectra, channel "
                   "correlations, "

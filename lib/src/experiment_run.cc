@@ -288,12 +288,18 @@ eve_table run_eve_table(secure_link_models& models,
     const auto received_plain = rx_plain.empty() ? torch::Tensor() : torch::cat(rx_plain);
     const auto received_container
         = rx_container.empty() ? torch::Tensor() : torch::cat(rx_container);
-    if (!det_plain.empty() && received_plain.defined())
-        t.detector_channel_auc = channel_auc(
-            [&](const torch::Tensor& x) { return (*models.detect)->forward(x); },
-            received_plain,
-            received_container,
-            static_cast<int64_t>(o.batch));
+    if (!det_plain.empty() && received_plain.defined()) {
+        const auto detect
+            = [&](const torch::Tensor& x) { return (*models.detect)->forward(x); };
+        const auto batch = static_cast<int64_t>(o.batch);
+        t.detector_channel_auc
+            = channel_auc(detect, received_plain, received_container, batch);
+        t.detector_channel_auc_without = channel_auc(detect,
+                                                     received_plain,
+                                                     received_container,
+                                                     batch,
+                                                     channel_probe::without_channel);
+    }
     if (o.statistical) {
         const auto sp = o.statistical->score(received_plain);
         const auto sc = o.statistical->score(received_container);

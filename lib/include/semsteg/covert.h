@@ -179,18 +179,29 @@ private:
 //! the probability that a random container scores above a random plain latent (ties ½).
 double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positive_scores);
 
+//! What a channel probe (channel_auc) puts in front of the detector for channel c.
+enum class channel_probe {
+    only_channel, //!< the plain signals with channel c taken from the containers
+    without_channel, //!< the containers with channel c taken from the plain signals
+};
+
 /*!
  * Where a trained detector finds the containers, channel by channel: for each latent channel
- * c, the ROC AUC of `score` on the received plain latents against the same plain latents
- * with channel c taken from the received containers (pair by pair: `plain[i]` and
- * `containers[i]` carry the same host). ½ where the detector sees nothing in that channel
- * alone. Scores are computed `batch` signals at a time, without gradients.
+ * c, the ROC AUC of `score` on the received plain latents against a hybrid of plain and
+ * container signals (pair by pair: `plain[i]` and `containers[i]` carry the same host).
+ * With channel_probe::only_channel the hybrid is the plain signals with channel c taken from
+ * the containers: ½ where the detector sees nothing in that channel alone. With
+ * channel_probe::without_channel it is the containers with channel c made plain: the
+ * all-channel AUC where the detector does not need channel c, lower where it does (a
+ * detector reading structure across channels needs every channel of it while seeing nothing
+ * in any one alone). Scores are computed `batch` signals at a time, without gradients.
  */
 std::vector<double>
 channel_auc(const std::function<torch::Tensor(const torch::Tensor&)>& score,
             const torch::Tensor& plain,
             const torch::Tensor& containers,
-            int64_t batch);
+            int64_t batch,
+            channel_probe probe = channel_probe::only_channel);
 
 } // namespace semsteg
 

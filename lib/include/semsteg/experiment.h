@@ -120,6 +120,10 @@ struct eve_table {
     //! signals with that one channel taken from the containers (channel_auc in covert.h;
     //! empty unless the received signals were kept)
     std::vector<double> detector_channel_auc;
+    //! ... and per latent channel its ROC AUC on the containers with that one channel made
+    //! plain (channel_probe::without_channel): where it stays at detector_auc the detector
+    //! does not need the channel
+    std::vector<double> detector_channel_auc_without;
     //! E10's statistical steganalyst (fitted on separate pairs), when run
     bool have_statistical = false;
     double statistical_accuracy = 0.0, statistical_auc = 0.0;
