@@ -160,6 +160,9 @@ int main(int argc, char** argv)
     app.add_option("--adversary-refresh",
                    o.adversary_refresh_steps,
                    "inn: steps between replacing the weakest adversary (0: never)");
+    app.add_option("--adversary-steps",
+                   o.adversary_steps,
+                   "inn: adversary updates per INN step, each on its own channel draw");
     app.add_option("--lambda-adversarial",
                    o.lambda_adversarial,
                    "inn: weight of evading the adversaries (see --evasion)");

@@ -35,6 +35,11 @@ struct expected_quality {
     double min_bob_psnr;
     double min_eve_host_msssim;
     double max_e4_msssim = 0; //!< keyed INN: Eve without the key (E4), at most
+    //! E9: Eve's naive picture of the host, PSNR under plain DeepJSCC of it, at most (dB;
+    //! 0: not checked)
+    double max_host_psnr_gap = 0;
+    //! E3: the INN's fresh detector's accuracy on these pairs, at most (0: not checked)
+    double max_detector_accuracy = 0;
 };
 
 // Session 4 (codec step 3,000, width-64 INN λ3 = 2 / λ5 = 200 at step 8,750): baseline
@@ -64,6 +69,15 @@ const std::vector<std::pair<double, expected_quality>> default_per_snr {
     { 20.0, { 31.94 - 1.0, 28.74 - 1.0, 0.625 - 0.05 } },
 };
 
+// Session 23 (inn_covert_q48, the covert operating point: a quarter payload at step 22,600
+// on jscc_snr with jscc_private48; photos as hosts; a fixed seeded key, random nonces; 3
+// runs at 10 dB): baseline 29.81 dB, Bob 21.33-21.68 dB, Eve naive MS-SSIM to the host
+// 0.916, to the private image 0.042-0.045 (floor 0.040); E4 (20 links) 0.037-0.057; over 20
+// links E9 1.90-1.94 dB under plain DeepJSCC of the host and its fresh width-96 detector
+// (eve_detector_covert_q48) 0.806-0.856 accurate on the 160 signals.
+constexpr expected_quality covert_inn { 29.81 - 1.0,  21.33 - 1.0, 0.916 - 0.05,
+                                        0.057 + 0.02, 1.94 + 1.0,  0.856 + 0.10 };
+
 std::vector<image> load_prepared(const std::vector<std::string>& files, int side)
 {
     std::vector<image> out;
@@ -76,6 +90,7 @@ std::vector<image> load_prepared(const std::vector<std::string>& files, int side
 struct link_files {
     std::string codec;
     std::string mia;
+    std::string private_codec = {}; //!< a reduced payload's own codec, if any
 };
 const link_files plain_codec { "jscc_awgn10.safetensors", "eve_mia_awgn10.safetensors" };
 const link_files default_codec { default_models::codec, default_models::mia };
@@ -100,7 +115,10 @@ void check_secure_link(const std::string& inn_file,
                                       (models / files.mia).string(),
                                       (models / detector_file).string(),
                                       "auto",
-                                      key);
+                                      key,
+                                      files.private_codec.empty()
+                                          ? std::string()
+                                          : (models / files.private_codec).string());
     const int side = m.codec->config().image_side;
     // Faces (python-matplotlib-data, gtkmorph-example) as private images, photos
     // (palapeli-data) as hosts.
@@ -140,6 +158,31 @@ void check_secure_link(const std::string& inn_file,
     EXPECT_LT(eve_private, floor + 0.10); // secure: Eve's view is near the floor...
     EXPECT_GT(eve_host, expected.min_eve_host_msssim); // ...because she decodes the host
     EXPECT_LT(mia_private, floor + 0.12);
+
+    if (expected.max_host_psnr_gap > 0 || expected.max_detector_accuracy > 0) {
+        // E9 and E3 over 20 links (fresh nonces and noise): 4 pairs alone are too few.
+        constexpr int runs = 20;
+        double gap = 0, correct = 0;
+        for (int run = 0; run < runs; ++run) {
+            const auto rr = run == 0 ? r : run_secure_link(m, xh, xp, awgn10, awgn10, gen);
+            gap += (mean(psnr(rr.plain_host_eve, xh)) - mean(psnr(rr.secure_eve, xh))) / runs;
+            if (expected.max_detector_accuracy > 0) {
+                ASSERT_TRUE(rr.detect_container.defined());
+                correct += (rr.detect_plain < 0).sum().item<double>()
+                    + (rr.detect_container > 0).sum().item<double>();
+            }
+        }
+        const double accuracy = correct / (2.0 * runs * xp.size(0));
+        std::cout << "  E9: Eve's host picture " << gap
+                  << " dB under plain DeepJSCC of it; E3: detector accuracy " << accuracy
+                  << "\n";
+        if (expected.max_host_psnr_gap > 0) {
+            EXPECT_LT(gap, expected.max_host_psnr_gap);
+        }
+        if (expected.max_detector_accuracy > 0) {
+            EXPECT_LE(accuracy, expected.max_detector_accuracy);
+        }
+    }
 
     if (keyed && expected.max_e4_msssim > 0) { // E4: Eve with every public file, the INN
         // included, but not the key
@@ -208,6 +251,22 @@ TEST(ShippedModels, TheDefaultOpensOnlyWithTheKeyAtEverySnr)
                           true,
                           default_codec,
                           snr);
+}
+
+// The covert operating point (a quarter payload through its own codec, trained against
+// detectors): everything above, and Eve's picture of the host and her fresh detector (E3,
+// trained after the INN was frozen) no worse than measured.
+TEST(ShippedModels, TheCovertOperatingPointKeepsItsMeasuredQuality)
+{
+    const link_files covert_files { default_models::codec,
+                                    default_models::mia,
+                                    "jscc_private48.safetensors" };
+    check_secure_link("inn_covert_q48.safetensors",
+                      "eve_detector_covert_q48.safetensors",
+                      covert_inn,
+                      true,
+                      covert_files,
+                      10);
 }
 
 TEST(ShippedModels, HostImageLossInnToo)

@@ -437,6 +437,18 @@ TEST_F(Training, CovertTermsLowerWhatTheyTarget)
     EXPECT_LT(std::stod(mean_info.at("adversary_running_accuracy")),
               std::stod(info.at("adversary_running_accuracy")) - 0.1);
     EXPECT_NE(mean_info.at("covert").find("evasion=mean"), std::string::npos);
+    // More adversary updates per INN step: a stronger opponent on the same run (no
+    // evasion term here, so the INN does not move differently and only the adversaries'
+    // training differs).
+    auto more_updates = writing(base, "covert_adv_steps.st");
+    more_updates.adversary_steps = 4;
+    run_training(more_updates, data(), {});
+    const auto more_info = read_model_file(more_updates.out_model).info;
+    std::cerr << "adversary running accuracy, 4 updates per step: "
+              << more_info.at("adversary_running_accuracy") << "\n";
+    EXPECT_GT(std::stod(more_info.at("adversary_running_accuracy")),
+              std::stod(info.at("adversary_running_accuracy")) + 0.05);
+    EXPECT_NE(more_info.at("covert").find("adversary_steps=4"), std::string::npos);
     auto unknown_evasion = writing(base, "covert_unknown.st");
     unknown_evasion.evasion = "weakest";
     EXPECT_THROW(run_training(unknown_evasion, data(), {}), error);
@@ -618,6 +630,10 @@ TEST_F(Training, BadOptionsAreClearErrors)
     o.loss_weights.host_image = -1;
     EXPECT_THROW(run_training(o, data(), {}), error);
     o = small("bogus", "never.st");
+    EXPECT_THROW(run_training(o, data(), {}), error);
+    o = small("inn", "never.st");
+    o.adversaries = 1;
+    o.adversary_steps = 0;
     EXPECT_THROW(run_training(o, data(), {}), error);
     o = small("jscc", "never.st");
     o.image_side = 30;

@@ -573,6 +573,11 @@ stage make_inn_stage(const stage_context& ctx)
         if (adversaries) {
             // The detectors learn plain host latents against containers, both received.
             adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen), y);
+            for (int extra = 1; extra < o.adversary_steps; ++extra) {
+                const auto sent = out.sent.detach();
+                adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen),
+                                        apply_channel_at_snr(sent, ch, snr, gen));
+            }
             if (o.lambda_adversarial > 0)
                 loss = loss
                     + o.lambda_adversarial
@@ -1024,9 +1029,9 @@ train_result run_training(const train_options& o,
                     + "' (expected mse or ms-ssim)");
     if (!(o.lambda_adversarial >= 0) || !(o.lambda_statistics >= 0)
         || !(o.lambda_discriminant >= 0) || !(o.lambda_host_mse >= 0) || o.adversaries < 0
-        || o.adversary_width <= 0 || o.detector_width <= 0)
+        || o.adversary_width <= 0 || o.detector_width <= 0 || o.adversary_steps <= 0)
         throw error("train: covert-training weights, adversary count and widths must be "
-                    "non-negative (widths positive)");
+                    "non-negative (widths and adversary steps positive)");
     if (o.evasion != "strongest" && o.evasion != "mean")
         throw error("train: unknown evasion target '" + o.evasion
                     + "' (expected strongest or mean)");
@@ -1190,6 +1195,7 @@ train_result run_training(const train_options& o,
                 std::ostringstream covert;
                 covert << "adversaries=" << o.adversaries << ",width=" << o.adversary_width
                        << ",refresh=" << o.adversary_refresh_steps
+                       << ",adversary_steps=" << o.adversary_steps
                        << ",lambda_adversarial=" << o.lambda_adversarial
                        << ",evasion=" << o.evasion
                        << ",lambda_statistics=" << o.lambda_statistics

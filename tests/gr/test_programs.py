@@ -296,6 +296,40 @@ class test_lower_rate_payload(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr[-3000:])
 
 
+class test_covert_operating_point(unittest.TestCase):
+    """The shipped covert operating point is chosen by its INN file alone, by bare name: the
+    programs find it and the private codec it names among the models (installed, the same:
+    tests/install/run.sh), and it keeps its measured quality through the GNU Radio blocks
+    and the OFDM PHY."""
+
+    # Session 23 (inn_covert_q48 at step 22,600; the loopback's defaults, 10 dB, 3 images,
+    # the demo key, 3 runs): Bob 22.35-22.71 dB, Eve naive MS-SSIM 0.023-0.027 to the private
+    # image and 0.921-0.922 to the photo hosts (the default INN: ~0.65).
+    BOB_MIN_PSNR_DB = 22.35 - 1.0
+    EVE_MAX_MSSSIM_PRIVATE = 0.027 + 0.05
+    EVE_MIN_MSSSIM_HOST = 0.921 - 0.05
+
+    def test_loopback_by_file_name(self):
+        with tempfile.TemporaryDirectory() as out:
+            r = run(["semsteg-loopback", "-n", "3", "-o", out, "-q", "--no-png",
+                     "--inn", "inn_covert_q48.safetensors"], timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            with open(os.path.join(out, "metrics.json")) as f:
+                m = json.load(f)
+            rows = {row["receiver"]: row for row in m["receivers"]}
+            self.assertEqual(rows["Bob"]["images"], 3)
+            self.assertEqual(m["inference"]["failed"], 0)
+            self.assertGreater(rows["Bob"]["psnr_db"], self.BOB_MIN_PSNR_DB)
+            self.assertLess(rows["Eve naive"]["ms_ssim"], self.EVE_MAX_MSSSIM_PRIVATE)
+            self.assertGreater(rows["Eve naive"]["ms_ssim_host"], self.EVE_MIN_MSSSIM_HOST)
+        # A bare name that names no model: a clear error naming where it looked.
+        r = run(["semsteg-loopback", "-n", "1", "-q", "--inn", "no_such_inn.safetensors"],
+                timeout=120)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no_such_inn.safetensors", r.stderr)
+        self.assertNotIn("Traceback", r.stderr)
+
+
 class test_zmq_three_processes(unittest.TestCase):
 
     def test_alice_bob_eve_deliver_every_image(self):

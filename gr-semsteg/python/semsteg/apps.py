@@ -118,14 +118,19 @@ def resolve_models(args):
         value = getattr(args, name, None)
         if value == "none":
             return ""
-        if value or args.models:
-            path = value if value else os.path.join(args.models, default)
+        if value and os.path.isfile(value):
+            return value
+        if args.models:
+            path = os.path.join(args.models, value or default)
             if not os.path.isfile(path):
                 raise SystemExit("error: model file not found: %s (--%s or --models)"
                                  % (path, name))
             return path
-        try:  # one rule with the blocks (semsteg/model_locator.h)
-            return locate_model(default)
+        # One rule with the blocks (semsteg/model_locator.h): a bare name, given (an
+        # operating point chosen by its file, e.g. --inn inn_covert_q48.safetensors) or
+        # the default, is found among the installed or the source tree's models.
+        try:
+            return locate_model(value or default)
         except ValueError as e:
             raise SystemExit("error: %s (--%s or --models)" % (e, name))
     args.codec = pick("codec", default_codec)

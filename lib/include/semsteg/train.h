@@ -121,6 +121,10 @@ struct train_options {
     int adversaries = 0; //!< how many (0: none); monitored even when λ_adversarial is 0
     int adversary_width = 32;
     int adversary_refresh_steps = 500; //!< the weakest is replaced this often (0: never)
+    //! adversary updates per INN step, each on its own channel draw of the batch (a
+    //! detector trained for long on a frozen INN outruns adversaries that learn once per
+    //! step: more updates keep the evasion term's opponent nearer that strength)
+    int adversary_steps = 1;
     double lambda_adversarial = 0; //!< weight of the evasion term
     //! whom the evasion term is taken against: "strongest" (the member that spots this
     //! batch best) or "mean" (all members, averaged)
