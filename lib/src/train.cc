@@ -573,11 +573,10 @@ stage make_inn_stage(const stage_context& ctx)
         if (adversaries) {
             // The detectors learn plain host latents against containers, both received.
             adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen), y);
-            for (int extra = 1; extra < o.adversary_steps; ++extra) {
-                const auto sent = out.sent.detach();
+            const auto sent = out.sent.detach();
+            for (int extra = 1; extra < o.adversary_steps; ++extra)
                 adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen),
                                         apply_channel_at_snr(sent, ch, snr, gen));
-            }
             if (o.lambda_adversarial > 0)
                 loss = loss
                     + o.lambda_adversarial
