@@ -22,12 +22,14 @@ $points << EOD
 20 0.9750 -9.474 -4.248 6
 10 0.9500 -8.690 -3.304 7
 20 0.9850 -8.729 -4.950 7
+10 0.9050 -9.823 -2.655 8
+20 0.9450 -9.871 -4.086 8
 EOD
 set grid
 set multiplot layout 1,2 title 'Detection against what the hiding costs (the stronger of the statistical steganalyst and a trained detector)' margins 0.06,0.98,0.190,0.92 spacing 0.08
 set label 1 "1: keyed, quarter payload (step 5,000), 2: keyed + covert, quarter payload (step 13,000), 3: keyed + covert, mean evasion (step 15,000)" at screen 0.06,0.0775 font ',9' noenhanced
 set label 2 "4: keyed + covert, mean evasion (step 17,000), 5: keyed + covert, host-heavy (step 19,800), 6: keyed + covert, wide adversaries (step 22,600)" at screen 0.06,0.0493 font ',9' noenhanced
-set label 3 "7: keyed + covert, host-heavy (step 19,800), width-96 detector" at screen 0.06,0.0211 font ',9' noenhanced
+set label 3 "7: keyed + covert, host-heavy (step 19,800), width-96 detector, 8: keyed + covert, four adversary updates per step (step 25,000)" at screen 0.06,0.0211 font ',9' noenhanced
 set xlabel 'detection accuracy at Eve (0.5: blind)'
 set xrange [0.45:1.02]
 set key bottom left
