@@ -139,11 +139,11 @@ struct eval_options {
 };
 
 /*!
- * E10's statistical steganalysts, one per Eve SNR, fitted on pairs of --steganalysis-fit-range
- * (never an evaluated image). Empty when not asked for.
+ * What Eve fits per Eve SNR on pairs of --steganalysis-fit-range (never an evaluated image):
+ * E10's statistical steganalyst, and the detector's threshold. Empty when not asked for.
  */
-std::vector<semsteg::statistical_steganalyst>
-fit_steganalysts(const eval_options& o,
+std::vector<semsteg::steganalysis_fit>
+fit_steganalysis(const eval_options& o,
                  const semsteg::secure_link_models& models,
                  const semsteg::image_pairs& evaluated,
                  const semsteg::image_set::options& private_opts)
@@ -168,7 +168,7 @@ fit_steganalysts(const eval_options& o,
     fit.privates = fit.hosts = &fit_set;
     fit.side = o.side;
     fit.pairs = semsteg::draw_image_pairs(fit_set, fit_set, o.fit_pairs, o.seed + 17);
-    return semsteg::fit_statistical_steganalysts(
+    return semsteg::fit_steganalysis(
         models, fit, o.eve_snrs, o.channel, o.batch, o.seed, progress());
 }
 
@@ -331,12 +331,12 @@ int run(eval_options& o)
 
     // The floor: what Eve scores against the private image if she decodes the host perfectly.
     res.floor = semsteg::floor_scores(pairs, o.batch, lp);
-    const auto steganalysts = fit_steganalysts(o, models, pairs, private_opts);
-    if (!steganalysts.empty())
+    const auto steganalysis = fit_steganalysis(o, models, pairs, private_opts);
+    if (!steganalysis.empty())
         s.statistical_fit = std::to_string(o.fit_pairs) + " pairs of " + o.private_dir + " ["
             + o.fit_range + "]";
     // The received signals also tell where a trained detector finds the containers.
-    models.keep_received = !steganalysts.empty() || models.detect.has_value();
+    models.keep_received = !steganalysis.empty() || models.detect.has_value();
     for (size_t k = 0; k < o.eve_snrs.size(); ++k) {
         semsteg::eve_table_options to;
         to.bob = semsteg::fixed_snr_channel(o.channel, o.bob_snr);
@@ -344,7 +344,10 @@ int run(eval_options& o)
         to.batch = o.batch;
         to.seed = o.seed;
         to.lpips = lp;
-        to.statistical = steganalysts.empty() ? nullptr : &steganalysts[k];
+        if (!steganalysis.empty()) {
+            to.statistical = &steganalysis[k].statistical;
+            to.detector_threshold = steganalysis[k].detector_threshold;
+        }
         to.grid = &res.grid;
         to.dump_dir = o.dump_dir;
         to.first_table = k == 0;
@@ -484,9 +487,11 @@ int main(int argc, char** argv)
     app.add_option("--steganalysis-fit-range",
                    o.fit_range,
                    "E10: fit a statistical steganalyst (moments, spectra, channel "
-                   "correlations) on pairs from this "
-                   "BEGIN:END of the private folder (disjoint from the evaluated images)");
-    app.add_option("--steganalysis-fit-pairs", o.fit_pairs, "E10: pairs to fit it on")
+                   "correlations), and the --detector's threshold, at each Eve SNR on "
+                   "pairs from this BEGIN:END of the private folder (disjoint from the "
+                   "evaluated images)");
+    app.add_option(
+           "--steganalysis-fit-pairs", o.fit_pairs, "E10, E3's threshold: pairs to fit on")
         ->check(CLI::Range(size_t { 2 }, size_t { 1000000 }));
     app.add_option("--out", o.out_dir, "output folder (created)")->required();
     app.add_option("--dump", o.dump_dir, "also write every reconstruction as PNG here");

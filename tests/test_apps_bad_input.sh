@@ -121,11 +121,14 @@ PY
 run_expect_failure "$eval_app" eval-corrupted-inn "corrupted" --codec "$tmp/codec.st" --inn "$tmp/inn_damaged.st" "${ev[@]}"
 run_expect_failure "$eval_app" eval-nan-inn "non-finite" --codec "$tmp/codec.st" --inn "$tmp/inn_nan.st" "${ev[@]}"
 
-# E10's statistical steganalyst fits on images kept apart from the evaluated ones, and reports
-# accuracy and ROC AUC per Eve SNR.
+# E10's statistical steganalyst (and E3's threshold) fits on images kept apart from the
+# evaluated ones, and reports accuracy and ROC AUC per Eve SNR.
+"$train" eve-detector --images "$photos" --val-images "$faces" --val-range : --codec "$tmp/codec.st" \
+  --inn "$tmp/inn.st" -o "$tmp/det.st" "${small[@]}" >/dev/null 2>&1 || { echo "FAIL setup: tiny detector"; exit 1; }
 run_expect_failure "$eval_app" eval-fit-overlaps "an evaluated image" --codec "$tmp/codec.st" --inn "$tmp/inn.st" \
   "${ev[@]}" --steganalysis-fit-range 0:2
 if "$eval_app" --codec "$tmp/codec.st" --inn "$tmp/inn.st" "${ev[@]}" --private-range 0:2 --eve-snr 10,20 \
+     --detector "$tmp/det.st" \
      --steganalysis-fit-range 2:4 --steganalysis-fit-pairs 16 >/dev/null 2>&1 \
    && python3 -c 'import json, sys
 tables = json.load(open(sys.argv[1]))["tables"]
@@ -139,8 +142,15 @@ for t in tables:
     assert len(tell) == 3, tell
     gaps = [abs(x["roc_auc"] - 0.5) for x in tell]
     assert gaps == sorted(gaps, reverse=True), tell
-    assert all(x["statistic"].startswith("ch") for x in tell), tell' "$tmp/out/results.json" \
-   && grep -q "statistical steganalyst (E10.*the most telling statistics: ch" "$tmp/out/results.md"; then
+    assert all(x["statistic"].startswith("ch") for x in tell), tell
+    # The detector at its threshold refitted on the same fit pairs, beside the training one.
+    d = t["detector"]["refitted_threshold"]
+    assert "[2:4]" in d["fitted_on"] and 0 <= d["accuracy"]["mean"] <= 1, d
+    signals = t["detector"]["signals_each"]
+    assert d["plain_called_plain"] <= signals and d["containers_called_containers"] <= signals, d' \
+     "$tmp/out/results.json" \
+   && grep -q "statistical steganalyst (E10.*the most telling statistics: ch" "$tmp/out/results.md" \
+   && grep -q "detector, its threshold refitted at this SNR" "$tmp/out/results.md"; then
   echo "ok   eval-statistical-steganalyst"
 else
   echo "FAIL eval-statistical-steganalyst"; failures=$((failures + 1))

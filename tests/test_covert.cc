@@ -265,6 +265,44 @@ TEST_F(Covert, ChannelProbesTellCrossChannelStructureFromNoStructure)
     EXPECT_GT(without[2], 0.99);
 }
 
+TEST_F(Covert, BestThresholdCallsTheMostScoresRight)
+{
+    const auto t = [](std::vector<double> neg, std::vector<double> pos) {
+        return best_threshold(torch::tensor(neg, torch::kDouble),
+                              torch::tensor(pos, torch::kDouble));
+    };
+    // Apart: between the highest negative and the lowest positive.
+    EXPECT_DOUBLE_EQ(t({ -3, -2, -1 }, { 4, 5 }), 1.5);
+    // Shifted from the training's 0: the threshold follows the scores.
+    EXPECT_DOUBLE_EQ(t({ -9, -8 }, { -6, -5 }), -7.0);
+    // One negative among the positives costs one call; the best split stays below it.
+    EXPECT_DOUBLE_EQ(t({ 0, 1, 2, 7 }, { 5, 6, 8, 9 }), 3.5);
+    // Equal scores fall on one side: no threshold splits a tie.
+    EXPECT_DOUBLE_EQ(t({ 1, 1, 1 }, { 1, 2 }), 1.5);
+    // Nothing to find: a threshold that calls every score one thing is as good as any.
+    const double none = t({ 1, 2 }, { 1, 2 });
+    EXPECT_TRUE(none < 1 || none > 2) << none;
+
+    // Drawn scores: the threshold found on one draw is near the crossing of the two
+    // densities (0 for N(-1, 1) against N(1, 1)), and on a fresh draw it calls about
+    // Φ(1) = 0.84 of the scores right.
+    torch::manual_seed(3);
+    const auto neg = torch::randn({ 4000 }, torch::kDouble) - 1;
+    const auto pos = torch::randn({ 4000 }, torch::kDouble) + 1;
+    const double th = best_threshold(neg, pos);
+    EXPECT_LT(std::abs(th), 0.25) << th;
+    const auto fresh_neg = torch::randn({ 4000 }, torch::kDouble) - 1;
+    const auto fresh_pos = torch::randn({ 4000 }, torch::kDouble) + 1;
+    const double acc
+        = ((fresh_neg <= th).sum().item<double>() + (fresh_pos > th).sum().item<double>())
+        / 8000.0;
+    EXPECT_NEAR(acc, 0.841, 0.015);
+
+    EXPECT_THROW(best_threshold(torch::zeros({ 0 }), torch::ones({ 3 })), error);
+    EXPECT_THROW(best_threshold(torch::tensor({ 0.0, std::nan("") }), torch::ones({ 3 })),
+                 error);
+}
+
 TEST_F(Covert, StatisticalSteganalystGeneralisesAndIsNotFooledByChance)
 {
     statistical_steganalyst s;

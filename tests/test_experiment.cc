@@ -356,6 +356,31 @@ TEST(ExperimentWriters, MarkdownTable)
     EXPECT_EQ(md.find("statistical steganalyst"), std::string::npos);
 }
 
+TEST(ExperimentWriters, TheDetectorAtItsRefittedThresholdIsReportedBesideTheTrainingOne)
+{
+    auto r = two_pair_result();
+    EXPECT_EQ(semsteg::results_json(r)["tables"][0]["detector"]["refitted_threshold"],
+              nullptr);
+    EXPECT_EQ(semsteg::results_markdown(r, "").find("refitted"), std::string::npos);
+    r.setup.statistical_fit = "400 pairs of /faces [9000:9500]";
+    auto& t = r.tables[0];
+    t.detector_refit_threshold = -1.25;
+    t.detector_refit_plain_ok = 1;
+    t.detector_refit_container_ok = 2;
+    const auto j = semsteg::results_json(r)["tables"][0]["detector"];
+    EXPECT_DOUBLE_EQ(j["refitted_threshold"]["threshold"].get<double>(), -1.25);
+    EXPECT_DOUBLE_EQ(j["refitted_threshold"]["accuracy"]["mean"].get<double>(), 0.75);
+    EXPECT_EQ(j["refitted_threshold"]["containers_called_containers"], 2);
+    EXPECT_EQ(j["refitted_threshold"]["fitted_on"], "400 pairs of /faces [9000:9500]");
+    EXPECT_DOUBLE_EQ(j["accuracy"]["mean"].get<double>(), 0.75); // the training's, unchanged
+    const auto md = semsteg::results_markdown(r, "");
+    EXPECT_NE(md.find("- detector, its threshold refitted at this SNR on the fit pairs (400 "
+                      "pairs of /faces [9000:9500]: -1.250 on the logit): 1/2 plain called "
+                      "plain, 2/2 containers called containers, accuracy 0.750 ± 0.217"),
+              std::string::npos)
+        << md;
+}
+
 TEST(ExperimentWriters, MarkdownWithLpipsAddsItsColumns)
 {
     auto r = two_pair_result();

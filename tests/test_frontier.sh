@@ -69,6 +69,33 @@ check frontier-with-csv '[[ $rc -eq 0 && $(wc -l < $tmp/fr3/frontier.csv) -eq 7 
   && [[ $(grep -c "^| keyless \|^| lambda6 \|^| again " $tmp/fr3/frontier.md) -eq 6 ]] \
   && [[ -z $(grep -vxF -f $tmp/fr3/frontier.csv $tmp/fr/frontier.csv) ]]'
 check frontier-with-csv-numbers 'grep -qF "1 = keyless; 2 = lambda6; 3 = again." $tmp/fr3/frontier.md'
+# A CSV written before the refitted-threshold column was added is still read (that column
+# not measured).
+python3 -c "
+import csv
+rows = list(csv.DictReader(open('$tmp/fr/frontier.csv')))
+cols = [c for c in rows[0] if c != 'detector_refit_accuracy']
+w = csv.DictWriter(open('$tmp/old.csv', 'w', newline=''), fieldnames=cols, extrasaction='ignore')
+w.writeheader(); w.writerows(rows)"
+python3 "$src/tools/frontier.py" --out "$tmp/fr5" --with-csv "$tmp/old.csv" \
+  "again=$tmp/inn_awgn10_l6" >"$tmp/fr5.log" 2>&1; rc=$?
+check frontier-older-csv '[[ $rc -eq 0 && $(wc -l < $tmp/fr5/frontier.csv) -eq 7 ]]'
+# The detector at a threshold refitted at Eve's SNR (semsteg-eval --steganalysis-fit-range):
+# its accuracy beside the training threshold's, and the stronger one is the detection.
+python3 -c "
+import json
+r = json.load(open('$tmp/inn_awgn10/results.json'))
+for t in r['tables']:
+    t['detector']['refitted_threshold'] = {'threshold': -0.5, 'accuracy': {'mean': 0.987, 'se': 0.01}}
+json.dump(r, open('$tmp/refit.json', 'w'))"
+python3 "$src/tools/frontier.py" --out "$tmp/fr6" "refit=$tmp/refit.json" >"$tmp/fr6.log" 2>&1
+check frontier-refitted-threshold '[[ $(grep "^| refit " $tmp/fr6/frontier.md | grep -c " (0.987) |\$") -eq 2 ]] \
+  && python3 -c "
+import csv
+rows = list(csv.DictReader(open(\"$tmp/fr6/frontier.csv\")))
+assert all(float(r[\"detector_refit_accuracy\"]) == 0.987 for r in rows), rows
+assert all(float(r[\"detection\"]) >= 0.987 for r in rows), rows
+"'
 python3 "$src/tools/frontier.py" --out "$tmp/fr4" --with-csv "$tmp/fr/frontier.md" \
   "again=$tmp/inn_awgn10_l6" >"$tmp/bad0.log" 2>&1; rc=$?
 check frontier-bad-csv '[[ $rc -ne 0 ]] && grep -q "cannot read an earlier frontier.csv" $tmp/bad0.log && ! grep -q Traceback $tmp/bad0.log'

@@ -861,6 +861,71 @@ TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
               std::string::npos);
 }
 
+// E3 at a threshold fitted at Eve's SNR on other pairs (what an Eve who knows her SNR does
+// rather than keep the 0 of a training over other SNRs): fit_steganalysis finds the best
+// threshold on the fit pairs' own logits at each SNR, and the table counts its evaluated
+// logits against it.
+TEST(Experiment, TheDetectorsThresholdIsRefittedOnSeparatePairs)
+{
+    random_pairs images("experiment_threshold", 5, 4);
+    random_pairs fit_images("experiment_threshold_fit", 5, 9);
+    secure_link_models m;
+    m.codec = random_codec_pair(11).first;
+    m.stego = inn(inn_config { 8, 2, 8, 2.0 });
+    randomise(*m.stego, 0.05, 12);
+    torch::manual_seed(2);
+    m.detect = detector(detector_config { 8, 8 });
+    m.keep_received = true;
+
+    const auto fits = fit_steganalysis(m, fit_images.pairs, { 20.0, 5.0 }, "awgn", 3, 5);
+    ASSERT_EQ(fits.size(), 2u);
+    for (const auto& f : fits) {
+        EXPECT_TRUE(f.statistical.fitted());
+        EXPECT_TRUE(std::isfinite(f.detector_threshold));
+    }
+    // The fit at 20 dB, by hand: the same channel draws, the best split of its logits.
+    {
+        auto gen = at::detail::createCPUGenerator(5 + 1000);
+        const auto ch = fixed_snr_channel("awgn", 20);
+        std::vector<torch::Tensor> plain, containers;
+        for (size_t b = 0; b < 4; b += 3) {
+            const auto [xh, xp] = pair_batch(fit_images.pairs, b, std::min<size_t>(4, b + 3));
+            const auto r = run_secure_link(m, xh, xp, ch, ch, gen);
+            plain.push_back(r.detect_plain);
+            containers.push_back(r.detect_container);
+        }
+        EXPECT_DOUBLE_EQ(fits[0].detector_threshold,
+                         best_threshold(torch::cat(plain), torch::cat(containers)));
+    }
+
+    eve_table_options o;
+    o.bob = fixed_snr_channel("awgn", 10);
+    o.eve = fixed_snr_channel("awgn", 20);
+    o.batch = 3;
+    o.seed = 5;
+    o.statistical = &fits[0].statistical;
+    EXPECT_TRUE(std::isnan(run_eve_table(m, images.pairs, o).detector_refit_threshold));
+    // A threshold among the evaluated logits, so that it decides some of them.
+    o.detector_threshold = fits[0].detector_threshold;
+    const auto t = run_eve_table(m, images.pairs, o);
+    EXPECT_EQ(t.detector_refit_threshold, fits[0].detector_threshold);
+    auto gen = at::detail::createCPUGenerator(5);
+    size_t plain_ok = 0, container_ok = 0, plain_ok_at_0 = 0;
+    for (size_t b = 0; b < 4; b += 3) {
+        const auto [xh, xp] = pair_batch(images.pairs, b, std::min<size_t>(4, b + 3));
+        const auto r = run_secure_link(m, xh, xp, o.bob, o.eve, gen);
+        plain_ok += static_cast<size_t>(
+            r.detect_plain.le(o.detector_threshold).sum().item<int64_t>());
+        container_ok += static_cast<size_t>(
+            r.detect_container.gt(o.detector_threshold).sum().item<int64_t>());
+        plain_ok_at_0 += static_cast<size_t>(r.detect_plain.lt(0).sum().item<int64_t>());
+    }
+    EXPECT_EQ(t.detector_refit_plain_ok, plain_ok);
+    EXPECT_EQ(t.detector_refit_container_ok, container_ok);
+    EXPECT_EQ(t.detector_plain_ok, plain_ok_at_0); // the training's threshold, as before
+    EXPECT_EQ(t.detector_signals, 4u);
+}
+
 // The payload's latent: the private image downscaled, coded, folded onto the host's grid
 // at the codec's unit power; Bob's picture comes back at full size. Through the whole
 // keyed link, every receiver's picture has the private image's size.

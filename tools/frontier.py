@@ -32,7 +32,10 @@ import sys
 COLUMNS = ["label", "inn", "keyed", "codec", "private_codec", "payload", "bob_snr_db",
            "eve_snr_db", "pairs", "bob_psnr", "baseline_psnr", "eve_host_msssim",
            "eve_host_psnr", "plain_host_psnr", "worst_leakage", "steganalyst_accuracy",
-           "steganalyst_auc", "detector_accuracy", "detector_auc", "detection"]
+           "steganalyst_auc", "detector_accuracy", "detector_auc", "detection",
+           "detector_refit_accuracy"]
+# Columns a CSV of an earlier version of this tool may lack (read as not measured).
+LATER_COLUMNS = ["detector_refit_accuracy"]
 
 
 def mean(cell):
@@ -63,6 +66,8 @@ def points(label, result):
                 if cell is not None]
         stat = table.get("statistical_steganalyst") or {}
         det = table.get("detector") or {}  # a trained detector (--detector), when given
+        # ... at its threshold refitted at this Eve SNR on the steganalysis fit pairs
+        refit = det.get("refitted_threshold") or {}
         out.append({
             "label": label,
             "inn": os.path.basename(settings["inn"]),
@@ -84,8 +89,10 @@ def points(label, result):
             "steganalyst_auc": stat.get("roc_auc"),
             "detector_accuracy": mean(det.get("accuracy")),
             "detector_auc": det.get("roc_auc"),
-            # What Eve achieves: the stronger of her two detectors (the plot's x axis).
-            "detection": max([v for v in (stat.get("accuracy"), mean(det.get("accuracy")))
+            "detector_refit_accuracy": mean(refit.get("accuracy")),
+            # What Eve achieves: the strongest of her detectors (the plot's x axis).
+            "detection": max([v for v in (stat.get("accuracy"), mean(det.get("accuracy")),
+                                          mean(refit.get("accuracy")))
                               if v is not None], default=None),
         })
     return out
@@ -110,13 +117,16 @@ def earlier_points(path):
     try:
         with open(path, newline="") as f:
             reader = csv.DictReader(f)
-            if reader.fieldnames != fields:
+            have = reader.fieldnames or []
+            lacking = [k for k in fields if k not in have]
+            if [k for k in have if k not in fields] or \
+                    [k for k in lacking if k not in LATER_COLUMNS]:
                 raise ValueError("its columns are not those of frontier.py's CSV")
             rows = []
             for r in reader:
                 row = {}
                 for k in fields:
-                    v = r[k]
+                    v = r.get(k, "")
                     if k in text:
                         row[k] = v
                     elif k == "keyed":
@@ -162,7 +172,8 @@ def main():
         w.writerows(rows)
     lines = ["| operating point | INN (codec) | payload | Eve SNR | Bob PSNR (gap to baseline) | Eve → "
              "host MS-SSIM | Eve → host PSNR (plain DeepJSCC of the host) | worst leakage "
-             "above floor | steganalyst accuracy / AUC | trained detector accuracy / AUC |",
+             "above floor | steganalyst accuracy / AUC | trained detector accuracy / AUC "
+             "(accuracy at a threshold refitted at Eve's SNR) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: (r["eve_snr_db"], r["label"])):
         lines.append("| %s | %s%s (%s%s) | %s | %g dB | %s (%s) | %s | %s (%s) | %s | %s / %s "
@@ -175,7 +186,9 @@ def main():
             fmt(r["eve_host_msssim"], "%.3f"), fmt(r["eve_host_psnr"]),
             fmt(r["plain_host_psnr"]), fmt(r["worst_leakage"], "%+.3f"),
             fmt(r["steganalyst_accuracy"], "%.3f"), fmt(r["steganalyst_auc"], "%.3f"),
-            fmt(r["detector_accuracy"], "%.3f"), fmt(r["detector_auc"], "%.3f")))
+            fmt(r["detector_accuracy"], "%.3f"), fmt(r["detector_auc"], "%.3f")
+            + ("" if r.get("detector_refit_accuracy") is None
+               else " (%.3f)" % r["detector_refit_accuracy"])))
     pairs = sorted(set(r["pairs"] for r in rows))
     lines.append("")
     lines.append("(Bob at %s dB; %s pairs per evaluation; written by tools/frontier.py from "

@@ -413,6 +413,41 @@ double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positi
     return wins / (static_cast<double>(neg.numel()) * static_cast<double>(pos.numel()));
 }
 
+double best_threshold(const torch::Tensor& negative_scores,
+                      const torch::Tensor& positive_scores)
+{
+    const auto neg = negative_scores.detach().to(torch::kCPU, torch::kDouble).flatten();
+    const auto pos = positive_scores.detach().to(torch::kCPU, torch::kDouble).flatten();
+    if (neg.numel() == 0 || pos.numel() == 0)
+        throw error("best_threshold: both classes need at least one score");
+    if (!torch::isfinite(neg).all().item<bool>() || !torch::isfinite(pos).all().item<bool>())
+        throw error("best_threshold: a score is not finite");
+    // Sorted scores with their labels; a threshold just below the first score calls
+    // everything positive, and each step past a score moves that score to "negative".
+    const auto scores = torch::cat({ neg, pos });
+    const auto labels = torch::cat({ torch::zeros_like(neg), torch::ones_like(pos) });
+    const auto order = scores.argsort();
+    const auto sorted = scores.index_select(0, order);
+    const auto sorted_labels = labels.index_select(0, order);
+    const auto* v = sorted.data_ptr<double>();
+    const auto* l = sorted_labels.data_ptr<double>();
+    const int64_t n = sorted.numel();
+    int64_t right = pos.numel(); // threshold below every score
+    int64_t best_right = right;
+    double best = v[0] - 1.0;
+    for (int64_t i = 0; i < n; ++i) {
+        right += l[i] == 0.0 ? 1 : -1;
+        // Only between distinct scores: equal scores fall on the same side.
+        if (i + 1 < n && v[i + 1] == v[i])
+            continue;
+        if (right > best_right) {
+            best_right = right;
+            best = i + 1 < n ? 0.5 * (v[i] + v[i + 1]) : v[i] + 1.0;
+        }
+    }
+    return best;
+}
+
 std::vector<double>
 channel_auc(const std::function<torch::Tensor(const torch::Tensor&)>& score,
             const torch::Tensor& plain,

@@ -252,6 +252,12 @@ summary detector_accuracy(const eve_table& t)
     return proportion(t.detector_plain_ok + t.detector_container_ok, 2 * t.detector_signals);
 }
 
+summary detector_refit_accuracy(const eve_table& t)
+{
+    return proportion(t.detector_refit_plain_ok + t.detector_refit_container_ok,
+                      2 * t.detector_signals);
+}
+
 } // namespace
 
 std::string experiment_row_name(const experiment_result& result, int row)
@@ -369,25 +375,37 @@ json results_json(const experiment_result& r)
     j["tables"] = json::array();
     for (const auto& t : r.tables) {
         const auto det = detector_accuracy(t);
-        json jt { { "eve_snr_db", t.eve_snr_db },
-                  { "bob_snr_db", s.bob_snr_db },
-                  { "rows", json::array() },
-                  { "detector",
-                    r.have_detector()
-                        ? json { { "accuracy", summary_json(det) },
-                                 { "plain_called_plain", t.detector_plain_ok },
-                                 { "containers_called_containers", t.detector_container_ok },
-                                 { "signals_each", t.detector_signals },
-                                 { "roc_auc", t.detector_auc },
-                                 { "channel_auc", t.detector_channel_auc },
-                                 { "channel_auc_without", t.detector_channel_auc_without } }
-                        : json(nullptr) },
-                  { "statistical_steganalyst",
-                    t.have_statistical ? json { { "accuracy", t.statistical_accuracy },
-                                                { "roc_auc", t.statistical_auc },
-                                                { "fitted_on", s.statistical_fit },
-                                                { "most_telling", telling_json(t.telling) } }
-                                       : json(nullptr) } };
+        const auto refit = detector_refit_accuracy(t);
+        json jt {
+            { "eve_snr_db", t.eve_snr_db },
+            { "bob_snr_db", s.bob_snr_db },
+            { "rows", json::array() },
+            { "detector",
+              r.have_detector()
+                  ? json { { "accuracy", summary_json(det) },
+                           { "plain_called_plain", t.detector_plain_ok },
+                           { "containers_called_containers", t.detector_container_ok },
+                           { "signals_each", t.detector_signals },
+                           { "roc_auc", t.detector_auc },
+                           { "channel_auc", t.detector_channel_auc },
+                           { "channel_auc_without", t.detector_channel_auc_without },
+                           { "refitted_threshold",
+                             std::isfinite(t.detector_refit_threshold)
+                                 ? json { { "threshold", t.detector_refit_threshold },
+                                          { "accuracy", summary_json(refit) },
+                                          { "plain_called_plain", t.detector_refit_plain_ok },
+                                          { "containers_called_containers",
+                                            t.detector_refit_container_ok },
+                                          { "fitted_on", s.statistical_fit } }
+                                 : json(nullptr) } }
+                  : json(nullptr) },
+            { "statistical_steganalyst",
+              t.have_statistical ? json { { "accuracy", t.statistical_accuracy },
+                                          { "roc_auc", t.statistical_auc },
+                                          { "fitted_on", s.statistical_fit },
+                                          { "most_telling", telling_json(t.telling) } }
+                                 : json(nullptr) }
+        };
         for (int row = 0; row < experiment_rows; ++row) {
             if (!row_present(t, row))
                 continue;
@@ -560,6 +578,13 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                << " containers called containers (threshold 0 on the logit, set in "
                   "training; 0.5 = undetectable); ROC AUC "
                << fmt(t.detector_auc, 3) << "\n";
+        if (r.have_detector() && std::isfinite(t.detector_refit_threshold))
+            md << "- detector, its threshold refitted at this SNR on the fit pairs ("
+               << s.statistical_fit << ": " << fmt(t.detector_refit_threshold, 3)
+               << " on the logit): " << t.detector_refit_plain_ok << "/" << t.detector_signals
+               << " plain called plain, " << t.detector_refit_container_ok << "/"
+               << t.detector_signals << " containers called containers, accuracy "
+               << fmt_summary(detector_refit_accuracy(t), 3) << "\n";
         // One AUC per latent channel after a title: the detector's channel probes.
         const auto channel_line
             = [&md](const std::string& title, const std::vector<double>& auc) {

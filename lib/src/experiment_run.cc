@@ -10,6 +10,7 @@
 #include <torch/script.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -256,6 +257,12 @@ eve_table run_eve_table(secure_link_models& models,
             t.detector_container_ok
                 += static_cast<size_t>(r.detect_container.gt(0).sum().item<int64_t>());
             t.detector_signals += static_cast<size_t>(xh.size(0));
+            if (std::isfinite(o.detector_threshold)) {
+                t.detector_refit_plain_ok += static_cast<size_t>(
+                    r.detect_plain.le(o.detector_threshold).sum().item<int64_t>());
+                t.detector_refit_container_ok += static_cast<size_t>(
+                    r.detect_container.gt(o.detector_threshold).sum().item<int64_t>());
+            }
             det_plain.push_back(r.detect_plain);
             det_container.push_back(r.detect_container);
         }
@@ -282,8 +289,10 @@ eve_table run_eve_table(secure_link_models& models,
         if (o.progress)
             o.progress(what, e, n, "pairs");
     }
-    if (!det_plain.empty())
+    if (!det_plain.empty()) {
         t.detector_auc = roc_auc(torch::cat(det_plain), torch::cat(det_container));
+        t.detector_refit_threshold = o.detector_threshold;
+    }
     // Eve's received signals, kept when a detector or the steganalyst reads them.
     const auto received_plain = rx_plain.empty() ? torch::Tensor() : torch::cat(rx_plain);
     const auto received_container
@@ -410,47 +419,54 @@ std::vector<key_point> run_key_sweep(secure_link_models models, // shares the ne
     return out;
 }
 
-std::vector<statistical_steganalyst>
-fit_statistical_steganalysts(const secure_link_models& models,
-                             const image_pairs& fit,
-                             const std::vector<double>& eve_snrs_db,
-                             const std::string& channel,
-                             size_t batch,
-                             uint64_t seed,
-                             const experiment_progress& progress)
+std::vector<steganalysis_fit> fit_steganalysis(const secure_link_models& models,
+                                               const image_pairs& fit,
+                                               const std::vector<double>& eve_snrs_db,
+                                               const std::string& channel,
+                                               size_t batch,
+                                               uint64_t seed,
+                                               const experiment_progress& progress)
 {
-    auto steganalyst_models = models;
-    steganalyst_models.detect.reset();
-    steganalyst_models.mia.reset();
-    steganalyst_models.extractor.reset();
-    steganalyst_models.eve_inn.reset();
-    steganalyst_models.keep_received = true;
-    steganalyst_models.nonces = std::make_shared<nonce_source>();
-    steganalyst_models.snr_estimate_error_db = 0;
+    auto fit_models = models; // the detector stays: its threshold is fitted too
+    fit_models.mia.reset();
+    fit_models.extractor.reset();
+    fit_models.eve_inn.reset();
+    fit_models.keep_received = true;
+    fit_models.nonces = std::make_shared<nonce_source>();
+    fit_models.snr_estimate_error_db = 0;
     if (models.key) {
         std::mt19937_64 rng(seed + 0x5e9a);
-        steganalyst_models.key = seeded_key(rng);
+        fit_models.key = seeded_key(rng);
     }
-    std::vector<statistical_steganalyst> out;
+    std::vector<steganalysis_fit> out;
     for (size_t k = 0; k < eve_snrs_db.size(); ++k) {
         const auto ch = fixed_snr_channel(channel, eve_snrs_db[k]);
         auto gen = at::detail::createCPUGenerator(seed + 1000 + k);
-        std::vector<torch::Tensor> plain, containers;
+        std::vector<torch::Tensor> plain, containers, det_plain, det_containers;
         for (size_t b = 0; b < fit.pairs.size(); b += batch) {
             const size_t e = std::min(fit.pairs.size(), b + batch);
             const auto [xh, xp] = pair_batch(fit, b, e);
-            const auto r = run_secure_link(steganalyst_models, xh, xp, ch, ch, gen);
+            const auto r = run_secure_link(fit_models, xh, xp, ch, ch, gen);
             plain.push_back(r.eve_plain_rx);
             containers.push_back(r.eve_container_rx);
+            if (r.detect_plain.defined()) {
+                require_finite(r.detect_plain, "the detector");
+                require_finite(r.detect_container, "the detector");
+                det_plain.push_back(r.detect_plain);
+                det_containers.push_back(r.detect_container);
+            }
             if (progress)
-                progress("fitting the statistical steganalyst at Eve SNR "
-                             + snr_text(eve_snrs_db[k]) + " dB",
+                progress("fitting Eve's steganalysis at Eve SNR " + snr_text(eve_snrs_db[k])
+                             + " dB",
                          e,
                          fit.pairs.size(),
                          "pairs");
         }
         out.emplace_back();
-        out.back().fit(torch::cat(plain), torch::cat(containers));
+        out.back().statistical.fit(torch::cat(plain), torch::cat(containers));
+        if (!det_plain.empty())
+            out.back().detector_threshold
+                = best_threshold(torch::cat(det_plain), torch::cat(det_containers));
     }
     return out;
 }

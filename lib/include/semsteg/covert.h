@@ -179,6 +179,14 @@ private:
 //! the probability that a random container scores above a random plain latent (ties ½).
 double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positive_scores);
 
+/*!
+ * The decision threshold that calls the most of these labelled scores right (negatives at
+ * or below it, positives above): the midpoint between two neighbouring scores, the lowest
+ * such when several tie. A threshold is chosen on data kept apart from what it then decides.
+ */
+double best_threshold(const torch::Tensor& negative_scores,
+                      const torch::Tensor& positive_scores);
+
 //! What a channel probe (channel_auc) puts in front of the detector for channel c.
 enum class channel_probe {
     only_channel, //!< the plain signals with channel c taken from the containers

@@ -116,6 +116,9 @@ struct eve_table {
     //! Eve's detector: signals called right, of each kind (plain host latents, containers)
     size_t detector_plain_ok = 0, detector_container_ok = 0, detector_signals = 0;
     double detector_auc = std::numeric_limits<double>::quiet_NaN();
+    //! ... and at its threshold refitted at this Eve SNR on separate pairs (NaN: not refitted)
+    double detector_refit_threshold = std::numeric_limits<double>::quiet_NaN();
+    size_t detector_refit_plain_ok = 0, detector_refit_container_ok = 0;
     //! Where the detector finds the containers: per latent channel, its ROC AUC on plain
     //! signals with that one channel taken from the containers (channel_auc in covert.h;
     //! empty unless the received signals were kept)

@@ -17,6 +17,7 @@
 #include <semsteg/secure_link.h>
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -74,6 +75,9 @@ struct eve_table_options {
     uint64_t seed = 1; //!< the same for every table: Bob's noise repeats across Eve SNRs
     lpips_model* lpips = nullptr;
     const statistical_steganalyst* statistical = nullptr; //!< E10, fitted; or none
+    //! E3's threshold on the logit refitted at this Eve SNR on separate pairs
+    //! (steganalysis_fit); NaN: only the training's threshold 0 is reported
+    double detector_threshold = std::numeric_limits<double>::quiet_NaN();
     grid_images* grid = nullptr; //!< filled up to 8 pairs; or none
     //! every reconstruction as PNG under this folder; empty: none. Bob's and the inputs'
     //! only with `first_table` (they do not depend on Eve's SNR).
@@ -112,20 +116,28 @@ std::vector<key_point> run_key_sweep(secure_link_models models, // shares the ne
                                      uint64_t seed,
                                      const experiment_progress& progress = {});
 
+//! What Eve fits at one SNR on pairs kept apart from the evaluated ones.
+struct steganalysis_fit {
+    statistical_steganalyst statistical; //!< E10
+    //! E3's threshold on the logit that calls the most of the fit signals right at this SNR
+    //! (best_threshold): an Eve who knows her SNR sets it there rather than at the 0 of a
+    //! training over other SNRs. NaN without a detector.
+    double detector_threshold = std::numeric_limits<double>::quiet_NaN();
+};
+
 /*!
- * E10's statistical steganalysts, one per Eve SNR: fitted on received plain host latents and
- * received containers of `fit` (pairs kept apart from the evaluated ones), made with Alice's
- * INN under a key of the steganalyst's own (a keyed INN's containers have the same
- * distribution under any key).
+ * What Eve fits on `fit` (pairs kept apart from the evaluated ones), one per Eve SNR: E10's
+ * statistical steganalyst, and with a detector in `models` its threshold at that SNR. Both
+ * see received plain host latents and received containers made with Alice's INN under a key
+ * of Eve's own (a keyed INN's containers have the same distribution under any key).
  */
-std::vector<statistical_steganalyst>
-fit_statistical_steganalysts(const secure_link_models& models,
-                             const image_pairs& fit,
-                             const std::vector<double>& eve_snrs_db,
-                             const std::string& channel,
-                             size_t batch,
-                             uint64_t seed,
-                             const experiment_progress& progress = {});
+std::vector<steganalysis_fit> fit_steganalysis(const secure_link_models& models,
+                                               const image_pairs& fit,
+                                               const std::vector<double>& eve_snrs_db,
+                                               const std::string& channel,
+                                               size_t batch,
+                                               uint64_t seed,
+                                               const experiment_progress& progress = {});
 
 } // namespace semsteg
 
