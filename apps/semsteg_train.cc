@@ -181,6 +181,10 @@ int main(int argc, char** argv)
     app.add_option("--detector-width",
                    o.detector_width,
                    "eve-detector: width (32: the E3 detector; wider: a fresh steganalyst)");
+    app.add_option("--encode-snr",
+                   o.encode_snr_db,
+                   "eve-detector: the SNR (dB) Alice's SNR-adaptive encoder is told, her "
+                   "link's target (Bob's); default: each pair's --channel SNR (Eve's)");
     app.add_option("--threads", threads, "torch threads (0: one per core)");
     app.add_option("--device",
                    o.device,

@@ -213,6 +213,16 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     det_reduced.codec_model = jscc.out_model;
     det_reduced.steps = 30;
     EXPECT_TRUE(run_training(det_reduced, data(), {}).finished);
+    // Alice's encoder told her link's target SNR (public) while Eve's channel is drawn;
+    // an SNR that is no SNR is refused before anything is written.
+    auto det_target = writing(det_reduced, "det_target.st");
+    det_target.encode_snr_db = 10;
+    det_target.steps = 15;
+    EXPECT_TRUE(run_training(det_target, data(), {}).finished);
+    auto det_bad_target = writing(det_target, "det_bad_target.st");
+    det_bad_target.encode_snr_db = 100;
+    EXPECT_THROW(run_training(det_bad_target, data(), {}), error);
+    EXPECT_FALSE(fs::exists(det_bad_target.out_model));
     // With a private codec of its own (any codec file; here another small one): recorded
     // in the INN, required when it resumes, and by Eve's detector.
     auto own = small("inn", "inn_reduced_own_codec.st");

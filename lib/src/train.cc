@@ -739,21 +739,25 @@ stage make_detector_stage(const stage_context& ctx)
     st.module = net.ptr();
     // Both classes are received signals at the same SNR (drawn per pair from the
     // channel: Eve's): a plain host latent, or a container hiding a private image in
-    // that kind of host. A keyed INN's containers are made under keys of Eve's own
-    // (any key gives containers of the same distribution as Alice's).
+    // that kind of host, both encoded at Alice's target SNR when it is given (as
+    // semsteg-eval's link encodes at Bob's), else at Eve's. A keyed INN's containers are
+    // made under keys of Eve's own (any key gives containers of the same distribution as
+    // Alice's).
     auto make_pair_batch = [=](const torch::Tensor& xh,
                                const torch::Tensor& xp,
                                std::mt19937_64& rng,
                                torch::Generator& gen) mutable {
         torch::NoGradGuard ng;
         const auto snr = channel_snr(ch, xh.size(0), gen).to(dev);
-        auto zh = codec->encode(xh, snr);
+        const auto alice_snr
+            = std::isnan(o.encode_snr_db) ? snr : torch::full_like(snr, o.encode_snr_db);
+        auto zh = codec->encode(xh, alice_snr);
         std::optional<latent_keying> keying;
         if (keyed)
             keying = seeded_keying(rng, xp.size(0), reals, rounds, dev);
         auto zc = alice_embed(*stego,
                               zh,
-                              private_latent(*private_codec, *stego, xp, snr),
+                              private_latent(*private_codec, *stego, xp, alice_snr),
                               keying ? &*keying : nullptr)
                       .sent;
         auto y = torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
@@ -1031,6 +1035,8 @@ train_result run_training(const train_options& o,
         || o.adversary_width <= 0 || o.detector_width <= 0 || o.adversary_steps <= 0)
         throw error("train: covert-training weights, adversary count and widths must be "
                     "non-negative (widths and adversary steps positive)");
+    if (!std::isnan(o.encode_snr_db) && !(std::abs(o.encode_snr_db) <= 60))
+        throw error("train: --encode-snr must be an SNR in dB within [-60, 60]");
     if (o.evasion != "strongest" && o.evasion != "mean")
         throw error("train: unknown evasion target '" + o.evasion
                     + "' (expected strongest or mean)");

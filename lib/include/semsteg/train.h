@@ -25,6 +25,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 
 namespace semsteg {
@@ -144,6 +145,10 @@ struct train_options {
     double host_min_crop_scale = -1;
     //! eve-detector: the detector's width (E3 used 32; a fresh steganalyst, E10, is wider)
     int detector_width = 32;
+    //! eve-detector: the SNR in dB that Alice's SNR-adaptive encoder is told (her link's
+    //! target, Bob's SNR, public); NaN: each pair's channel SNR, Eve's. Eve's channel stays
+    //! the --channel draw either way.
+    double encode_snr_db = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct training_data {
