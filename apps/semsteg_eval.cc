@@ -169,7 +169,7 @@ fit_steganalysis(const eval_options& o,
     fit.side = o.side;
     fit.pairs = semsteg::draw_image_pairs(fit_set, fit_set, o.fit_pairs, o.seed + 17);
     return semsteg::fit_steganalysis(
-        models, fit, o.eve_snrs, o.channel, o.batch, o.seed, progress());
+        models, fit, o.bob_snr, o.eve_snrs, o.channel, o.batch, o.seed, progress());
 }
 
 int run(eval_options& o)

@@ -877,20 +877,22 @@ TEST(Experiment, TheDetectorsThresholdIsRefittedOnSeparatePairs)
     m.detect = detector(detector_config { 8, 8 });
     m.keep_received = true;
 
-    const auto fits = fit_steganalysis(m, fit_images.pairs, { 20.0, 5.0 }, "awgn", 3, 5);
+    const auto fits = fit_steganalysis(m, fit_images.pairs, 10, { 20.0, 5.0 }, "awgn", 3, 5);
     ASSERT_EQ(fits.size(), 2u);
     for (const auto& f : fits) {
         EXPECT_TRUE(f.statistical.fitted());
         EXPECT_TRUE(std::isfinite(f.detector_threshold));
     }
-    // The fit at 20 dB, by hand: the same channel draws, the best split of its logits.
+    // The fit at Eve 20 dB, by hand: the link as evaluated (Alice encoding for Bob's 10 dB),
+    // the same channel draws, the best split of its logits.
     {
         auto gen = at::detail::createCPUGenerator(5 + 1000);
-        const auto ch = fixed_snr_channel("awgn", 20);
+        const auto bob = fixed_snr_channel("awgn", 10);
+        const auto eve = fixed_snr_channel("awgn", 20);
         std::vector<torch::Tensor> plain, containers;
         for (size_t b = 0; b < 4; b += 3) {
             const auto [xh, xp] = pair_batch(fit_images.pairs, b, std::min<size_t>(4, b + 3));
-            const auto r = run_secure_link(m, xh, xp, ch, ch, gen);
+            const auto r = run_secure_link(m, xh, xp, bob, eve, gen);
             plain.push_back(r.detect_plain);
             containers.push_back(r.detect_container);
         }

@@ -421,6 +421,7 @@ std::vector<key_point> run_key_sweep(secure_link_models models, // shares the ne
 
 std::vector<steganalysis_fit> fit_steganalysis(const secure_link_models& models,
                                                const image_pairs& fit,
+                                               double bob_snr_db,
                                                const std::vector<double>& eve_snrs_db,
                                                const std::string& channel,
                                                size_t batch,
@@ -439,6 +440,7 @@ std::vector<steganalysis_fit> fit_steganalysis(const secure_link_models& models,
         fit_models.key = seeded_key(rng);
     }
     std::vector<steganalysis_fit> out;
+    const auto bob = fixed_snr_channel(channel, bob_snr_db);
     for (size_t k = 0; k < eve_snrs_db.size(); ++k) {
         const auto ch = fixed_snr_channel(channel, eve_snrs_db[k]);
         auto gen = at::detail::createCPUGenerator(seed + 1000 + k);
@@ -446,7 +448,7 @@ std::vector<steganalysis_fit> fit_steganalysis(const secure_link_models& models,
         for (size_t b = 0; b < fit.pairs.size(); b += batch) {
             const size_t e = std::min(fit.pairs.size(), b + batch);
             const auto [xh, xp] = pair_batch(fit, b, e);
-            const auto r = run_secure_link(fit_models, xh, xp, ch, ch, gen);
+            const auto r = run_secure_link(fit_models, xh, xp, bob, ch, gen);
             plain.push_back(r.eve_plain_rx);
             containers.push_back(r.eve_container_rx);
             if (r.detect_plain.defined()) {

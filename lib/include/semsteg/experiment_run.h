@@ -129,10 +129,13 @@ struct steganalysis_fit {
  * What Eve fits on `fit` (pairs kept apart from the evaluated ones), one per Eve SNR: E10's
  * statistical steganalyst, and with a detector in `models` its threshold at that SNR. Both
  * see received plain host latents and received containers made with Alice's INN under a key
- * of Eve's own (a keyed INN's containers have the same distribution under any key).
+ * of Eve's own (a keyed INN's containers have the same distribution under any key), Alice
+ * encoding for Bob's SNR as in the evaluated link (an SNR-adaptive codec's latents depend
+ * on it), Eve receiving at hers.
  */
 std::vector<steganalysis_fit> fit_steganalysis(const secure_link_models& models,
                                                const image_pairs& fit,
+                                               double bob_snr_db,
                                                const std::vector<double>& eve_snrs_db,
                                                const std::string& channel,
                                                size_t batch,
