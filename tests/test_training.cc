@@ -219,6 +219,10 @@ TEST_F(Training, EveryStageLowersItsLossAndResumes)
     det_target.encode_snr_db = 10;
     det_target.steps = 15;
     EXPECT_TRUE(run_training(det_target, data(), {}).finished);
+    EXPECT_EQ(
+        std::stod(
+            read_model_file(det_target.out_model, kind_detector).info.at("encode_snr_db")),
+        10.0);
     auto det_bad_target = writing(det_target, "det_bad_target.st");
     det_bad_target.encode_snr_db = 100;
     EXPECT_THROW(run_training(det_bad_target, data(), {}), error);

@@ -1192,6 +1192,8 @@ train_result run_training(const train_options& o,
         };
         if (schedule_start > 0)
             info["schedule_start"] = std::to_string(schedule_start);
+        if (o.stage == "eve-detector" && !std::isnan(o.encode_snr_db))
+            info["encode_snr_db"] = std::to_string(o.encode_snr_db); // Alice's, not Eve's
         // What this INN leg trained with (earlier legs: the CSV and the model card).
         if (o.stage == "inn") {
             info["loss_weights"] = o.loss_weights.to_string();
