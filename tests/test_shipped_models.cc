@@ -7,6 +7,7 @@
 // breaks the codec, the INN, the channel, the metrics or the weights. Thresholds were set
 // from values measured with the committed models (see models/README.md), with a margin
 // for the few images used here.
+#include <semsteg/covert.h>
 #include <semsteg/error.h>
 #include <semsteg/metrics.h>
 #include <semsteg/model_file.h>
@@ -86,6 +87,25 @@ std::vector<image> load_prepared(const std::vector<std::string>& files, int side
     return out;
 }
 
+// Four (host, private) pairs: faces (python-matplotlib-data, gtkmorph-example) as private
+// images, photos (palapeli-data) as hosts.
+std::pair<at::Tensor, at::Tensor> debian_pairs(int side)
+{
+    const auto xp = images_to_tensor(
+        load_prepared({ "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+                        "/usr/share/xmorph/example/AD/image1.png",
+                        "/usr/share/xmorph/example/AD/image2.png",
+                        "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg" },
+                      side));
+    const auto xh = images_to_tensor(
+        load_prepared({ "/usr/share/palapeli/collection/castle-maintenon.jpg",
+                        "/usr/share/palapeli/collection/citrus-fruits.jpg",
+                        "/usr/share/palapeli/collection/cincinnati-bridge.jpg",
+                        "/usr/share/palapeli/collection/european-honey-bee.jpg" },
+                      side));
+    return { xh, xp };
+}
+
 // The files of one secure link: the codec and Eve's MIA it was trained with.
 struct link_files {
     std::string codec;
@@ -120,20 +140,7 @@ void check_secure_link(const std::string& inn_file,
                                           ? std::string()
                                           : (models / files.private_codec).string());
     const int side = m.codec->config().image_side;
-    // Faces (python-matplotlib-data, gtkmorph-example) as private images, photos
-    // (palapeli-data) as hosts.
-    const auto xp = images_to_tensor(
-        load_prepared({ "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg",
-                        "/usr/share/xmorph/example/AD/image1.png",
-                        "/usr/share/xmorph/example/AD/image2.png",
-                        "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg" },
-                      side));
-    const auto xh = images_to_tensor(
-        load_prepared({ "/usr/share/palapeli/collection/castle-maintenon.jpg",
-                        "/usr/share/palapeli/collection/citrus-fruits.jpg",
-                        "/usr/share/palapeli/collection/cincinnati-bridge.jpg",
-                        "/usr/share/palapeli/collection/european-honey-bee.jpg" },
-                      side));
+    const auto [xh, xp] = debian_pairs(side);
     const auto awgn10 = channel_config::parse("awgn:" + std::to_string(snr_db));
     auto gen = at::detail::createCPUGenerator(2026);
     const auto r = run_secure_link(m, xh, xp, awgn10, awgn10, gen);
@@ -267,6 +274,43 @@ TEST(ShippedModels, TheCovertOperatingPointKeepsItsMeasuredQuality)
                       true,
                       covert_files,
                       10);
+}
+
+// Eve's strongest shipped attack on the covert point (E3 trained at her own 10 dB, session
+// 25): on the Debian pairs, photos as hosts as in half its training, it must keep finding
+// the containers (an attack that silently weakened would overstate covertness). Session 25
+// (3 runs of 20 links, 80 + 80 signals each): accuracy 0.888-0.913, ROC AUC
+// 0.961-0.974 (the 5-20 dB detector on the same links: 0.806-0.856).
+TEST(ShippedModels, EvesDetectorAtHerSnrStillFindsTheCovertContainers)
+{
+    set_torch_threads(1);
+    std::mt19937_64 rng(13);
+    auto m = secure_link_models::load(
+        (models / default_models::codec).string(),
+        (models / "inn_covert_q48.safetensors").string(),
+        "",
+        (models / "eve_detector_covert_q48_awgn10.safetensors").string(),
+        "auto",
+        seeded_key(rng),
+        (models / "jscc_private48.safetensors").string());
+    const int side = m.codec->config().image_side;
+    const auto [xh, xp] = debian_pairs(side);
+    const auto awgn10 = channel_config::parse("awgn:10");
+    auto gen = at::detail::createCPUGenerator(2027);
+    std::vector<at::Tensor> plain, containers;
+    for (int run = 0; run < 20; ++run) {
+        const auto r = run_secure_link(m, xh, xp, awgn10, awgn10, gen);
+        plain.push_back(r.detect_plain);
+        containers.push_back(r.detect_container);
+    }
+    const auto p = torch::cat(plain), c = torch::cat(containers);
+    const double accuracy
+        = ((p < 0).sum().item<double>() + (c > 0).sum().item<double>()) / (2.0 * p.size(0));
+    const double auc = roc_auc(p, c);
+    std::cout << "  E3 at Eve's own SNR: accuracy " << accuracy << ", ROC AUC " << auc
+              << "\n";
+    EXPECT_GE(accuracy, 0.888 - 0.10);
+    EXPECT_GE(auc, 0.961 - 0.05);
 }
 
 TEST(ShippedModels, HostImageLossInnToo)
