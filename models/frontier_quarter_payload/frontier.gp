@@ -24,18 +24,21 @@ $points << EOD
 20 0.9850 -8.729 -4.950 7
 10 0.9050 -9.823 -2.655 8
 20 0.9450 -9.871 -4.086 8
+0 0.6775 -9.486 -0.963 9
+10 0.9575 -9.458 -2.730 9
+20 0.9900 -9.559 -4.231 9
 EOD
 set grid
 set multiplot layout 1,2 title 'Detection against what the hiding costs (the stronger of the statistical steganalyst and a trained detector)' margins 0.06,0.98,0.190,0.92 spacing 0.08
 set label 1 "1: keyed, quarter payload (step 5,000), 2: keyed + covert, quarter payload (step 13,000), 3: keyed + covert, mean evasion (step 15,000)" at screen 0.06,0.0775 font ',9' noenhanced
 set label 2 "4: keyed + covert, mean evasion (step 17,000), 5: keyed + covert, host-heavy (step 19,800), 6: keyed + covert, wide adversaries (step 22,600)" at screen 0.06,0.0493 font ',9' noenhanced
-set label 3 "7: keyed + covert, host-heavy (step 19,800), width-96 detector, 8: keyed + covert, four adversary updates per step (step 25,000)" at screen 0.06,0.0211 font ',9' noenhanced
+set label 3 "7: keyed + covert, host-heavy (step 19,800), width-96 detector, 8: keyed + covert, four adversary updates per step (step 25,000), 9: shipped INN, Eve's detector at her SNR" at screen 0.06,0.0211 font ',9' noenhanced
 set xlabel 'detection accuracy at Eve (0.5: blind)'
 set xrange [0.45:1.02]
 set key bottom left
 set ylabel 'Bob PSNR minus the unprotected baseline (dB)'
-plot $points using ($1==10 ? $2 : 1/0):3:(sprintf('%d', $5)) with labels right point pt 7 lc 1 textcolor lt 1 offset -0.6,0.6 title 'Eve 10 dB', $points using ($1==20 ? $2 : 1/0):3:(sprintf('%d', $5)) with labels right point pt 7 lc 2 textcolor lt 2 offset -0.6,-0.6 title 'Eve 20 dB'
+plot $points using ($1==0 ? $2 : 1/0):3:(sprintf('%d', $5)) with labels right point pt 7 lc 1 textcolor lt 1 offset -0.6,0.6 title 'Eve 0 dB', $points using ($1==10 ? $2 : 1/0):3:(sprintf('%d', $5)) with labels right point pt 7 lc 2 textcolor lt 2 offset -0.6,-0.6 title 'Eve 10 dB', $points using ($1==20 ? $2 : 1/0):3:(sprintf('%d', $5)) with labels right point pt 7 lc 3 textcolor lt 3 offset -0.6,-0.6 title 'Eve 20 dB'
 unset label
 set ylabel "Eve's picture of the host minus plain DeepJSCC (PSNR, dB)"
-plot $points using ($1==10 ? $2 : 1/0):4:(sprintf('%d', $5)) with labels right point pt 7 lc 1 textcolor lt 1 offset -0.6,0.6 title 'Eve 10 dB', $points using ($1==20 ? $2 : 1/0):4:(sprintf('%d', $5)) with labels right point pt 7 lc 2 textcolor lt 2 offset -0.6,-0.6 title 'Eve 20 dB'
+plot $points using ($1==0 ? $2 : 1/0):4:(sprintf('%d', $5)) with labels right point pt 7 lc 1 textcolor lt 1 offset -0.6,0.6 title 'Eve 0 dB', $points using ($1==10 ? $2 : 1/0):4:(sprintf('%d', $5)) with labels right point pt 7 lc 2 textcolor lt 2 offset -0.6,-0.6 title 'Eve 10 dB', $points using ($1==20 ? $2 : 1/0):4:(sprintf('%d', $5)) with labels right point pt 7 lc 3 textcolor lt 3 offset -0.6,-0.6 title 'Eve 20 dB'
 unset multiplot
