@@ -38,6 +38,18 @@ check frontier-rows '[[ $(grep -c "^| keyless \|^| lambda6 " $tmp/fr/frontier.md
 check frontier-csv '[[ $(wc -l < $tmp/fr/frontier.csv) -eq 5 ]]'
 # Both INNs hide the whole private latent: the payload column says so.
 check frontier-payload '[[ $(grep -c " | full | " $tmp/fr/frontier.md) -eq 4 ]]'
+# A reduced payload is counted in channels of the host's grid, the container's: a
+# downscaled private image's latent folds its 4 channels into 1.
+check frontier-reduced-payload 'python3 -c "
+import sys; sys.path.insert(0, \"$src/tools\")
+from frontier import payload
+cfg = lambda **c: {\"inn_config\": dict(channels=8, **c)}
+assert payload(cfg()) == \"full\"
+assert payload(cfg(payload_channels=2)) == \"2 of 8 ch\", payload(cfg(payload_channels=2))
+got = payload(cfg(payload_channels=4, private_downscale=2))
+assert got == \"1 of 8 ch (1/2-size image, 4 ch folded)\", got
+assert payload(cfg(private_downscale=2)).startswith(\"2 of 8 ch \")
+"'
 check frontier-plain-host 'python3 -c "
 import csv, sys
 rows = list(csv.DictReader(open(\"$tmp/fr/frontier.csv\")))

@@ -99,15 +99,20 @@ def points(label, result):
 
 
 def payload(settings):
-    """What the INN hides, from its config: "full", or e.g. "2 of 8 ch" (a lower-rate
-    private codec's latent), "8 of 8 ch at 1/2 size" (a downscaled private image)."""
+    """What the INN hides, in channels of the host's grid (the container's), from its
+    config: "full", or e.g. "2 of 8 ch" (a lower-rate private codec's latent), "1 of 8 ch
+    (1/2-size image, 4 ch folded)" (a downscaled private image's latent, its smaller grid
+    folded into fewer channels of the host's: inn.h, secret_channels())."""
     cfg = settings.get("inn_config") or {}
     channels = cfg.get("channels", 8)
     hidden = cfg.get("payload_channels") or channels
     scale = cfg.get("private_downscale", 1)
     if hidden == channels and scale == 1:
         return "full"
-    return "%d of %d ch%s" % (hidden, channels, " at 1/%d size" % scale if scale > 1 else "")
+    if scale == 1:
+        return "%d of %d ch" % (hidden, channels)
+    return "%d of %d ch (1/%d-size image, %d ch folded)" % (
+        hidden // (scale * scale), channels, scale, hidden)
 
 
 def earlier_points(path):
