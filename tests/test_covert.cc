@@ -303,6 +303,49 @@ TEST_F(Covert, BestThresholdCallsTheMostScoresRight)
                  error);
 }
 
+TEST_F(Covert, PooledDetectionAddsUpEvidenceOverTransmissions)
+{
+    // One transmission: every cutting is the scores themselves.
+    const auto neg = torch::tensor({ -2.0, -1.0, 0.5, -0.5 }, torch::kDouble);
+    const auto pos = torch::tensor({ 1.0, -0.25, 2.0, 3.0 }, torch::kDouble);
+    const auto one = pool_detection(neg, pos, 1, 5, 7);
+    EXPECT_EQ(one.transmissions, 1);
+    EXPECT_EQ(one.groups, 4);
+    EXPECT_DOUBLE_EQ(one.roc_auc, roc_auc(neg, pos));
+    EXPECT_DOUBLE_EQ(one.accuracy, 6.0 / 8.0); // 0.5 and -0.25 on the wrong side of 0
+    // All the signals of a kind in one decision: their means, -0.75 and 1.4375, apart.
+    const auto all = pool_detection(neg, pos, 4, 3, 7);
+    EXPECT_EQ(all.groups, 1);
+    EXPECT_DOUBLE_EQ(all.accuracy, 1.0);
+    EXPECT_DOUBLE_EQ(all.roc_auc, 1.0);
+
+    // Gaussian logits N(∓d′/2, 1) with d′ = 1: one signal gives AUC Φ(d′/√2) = 0.760 and
+    // accuracy Φ(d′/2) = 0.691; the mean of 4 has d′ = 2: AUC Φ(√2) = 0.921, accuracy
+    // Φ(1) = 0.841; of 16, d′ = 4: 0.9977 and 0.977 (tolerances ~3σ of the draw).
+    torch::manual_seed(5);
+    const auto gneg = torch::randn({ 4000 }, torch::kDouble) - 0.5;
+    const auto gpos = torch::randn({ 4000 }, torch::kDouble) + 0.5;
+    const auto p1 = pool_detection(gneg, gpos, 1, 1, 1);
+    EXPECT_NEAR(p1.roc_auc, 0.760, 0.015);
+    EXPECT_NEAR(p1.accuracy, 0.691, 0.015);
+    const auto p4 = pool_detection(gneg, gpos, 4, 20, 1);
+    EXPECT_EQ(p4.groups, 1000);
+    EXPECT_NEAR(p4.roc_auc, 0.921, 0.015);
+    EXPECT_NEAR(p4.accuracy, 0.841, 0.025);
+    const auto p16 = pool_detection(gneg, gpos, 16, 20, 1);
+    EXPECT_NEAR(p16.roc_auc, 0.9977, 0.004);
+    EXPECT_NEAR(p16.accuracy, 0.977, 0.02);
+    // Deterministic for a seed; another seed cuts differently.
+    EXPECT_DOUBLE_EQ(pool_detection(gneg, gpos, 4, 3, 9).roc_auc,
+                     pool_detection(gneg, gpos, 4, 3, 9).roc_auc);
+    EXPECT_NE(pool_detection(gneg, gpos, 4, 3, 9).roc_auc,
+              pool_detection(gneg, gpos, 4, 3, 10).roc_auc);
+
+    EXPECT_THROW(pool_detection(neg, pos, 0, 1, 1), error);
+    EXPECT_THROW(pool_detection(neg, pos, 5, 1, 1), error); // more than the scores
+    EXPECT_THROW(pool_detection(neg, pos, 2, 0, 1), error);
+}
+
 TEST_F(Covert, StatisticalSteganalystGeneralisesAndIsNotFooledByChance)
 {
     statistical_steganalyst s;

@@ -381,6 +381,31 @@ TEST(ExperimentWriters, TheDetectorAtItsRefittedThresholdIsReportedBesideTheTrai
         << md;
 }
 
+TEST(ExperimentWriters, TheDetectorOverSeveralTransmissionsIsReportedWhenMeasured)
+{
+    auto r = two_pair_result();
+    EXPECT_TRUE(semsteg::results_json(r)["tables"][0]["detector"]["pooled"].empty());
+    EXPECT_EQ(semsteg::results_markdown(r, "").find("transmissions"), std::string::npos);
+    auto& t = r.tables[0];
+    t.detector_pooled.push_back({ 4, 50, 0.9125, 0.96875 });
+    t.detector_pooled.push_back({ 16, 12, 0.99, 1.0 });
+    const auto j = semsteg::results_json(r)["tables"][0]["detector"]["pooled"];
+    ASSERT_EQ(j.size(), 2u);
+    EXPECT_EQ(j[0]["transmissions"], 4);
+    EXPECT_EQ(j[0]["groups"], 50);
+    EXPECT_EQ(j[0]["shufflings"], semsteg::pooled_detection_shufflings);
+    EXPECT_DOUBLE_EQ(j[0]["accuracy"].get<double>(), 0.9125);
+    EXPECT_DOUBLE_EQ(j[1]["roc_auc"].get<double>(), 1.0);
+    const auto md = semsteg::results_markdown(r, "");
+    EXPECT_NE(
+        md.find("- detector over N transmissions of one link (its mean logit over N "
+                "signals of a kind, threshold 0; disjoint groups, the mean of 200 "
+                "shufflings): N = 4: accuracy 0.912, ROC AUC 0.969 (50 decisions of each "
+                "kind); N = 16: accuracy 0.990, ROC AUC 1.000 (12 decisions of each kind)"),
+        std::string::npos)
+        << md;
+}
+
 TEST(ExperimentWriters, MarkdownWithLpipsAddsItsColumns)
 {
     auto r = two_pair_result();

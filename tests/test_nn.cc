@@ -926,6 +926,49 @@ TEST(Experiment, TheDetectorsThresholdIsRefittedOnSeparatePairs)
     EXPECT_EQ(t.detector_refit_container_ok, container_ok);
     EXPECT_EQ(t.detector_plain_ok, plain_ok_at_0); // the training's threshold, as before
     EXPECT_EQ(t.detector_signals, 4u);
+    EXPECT_TRUE(t.detector_pooled.empty()); // 4 signals of a kind: too few to pool
+}
+
+// With pairs enough, a table also gives the detector over N = 4 transmissions: its logits
+// of this very run pooled (32 pairs: the 8 decisions of each kind N = 4 needs; N = 16
+// would need 128).
+TEST(Experiment, TheDetectorIsPooledOverTransmissionsWhenThePairsAllow)
+{
+    random_pairs images("experiment_pooled", 6, 14);
+    images.pairs.pairs = draw_image_pairs(images.set, images.set, 32, 3);
+    secure_link_models m;
+    m.codec = random_codec_pair(15).first;
+    m.stego = inn(inn_config { 8, 2, 8, 2.0 });
+    randomise(*m.stego, 0.05, 16);
+    torch::manual_seed(4);
+    m.detect = detector(detector_config { 8, 8 });
+
+    eve_table_options o;
+    o.bob = fixed_snr_channel("awgn", 10);
+    o.eve = fixed_snr_channel("awgn", 10);
+    o.batch = 8;
+    o.seed = 6;
+    const auto t = run_eve_table(m, images.pairs, o);
+    ASSERT_EQ(t.detector_pooled.size(), 1u);
+    auto gen = at::detail::createCPUGenerator(6);
+    std::vector<torch::Tensor> plain, containers;
+    for (size_t b = 0; b < 32; b += 8) {
+        const auto [xh, xp] = pair_batch(images.pairs, b, b + 8);
+        const auto r = run_secure_link(m, xh, xp, o.bob, o.eve, gen);
+        plain.push_back(r.detect_plain);
+        containers.push_back(r.detect_container);
+    }
+    const auto expected = pool_detection(torch::cat(plain),
+                                         torch::cat(containers),
+                                         4,
+                                         pooled_detection_shufflings,
+                                         o.seed + 4);
+    const auto& got = t.detector_pooled[0];
+    EXPECT_EQ(got.transmissions, 4);
+    EXPECT_EQ(got.groups, 8);
+    EXPECT_DOUBLE_EQ(got.roc_auc, expected.roc_auc);
+    EXPECT_DOUBLE_EQ(got.accuracy, expected.accuracy);
+    EXPECT_DOUBLE_EQ(t.detector_auc, roc_auc(torch::cat(plain), torch::cat(containers)));
 }
 
 // The payload's latent: the private image downscaled, coded, folded onto the host's grid

@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <numeric>
+#include <random>
 
 namespace semsteg {
 
@@ -411,6 +413,47 @@ double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positi
             + 0.5 * (p == neg.unsqueeze(0)).to(torch::kDouble).sum().item<double>();
     }
     return wins / (static_cast<double>(neg.numel()) * static_cast<double>(pos.numel()));
+}
+
+pooled_detection pool_detection(const torch::Tensor& negative_scores,
+                                const torch::Tensor& positive_scores,
+                                int64_t transmissions,
+                                int shufflings,
+                                uint64_t seed)
+{
+    const auto neg = negative_scores.detach().to(torch::kCPU, torch::kDouble).flatten();
+    const auto pos = positive_scores.detach().to(torch::kCPU, torch::kDouble).flatten();
+    if (transmissions < 1 || shufflings < 1)
+        throw error("pool_detection: transmissions and shufflings must be at least 1");
+    if (neg.numel() < transmissions || pos.numel() < transmissions)
+        throw error("pool_detection: " + std::to_string(transmissions)
+                    + " transmissions need at least that many scores of each kind ("
+                    + std::to_string(neg.numel()) + " plain, " + std::to_string(pos.numel())
+                    + " containers)");
+    pooled_detection p;
+    p.transmissions = transmissions;
+    p.groups = std::min(neg.numel(), pos.numel()) / transmissions;
+    std::mt19937_64 rng(seed);
+    // The mean of `groups` disjoint groups of N after a shuffle (the rest left out).
+    const auto grouped_means = [&](const torch::Tensor& scores) {
+        std::vector<int64_t> order(static_cast<size_t>(scores.numel()));
+        std::iota(order.begin(), order.end(), int64_t { 0 });
+        std::shuffle(order.begin(), order.end(), rng);
+        order.resize(static_cast<size_t>(p.groups * transmissions));
+        return scores.index_select(0, torch::tensor(order, torch::kLong))
+            .view({ p.groups, transmissions })
+            .mean(1);
+    };
+    for (int i = 0; i < shufflings; ++i) {
+        const auto n = grouped_means(neg);
+        const auto c = grouped_means(pos);
+        p.accuracy += ((n < 0).sum().item<double>() + (c > 0).sum().item<double>())
+            / static_cast<double>(2 * p.groups);
+        p.roc_auc += roc_auc(n, c);
+    }
+    p.accuracy /= shufflings;
+    p.roc_auc /= shufflings;
+    return p;
 }
 
 double best_threshold(const torch::Tensor& negative_scores,

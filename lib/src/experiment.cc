@@ -252,6 +252,18 @@ summary detector_accuracy(const eve_table& t)
     return proportion(t.detector_plain_ok + t.detector_container_ok, 2 * t.detector_signals);
 }
 
+json pooled_json(const std::vector<pooled_detection>& pooled)
+{
+    json j = json::array();
+    for (const auto& p : pooled)
+        j.push_back({ { "transmissions", p.transmissions },
+                      { "groups", p.groups },
+                      { "shufflings", pooled_detection_shufflings },
+                      { "accuracy", p.accuracy },
+                      { "roc_auc", p.roc_auc } });
+    return j;
+}
+
 summary detector_refit_accuracy(const eve_table& t)
 {
     return proportion(t.detector_refit_plain_ok + t.detector_refit_container_ok,
@@ -397,7 +409,8 @@ json results_json(const experiment_result& r)
                                           { "containers_called_containers",
                                             t.detector_refit_container_ok },
                                           { "fitted_on", s.statistical_fit } }
-                                 : json(nullptr) } }
+                                 : json(nullptr) },
+                           { "pooled", pooled_json(t.detector_pooled) } }
                   : json(nullptr) },
             { "statistical_steganalyst",
               t.have_statistical ? json { { "accuracy", t.statistical_accuracy },
@@ -585,6 +598,18 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
                << " plain called plain, " << t.detector_refit_container_ok << "/"
                << t.detector_signals << " containers called containers, accuracy "
                << fmt_summary(detector_refit_accuracy(t), 3) << "\n";
+        if (r.have_detector() && !t.detector_pooled.empty()) {
+            md << "- detector over N transmissions of one link (its mean logit over N "
+                  "signals "
+                  "of a kind, threshold 0; disjoint groups, the mean of "
+               << pooled_detection_shufflings << " shufflings):";
+            for (const auto& p : t.detector_pooled)
+                md << (&p == &t.detector_pooled.front() ? " " : "; ")
+                   << "N = " << p.transmissions << ": accuracy " << fmt(p.accuracy, 3)
+                   << ", ROC AUC " << fmt(p.roc_auc, 3) << " (" << p.groups
+                   << " decisions of each kind)";
+            md << "\n";
+        }
         // One AUC per latent channel after a title: the detector's channel probes.
         const auto channel_line
             = [&md](const std::string& title, const std::vector<double>& auc) {

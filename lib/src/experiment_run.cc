@@ -290,8 +290,15 @@ eve_table run_eve_table(secure_link_models& models,
             o.progress(what, e, n, "pairs");
     }
     if (!det_plain.empty()) {
-        t.detector_auc = roc_auc(torch::cat(det_plain), torch::cat(det_container));
+        const auto plain = torch::cat(det_plain), containers = torch::cat(det_container);
+        t.detector_auc = roc_auc(plain, containers);
         t.detector_refit_threshold = o.detector_threshold;
+        // Eve watching a link for a while: N = 4 and 16 transmissions, where the pairs
+        // give at least 8 decisions of each kind.
+        for (const int64_t n : { 4, 16 })
+            if (std::min(plain.numel(), containers.numel()) >= 8 * n)
+                t.detector_pooled.push_back(pool_detection(
+                    plain, containers, n, pooled_detection_shufflings, o.seed + n));
     }
     // Eve's received signals, kept when a detector or the steganalyst reads them.
     const auto received_plain = rx_plain.empty() ? torch::Tensor() : torch::cat(rx_plain);

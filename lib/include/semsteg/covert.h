@@ -29,6 +29,7 @@
  *    tests), fitted on one set of received signals and applied to another.
  */
 
+#include <semsteg/detection.h>
 #include <semsteg/nn.h>
 
 #include <functional>
@@ -186,6 +187,22 @@ double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positi
  */
 double best_threshold(const torch::Tensor& negative_scores,
                       const torch::Tensor& positive_scores);
+
+/*!
+ * A detector's decision over N transmissions of one link: the mean of its logits over N
+ * signals of one kind (all plain or all containers; each link sends one kind), scored like
+ * one signal's logit (accuracy at threshold 0, as the single-signal count: below it plain,
+ * above it a container; ROC AUC). The signals of each kind are
+ * shuffled and cut into disjoint groups of N; the figures are the means over `shufflings`
+ * such cuttings (deterministic for a seed). Evidence adds up over transmissions: for
+ * Gaussian scores d′ grows as √N (the square-root law, seen from Eve's side). Throws
+ * semsteg::error for N < 1 or a kind with fewer than N scores.
+ */
+pooled_detection pool_detection(const torch::Tensor& negative_scores,
+                                const torch::Tensor& positive_scores,
+                                int64_t transmissions,
+                                int shufflings,
+                                uint64_t seed);
 
 //! What a channel probe (channel_auc) puts in front of the detector for channel c.
 enum class channel_probe {

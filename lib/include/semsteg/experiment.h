@@ -16,6 +16,7 @@
  */
 
 #include <semsteg/dataset.h>
+#include <semsteg/detection.h>
 #include <semsteg/image.h>
 
 #include <nlohmann/json.hpp>
@@ -119,6 +120,9 @@ struct eve_table {
     //! ... and at its threshold refitted at this Eve SNR on separate pairs (NaN: not refitted)
     double detector_refit_threshold = std::numeric_limits<double>::quiet_NaN();
     size_t detector_refit_plain_ok = 0, detector_refit_container_ok = 0;
+    //! ... and over N transmissions of one link (its mean logit over N signals of a kind;
+    //! pool_detection in covert.h), for each N the pairs allow
+    std::vector<pooled_detection> detector_pooled;
     //! Where the detector finds the containers: per latent channel, its ROC AUC on plain
     //! signals with that one channel taken from the containers (channel_auc in covert.h;
     //! empty unless the received signals were kept)
