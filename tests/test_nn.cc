@@ -865,16 +865,24 @@ TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
 // rather than keep the 0 of a training over other SNRs): fit_steganalysis finds the best
 // threshold on the fit pairs' own logits at each SNR, and the table counts its evaluated
 // logits against it.
+// A small random link with a detector: codec, INN and detector drawn from their seeds.
+secure_link_models
+small_link_with_detector(uint64_t codec_seed, uint64_t inn_seed, uint64_t detector_seed)
+{
+    secure_link_models m;
+    m.codec = random_codec_pair(codec_seed).first;
+    m.stego = inn(inn_config { 8, 2, 8, 2.0 });
+    randomise(*m.stego, 0.05, inn_seed);
+    torch::manual_seed(detector_seed);
+    m.detect = detector(detector_config { 8, 8 });
+    return m;
+}
+
 TEST(Experiment, TheDetectorsThresholdIsRefittedOnSeparatePairs)
 {
     random_pairs images("experiment_threshold", 5, 4);
     random_pairs fit_images("experiment_threshold_fit", 5, 9);
-    secure_link_models m;
-    m.codec = random_codec_pair(11).first;
-    m.stego = inn(inn_config { 8, 2, 8, 2.0 });
-    randomise(*m.stego, 0.05, 12);
-    torch::manual_seed(2);
-    m.detect = detector(detector_config { 8, 8 });
+    auto m = small_link_with_detector(11, 12, 2);
     m.keep_received = true;
 
     const auto fits = fit_steganalysis(m, fit_images.pairs, 10, { 20.0, 5.0 }, "awgn", 3, 5);
@@ -936,12 +944,7 @@ TEST(Experiment, TheDetectorIsPooledOverTransmissionsWhenThePairsAllow)
 {
     random_pairs images("experiment_pooled", 6, 14);
     images.pairs.pairs = draw_image_pairs(images.set, images.set, 32, 3);
-    secure_link_models m;
-    m.codec = random_codec_pair(15).first;
-    m.stego = inn(inn_config { 8, 2, 8, 2.0 });
-    randomise(*m.stego, 0.05, 16);
-    torch::manual_seed(4);
-    m.detect = detector(detector_config { 8, 8 });
+    auto m = small_link_with_detector(15, 16, 4);
 
     eve_table_options o;
     o.bob = fixed_snr_channel("awgn", 10);
