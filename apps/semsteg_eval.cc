@@ -346,6 +346,7 @@ int run(eval_options& o)
         to.lpips = lp;
         if (!steganalysis.empty()) {
             to.statistical = &steganalysis[k].statistical;
+            to.calibrated = &steganalysis[k].calibrated;
             to.detector_threshold = steganalysis[k].detector_threshold;
         }
         to.grid = &res.grid;
@@ -487,7 +488,8 @@ int main(int argc, char** argv)
     app.add_option("--steganalysis-fit-range",
                    o.fit_range,
                    "E10: fit a statistical steganalyst (moments, spectra, channel "
-                   "correlations), and the --detector's threshold, at each Eve SNR on "
+                   "correlations; and calibrated: the same of y - E(D(y))), and the "
+                   "--detector's threshold, at each Eve SNR on "
                    "pairs from this BEGIN:END of the private folder (disjoint from the "
                    "evaluated images)");
     app.add_option(

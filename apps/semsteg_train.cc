@@ -178,6 +178,11 @@ int main(int argc, char** argv)
                    o.lambda_discriminant,
                    "inn: weight of Fisher's discriminant distance between the statistics of "
                    "containers and plain latents (what a linear steganalyst exploits)");
+    app.add_option("--lambda-calibrated",
+                   o.lambda_calibrated,
+                   "inn: weight of Fisher's discriminant distance between the calibrated "
+                   "statistics (of y and of y - E(D(y))) of received containers and received "
+                   "plain latents (what E10's calibrated steganalyst exploits)");
     app.add_option("--detector-width",
                    o.detector_width,
                    "eve-detector: width (32: the E3 detector; wider: a fresh steganalyst)");

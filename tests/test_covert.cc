@@ -366,6 +366,29 @@ TEST_F(Covert, StatisticalSteganalystGeneralisesAndIsNotFooledByChance)
     EXPECT_LT(auc, 0.6);
 }
 
+// The steganalyst on features of the caller's (the calibrated one's): on latent_statistics
+// it is the steganalyst on the signals; features of another width are refused.
+TEST_F(Covert, StatisticalSteganalystTakesFeaturesOfTheCallers)
+{
+    torch::manual_seed(12);
+    const auto p = plain(200), m = marked(200);
+    statistical_steganalyst on_signals, on_features;
+    on_signals.fit(p, m);
+    on_features.fit_features(latent_statistics(p), latent_statistics(m));
+    const auto fresh = marked(50);
+    EXPECT_TRUE(torch::allclose(on_signals.score(fresh),
+                                on_features.score_features(latent_statistics(fresh)),
+                                1e-4,
+                                1e-4));
+    const auto f = latent_statistics(p).size(1);
+    EXPECT_THROW(on_features.score_features(torch::zeros({ 3, f + 1 })), error);
+    EXPECT_THROW(on_features.score_features(torch::zeros({ f })), error);
+    statistical_steganalyst s;
+    EXPECT_THROW(s.score_features(torch::zeros({ 3, f })), error);
+    EXPECT_THROW(s.fit_features(torch::zeros({ 10, f }), torch::zeros({ 10, f + 1 })), error);
+    EXPECT_THROW(s.fit_features(torch::zeros({ 1, f }), torch::zeros({ 10, f })), error);
+}
+
 TEST_F(Covert, AdversariesLearnAndTheEvasionTermFoolsThem)
 {
     detector_ensemble adv(3, detector_config { 4, 8 }, 3e-3, torch::kCPU);

@@ -406,6 +406,31 @@ TEST(ExperimentWriters, TheDetectorOverSeveralTransmissionsIsReportedWhenMeasure
         << md;
 }
 
+TEST(ExperimentWriters, TheCalibratedSteganalystIsReportedWhenMeasured)
+{
+    auto r = two_pair_result();
+    EXPECT_EQ(semsteg::results_json(r)["tables"][0]["calibrated_steganalyst"], nullptr);
+    EXPECT_EQ(semsteg::results_markdown(r, "").find("calibrated"), std::string::npos);
+    r.setup.statistical_fit = "400 pairs of /faces [9000:9500]";
+    auto& t = r.tables[0];
+    t.have_calibrated = true;
+    t.calibrated_accuracy = 0.8125;
+    t.calibrated_auc = 0.875;
+    t.calibrated_telling = { { "residual ch3 variance", 0.9375 } };
+    const auto j = semsteg::results_json(r)["tables"][0]["calibrated_steganalyst"];
+    EXPECT_DOUBLE_EQ(j["accuracy"].get<double>(), 0.8125);
+    EXPECT_DOUBLE_EQ(j["roc_auc"].get<double>(), 0.875);
+    EXPECT_EQ(j["fitted_on"], "400 pairs of /faces [9000:9500]");
+    const auto md = semsteg::results_markdown(r, "");
+    EXPECT_NE(
+        md.find("- calibrated steganalyst (E10: the same statistics of the received "
+                "signal and of what the public codec cannot explain in it, y − E(D(y)), "
+                "D at Eve's SNR, E at Bob's; fitted on 400 pairs of /faces "
+                "[9000:9500]): accuracy 0.812, ROC AUC 0.875"),
+        std::string::npos)
+        << md;
+}
+
 TEST(ExperimentWriters, MarkdownWithLpipsAddsItsColumns)
 {
     auto r = two_pair_result();

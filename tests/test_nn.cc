@@ -861,6 +861,45 @@ TEST(Experiment, TablesScoreWhatTheSecureLinkReturns)
               std::string::npos);
 }
 
+// Calibration: the residual is the received latent less the public codec's re-encoding of
+// its own decoding, D told Eve's SNR and E Bob's, the same whatever the batching; an
+// SNR-adaptive codec gives another residual at another SNR (the SNRs reach it).
+TEST(Calibration, TheResidualIsWhatTheCodecCannotExplain)
+{
+    auto adaptive = random_codec_pair(41).second;
+    adaptive->eval();
+    torch::manual_seed(3);
+    const auto y = torch::randn({ 5, 8, 8, 8 });
+    torch::NoGradGuard ng;
+    const auto by_hand = y
+        - adaptive->encode(adaptive->decode(y, torch::full({ 5 }, 20.0)),
+                           torch::full({ 5 }, 10.0));
+    const auto r = calibration_residual(*adaptive, y, 20.0, 10.0, 2);
+    ASSERT_EQ(r.sizes(), y.sizes());
+    EXPECT_TRUE(torch::allclose(r, by_hand, 1e-5, 1e-6));
+    EXPECT_TRUE(
+        torch::allclose(calibration_residual(*adaptive, y, 20.0, 10.0, 5), r, 1e-5, 1e-6));
+    EXPECT_GT(
+        (calibration_residual(*adaptive, y, 20.0, 0.0, 5) - r).abs().max().item<double>(),
+        1e-3);
+    EXPECT_GT(
+        (calibration_residual(*adaptive, y, 0.0, 10.0, 5) - r).abs().max().item<double>(),
+        1e-3);
+
+    const auto features = calibrated_statistics(y, r);
+    const auto f = latent_statistics(y).size(1);
+    ASSERT_EQ(features.sizes(), (std::vector<int64_t> { 5, 2 * f }));
+    EXPECT_TRUE(torch::equal(features.slice(1, 0, f), latent_statistics(y)));
+    EXPECT_TRUE(torch::equal(features.slice(1, f), latent_statistics(r)));
+
+    EXPECT_NE(error_of([&] {
+                  calibration_residual(*adaptive, y.slice(1, 0, 4), 20, 10, 2);
+              }).find("[B,8,h,w]"),
+              std::string::npos);
+    EXPECT_THROW(calibration_residual(*adaptive, y, 20, 10, 0), error);
+    EXPECT_THROW(calibrated_statistics(y, r.slice(0, 0, 4)), error);
+}
+
 // E3 at a threshold fitted at Eve's SNR on other pairs (what an Eve who knows her SNR does
 // rather than keep the 0 of a training over other SNRs): fit_steganalysis finds the best
 // threshold on the fit pairs' own logits at each SNR, and the table counts its evaluated
@@ -889,6 +928,7 @@ TEST(Experiment, TheDetectorsThresholdIsRefittedOnSeparatePairs)
     ASSERT_EQ(fits.size(), 2u);
     for (const auto& f : fits) {
         EXPECT_TRUE(f.statistical.fitted());
+        EXPECT_TRUE(f.calibrated.fitted());
         EXPECT_TRUE(std::isfinite(f.detector_threshold));
     }
     // The fit at Eve 20 dB, by hand: the link as evaluated (Alice encoding for Bob's 10 dB),
@@ -935,6 +975,33 @@ TEST(Experiment, TheDetectorsThresholdIsRefittedOnSeparatePairs)
     EXPECT_EQ(t.detector_plain_ok, plain_ok_at_0); // the training's threshold, as before
     EXPECT_EQ(t.detector_signals, 4u);
     EXPECT_TRUE(t.detector_pooled.empty()); // 4 signals of a kind: too few to pool
+    EXPECT_FALSE(t.have_calibrated);
+
+    // E10 calibrated: its logits on the received signals' calibrated statistics, the codec
+    // decoding at Eve's 20 dB and re-encoding at Bob's 10 dB.
+    o.calibrated = &fits[0].calibrated;
+    const auto tc = run_eve_table(m, images.pairs, o);
+    ASSERT_TRUE(tc.have_calibrated);
+    {
+        auto gen = at::detail::createCPUGenerator(5);
+        std::vector<torch::Tensor> plain, containers;
+        for (size_t b = 0; b < 4; b += 3) {
+            const auto [xh, xp] = pair_batch(images.pairs, b, std::min<size_t>(4, b + 3));
+            const auto r = run_secure_link(m, xh, xp, o.bob, o.eve, gen);
+            plain.push_back(r.eve_plain_rx);
+            containers.push_back(r.eve_container_rx);
+        }
+        const auto score = [&](const std::vector<torch::Tensor>& rx) {
+            const auto y = torch::cat(rx);
+            return fits[0].calibrated.score_features(
+                calibrated_statistics(y, calibration_residual(*m.codec, y, 20, 10, 3)));
+        };
+        const auto sp = score(plain), sc = score(containers);
+        EXPECT_DOUBLE_EQ(tc.calibrated_auc, roc_auc(sp, sc));
+        EXPECT_DOUBLE_EQ(tc.calibrated_accuracy,
+                         ((sp <= 0).sum().item<double>() + (sc > 0).sum().item<double>())
+                             / 8.0);
+    }
 }
 
 // With pairs enough, a table also gives the detector over N = 4 transmissions: its logits

@@ -484,6 +484,18 @@ TEST_F(Training, CovertTermsLowerWhatTheyTarget)
     EXPECT_LT(std::stod(disc_info.at("statistics_discriminant")),
               0.8 * std::stod(info.at("statistics_discriminant")));
     EXPECT_NE(disc_info.at("covert").find("lambda_discriminant=1"), std::string::npos);
+    // The calibrated term lowers the discriminant distance of the calibrated statistics
+    // (E10 calibrated's features: the received signal's and those of y - E(D(y))).
+    auto calib = writing(base, "covert_calib.st");
+    calib.lambda_calibrated = 1;
+    run_training(calib, data(), {});
+    const auto calib_info = read_model_file(calib.out_model).info;
+    std::cerr << "calibrated discriminant: with the term "
+              << calib_info.at("calibrated_discriminant") << ", without "
+              << info.at("calibrated_discriminant") << "\n";
+    EXPECT_LT(std::stod(calib_info.at("calibrated_discriminant")),
+              0.8 * std::stod(info.at("calibrated_discriminant")));
+    EXPECT_NE(calib_info.at("covert").find("lambda_calibrated=1"), std::string::npos);
     // Resumed with other columns (no adversaries now): the CSV gets the new header before
     // the new rows, and every row has as many fields as the header above it.
     disc.adversaries = 0;

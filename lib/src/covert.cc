@@ -200,13 +200,24 @@ telling_statistics(const torch::Tensor& plain, const torch::Tensor& containers, 
     check_latent(plain, "telling_statistics");
     check_latent(containers, "telling_statistics");
     torch::NoGradGuard ng;
-    const auto sp = latent_statistics(plain.to(torch::kCPU));
-    const auto sc = latent_statistics(containers.to(torch::kCPU));
-    const auto names = latent_statistic_names(plain.size(1));
+    return telling_features(latent_statistics(plain.to(torch::kCPU)),
+                            latent_statistics(containers.to(torch::kCPU)),
+                            latent_statistic_names(plain.size(1)),
+                            count);
+}
+
+std::vector<telling_statistic> telling_features(const torch::Tensor& plain,
+                                                const torch::Tensor& containers,
+                                                const std::vector<std::string>& names,
+                                                size_t count)
+{
+    if (plain.dim() != 2 || containers.dim() != 2 || plain.size(1) != containers.size(1)
+        || static_cast<size_t>(plain.size(1)) != names.size())
+        throw error("telling_features: features must be [B,F] for both classes with F names");
     std::vector<telling_statistic> all;
-    for (int64_t k = 0; k < sp.size(1); ++k)
-        all.push_back(
-            { names[static_cast<size_t>(k)], roc_auc(sp.select(1, k), sc.select(1, k)) });
+    for (int64_t k = 0; k < plain.size(1); ++k)
+        all.push_back({ names[static_cast<size_t>(k)],
+                        roc_auc(plain.select(1, k), containers.select(1, k)) });
     std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
         return std::abs(a.auc - 0.5) > std::abs(b.auc - 0.5);
     });
@@ -362,9 +373,23 @@ void detector_ensemble::load(const std::string& path)
 
 void statistical_steganalyst::fit(const torch::Tensor& plain, const torch::Tensor& containers)
 {
+    torch::NoGradGuard ng;
+    fit_features(latent_statistics(plain.to(torch::kCPU)),
+                 latent_statistics(containers.to(torch::kCPU)));
+}
+
+void statistical_steganalyst::fit_features(const torch::Tensor& plain,
+                                           const torch::Tensor& containers)
+{
     torch::NoGradGuard outer;
-    const auto feats = torch::cat({ latent_statistics(plain.to(torch::kCPU)),
-                                    latent_statistics(containers.to(torch::kCPU)) });
+    if (plain.dim() != 2 || containers.dim() != 2 || plain.size(1) != containers.size(1))
+        throw error(
+            "statistical_steganalyst: features must be [B,F] of one F for both classes");
+    if (plain.size(0) < 2 || containers.size(0) < 2)
+        throw error(
+            "statistical_steganalyst: fitting needs at least two examples of each class");
+    const auto feats = torch::cat(
+        { plain.to(torch::kCPU, torch::kFloat), containers.to(torch::kCPU, torch::kFloat) });
     const auto labels = torch::cat(
         { torch::zeros({ plain.size(0) }), torch::ones({ containers.size(0) }) });
     d_mean = feats.mean(0);
@@ -395,8 +420,63 @@ torch::Tensor statistical_steganalyst::score(const torch::Tensor& received) cons
     if (!fitted())
         throw error("statistical_steganalyst: score before fit");
     torch::NoGradGuard ng;
-    const auto x = (latent_statistics(received.to(torch::kCPU)) - d_mean) / d_scale;
+    return score_features(latent_statistics(received.to(torch::kCPU)));
+}
+
+torch::Tensor statistical_steganalyst::score_features(const torch::Tensor& features) const
+{
+    if (!fitted())
+        throw error("statistical_steganalyst: score before fit");
+    if (features.dim() != 2 || features.size(1) != d_mean.size(0))
+        throw error("statistical_steganalyst: scored features have "
+                    + std::to_string(features.dim() == 2 ? features.size(1) : -1)
+                    + " columns, fitted on " + std::to_string(d_mean.size(0)));
+    torch::NoGradGuard ng;
+    const auto x = (features.to(torch::kCPU, torch::kFloat) - d_mean) / d_scale;
     return x.matmul(d_weights) + d_bias;
+}
+
+torch::Tensor calibration_residual(jscc_codec_impl& codec,
+                                   const torch::Tensor& received,
+                                   double decode_snr_db,
+                                   double encode_snr_db,
+                                   int64_t batch)
+{
+    if (received.dim() != 4 || received.size(1) != codec.config().latent_channels())
+        throw error("calibration_residual: expected received latents [B,"
+                    + std::to_string(codec.config().latent_channels()) + ",h,w]");
+    if (batch < 1)
+        throw error("calibration_residual: batch must be at least 1");
+    torch::NoGradGuard ng;
+    codec.eval();
+    const auto device = codec.parameters().front().device();
+    std::vector<torch::Tensor> out;
+    for (int64_t b = 0; b < received.size(0); b += batch) {
+        const auto y = received.slice(0, b, std::min(received.size(0), b + batch)).to(device);
+        const auto n = y.size(0);
+        const auto told = torch::full({ n }, decode_snr_db, y.options());
+        const auto target = torch::full({ n }, encode_snr_db, y.options());
+        out.push_back(
+            (y - codec.encode(codec.decode(y, told), target)).to(received.device()));
+    }
+    return torch::cat(out);
+}
+
+std::vector<std::string> calibrated_statistic_names(int64_t channels)
+{
+    std::vector<std::string> out;
+    for (const char* part : { "received ", "residual " })
+        for (const auto& name : latent_statistic_names(channels))
+            out.push_back(part + name);
+    return out;
+}
+
+torch::Tensor calibrated_statistics(const torch::Tensor& received,
+                                    const torch::Tensor& residual)
+{
+    if (received.sizes() != residual.sizes())
+        throw error("calibrated_statistics: received signals and residuals differ in shape");
+    return torch::cat({ latent_statistics(received), latent_statistics(residual) }, 1);
 }
 
 double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positive_scores)

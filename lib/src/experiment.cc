@@ -417,7 +417,14 @@ json results_json(const experiment_result& r)
                                           { "roc_auc", t.statistical_auc },
                                           { "fitted_on", s.statistical_fit },
                                           { "most_telling", telling_json(t.telling) } }
-                                 : json(nullptr) }
+                                 : json(nullptr) },
+            { "calibrated_steganalyst",
+              t.have_calibrated
+                  ? json { { "accuracy", t.calibrated_accuracy },
+                           { "roc_auc", t.calibrated_auc },
+                           { "fitted_on", s.statistical_fit },
+                           { "most_telling", telling_json(t.calibrated_telling) } }
+                  : json(nullptr) }
         };
         for (int row = 0; row < experiment_rows; ++row) {
             if (!row_present(t, row))
@@ -628,17 +635,32 @@ std::string results_markdown(const experiment_result& r, const std::string& plot
             "made plain; "
                 + fmt(t.detector_auc, 3) + " where it does not need that channel)",
             t.detector_channel_auc_without);
+        // The statistics that tell the classes apart best alone, after a steganalyst's line.
+        const auto telling_list
+            = [&md](const std::vector<std::pair<std::string, double>>& telling) {
+                  md << "; alone, the most telling statistics: ";
+                  for (size_t k = 0; k < telling.size(); ++k)
+                      md << (k ? ", " : "") << telling[k].first << " (AUC "
+                         << fmt(telling[k].second, 3) << ")";
+                  md << "\n";
+              };
         if (t.have_statistical) {
             md << "- statistical steganalyst (E10: per-channel moments and spectra, channel "
                   "correlations, "
                   "logistic regression fitted on "
                << s.statistical_fit << " at this SNR, containers under a key of its own): "
                << "accuracy " << fmt(t.statistical_accuracy, 3) << ", ROC AUC "
-               << fmt(t.statistical_auc, 3) << "; alone, the most telling statistics: ";
-            for (size_t k = 0; k < t.telling.size(); ++k)
-                md << (k ? ", " : "") << t.telling[k].first << " (AUC "
-                   << fmt(t.telling[k].second, 3) << ")";
-            md << "\n";
+               << fmt(t.statistical_auc, 3);
+            telling_list(t.telling);
+        }
+        if (t.have_calibrated) {
+            md << "- calibrated steganalyst (E10: the same statistics of the received signal "
+                  "and of what the public codec cannot explain in it, y − E(D(y)), D at "
+                  "Eve's "
+                  "SNR, E at Bob's; fitted on "
+               << s.statistical_fit << "): accuracy " << fmt(t.calibrated_accuracy, 3)
+               << ", ROC AUC " << fmt(t.calibrated_auc, 3);
+            telling_list(t.calibrated_telling);
         }
     }
 

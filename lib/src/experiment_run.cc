@@ -194,7 +194,7 @@ eve_table run_eve_table(secure_link_models& models,
                         const image_pairs& pairs,
                         const eve_table_options& o)
 {
-    if (o.statistical && !models.keep_received)
+    if ((o.statistical || o.calibrated) && !models.keep_received)
         throw error("run_eve_table: a statistical steganalyst needs models.keep_received");
     eve_table t;
     std::vector<torch::Tensor> det_plain, det_container, rx_plain, rx_container;
@@ -316,16 +316,38 @@ eve_table run_eve_table(secure_link_models& models,
                                                      batch,
                                                      channel_probe::without_channel);
     }
+    // A steganalyst's accuracy at its fitted threshold (logit 0: above it a container).
+    const auto steganalyst_accuracy = [](const torch::Tensor& sp, const torch::Tensor& sc) {
+        return ((sp <= 0).sum().item<double>() + (sc > 0).sum().item<double>())
+            / static_cast<double>(sp.size(0) + sc.size(0));
+    };
     if (o.statistical) {
         const auto sp = o.statistical->score(received_plain);
         const auto sc = o.statistical->score(received_container);
         t.have_statistical = true;
-        t.statistical_accuracy
-            = ((sp <= 0).sum().item<double>() + (sc > 0).sum().item<double>())
-            / static_cast<double>(sp.size(0) + sc.size(0));
+        t.statistical_accuracy = steganalyst_accuracy(sp, sc);
         t.statistical_auc = roc_auc(sp, sc);
         for (const auto& st : telling_statistics(received_plain, received_container, 3))
             t.telling.emplace_back(st.name, st.auc);
+    }
+    if (o.calibrated) {
+        const auto features = [&](const torch::Tensor& rx) {
+            return calibrated_statistics(rx,
+                                         calibration_residual(*models.codec,
+                                                              rx,
+                                                              o.eve.snr_db,
+                                                              o.bob.snr_db,
+                                                              static_cast<int64_t>(o.batch)));
+        };
+        const auto fp = features(received_plain), fc = features(received_container);
+        const auto sp = o.calibrated->score_features(fp);
+        const auto sc = o.calibrated->score_features(fc);
+        t.have_calibrated = true;
+        t.calibrated_accuracy = steganalyst_accuracy(sp, sc);
+        t.calibrated_auc = roc_auc(sp, sc);
+        for (const auto& st :
+             telling_features(fp, fc, calibrated_statistic_names(received_plain.size(1)), 3))
+            t.calibrated_telling.emplace_back(st.name, st.auc);
     }
     return t;
 }
@@ -472,7 +494,17 @@ std::vector<steganalysis_fit> fit_steganalysis(const secure_link_models& models,
                          "pairs");
         }
         out.emplace_back();
-        out.back().statistical.fit(torch::cat(plain), torch::cat(containers));
+        const auto rx_plain = torch::cat(plain), rx_containers = torch::cat(containers);
+        out.back().statistical.fit(rx_plain, rx_containers);
+        const auto calibrated = [&](const torch::Tensor& rx) {
+            return calibrated_statistics(rx,
+                                         calibration_residual(*fit_models.codec,
+                                                              rx,
+                                                              eve_snrs_db[k],
+                                                              bob_snr_db,
+                                                              static_cast<int64_t>(batch)));
+        };
+        out.back().calibrated.fit_features(calibrated(rx_plain), calibrated(rx_containers));
         if (!det_plain.empty())
             out.back().detector_threshold
                 = best_threshold(torch::cat(det_plain), torch::cat(det_containers));

@@ -504,6 +504,7 @@ stage make_inn_stage(const stage_context& ctx)
     }
     auto steps_run = std::make_shared<int64_t>(0);
     auto plain_statistics_cov = std::make_shared<running_covariance>(0.99);
+    auto calibrated_statistics_cov = std::make_shared<running_covariance>(0.99);
     // Eve's naive picture against the host (λ6).
     auto host_image_distance
         = [host_loss](const torch::Tensor& eve, const torch::Tensor& xh) {
@@ -569,6 +570,25 @@ stage make_inn_stage(const stage_context& ctx)
                         * statistics_discriminant(
                             container_stats, plain_stats, plain_statistics_cov->value());
             }
+        }
+        if (o.lambda_calibrated > 0) {
+            // E10 calibrated: the public codec's re-encoding of Eve's decoding explains a
+            // plain latent up to the noise; the term keeps it explaining containers as well.
+            const auto residual = [&](const torch::Tensor& rx) {
+                return rx - codec->encode(codec->decode(rx, snr), snr);
+            };
+            torch::Tensor plain_cal;
+            {
+                torch::NoGradGuard ng;
+                const auto plain_rx = apply_channel_at_snr(zh, ch, snr, gen);
+                plain_cal = calibrated_statistics(plain_rx, residual(plain_rx));
+            }
+            calibrated_statistics_cov->update(plain_cal);
+            loss = loss
+                + o.lambda_calibrated
+                    * statistics_discriminant(calibrated_statistics(y, residual(y)),
+                                              plain_cal,
+                                              calibrated_statistics_cov->value());
         }
         if (adversaries) {
             // The detectors learn plain host latents against containers, both received.
@@ -644,6 +664,14 @@ stage make_inn_stage(const stage_context& ctx)
                 "statistics_discriminant" + suffix,
                 statistics_discriminant(latent_statistics(y), latent_statistics(plain_rx))
                     .item<double>());
+            // The same on the calibrated statistics (E10 calibrated's features).
+            const auto calibrated = [&](const torch::Tensor& rx) {
+                return calibrated_statistics(rx,
+                                             rx - codec->encode(codec->decode(rx, snr), snr));
+            };
+            m.emplace_back(
+                "calibrated_discriminant" + suffix,
+                statistics_discriminant(calibrated(y), calibrated(plain_rx)).item<double>());
             if (adversaries)
                 m.emplace_back("adversary_accuracy" + suffix,
                                adversaries->accuracy(plain_rx, y));
@@ -1031,8 +1059,9 @@ train_result run_training(const train_options& o,
         throw error("train: unknown host image loss '" + o.host_image_loss
                     + "' (expected mse or ms-ssim)");
     if (!(o.lambda_adversarial >= 0) || !(o.lambda_statistics >= 0)
-        || !(o.lambda_discriminant >= 0) || !(o.lambda_host_mse >= 0) || o.adversaries < 0
-        || o.adversary_width <= 0 || o.detector_width <= 0 || o.adversary_steps <= 0)
+        || !(o.lambda_discriminant >= 0) || !(o.lambda_calibrated >= 0)
+        || !(o.lambda_host_mse >= 0) || o.adversaries < 0 || o.adversary_width <= 0
+        || o.detector_width <= 0 || o.adversary_steps <= 0)
         throw error("train: covert-training weights, adversary count and widths must be "
                     "non-negative (widths and adversary steps positive)");
     if (!std::isnan(o.encode_snr_db) && !(std::abs(o.encode_snr_db) <= 60))
@@ -1198,7 +1227,8 @@ train_result run_training(const train_options& o,
         if (o.stage == "inn") {
             info["loss_weights"] = o.loss_weights.to_string();
             info["host_image_loss"] = o.host_image_loss;
-            if (o.adversaries > 0 || o.lambda_statistics > 0 || o.lambda_discriminant > 0) {
+            if (o.adversaries > 0 || o.lambda_statistics > 0 || o.lambda_discriminant > 0
+                || o.lambda_calibrated > 0) {
                 std::ostringstream covert;
                 covert << "adversaries=" << o.adversaries << ",width=" << o.adversary_width
                        << ",refresh=" << o.adversary_refresh_steps
@@ -1206,7 +1236,8 @@ train_result run_training(const train_options& o,
                        << ",lambda_adversarial=" << o.lambda_adversarial
                        << ",evasion=" << o.evasion
                        << ",lambda_statistics=" << o.lambda_statistics
-                       << ",lambda_discriminant=" << o.lambda_discriminant;
+                       << ",lambda_discriminant=" << o.lambda_discriminant
+                       << ",lambda_calibrated=" << o.lambda_calibrated;
                 info["covert"] = covert.str();
             }
             if (o.lambda_host_mse > 0)

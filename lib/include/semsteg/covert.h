@@ -26,7 +26,8 @@
  *    cannot settle into one detector's blind spot. Never used to evaluate (E10 is trained
  *    after the INN is frozen).
  *  - statistical_steganalyst: logistic regression on latent_statistics (E10's simple
- *    tests), fitted on one set of received signals and applied to another.
+ *    tests), fitted on one set of received signals and applied to another; calibrated
+ *    (calibration_residual), on the statistics of what the public codec cannot explain.
  */
 
 #include <semsteg/detection.h>
@@ -108,6 +109,12 @@ struct telling_statistic {
  */
 std::vector<telling_statistic>
 telling_statistics(const torch::Tensor& plain, const torch::Tensor& containers, size_t count);
+//! The same on features computed by the caller ([B,F] each, `names` F of them, e.g.
+//! calibrated_statistics and calibrated_statistic_names).
+std::vector<telling_statistic> telling_features(const torch::Tensor& plain,
+                                                const torch::Tensor& containers,
+                                                const std::vector<std::string>& names,
+                                                size_t count);
 
 /*!
  * The adversaries of covert training: `count` detectors, each with its own Adam, trained
@@ -170,11 +177,37 @@ public:
     void fit(const torch::Tensor& plain, const torch::Tensor& containers);
     //! Logits [B] (positive: a container).
     torch::Tensor score(const torch::Tensor& received) const;
+    //! The same on features computed by the caller ([B,F] each, e.g.
+    //! calibrated_statistics); score_features then takes features of that kind.
+    void fit_features(const torch::Tensor& plain, const torch::Tensor& containers);
+    torch::Tensor score_features(const torch::Tensor& features) const;
     bool fitted() const { return d_weights.defined(); }
 
 private:
     torch::Tensor d_mean, d_scale, d_weights, d_bias;
 };
+
+/*!
+ * Calibration (the steganalyst's reference, as for JPEG steganalysis): what the public codec
+ * cannot explain in a received latent [B,C,h,w], r = y − E(D(y)), D told `decode_snr_db`
+ * (Eve's SNR), E `encode_snr_db` (the link's target, Bob's SNR; a plain codec ignores
+ * both). For a plain latent r is the channel noise plus the codec's own round-trip error;
+ * for a container also what the INN put off the codec's range. Computed `batch` signals at
+ * a time without gradients, on the codec's device.
+ */
+torch::Tensor calibration_residual(jscc_codec_impl& codec,
+                                   const torch::Tensor& received,
+                                   double decode_snr_db,
+                                   double encode_snr_db,
+                                   int64_t batch);
+
+//! The calibrated steganalyst's features [B, 2F]: latent_statistics of the received
+//! signals, then of their calibration residuals (both [B,C,h,w]).
+torch::Tensor calibrated_statistics(const torch::Tensor& received,
+                                    const torch::Tensor& residual);
+//! What each column of calibrated_statistics is ("received ch3 variance", "residual ch0
+//! band 2 log power").
+std::vector<std::string> calibrated_statistic_names(int64_t channels);
 
 //! Area under the ROC curve of scores for negatives (plain) and positives (containers):
 //! the probability that a random container scores above a random plain latent (ties ½).

@@ -137,6 +137,11 @@ struct eve_table {
     //! the statistics that tell the scored signals apart best on their own (a description
     //! of where containers give themselves away; no threshold is set on them)
     std::vector<std::pair<std::string, double>> telling; //!< (statistic, ROC AUC)
+    //! E10 calibrated (the statistics of the received signals and of what the public
+    //! codec cannot explain in them; calibration_residual in covert.h), when run
+    bool have_calibrated = false;
+    double calibrated_accuracy = 0.0, calibrated_auc = 0.0;
+    std::vector<std::pair<std::string, double>> calibrated_telling; //!< as `telling`
 };
 
 //! One line of the SNR sweep: PSNR at one channel SNR (Bob and Eve at the same SNR).

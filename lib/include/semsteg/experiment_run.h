@@ -75,6 +75,9 @@ struct eve_table_options {
     uint64_t seed = 1; //!< the same for every table: Bob's noise repeats across Eve SNRs
     lpips_model* lpips = nullptr;
     const statistical_steganalyst* statistical = nullptr; //!< E10, fitted; or none
+    //! E10 calibrated (on calibrated_statistics at Eve's SNR, Alice encoding at Bob's),
+    //! fitted; or none
+    const statistical_steganalyst* calibrated = nullptr;
     //! E3's threshold on the logit refitted at this Eve SNR on separate pairs
     //! (steganalysis_fit); NaN: only the training's threshold 0 is reported
     double detector_threshold = std::numeric_limits<double>::quiet_NaN();
@@ -119,6 +122,10 @@ std::vector<key_point> run_key_sweep(secure_link_models models, // shares the ne
 //! What Eve fits at one SNR on pairs kept apart from the evaluated ones.
 struct steganalysis_fit {
     statistical_steganalyst statistical; //!< E10
+    //! E10 calibrated: the same on the received statistics and those of their calibration
+    //! residuals (calibrated_statistics), the public codec decoding at Eve's SNR and
+    //! re-encoding at Bob's
+    statistical_steganalyst calibrated;
     //! E3's threshold on the logit that calls the most of the fit signals right at this SNR
     //! (best_threshold): an Eve who knows her SNR sets it there rather than at the 0 of a
     //! training over other SNRs. NaN without a detector.
@@ -127,7 +134,7 @@ struct steganalysis_fit {
 
 /*!
  * What Eve fits on `fit` (pairs kept apart from the evaluated ones), one per Eve SNR: E10's
- * statistical steganalyst, and with a detector in `models` its threshold at that SNR. Both
+ * statistical steganalyst, plain and calibrated, and with a detector in `models` its threshold at that SNR. Both
  * see received plain host latents and received containers made with Alice's INN under a key
  * of Eve's own (a keyed INN's containers have the same distribution under any key), Alice
  * encoding for Bob's SNR as in the evaluated link (an SNR-adaptive codec's latents depend

@@ -137,6 +137,11 @@ struct train_options {
     //! statistics (covert.h statistics_discriminant; Σ a running covariance of the plain
     //! latents' statistics, re-estimated when a run resumes)
     double lambda_discriminant = 0;
+    //! weight of Fisher's discriminant distance between the calibrated statistics (covert.h
+    //! calibrated_statistics: those of the received signal and of what the public codec
+    //! cannot explain in it, y − E(D(y))) of received containers and received plain latents:
+    //! what E10's calibrated steganalyst exploits
+    double lambda_calibrated = 0;
     //! inn, eve-detector with a separate host set: the fraction of pairs whose host is a
     //! training (face) image instead (faces and photos as hosts)
     double host_face_fraction = 0;
