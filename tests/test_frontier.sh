@@ -81,12 +81,12 @@ check frontier-with-csv '[[ $rc -eq 0 && $(wc -l < $tmp/fr3/frontier.csv) -eq 7 
   && [[ $(grep -c "^| keyless \|^| lambda6 \|^| again " $tmp/fr3/frontier.md) -eq 6 ]] \
   && [[ -z $(grep -vxF -f $tmp/fr3/frontier.csv $tmp/fr/frontier.csv) ]]'
 check frontier-with-csv-numbers 'grep -qF "1 = keyless; 2 = lambda6; 3 = again." $tmp/fr3/frontier.md'
-# A CSV written before the refitted-threshold column was added is still read (that column
-# not measured).
+# A CSV written before the refitted-threshold and calibrated columns were added is still
+# read (those columns not measured).
 python3 -c "
 import csv
 rows = list(csv.DictReader(open('$tmp/fr/frontier.csv')))
-cols = [c for c in rows[0] if c != 'detector_refit_accuracy']
+cols = [c for c in rows[0] if c not in ('detector_refit_accuracy', 'calibrated_accuracy', 'calibrated_auc')]
 w = csv.DictWriter(open('$tmp/old.csv', 'w', newline=''), fieldnames=cols, extrasaction='ignore')
 w.writeheader(); w.writerows(rows)"
 python3 "$src/tools/frontier.py" --out "$tmp/fr5" --with-csv "$tmp/old.csv" \
@@ -107,6 +107,24 @@ import csv
 rows = list(csv.DictReader(open(\"$tmp/fr6/frontier.csv\")))
 assert all(float(r[\"detector_refit_accuracy\"]) == 0.987 for r in rows), rows
 assert all(float(r[\"detection\"]) >= 0.987 for r in rows), rows
+"'
+# E10 calibrated (semsteg-eval --steganalysis-fit-range): its accuracy and AUC beside the
+# steganalyst's, and the strongest attacker is the detection.
+python3 -c "
+import json
+r = json.load(open('$tmp/inn_awgn10_l6/results.json'))
+for t in r['tables']:
+    t['statistical_steganalyst'] = {'accuracy': 0.61, 'roc_auc': 0.64}
+    t['calibrated_steganalyst'] = {'accuracy': 0.993, 'roc_auc': 0.999}
+json.dump(r, open('$tmp/calibrated.json', 'w'))"
+python3 "$src/tools/frontier.py" --out "$tmp/fr7" "calibrated=$tmp/calibrated.json" >"$tmp/fr7.log" 2>&1
+check frontier-calibrated '[[ $(grep "^| calibrated " $tmp/fr7/frontier.md | grep -c "| 0.610 / 0.640 (calibrated 0.993 / 0.999) | – / – |\$") -eq 2 ]] \
+  && python3 -c "
+import csv
+rows = list(csv.DictReader(open(\"$tmp/fr7/frontier.csv\")))
+assert all(float(r[\"calibrated_accuracy\"]) == 0.993 for r in rows), rows
+assert all(float(r[\"calibrated_auc\"]) == 0.999 for r in rows), rows
+assert all(float(r[\"detection\"]) == 0.993 for r in rows), rows
 "'
 python3 "$src/tools/frontier.py" --out "$tmp/fr4" --with-csv "$tmp/fr/frontier.md" \
   "again=$tmp/inn_awgn10_l6" >"$tmp/bad0.log" 2>&1; rc=$?

@@ -11,8 +11,9 @@ evaluation has, one row per operating point: Bob's PSNR and its gap to the unpro
 baseline of the same codec, Eve's naive picture of the host (MS-SSIM, PSNR) beside plain
 DeepJSCC of the same hosts at Eve's SNR (the "DeepJSCC (host)" row, E9's reference),
 Eve's best MS-SSIM to the private image above the floor (every attack row), and detection:
-the statistical steganalyst's (E10) accuracy and ROC AUC, and a trained detector's
-accuracy and ROC AUC when the evaluation had one (the plot takes the stronger of the two).
+the statistical steganalyst's (E10) accuracy and ROC AUC (and the calibrated one's, on the
+statistics of y - E(D(y)) too, where the evaluation has it), and a trained detector's
+accuracy and ROC AUC when the evaluation had one (the plot takes the strongest of them).
 `--with-csv` keeps the points of an earlier frontier.csv written by this tool (a point
 measured before, whose evaluation folder is gone), read as they are, beside the new ones.
 Writes DIR/frontier.md, DIR/frontier.csv and DIR/frontier.gp, and runs gnuplot on it (DIR/frontier.png) when gnuplot is installed.
@@ -33,9 +34,9 @@ COLUMNS = ["label", "inn", "keyed", "codec", "private_codec", "payload", "bob_sn
            "eve_snr_db", "pairs", "bob_psnr", "baseline_psnr", "eve_host_msssim",
            "eve_host_psnr", "plain_host_psnr", "worst_leakage", "steganalyst_accuracy",
            "steganalyst_auc", "detector_accuracy", "detector_auc", "detection",
-           "detector_refit_accuracy"]
+           "detector_refit_accuracy", "calibrated_accuracy", "calibrated_auc"]
 # Columns a CSV of an earlier version of this tool may lack (read as not measured).
-LATER_COLUMNS = ["detector_refit_accuracy"]
+LATER_COLUMNS = ["detector_refit_accuracy", "calibrated_accuracy", "calibrated_auc"]
 
 
 def mean(cell):
@@ -65,6 +66,7 @@ def points(label, result):
                 for cell in (r.get("leakage_ms_ssim_above_floor") or {}).values()
                 if cell is not None]
         stat = table.get("statistical_steganalyst") or {}
+        calibrated = table.get("calibrated_steganalyst") or {}
         det = table.get("detector") or {}  # a trained detector (--detector), when given
         # ... at its threshold refitted at this Eve SNR on the steganalysis fit pairs
         refit = det.get("refitted_threshold") or {}
@@ -90,9 +92,12 @@ def points(label, result):
             "detector_accuracy": mean(det.get("accuracy")),
             "detector_auc": det.get("roc_auc"),
             "detector_refit_accuracy": mean(refit.get("accuracy")),
+            "calibrated_accuracy": calibrated.get("accuracy"),
+            "calibrated_auc": calibrated.get("roc_auc"),
             # What Eve achieves: the strongest of her detectors (the plot's x axis).
             "detection": max([v for v in (stat.get("accuracy"), mean(det.get("accuracy")),
-                                          mean(refit.get("accuracy")))
+                                          mean(refit.get("accuracy")),
+                                          calibrated.get("accuracy"))
                               if v is not None], default=None),
         })
     return out
@@ -177,11 +182,11 @@ def main():
         w.writerows(rows)
     lines = ["| operating point | INN (codec) | payload | Eve SNR | Bob PSNR (gap to baseline) | Eve → "
              "host MS-SSIM | Eve → host PSNR (plain DeepJSCC of the host) | worst leakage "
-             "above floor | steganalyst accuracy / AUC | trained detector accuracy / AUC "
+             "above floor | steganalyst accuracy / AUC (calibrated) | trained detector accuracy / AUC "
              "(accuracy at a threshold refitted at Eve's SNR) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: (r["eve_snr_db"], r["label"])):
-        lines.append("| %s | %s%s (%s%s) | %s | %g dB | %s (%s) | %s | %s (%s) | %s | %s / %s "
+        lines.append("| %s | %s%s (%s%s) | %s | %g dB | %s (%s) | %s | %s (%s) | %s | %s / %s%s "
                      "| %s / %s |" % (
             r["label"], r["inn"], ", keyed" if r["keyed"] else "", r["codec"],
             "; private: " + r["private_codec"] if r["private_codec"] else "", r["payload"],
@@ -191,6 +196,8 @@ def main():
             fmt(r["eve_host_msssim"], "%.3f"), fmt(r["eve_host_psnr"]),
             fmt(r["plain_host_psnr"]), fmt(r["worst_leakage"], "%+.3f"),
             fmt(r["steganalyst_accuracy"], "%.3f"), fmt(r["steganalyst_auc"], "%.3f"),
+            "" if r.get("calibrated_accuracy") is None else " (calibrated %.3f / %s)"
+            % (r["calibrated_accuracy"], fmt(r.get("calibrated_auc"), "%.3f")),
             fmt(r["detector_accuracy"], "%.3f"), fmt(r["detector_auc"], "%.3f")
             + ("" if r.get("detector_refit_accuracy") is None
                else " (%.3f)" % r["detector_refit_accuracy"])))
@@ -251,7 +258,7 @@ def write_plot(out, rows, numbers):
             r["eve_host_psnr"] - r["plain_host_psnr"], numbers[r["label"]]))
     gp += ["EOD", "set grid",
            "set multiplot layout 1,2 title 'Detection against what the hiding costs "
-           "(the stronger of the statistical steganalyst and a trained detector)' "
+           "(the strongest of the statistical steganalysts and a trained detector)' "
            "margins 0.06,0.98,%.3f,0.92 spacing 0.08" % bottom]
     for i, line in enumerate(legend):
         gp.append("set label %d %s at screen 0.06,%.4f font ',9' noenhanced"
