@@ -1,8 +1,8 @@
 # Written by tools/frontier.py; run: gnuplot frontier.gp
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-    set terminal pngcairo size 1200,568 enhanced font 'sans,10'
+    set terminal pngcairo size 1200,584 enhanced font 'sans,10'
 } else {
-    set terminal png size 1200,568
+    set terminal png size 1200,584
 }
 set output 'frontier.png'
 # Eve SNR (dB), detection accuracy, Bob minus the baseline (dB), Eve's host picture
@@ -27,12 +27,16 @@ $points << EOD
 0 0.6775 -9.486 -0.963 9
 10 0.9575 -9.458 -2.730 9
 20 0.9900 -9.559 -4.231 9
+0 0.7525 -9.496 -1.011 10
+10 1.0000 -9.552 -2.727 10
+20 1.0000 -9.455 -4.220 10
 EOD
 set grid
-set multiplot layout 1,2 title 'Detection against what the hiding costs (the stronger of the statistical steganalyst and a trained detector)' margins 0.06,0.98,0.190,0.92 spacing 0.08
-set label 1 "1: keyed, quarter payload (step 5,000), 2: keyed + covert, quarter payload (step 13,000), 3: keyed + covert, mean evasion (step 15,000)" at screen 0.06,0.0775 font ',9' noenhanced
-set label 2 "4: keyed + covert, mean evasion (step 17,000), 5: keyed + covert, host-heavy (step 19,800), 6: keyed + covert, wide adversaries (step 22,600)" at screen 0.06,0.0493 font ',9' noenhanced
-set label 3 "7: keyed + covert, host-heavy (step 19,800), width-96 detector, 8: keyed + covert, four adversary updates per step (step 25,000), 9: shipped INN, Eve's detector at her SNR" at screen 0.06,0.0211 font ',9' noenhanced
+set multiplot layout 1,2 title 'Detection against what the hiding costs (the strongest of the statistical steganalysts and a trained detector)' margins 0.06,0.98,0.212,0.92 spacing 0.08
+set label 1 "1: keyed, quarter payload (step 5,000), 2: keyed + covert, quarter payload (step 13,000), 3: keyed + covert, mean evasion (step 15,000)" at screen 0.06,0.1027 font ',9' noenhanced
+set label 2 "4: keyed + covert, mean evasion (step 17,000), 5: keyed + covert, host-heavy (step 19,800), 6: keyed + covert, wide adversaries (step 22,600)" at screen 0.06,0.0753 font ',9' noenhanced
+set label 3 "7: keyed + covert, host-heavy (step 19,800), width-96 detector, 8: keyed + covert, four adversary updates per step (step 25,000), 9: shipped INN, Eve's detector at her SNR" at screen 0.06,0.0479 font ',9' noenhanced
+set label 4 "10: shipped INN, E10 calibrated" at screen 0.06,0.0205 font ',9' noenhanced
 set xlabel 'detection accuracy at Eve (0.5: blind)'
 set xrange [0.45:1.02]
 set key bottom left
