@@ -183,6 +183,10 @@ int main(int argc, char** argv)
                    "inn: weight of Fisher's discriminant distance between the calibrated "
                    "statistics (of y and of y - E(D(y))) of received containers and received "
                    "plain latents (what E10's calibrated steganalyst exploits)");
+    app.add_flag("--calibrated",
+                 o.calibrated_detector,
+                 "eve-detector: a calibrated detector, reading the received latent and what "
+                 "the public codec cannot explain in it, y - E(D(y))");
     app.add_option("--detector-width",
                    o.detector_width,
                    "eve-detector: width (32: the E3 detector; wider: a fresh steganalyst)");

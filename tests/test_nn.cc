@@ -917,6 +917,54 @@ small_link_with_detector(uint64_t codec_seed, uint64_t inn_seed, uint64_t detect
     return m;
 }
 
+// A calibrated detector reads the received latent and its calibration residual side by
+// side (2C inputs); the link computes them at Eve's SNR and Bob's, as Eve would. Earlier
+// detector files (no "calibrated" in their config) stay plain detectors.
+TEST(Calibration, ACalibratedDetectorReadsTheResidualBesideTheSignal)
+{
+    const detector_config plain_cfg { 8, 8 }, calibrated_cfg { 8, 8, true };
+    EXPECT_EQ(plain_cfg.input_channels(), 8);
+    EXPECT_EQ(calibrated_cfg.input_channels(), 16);
+    EXPECT_FALSE(plain_cfg.to_json().contains("calibrated"));
+    EXPECT_TRUE(detector_config::from_json(calibrated_cfg.to_json()).calibrated);
+    EXPECT_FALSE(
+        detector_config::from_json({ { "channels", 8 }, { "width", 8 } }).calibrated);
+    EXPECT_THROW(detector_config::from_json({ { "channels", 8 }, { "calibrated", "yes" } }),
+                 error);
+
+    auto m = small_link_with_detector(17, 18, 3);
+    m.codec = random_codec_pair(17).second; // SNR-adaptive: the SNRs must reach it
+    torch::manual_seed(4);
+    m.detect = detector(calibrated_cfg);
+    m.keep_received = true;
+    random_pairs images("calibrated_detector", 3, 21);
+    const auto [xh, xp] = pair_batch(images.pairs, 0, 3);
+    auto gen = at::detail::createCPUGenerator(9);
+    const auto r = run_secure_link(
+        m, xh, xp, fixed_snr_channel("awgn", 10), fixed_snr_channel("awgn", 20), gen);
+    torch::NoGradGuard ng;
+    const auto by_hand = [&](const torch::Tensor& rx) {
+        return (*m.detect)->forward(
+            torch::cat({ rx, calibration_residual(*m.codec, rx, 20, 10, 3) }, 1));
+    };
+    EXPECT_TRUE(torch::allclose(r.detect_plain, by_hand(r.eve_plain_rx), 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(r.detect_container, by_hand(r.eve_container_rx), 1e-5, 1e-6));
+    EXPECT_FALSE(torch::allclose(
+        r.detect_plain,
+        (*m.detect)->forward(torch::cat(
+            { r.eve_plain_rx, calibration_residual(*m.codec, r.eve_plain_rx, 10, 10, 3) },
+            1)),
+        1e-5,
+        1e-6));
+    // A plain detector reads the signal as it is.
+    detector plain_net(plain_cfg);
+    const auto snr = torch::full({ 3 }, 10.0);
+    EXPECT_TRUE(torch::equal(detector_input(*plain_net, *m.codec, r.eve_plain_rx, snr, snr),
+                             r.eve_plain_rx));
+    EXPECT_THROW(
+        detector_input(**m.detect, *m.codec, r.eve_plain_rx, snr.slice(0, 0, 2), snr), error);
+}
+
 TEST(Experiment, TheDetectorsThresholdIsRefittedOnSeparatePairs)
 {
     random_pairs images("experiment_threshold", 5, 4);

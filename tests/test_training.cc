@@ -544,6 +544,24 @@ TEST_F(Training, CovertTermsLowerWhatTheyTarget)
     EXPECT_GE(auc, 0.0);
     EXPECT_LE(auc, 1.0);
     EXPECT_EQ(load_detector(e10.out_model)->parameters()[0].size(0), 16);
+
+    // A calibrated detector (--calibrated): its file says so and it reads 2C inputs; it is
+    // carried on only as what it is.
+    auto calibrated = small("eve-detector", "e10_calibrated.st");
+    calibrated.codec_model = codec;
+    calibrated.inn_model = adv.out_model;
+    calibrated.channel = "awgn:5-20";
+    calibrated.detector_width = 16;
+    calibrated.calibrated_detector = true;
+    calibrated.steps = 20;
+    run_training(calibrated, data(), {});
+    const auto loaded = load_detector(calibrated.out_model);
+    EXPECT_TRUE(loaded->config().calibrated);
+    EXPECT_EQ(loaded->parameters()[0].size(1), 2 * loaded->config().channels);
+    auto carried_plain = calibrated;
+    carried_plain.calibrated_detector = false;
+    carried_plain.steps = 30;
+    EXPECT_THROW(run_training(carried_plain, data(), {}), error);
 }
 
 // Eve's extractors: E6 (containers under keys of her own) and E7 (known pairs of Alice's

@@ -436,17 +436,50 @@ torch::Tensor statistical_steganalyst::score_features(const torch::Tensor& featu
     return x.matmul(d_weights) + d_bias;
 }
 
+namespace {
+void check_received(const jscc_codec_impl& codec, const torch::Tensor& received)
+{
+    if (received.dim() != 4 || received.size(1) != codec.config().latent_channels())
+        throw error("calibration_residual: expected received latents [B,"
+                    + std::to_string(codec.config().latent_channels()) + ",h,w]");
+}
+} // namespace
+
+torch::Tensor calibration_residual(jscc_codec_impl& codec,
+                                   const torch::Tensor& received,
+                                   const torch::Tensor& decode_snr_db,
+                                   const torch::Tensor& encode_snr_db)
+{
+    check_received(codec, received);
+    if (decode_snr_db.numel() != received.size(0)
+        || encode_snr_db.numel() != received.size(0))
+        throw error("calibration_residual: one decode and one encode SNR per signal");
+    return received - codec.encode(codec.decode(received, decode_snr_db), encode_snr_db);
+}
+
+torch::Tensor detector_input(const detector_impl& detector,
+                             jscc_codec_impl& codec,
+                             const torch::Tensor& received,
+                             const torch::Tensor& decode_snr_db,
+                             const torch::Tensor& encode_snr_db)
+{
+    if (!detector.config().calibrated)
+        return received;
+    return torch::cat(
+        { received, calibration_residual(codec, received, decode_snr_db, encode_snr_db) }, 1);
+}
+
 torch::Tensor calibration_residual(jscc_codec_impl& codec,
                                    const torch::Tensor& received,
                                    double decode_snr_db,
                                    double encode_snr_db,
                                    int64_t batch)
 {
-    if (received.dim() != 4 || received.size(1) != codec.config().latent_channels())
-        throw error("calibration_residual: expected received latents [B,"
-                    + std::to_string(codec.config().latent_channels()) + ",h,w]");
+    check_received(codec, received);
     if (batch < 1)
         throw error("calibration_residual: batch must be at least 1");
+    if (received.size(0) == 0)
+        return torch::zeros_like(received);
     torch::NoGradGuard ng;
     codec.eval();
     const auto device = codec.parameters().front().device();
@@ -454,10 +487,11 @@ torch::Tensor calibration_residual(jscc_codec_impl& codec,
     for (int64_t b = 0; b < received.size(0); b += batch) {
         const auto y = received.slice(0, b, std::min(received.size(0), b + batch)).to(device);
         const auto n = y.size(0);
-        const auto told = torch::full({ n }, decode_snr_db, y.options());
-        const auto target = torch::full({ n }, encode_snr_db, y.options());
-        out.push_back(
-            (y - codec.encode(codec.decode(y, told), target)).to(received.device()));
+        out.push_back(calibration_residual(codec,
+                                           y,
+                                           torch::full({ n }, decode_snr_db, y.options()),
+                                           torch::full({ n }, encode_snr_db, y.options()))
+                          .to(received.device()));
     }
     return torch::cat(out);
 }

@@ -15,7 +15,10 @@ namespace nnf = torch::nn::functional;
 
 nlohmann::json detector_config::to_json() const
 {
-    return { { "channels", channels }, { "width", width } };
+    nlohmann::json j { { "channels", channels }, { "width", width } };
+    if (calibrated) // written only when set: earlier detector files stay as they were
+        j["calibrated"] = true;
+    return j;
 }
 
 detector_config detector_config::from_json(const nlohmann::json& j)
@@ -23,12 +26,17 @@ detector_config detector_config::from_json(const nlohmann::json& j)
     detector_config c;
     c.channels = json_int(j, "channels", c.channels);
     c.width = json_int(j, "width", c.width);
+    if (j.contains("calibrated")) {
+        if (!j["calibrated"].is_boolean())
+            throw error("detector config: 'calibrated' must be true or false");
+        c.calibrated = j["calibrated"].get<bool>();
+    }
     return c;
 }
 
-detector_impl::detector_impl(const detector_config& cfg)
+detector_impl::detector_impl(const detector_config& cfg) : d_cfg(cfg)
 {
-    d_c1 = register_module("c1", conv(cfg.channels, cfg.width, 3));
+    d_c1 = register_module("c1", conv(cfg.input_channels(), cfg.width, 3));
     d_c2 = register_module("c2", conv(cfg.width, 2 * cfg.width, 3, 2));
     d_c3 = register_module("c3", conv(2 * cfg.width, 2 * cfg.width, 3, 2));
     d_fc = register_module("fc", torch::nn::Linear(2 * cfg.width, 1));

@@ -305,8 +305,14 @@ eve_table run_eve_table(secure_link_models& models,
     const auto received_container
         = rx_container.empty() ? torch::Tensor() : torch::cat(rx_container);
     if (!det_plain.empty() && received_plain.defined()) {
-        const auto detect
-            = [&](const torch::Tensor& x) { return (*models.detect)->forward(x); };
+        const auto detect = [&](const torch::Tensor& x) {
+            torch::NoGradGuard ng;
+            const auto told = torch::full(
+                { x.size(0) }, o.eve.snr_db + models.snr_estimate_error_db, x.options());
+            const auto target = torch::full({ x.size(0) }, o.bob.snr_db, x.options());
+            return (*models.detect)
+                ->forward(detector_input(**models.detect, *models.codec, x, told, target));
+        };
         const auto batch = static_cast<int64_t>(o.batch);
         t.detector_channel_auc
             = channel_auc(detect, received_plain, received_container, batch);

@@ -3,6 +3,7 @@
  * Copyright 2026 gr-semsteg authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <semsteg/covert.h>
 #include <semsteg/error.h>
 #include <semsteg/latent_symbols.h>
 #include <semsteg/secure_link.h>
@@ -359,8 +360,14 @@ secure_link_result run_secure_link(secure_link_models& m,
     }
     if (m.detect) {
         (*m.detect)->eval();
-        r.detect_plain = (*m.detect)->forward(plain_rx);
-        r.detect_container = (*m.detect)->forward(eve_rx);
+        // Eve knows her SNR and the link's target (Bob's): a calibrated detector's residual
+        // decodes at the one and re-encodes at the other.
+        const auto detect = [&](const torch::Tensor& rx) {
+            return (*m.detect)->forward(
+                detector_input(**m.detect, *m.codec, rx, eve_told, bob_snr));
+        };
+        r.detect_plain = detect(plain_rx);
+        r.detect_container = detect(eve_rx);
     }
     return r;
 }

@@ -575,7 +575,7 @@ stage make_inn_stage(const stage_context& ctx)
             // E10 calibrated: the public codec's re-encoding of Eve's decoding explains a
             // plain latent up to the noise; the term keeps it explaining containers as well.
             const auto residual = [&](const torch::Tensor& rx) {
-                return rx - codec->encode(codec->decode(rx, snr), snr);
+                return calibration_residual(*codec, rx, snr, snr);
             };
             torch::Tensor plain_cal;
             {
@@ -666,8 +666,7 @@ stage make_inn_stage(const stage_context& ctx)
                     .item<double>());
             // The same on the calibrated statistics (E10 calibrated's features).
             const auto calibrated = [&](const torch::Tensor& rx) {
-                return calibrated_statistics(rx,
-                                             rx - codec->encode(codec->decode(rx, snr), snr));
+                return calibrated_statistics(rx, calibration_residual(*codec, rx, snr, snr));
             };
             m.emplace_back(
                 "calibrated_discriminant" + suffix,
@@ -759,7 +758,11 @@ stage make_detector_stage(const stage_context& ctx)
     const int rounds = stego->config().scramble_rounds;
     const detector_config cfg = resuming
         ? detector_config::from_json(read_model_file(o.out_model, kind_detector).config)
-        : detector_config { channels, o.detector_width };
+        : detector_config { channels, o.detector_width, o.calibrated_detector };
+    if (cfg.calibrated != o.calibrated_detector)
+        throw error("train: '" + o.out_model + "' is " + (cfg.calibrated ? "a" : "not a")
+                    + " calibrated detector; carry it on "
+                    + (cfg.calibrated ? "with" : "without") + " --calibrated");
     detector net = resuming ? load_detector(o.out_model) : detector(cfg);
     net->to(dev);
     st.kind = kind_detector;
@@ -788,8 +791,12 @@ stage make_detector_stage(const stage_context& ctx)
                               private_latent(*private_codec, *stego, xp, alice_snr),
                               keying ? &*keying : nullptr)
                       .sent;
-        auto y = torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
-                              apply_channel_at_snr(zc, ch, snr, gen) });
+        auto y = detector_input(*net,
+                                *codec,
+                                torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
+                                             apply_channel_at_snr(zc, ch, snr, gen) }),
+                                torch::cat({ snr, snr }),
+                                torch::cat({ alice_snr, alice_snr }));
         auto labels = torch::cat({ torch::zeros({ zh.size(0) }, zh.options()),
                                    torch::ones({ zh.size(0) }, zh.options()) });
         return std::make_pair(y, labels);

@@ -201,6 +201,24 @@ torch::Tensor calibration_residual(jscc_codec_impl& codec,
                                    double encode_snr_db,
                                    int64_t batch);
 
+//! The same with an SNR per signal (`decode_snr_db`, `encode_snr_db` [B]), in one pass and
+//! with gradients where the caller has them on (covert training's calibrated term).
+torch::Tensor calibration_residual(jscc_codec_impl& codec,
+                                   const torch::Tensor& received,
+                                   const torch::Tensor& decode_snr_db,
+                                   const torch::Tensor& encode_snr_db);
+
+/*!
+ * What a trained detector reads of received latents [B,C,h,w]: the latents themselves, or
+ * for a calibrated detector (detector_config::calibrated) the latents and their calibration
+ * residuals side by side, [B,2C,h,w] (SNRs per signal, [B], as calibration_residual's).
+ */
+torch::Tensor detector_input(const detector_impl& detector,
+                             jscc_codec_impl& codec,
+                             const torch::Tensor& received,
+                             const torch::Tensor& decode_snr_db,
+                             const torch::Tensor& encode_snr_db);
+
 //! The calibrated steganalyst's features [B, 2F]: latent_statistics of the received
 //! signals, then of their calibration residuals (both [B,C,h,w]).
 torch::Tensor calibrated_statistics(const torch::Tensor& received,

@@ -27,6 +27,10 @@ namespace semsteg {
 struct detector_config {
     int channels = 8;
     int width = 32;
+    //! Reads the received latent and its calibration residual y − E(D(y)) (covert.h
+    //! calibrated_input): 2·channels inputs. The caller computes them with the public codec.
+    bool calibrated = false;
+    int input_channels() const { return calibrated ? 2 * channels : channels; }
     nlohmann::json to_json() const;
     static detector_config from_json(const nlohmann::json& j);
 };
@@ -36,9 +40,12 @@ class detector_impl : public torch::nn::Module
 {
 public:
     explicit detector_impl(const detector_config& cfg);
-    torch::Tensor forward(const torch::Tensor& latent); //!< [B] logits
+    //! [B] logits of [B, input_channels(), h, w] (calibrated_input's for a calibrated one)
+    torch::Tensor forward(const torch::Tensor& latent);
+    const detector_config& config() const { return d_cfg; }
 
 private:
+    detector_config d_cfg;
     torch::nn::Conv2d d_c1 { nullptr }, d_c2 { nullptr }, d_c3 { nullptr };
     torch::nn::Linear d_fc { nullptr };
 };

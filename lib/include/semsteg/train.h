@@ -150,6 +150,9 @@ struct train_options {
     double host_min_crop_scale = -1;
     //! eve-detector: the detector's width (E3 used 32; a fresh steganalyst, E10, is wider)
     int detector_width = 32;
+    //! eve-detector: a calibrated detector (detector_config::calibrated), reading the
+    //! received latent and its calibration residual y − E(D(y))
+    bool calibrated_detector = false;
     //! eve-detector: the SNR in dB that Alice's SNR-adaptive encoder is told (her link's
     //! target, Bob's SNR, public); NaN: each pair's channel SNR, Eve's. Eve's channel stays
     //! the --channel draw either way.
