@@ -473,29 +473,26 @@ TEST_F(Training, CovertTermsLowerWhatTheyTarget)
     EXPECT_LT(std::stod(read_model_file(stats.out_model).info.at("statistics_gap")),
               0.8 * std::stod(info.at("statistics_gap")));
 
-    // Fisher's discriminant term lowers the discriminant distance it targets.
+    // A discriminant term lowers, against the same-seed run without it, the validation
+    // distance it targets, and the model file records its weight.
+    const auto expect_lowers
+        = [&](train_options& run, const std::string& metric, const std::string& recorded) {
+              run_training(run, data(), {});
+              const auto run_info = read_model_file(run.out_model).info;
+              std::cerr << metric << ": with the term " << run_info.at(metric) << ", without "
+                        << info.at(metric) << "\n";
+              EXPECT_LT(std::stod(run_info.at(metric)), 0.8 * std::stod(info.at(metric)));
+              EXPECT_NE(run_info.at("covert").find(recorded), std::string::npos);
+          };
+    // Fisher's discriminant term, on the received statistics.
     auto disc = writing(base, "covert_disc.st");
     disc.lambda_discriminant = 1;
-    run_training(disc, data(), {});
-    const auto disc_info = read_model_file(disc.out_model).info;
-    std::cerr << "statistics discriminant: with the term "
-              << disc_info.at("statistics_discriminant") << ", without "
-              << info.at("statistics_discriminant") << "\n";
-    EXPECT_LT(std::stod(disc_info.at("statistics_discriminant")),
-              0.8 * std::stod(info.at("statistics_discriminant")));
-    EXPECT_NE(disc_info.at("covert").find("lambda_discriminant=1"), std::string::npos);
-    // The calibrated term lowers the discriminant distance of the calibrated statistics
-    // (E10 calibrated's features: the received signal's and those of y - E(D(y))).
+    expect_lowers(disc, "statistics_discriminant", "lambda_discriminant=1");
+    // The calibrated term, on the calibrated statistics (E10 calibrated's features: the
+    // received signal's and those of y - E(D(y))).
     auto calib = writing(base, "covert_calib.st");
     calib.lambda_calibrated = 1;
-    run_training(calib, data(), {});
-    const auto calib_info = read_model_file(calib.out_model).info;
-    std::cerr << "calibrated discriminant: with the term "
-              << calib_info.at("calibrated_discriminant") << ", without "
-              << info.at("calibrated_discriminant") << "\n";
-    EXPECT_LT(std::stod(calib_info.at("calibrated_discriminant")),
-              0.8 * std::stod(info.at("calibrated_discriminant")));
-    EXPECT_NE(calib_info.at("covert").find("lambda_calibrated=1"), std::string::npos);
+    expect_lowers(calib, "calibrated_discriminant", "lambda_calibrated=1");
     // Resumed with other columns (no adversaries now): the CSV gets the new header before
     // the new rows, and every row has as many fields as the header above it.
     disc.adversaries = 0;
