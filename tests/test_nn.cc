@@ -1042,7 +1042,7 @@ TEST(Experiment, TheDetectorsThresholdIsRefittedOnSeparatePairs)
         const auto score = [&](const std::vector<torch::Tensor>& rx) {
             const auto y = torch::cat(rx);
             return fits[0].calibrated.score_features(
-                calibrated_statistics(y, calibration_residual(*m.codec, y, 20, 10, 3)));
+                calibrated_statistics(*m.codec, y, 20, 10, 3));
         };
         const auto sp = score(plain), sc = score(containers);
         EXPECT_DOUBLE_EQ(tc.calibrated_auc, roc_auc(sp, sc));

@@ -379,7 +379,7 @@ TEST(ShippedModels, CalibrationFindsTheCovertContainersOnAnUnseenPhoto)
         return std::pair { torch::cat(plain), torch::cat(containers) };
     };
     const auto calibrated = [&](const at::Tensor& rx) {
-        return calibrated_statistics(rx, calibration_residual(*m.codec, rx, 10, 10, 45));
+        return calibrated_statistics(*m.codec, rx, 10, 10, 45);
     };
     const auto [fit_plain, fit_containers] = links(photo_crop_pairs({ "castle-maintenon",
                                                                       "cincinnati-bridge",

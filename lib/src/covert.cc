@@ -513,6 +513,25 @@ torch::Tensor calibrated_statistics(const torch::Tensor& received,
     return torch::cat({ latent_statistics(received), latent_statistics(residual) }, 1);
 }
 
+torch::Tensor calibrated_statistics(jscc_codec_impl& codec,
+                                    const torch::Tensor& received,
+                                    const torch::Tensor& decode_snr_db,
+                                    const torch::Tensor& encode_snr_db)
+{
+    return calibrated_statistics(
+        received, calibration_residual(codec, received, decode_snr_db, encode_snr_db));
+}
+
+torch::Tensor calibrated_statistics(jscc_codec_impl& codec,
+                                    const torch::Tensor& received,
+                                    double decode_snr_db,
+                                    double encode_snr_db,
+                                    int64_t batch)
+{
+    return calibrated_statistics(
+        received, calibration_residual(codec, received, decode_snr_db, encode_snr_db, batch));
+}
+
 double roc_auc(const torch::Tensor& negative_scores, const torch::Tensor& positive_scores)
 {
     const auto neg = negative_scores.detach().to(torch::kCPU, torch::kDouble).flatten();

@@ -338,12 +338,8 @@ eve_table run_eve_table(secure_link_models& models,
     }
     if (o.calibrated) {
         const auto features = [&](const torch::Tensor& rx) {
-            return calibrated_statistics(rx,
-                                         calibration_residual(*models.codec,
-                                                              rx,
-                                                              o.eve.snr_db,
-                                                              o.bob.snr_db,
-                                                              static_cast<int64_t>(o.batch)));
+            return calibrated_statistics(
+                *models.codec, rx, o.eve.snr_db, o.bob.snr_db, static_cast<int64_t>(o.batch));
         };
         const auto fp = features(received_plain), fc = features(received_container);
         const auto sp = o.calibrated->score_features(fp);
@@ -503,12 +499,11 @@ std::vector<steganalysis_fit> fit_steganalysis(const secure_link_models& models,
         const auto rx_plain = torch::cat(plain), rx_containers = torch::cat(containers);
         out.back().statistical.fit(rx_plain, rx_containers);
         const auto calibrated = [&](const torch::Tensor& rx) {
-            return calibrated_statistics(rx,
-                                         calibration_residual(*fit_models.codec,
-                                                              rx,
-                                                              eve_snrs_db[k],
-                                                              bob_snr_db,
-                                                              static_cast<int64_t>(batch)));
+            return calibrated_statistics(*fit_models.codec,
+                                         rx,
+                                         eve_snrs_db[k],
+                                         bob_snr_db,
+                                         static_cast<int64_t>(batch));
         };
         out.back().calibrated.fit_features(calibrated(rx_plain), calibrated(rx_containers));
         if (!det_plain.empty())

@@ -574,19 +574,16 @@ stage make_inn_stage(const stage_context& ctx)
         if (o.lambda_calibrated > 0) {
             // E10 calibrated: the public codec's re-encoding of Eve's decoding explains a
             // plain latent up to the noise; the term keeps it explaining containers as well.
-            const auto residual = [&](const torch::Tensor& rx) {
-                return calibration_residual(*codec, rx, snr, snr);
-            };
             torch::Tensor plain_cal;
             {
                 torch::NoGradGuard ng;
-                const auto plain_rx = apply_channel_at_snr(zh, ch, snr, gen);
-                plain_cal = calibrated_statistics(plain_rx, residual(plain_rx));
+                plain_cal = calibrated_statistics(
+                    *codec, apply_channel_at_snr(zh, ch, snr, gen), snr, snr);
             }
             calibrated_statistics_cov->update(plain_cal);
             loss = loss
                 + o.lambda_calibrated
-                    * statistics_discriminant(calibrated_statistics(y, residual(y)),
+                    * statistics_discriminant(calibrated_statistics(*codec, y, snr, snr),
                                               plain_cal,
                                               calibrated_statistics_cov->value());
         }
@@ -665,12 +662,11 @@ stage make_inn_stage(const stage_context& ctx)
                 statistics_discriminant(latent_statistics(y), latent_statistics(plain_rx))
                     .item<double>());
             // The same on the calibrated statistics (E10 calibrated's features).
-            const auto calibrated = [&](const torch::Tensor& rx) {
-                return calibrated_statistics(rx, calibration_residual(*codec, rx, snr, snr));
-            };
             m.emplace_back(
                 "calibrated_discriminant" + suffix,
-                statistics_discriminant(calibrated(y), calibrated(plain_rx)).item<double>());
+                statistics_discriminant(calibrated_statistics(*codec, y, snr, snr),
+                                        calibrated_statistics(*codec, plain_rx, snr, snr))
+                    .item<double>());
             if (adversaries)
                 m.emplace_back("adversary_accuracy" + suffix,
                                adversaries->accuracy(plain_rx, y));

@@ -225,6 +225,18 @@ torch::Tensor calibrated_statistics(const torch::Tensor& received,
                                     const torch::Tensor& residual);
 //! What each column of calibrated_statistics is ("received ch3 variance", "residual ch0
 //! band 2 log power").
+//! The calibrated features of received latents straight from them: calibrated_statistics
+//! of `received` and its calibration_residual through `codec` (SNRs per signal, with
+//! gradients where the caller has them on; or one SNR each, `batch` at a time, without).
+torch::Tensor calibrated_statistics(jscc_codec_impl& codec,
+                                    const torch::Tensor& received,
+                                    const torch::Tensor& decode_snr_db,
+                                    const torch::Tensor& encode_snr_db);
+torch::Tensor calibrated_statistics(jscc_codec_impl& codec,
+                                    const torch::Tensor& received,
+                                    double decode_snr_db,
+                                    double encode_snr_db,
+                                    int64_t batch);
 std::vector<std::string> calibrated_statistic_names(int64_t channels);
 
 //! Area under the ROC curve of scores for negatives (plain) and positives (containers):
