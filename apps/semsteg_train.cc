@@ -90,6 +90,12 @@ int main(int argc, char** argv)
            "a full-payload INN for a reduced payload: all but the secret branch's first "
            "and last layers); the rest start fresh")
         ->check(CLI::ExistingFile);
+    app.add_flag("--codec-round-trip",
+                 o.codec_round_trip,
+                 "inn: Alice sends E(D(container)), the container through the public "
+                 "codec's round trip, so that what goes on the air is the codec's latent "
+                 "of an image (the INN learns to put the payload where the round trip "
+                 "keeps it); recorded in the INN file");
     app.add_option("--inn-blocks", o.inn_blocks, "INN invertible blocks");
     app.add_option("--inn-width", o.inn_width, "INN sub-network width");
     app.add_option("--lost-estimator-width",

@@ -1197,6 +1197,57 @@ TEST(SecureLink, AReducedPayloadTravelsTheWholeLink)
         std::string::npos);
 }
 
+// An INN with codec_round_trip sends E(D(z_c)) at Alice's encoding SNR: what goes on the
+// air is the codec's latent of an image. Alice needs the codec for it (the link passes it;
+// the blocks' facade refuses such a file, clearly); the file records it, older files lack it.
+TEST(SecureLink, ARoundTripInnSendsTheCodecsLatentOfAnImage)
+{
+    auto codec = random_codec_pair(51).second; // SNR-adaptive: the SNR must reach E and D
+    codec->eval();
+    inn_config cfg { 8, 2, 8, 2.0 };
+    cfg.codec_round_trip = true;
+    inn net(cfg);
+    randomise(*net, 0.05, 52);
+    torch::NoGradGuard ng;
+    torch::manual_seed(53);
+    const auto snr = torch::tensor({ 5.0, 15.0 });
+    const auto zh = codec->encode(torch::rand({ 2, 3, 32, 32 }), snr);
+    const auto zp = normalize_power_batch(torch::randn({ 2, 8, 8, 8 }));
+    const auto out = alice_embed(*net, zh, zp, nullptr, { codec.get(), snr });
+    const auto made = normalize_power_batch(out.container);
+    EXPECT_TRUE(
+        torch::allclose(out.sent, codec->encode(codec->decode(made, snr), snr), 1e-5, 1e-6));
+    EXPECT_GT((out.sent - made).abs().max().item<double>(), 1e-2);
+    EXPECT_GT((out.sent - codec->encode(codec->decode(made, snr.flip(0)), snr.flip(0)))
+                  .abs()
+                  .max()
+                  .item<double>(),
+              1e-3);
+    EXPECT_NE(error_of([&] { alice_embed(*net, zh, zp); }).find("round trip"),
+              std::string::npos);
+    inn as_made(inn_config { 8, 2, 8, 2.0 }); // other INNs ignore the codec
+    copy_shared_parameters(*net, *as_made);
+    EXPECT_TRUE(torch::equal(
+        alice_embed(*as_made, zh, zp, nullptr, { codec.get(), snr }).sent, made));
+
+    EXPECT_TRUE(inn_config::from_json(cfg.to_json()).codec_round_trip);
+    EXPECT_FALSE(inn_config {}.to_json().contains("codec_round_trip"));
+    const auto path = temp_path("round_trip_inn.st").string();
+    save_module(path, *net, kind_inn, net->config().to_json());
+    EXPECT_NE(error_of([&] { facade::inn f(path); }).find("round trip"), std::string::npos);
+
+    // The whole link: Alice's container goes through the round trip at Bob's SNR.
+    secure_link_models m;
+    m.codec = codec;
+    m.stego = net;
+    auto gen = at::detail::createCPUGenerator(54);
+    const auto x = torch::rand({ 2, 3, 32, 32 });
+    const auto r = run_secure_link(
+        m, x, x, fixed_snr_channel("awgn", 10), fixed_snr_channel("awgn", 20), gen);
+    EXPECT_EQ(r.secure_bob.sizes(), x.sizes());
+    EXPECT_TRUE(torch::isfinite(r.secure_eve).all().item<bool>());
+}
+
 TEST(Experiment, KeySweepRunsBobUnderEachRandomKeyOnTheSameNoise)
 {
     random_pairs images("experiment_key_images", 4, 6);

@@ -406,6 +406,37 @@ TEST_F(Training, KeyedInnLearnsWithRandomKeys)
     EXPECT_THROW(run_training(keyless, data(), {}), error);
 }
 
+// An INN whose containers go through the public codec's round trip learns through the
+// frozen codec (gradients through D and E); the file records the round trip, a resumed one
+// keeps it, and an INN carried on with --codec-round-trip takes it on with its weights.
+// (What the round trip does to Eve's steganalysis needs a real codec: measured on faces,
+// models/training/.)
+TEST_F(Training, ARoundTripInnLearnsThroughTheCodec)
+{
+    const auto codec = trained_codec("round_trip_codec.st", 45);
+    auto o = small("inn", "round_trip_inn.st");
+    o.codec_model = codec;
+    o.codec_round_trip = true;
+    o.steps = 120;
+    o.steps_per_epoch = 30;
+    const auto r = run_training(o, data(), {});
+    // Measured: 7.40 → 6.42 (a 45-step codec's round trip loses much of any payload).
+    EXPECT_LT(r.last_loss, 0.92 * r.first_loss) << r.first_loss << " → " << r.last_loss;
+    EXPECT_TRUE(load_inn(o.out_model)->config().codec_round_trip);
+    auto without = writing(o, "as_made_inn.st");
+    without.codec_round_trip = false;
+    run_training(without, data(), {});
+    EXPECT_FALSE(load_inn(without.out_model)->config().codec_round_trip);
+    o.codec_round_trip = false; // resumed: the file's setting carries on
+    o.steps = 150;
+    run_training(o, data(), {});
+    EXPECT_TRUE(load_inn(o.out_model)->config().codec_round_trip);
+    without.codec_round_trip = true; // carried on through the round trip
+    without.steps = 150;
+    run_training(without, data(), {});
+    EXPECT_TRUE(load_inn(without.out_model)->config().codec_round_trip);
+}
+
 // Covert training: from one seed, the adversarial term lowers what the training detectors
 // achieve and the statistics term lowers the statistics gap, against the same run without
 // them; the detectors resume with the run. Then a fresh steganalyst (E10: wider, trained

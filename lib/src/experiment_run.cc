@@ -431,7 +431,9 @@ std::vector<key_point> run_key_sweep(secure_link_models models, // shares the ne
             for (int64_t i = 0; i < size; ++i)
                 used.push_back(nonces[k].next());
             const latent_keying keying(keys[k], used, zp[0].numel(), rounds);
-            const auto sent = alice_embed(*models.stego, zh, zp, &keying).sent;
+            const auto sent
+                = alice_embed(*models.stego, zh, zp, &keying, { models.codec.get(), snr0 })
+                      .sent;
             const auto rx = apply_channel_at_snr(sent, bob, snr, gen);
             const auto img = private_image(
                 models.private_coder(),

@@ -34,6 +34,8 @@ nlohmann::json inn_config::to_json() const
         j["private_downscale"] = private_downscale;
     if (payload_channels > 0 && payload_channels != channels)
         j["payload_channels"] = payload_channels;
+    if (codec_round_trip) // absent when the container is sent as made (older files stay valid)
+        j["codec_round_trip"] = true;
     return j;
 }
 
@@ -49,6 +51,8 @@ inn_config inn_config::from_json(const nlohmann::json& j)
     c.scramble_rounds = json_int(j, "scramble_rounds", c.scramble_rounds);
     c.private_downscale = json_int(j, "private_downscale", 1);
     c.payload_channels = json_int(j, "payload_channels", 0);
+    c.codec_round_trip
+        = j.contains("codec_round_trip") && j.at("codec_round_trip").get<bool>();
     if (c.keyed && c.scramble_rounds < 1)
         throw error("inn config: a keyed INN needs at least one scramble round");
     if (c.channels <= 0 || c.blocks <= 0 || c.width <= 0 || !(c.clamp > 0))

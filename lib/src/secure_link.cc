@@ -153,12 +153,20 @@ torch::Tensor private_image(jscc_codec_impl& codec,
 alice_output alice_embed(inn_impl& stego,
                          const torch::Tensor& zh,
                          const torch::Tensor& zp,
-                         const latent_keying* key)
+                         const latent_keying* key,
+                         const codec_range& range)
 {
     check_keying(stego, key);
     auto out = stego.embed(zh, key ? key->scramble(zp) : zp);
     // Only the container goes on the air, at the unit power the PHY expects; l is dropped.
     auto sent = normalize_power_batch(out.container);
+    if (stego.config().codec_round_trip) {
+        if (!range.codec || range.snr_db.numel() != zh.size(0))
+            throw error("alice_embed: this INN sends its containers through the public "
+                        "codec's round trip; it needs the codec and one SNR per image");
+        // E normalises the power itself.
+        sent = range.codec->encode(range.codec->decode(sent, range.snr_db), range.snr_db);
+    }
     return { std::move(sent), std::move(out.container), std::move(out.lost) };
 }
 
@@ -299,7 +307,7 @@ secure_link_result run_secure_link(secure_link_models& m,
         keying.emplace(*m.key, nonces, reals, rounds);
     }
     const latent_keying* key = keying ? &*keying : nullptr;
-    const auto zc = alice_embed(*m.stego, zh, hidden, key).sent;
+    const auto zc = alice_embed(*m.stego, zh, hidden, key, { m.codec.get(), bob_snr }).sent;
     const auto bob_rx = apply_channel_at_snr(zc, bob_channel, bob_snr, gen);
     const auto eve_rx = apply_channel_at_snr(zc, eve_channel, eve_snr, gen);
     r.secure_bob = private_image(m.private_coder(),

@@ -429,6 +429,12 @@ facade::inn::inn(const std::string& model_path,
                     + "): semsteg-eval and semsteg-train read it; the blocks and programs "
                       "carry full-size payloads only (the whole latent, or a lower-rate "
                       "private codec's)");
+    if (d_impl->net->config().codec_round_trip)
+        throw error(
+            "INN '" + model_path
+            + "' sends its containers through the public codec's round trip "
+              "(codec_round_trip): semsteg-eval and semsteg-train read it; the blocks "
+              "and programs embed without the codec");
     check_lost_part_mode(d_impl->lost, *d_impl->net, model_path);
     check_inn_key(*d_impl->net, key != nullptr, model_path);
     if (key)

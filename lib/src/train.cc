@@ -467,6 +467,13 @@ stage make_inn_stage(const stage_context& ctx)
     if (!o.keyed && net->config().keyed)
         throw error("train: '" + o.out_model
                     + "' is a keyed INN: train it with the key option");
+    if (o.codec_round_trip && !net->config().codec_round_trip) {
+        auto cfg = net->config();
+        cfg.codec_round_trip = true; // the same weights; only what Alice sends changes
+        inn through(cfg);
+        copy_shared_parameters(*net, *through);
+        net = through;
+    }
     if (net->config().channels != channels)
         throw error("train: the INN has " + std::to_string(net->config().channels)
                     + " channels, the codec's latent " + std::to_string(channels));
@@ -535,7 +542,7 @@ stage make_inn_stage(const stage_context& ctx)
         }
         const auto key = random_keying(rng, bs);
         const latent_keying* keying = key ? &*key : nullptr;
-        auto out = alice_embed(*net, zh, zp, keying);
+        auto out = alice_embed(*net, zh, zp, keying, { codec.get(), snr });
         auto y = apply_channel_at_snr(out.sent, ch, snr, gen);
         // L_forward's λ2 term pulls l towards Bob's l̂ ('auto': zero, or his learned
         // estimate).
@@ -619,7 +626,8 @@ stage make_inn_stage(const stage_context& ctx)
             auto zc = alice_embed(*net,
                                   zh,
                                   private_latent(*private_codec, *net, xvp.to(dev), snr),
-                                  keying)
+                                  keying,
+                                  { codec.get(), snr })
                           .sent;
             auto y = apply_channel_at_snr(zc, c, snr, gen);
             auto bob = private_image(
@@ -785,7 +793,8 @@ stage make_detector_stage(const stage_context& ctx)
         auto zc = alice_embed(*stego,
                               zh,
                               private_latent(*private_codec, *stego, xp, alice_snr),
-                              keying ? &*keying : nullptr)
+                              keying ? &*keying : nullptr,
+                              { codec.get(), alice_snr })
                       .sent;
         auto y = detector_input(*net,
                                 *codec,
@@ -911,7 +920,8 @@ stage make_extractor_stage(const stage_context& ctx)
                 return alice_embed(*stego,
                                    codec->encode(xh, snr),
                                    codec->encode(xp, snr),
-                                   keying ? &*keying : nullptr)
+                                   keying ? &*keying : nullptr,
+                                   { codec.get(), snr })
                     .sent;
             },
             xp.size(0),

@@ -43,6 +43,13 @@ struct inn_config {
     //! Channels of the payload's codec latent (a private codec of its own, at a lower rate:
     //! fewer channels); 0: `channels` (the public codec's).
     int payload_channels = 0;
+    /*!
+     * Alice sends E(D(z_c)), the container through the public codec's round trip at her
+     * encoding SNR, not z_c: what goes on the air is the codec's latent of an image (its
+     * range), as a plain latent is, and the INN learns to put the payload where the round
+     * trip keeps it (secure_link.h: alice_embed).
+     */
+    bool codec_round_trip = false;
     int payload() const { return payload_channels > 0 ? payload_channels : channels; }
     //! K, the secret branch's channels: the payload's, folded s² times fewer (s² × more
     //! grid cells are folded in: K = payload / s² on the host's grid).

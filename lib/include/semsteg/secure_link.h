@@ -78,19 +78,31 @@ torch::Tensor private_image(jscc_codec_impl& codec,
 
 //! What Alice's embedding gives.
 struct alice_output {
-    torch::Tensor sent; //!< the container as sent: z_c scaled to unit mean symbol power
+    //! the container as sent: z_c scaled to unit mean symbol power (through the codec's
+    //! round trip for an INN with inn_config::codec_round_trip)
+    torch::Tensor sent;
     torch::Tensor container; //!< z_c as the INN makes it (before power normalisation)
     torch::Tensor lost; //!< l, the part Alice discards
 };
 
+//! The public codec and the SNR [B] Alice encoded the host at: what an INN with
+//! inn_config::codec_round_trip sends its containers through.
+struct codec_range {
+    jscc_codec_impl* codec = nullptr;
+    torch::Tensor snr_db;
+};
+
 /*!
  * Alice: host and private latents (z_h, z_p) → the container she sends. A keyed INN needs
- * `key` (z_p is scrambled before it is embedded); a keyless one must have none.
+ * `key` (z_p is scrambled before it is embedded); a keyless one must have none. An INN with
+ * inn_config::codec_round_trip needs `range`: it sends E(D(z_c)) (`sent`; `container` stays
+ * z_c, the INN's output); other INNs ignore it.
  */
 alice_output alice_embed(inn_impl& stego,
                          const torch::Tensor& zh,
                          const torch::Tensor& zp,
-                         const latent_keying* key = nullptr);
+                         const latent_keying* key = nullptr,
+                         const codec_range& range = {});
 
 //! What Bob's extraction gives.
 struct bob_output {

@@ -98,6 +98,10 @@ struct train_options {
     //! fresh random key and nonces, so one INN works for every key; a resumed keyless INN
     //! becomes keyed (its weights carry on)
     bool keyed = false;
+    //! inn: the containers go on the air through the public codec's round trip E(D(z_c))
+    //! (inn_config::codec_round_trip); a resumed INN or --init-inn without it takes it on
+    //! (its weights carry on); one with it keeps it
+    bool codec_round_trip = false;
     int scramble_rounds = 3;
     //! inn, new OUT: the payload (inn_config::private_downscale): 1 hides the whole private
     //! latent, s > 1 the latent of the private image downscaled s times
