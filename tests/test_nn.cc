@@ -1198,8 +1198,8 @@ TEST(SecureLink, AReducedPayloadTravelsTheWholeLink)
 }
 
 // An INN with codec_round_trip sends E(D(z_c)) at Alice's encoding SNR: what goes on the
-// air is the codec's latent of an image. Alice needs the codec for it (the link passes it;
-// the blocks' facade refuses such a file, clearly); the file records it, older files lack it.
+// air is the codec's latent of an image. Alice needs the codec for it (the link and the
+// blocks' facade pass it); the file records it, older files lack it.
 TEST(SecureLink, ARoundTripInnSendsTheCodecsLatentOfAnImage)
 {
     auto codec = random_codec_pair(51).second; // SNR-adaptive: the SNR must reach E and D
@@ -1232,9 +1232,36 @@ TEST(SecureLink, ARoundTripInnSendsTheCodecsLatentOfAnImage)
 
     EXPECT_TRUE(inn_config::from_json(cfg.to_json()).codec_round_trip);
     EXPECT_FALSE(inn_config {}.to_json().contains("codec_round_trip"));
+    // The blocks' facade: given the INN's codec and Alice's SNR, the link's container; without
+    // them it extracts (Bob) but refuses to embed; another codec is refused.
+    const auto codec_path = temp_path("round_trip_codec.st").string();
+    save_module(codec_path, *codec, kind_jscc, codec->config().to_json());
     const auto path = temp_path("round_trip_inn.st").string();
-    save_module(path, *net, kind_inn, net->config().to_json());
-    EXPECT_NE(error_of([&] { facade::inn f(path); }).find("round trip"), std::string::npos);
+    save_module(path,
+                *net,
+                kind_inn,
+                net->config().to_json(),
+                { { inn_codec_key, read_model_file(codec_path, kind_jscc).data_sha256 } });
+    facade::inn alice(path, "auto", nullptr, facade::round_trip_codec { codec_path, 15.0 });
+    EXPECT_TRUE(alice.codec_round_trip());
+    const auto h = latent_to_symbols(zh[1].contiguous().data_ptr<float>(), 512);
+    const auto p = latent_to_symbols(zp[1].contiguous().data_ptr<float>(), 512);
+    const auto container = alice.embed(h.data(), h.size(), p.data(), p.size());
+    const auto want = latent_to_symbols(out.sent[1].contiguous().data_ptr<float>(), 512);
+    ASSERT_EQ(container.size(), want.size());
+    for (size_t i = 0; i < want.size(); i += 5)
+        EXPECT_NEAR(std::abs(container[i] - want[i]), 0.0, 1e-4) << i;
+    facade::inn bob(path);
+    EXPECT_EQ(bob.extract(container.data(), container.size()).size(), 256u);
+    EXPECT_NE(error_of([&] {
+                  bob.embed(h.data(), h.size(), p.data(), p.size());
+              }).find("round trip"),
+              std::string::npos);
+    const auto other_path = temp_path("round_trip_other_codec.st").string();
+    auto other = random_codec_pair(55).second;
+    save_module(other_path, *other, kind_jscc, other->config().to_json());
+    EXPECT_THROW(facade::inn(path, "auto", nullptr, facade::round_trip_codec { other_path }),
+                 error);
 
     // The whole link: Alice's container goes through the round trip at Bob's SNR.
     secure_link_models m;

@@ -17,22 +17,45 @@ inn_embed::sptr inn_embed::make(const std::string& model_path,
                                 int threads,
                                 int max_queue,
                                 const std::string& key_file,
-                                const std::string& passphrase)
+                                const std::string& passphrase,
+                                const std::string& codec_model,
+                                double snr_db)
 {
     return gnuradio::make_block_sptr<inn_embed_impl>(
-        model_path, threads, max_queue, key_file, passphrase);
+        model_path, threads, max_queue, key_file, passphrase, codec_model, snr_db);
 }
+
+namespace {
+std::optional<::semsteg::facade::round_trip_codec> round_trip_of(const std::string& codec,
+                                                                 double snr_db)
+{
+    if (codec.empty())
+        return std::nullopt;
+    return ::semsteg::facade::round_trip_codec { codec, snr_db };
+}
+} // namespace
 
 inn_embed_impl::inn_embed_impl(const std::string& model_path,
                                int threads,
                                int max_queue,
                                const std::string& key_file,
-                               const std::string& passphrase)
+                               const std::string& passphrase,
+                               const std::string& codec_model,
+                               double snr_db)
     : gr::block("inn_embed", io_signature::make(0, 0, 0), io_signature::make(0, 0, 0))
     , d_key(load_block_key(d_logger, key_file, passphrase))
     , d_max_queue(static_cast<size_t>(std::max(1, max_queue)))
-    , d_inn(model_path, "auto", d_key ? &*d_key : nullptr)
+    , d_inn(model_path, "auto", d_key ? &*d_key : nullptr, round_trip_of(codec_model, snr_db))
 {
+    if (d_inn.codec_round_trip()) {
+        if (codec_model.empty())
+            throw std::invalid_argument(
+                "inn_embed: INN '" + model_path
+                + "' sends its containers through the public codec's round trip: set "
+                  "codec_model (the public codec) and snr_db (the host encoder's SNR)");
+        d_logger->info(
+            "containers sent through the round trip of {} at {} dB", codec_model, snr_db);
+    }
     if (d_key) // named by its fingerprint only, once the INN has accepted it
         d_logger->info("keyed hiding with key {}", d_key->fingerprint());
     set_engine_threads(threads);

@@ -25,7 +25,9 @@ public:
                    int threads,
                    int max_queue,
                    const std::string& key_file,
-                   const std::string& passphrase);
+                   const std::string& passphrase,
+                   const std::string& codec_model,
+                   double snr_db);
     uint64_t embedded() const override { return d_embedded; }
     uint64_t dropped() const override { return d_dropped; }
 

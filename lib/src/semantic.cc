@@ -331,8 +331,20 @@ struct facade::inn::impl {
     lost_part_mode lost;
     std::optional<stego_key> key;
     std::string device = "cpu";
+    // An INN with codec_round_trip: the codec Alice sends the containers through.
+    ::semsteg::jscc_codec round_trip { nullptr };
+    double round_trip_snr_db = 10.0;
+    std::string round_trip_device = "cpu";
     std::unique_ptr<batched_operation<embed_request, symbol_vector>> embed_op;
     std::unique_ptr<batched_operation<extract_request, symbol_vector>> extract_op;
+
+    void check_can_embed() const
+    {
+        if (net->config().codec_round_trip && !round_trip)
+            throw error("this INN sends its containers through the public codec's round trip "
+                        "(codec_round_trip): embedding needs that codec and the SNR Alice "
+                        "encodes at (inn_embed: codec_model, snr_db)");
+    }
 
     //! The payload of a container of `shape`: the INN's secret_channels() on its grid.
     latent_shape payload_shape(const latent_shape& shape) const
@@ -379,7 +391,13 @@ struct facade::inn::impl {
                 [&](size_t j) -> const symbol_vector& { return requests[group[j]].secret; },
                 dev);
             const auto k = keying(requests, group, dev);
-            const auto sent = alice_embed(*net, zh, zp, k ? &*k : nullptr).sent;
+            codec_range range;
+            if (round_trip) {
+                follow_device(round_trip, round_trip_device, dev);
+                range = { round_trip.get(),
+                          torch::full({ zh.size(0) }, round_trip_snr_db, zh.options()) };
+            }
+            const auto sent = alice_embed(*net, zh, zp, k ? &*k : nullptr, range).sent;
             for (size_t j = 0; j < group.size(); ++j)
                 out[group[j]]
                     = symbols_outcome(sent[static_cast<int64_t>(j)], "the INN's embedding");
@@ -415,7 +433,8 @@ struct facade::inn::impl {
 
 facade::inn::inn(const std::string& model_path,
                  const std::string& lost_mode,
-                 const stego_key* key)
+                 const stego_key* key,
+                 const std::optional<round_trip_codec>& round_trip)
     : d_impl(new impl)
 {
     keep_freed_buffers_mapped();
@@ -429,12 +448,13 @@ facade::inn::inn(const std::string& model_path,
                     + "): semsteg-eval and semsteg-train read it; the blocks and programs "
                       "carry full-size payloads only (the whole latent, or a lower-rate "
                       "private codec's)");
-    if (d_impl->net->config().codec_round_trip)
-        throw error(
-            "INN '" + model_path
-            + "' sends its containers through the public codec's round trip "
-              "(codec_round_trip): semsteg-eval and semsteg-train read it; the blocks "
-              "and programs embed without the codec");
+    if (d_impl->net->config().codec_round_trip && round_trip) {
+        const auto codec_path = locate_model(round_trip->path);
+        check_inn_codec(locate_model(model_path), codec_path);
+        d_impl->round_trip = load_jscc(codec_path);
+        d_impl->round_trip->eval();
+        d_impl->round_trip_snr_db = round_trip->snr_db;
+    }
     check_lost_part_mode(d_impl->lost, *d_impl->net, model_path);
     check_inn_key(*d_impl->net, key != nullptr, model_path);
     if (key)
@@ -446,11 +466,12 @@ facade::inn::inn(const std::string& model_path,
         [i](auto& r) { return i->extract_batch(r); }, inference_engine::instance(), i);
     const latent_shape grid { latent_channels(), warm_up_grid, warm_up_grid };
     const latent_shape payload { payload_channels(), warm_up_grid, warm_up_grid };
-    d_impl->embed_op->set_warm_up_sample({ warm_up_symbols(grid.num_symbols()),
-                                           warm_up_symbols(payload.num_symbols()),
-                                           grid,
-                                           payload,
-                                           0 });
+    if (!codec_round_trip() || d_impl->round_trip) // (else this one cannot embed)
+        d_impl->embed_op->set_warm_up_sample({ warm_up_symbols(grid.num_symbols()),
+                                               warm_up_symbols(payload.num_symbols()),
+                                               grid,
+                                               payload,
+                                               0 });
     d_impl->extract_op->set_warm_up_sample({ warm_up_symbols(grid.num_symbols()), grid, 0 });
 }
 facade::inn::~inn() = default;
@@ -458,6 +479,7 @@ facade::inn::~inn() = default;
 int facade::inn::latent_channels() const { return d_impl->net->config().channels; }
 int facade::inn::payload_channels() const { return d_impl->net->config().secret_channels(); }
 bool facade::inn::keyed() const { return d_impl->net->config().keyed; }
+bool facade::inn::codec_round_trip() const { return d_impl->net->config().codec_round_trip; }
 
 bool facade::inn::file_is_keyed(const std::string& model_path)
 {
@@ -494,6 +516,7 @@ symbol_vector facade::inn::embed(const std::complex<float>* host,
                                  size_t secret_symbols,
                                  uint64_t nonce)
 {
+    d_impl->check_can_embed();
     return d_impl->embed_op->call(make_embed(latent_channels(),
                                              payload_channels(),
                                              symbol_vector(host, host + host_symbols),
@@ -506,6 +529,7 @@ bool facade::inn::submit_embed(symbol_vector host,
                                uint64_t nonce,
                                symbols_done done)
 {
+    d_impl->check_can_embed();
     return d_impl->embed_op->submit(
         make_embed(
             latent_channels(), payload_channels(), std::move(host), std::move(secret), nonce),

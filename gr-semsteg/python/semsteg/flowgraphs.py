@@ -94,7 +94,9 @@ class alice_tx(gr.hier_block2):
             self.host_source = image_source(host_images, side, host_crop, interval, loop,
                                             first_image_id, "host")
             self.host_encoder = jscc_encoder(codec, threads, target_snr_db)
-            self.embed = inn_embed(inn, threads, 64, key_file, passphrase)
+            # (The codec and SNR reach only an INN that sends through the codec's round trip.)
+            self.embed = inn_embed(inn, threads, 64, key_file, passphrase, codec,
+                                   target_snr_db)
             self.msg_connect(self.host_source, "out", self.host_encoder, "in")
             self.msg_connect(self.host_source, "out", self, "host")
             self.msg_connect(self.host_encoder, "out", self.embed, "host")

@@ -358,6 +358,57 @@ class qa_stego(gr_unittest.TestCase):
             semsteg.inn_embed(CODEC)
 
 
+def with_config(src, dst, **changes):
+    """Copies the model file `src` to `dst` with its configuration changed (the header
+    alone: the data and its checksum stay as they are)."""
+    with open(src, "rb") as f:
+        size = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(size))
+        data = f.read()
+    config = json.loads(header["__metadata__"]["config"])
+    config.update(changes)
+    header["__metadata__"]["config"] = json.dumps(config)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(dst, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + data)
+
+
+class qa_round_trip_inn(gr_unittest.TestCase):
+    """An INN whose file records codec_round_trip: inn_embed sends E(D(z_c)) through the
+    codec it is given, which is what the codec's own blocks make of the plain container;
+    without a codec the block refuses to start, and Bob's block needs none."""
+
+    def test_the_container_is_the_codecs_latent_of_its_decoding(self):
+        enc = semsteg.jscc_encoder(CODEC)
+        zp, zh = encode(enc, FACE), encode(enc, PHOTO)
+        posts = [("private", latent_pdu(zp, 3)), ("host", latent_pdu(zh, 9))]
+        (plain,) = run_messages(semsteg.inn_embed(INN), posts, expect=1)
+        with tempfile.TemporaryDirectory() as d:
+            rt_inn = os.path.join(d, "round_trip_inn.safetensors")
+            with_config(INN, rt_inn, codec_round_trip=True)
+            with self.assertRaises((RuntimeError, ValueError)) as e:
+                semsteg.inn_embed(rt_inn)
+            self.assertIn("round trip", str(e.exception))
+            emb = semsteg.inn_embed(rt_inn, 0, 64, "", "", CODEC, 10.0)
+            (msg,) = run_messages(emb, posts, expect=1)
+            meta, zc = pdu_symbols(msg)
+            self.assertEqual(meta[K.role], "container")
+            self.assertAlmostEqual(float(np.mean(np.abs(zc) ** 2)), 1.0, places=4)
+            # The codec's blocks on the plain container: decoded to an 8-bit image and
+            # encoded again (the quantisation is the only difference allowed).
+            (img,) = run_messages(semsteg.jscc_decoder(CODEC), [("in", plain)], expect=1)
+            (again,) = run_messages(semsteg.jscc_encoder(CODEC), [("in", img)], expect=1)
+            zrt = pdu_symbols(again)[1]
+            zplain = pdu_symbols(plain)[1]
+            rel = lambda a, b: np.mean(np.abs(a - b) ** 2) / np.mean(np.abs(b) ** 2)
+            self.assertLess(rel(zc, zrt), 1e-3)
+            self.assertGreater(rel(zc, zplain), 100 * rel(zc, zrt))
+            (rec,) = run_messages(semsteg.inn_extract(rt_inn, "zeros"),
+                                  [("in", latent_pdu(zc, 3))], expect=1)
+            self.assertEqual(len(pdu_symbols(rec)[1]), len(zp))
+
+
 class qa_image_sink(gr_unittest.TestCase):
 
     def test_writes_pngs_and_measures_against_references(self):

@@ -101,6 +101,16 @@ class stego_key;
 
 namespace facade {
 
+/*!
+ * What Alice needs for an INN whose containers go through the public codec's round trip
+ * (inn.h, codec_round_trip): the public codec's file (the one the INN was trained with) and
+ * the SNR she encodes at (her encoder's target, Bob's SNR).
+ */
+struct round_trip_codec {
+    std::string path;
+    double snr_db = 10.0;
+};
+
 //! The steganography INN: Alice's embedding and Bob's extraction.
 class inn
 {
@@ -112,11 +122,14 @@ public:
      * keyed INN needs and a keyless one must not be given (stego_key.h's load_key reads it
      * from a key file or a passphrase). Throws semsteg::error on a bad file, mode or key,
      * and for an INN that hides a downscaled private image (inn.h, private_downscale > 1:
-     * simulation only).
+     * simulation only). `round_trip`: the codec that an INN with codec_round_trip sends its
+     * containers through (loaded only for such an INN, and refused unless it is the INN's
+     * codec); without it such an INN extracts (Bob) but does not embed.
      */
     explicit inn(const std::string& model_path,
                  const std::string& lost_mode = "auto",
-                 const stego_key* key = nullptr);
+                 const stego_key* key = nullptr,
+                 const std::optional<round_trip_codec>& round_trip = std::nullopt);
     ~inn();
     inn(const inn&) = delete;
     inn& operator=(const inn&) = delete;
@@ -127,6 +140,9 @@ public:
     int payload_channels() const;
     //! True when the INN is keyed: every embed/extract then uses the key and a nonce.
     bool keyed() const;
+    //! True when the INN sends its containers through the public codec's round trip
+    //! (embedding then needs the round_trip_codec).
+    bool codec_round_trip() const;
     //! Whether the INN file at `model_path` is keyed, read from its header alone (so a
     //! program can pick the key it needs before loading). Throws like the constructor.
     static bool file_is_keyed(const std::string& model_path);

@@ -33,6 +33,12 @@ namespace semsteg {
  * in a run), set as "nonce" in its metadata and carried in the OFDM frame header, so Bob
  * needs nothing but the key. The key is never logged nor put into a PDU; a keyless INN
  * refuses a key, and a keyed INN without one fails at construction.
+ *
+ * An INN trained to send its containers through the public codec's round trip (its file
+ * records codec_round_trip) sends E(D(z_c)), the codec's latent of an image, and needs
+ * that codec (the INN's own; another is refused) and the SNR the host was encoded at (the
+ * jscc_encoder's); other INNs ignore both (the codec is then not even loaded). Bob's side
+ * needs nothing more.
  */
 class SEMSTEG_API inn_embed : virtual public gr::block
 {
@@ -46,12 +52,17 @@ public:
      * \param max_queue unpaired latents kept per port
      * \param key_file the shared key's file (semsteg-keygen), or ""
      * \param passphrase the shared passphrase (Argon2id), or "" (not both)
+     * \param codec_model the public codec, for an INN that sends its containers through
+     *        its round trip ("": none; such an INN then fails at construction)
+     * \param snr_db the SNR the host latent was encoded at, for that round trip
      */
     static sptr make(const std::string& model_path,
                      int threads = 0,
                      int max_queue = 64,
                      const std::string& key_file = "",
-                     const std::string& passphrase = "");
+                     const std::string& passphrase = "",
+                     const std::string& codec_model = "",
+                     double snr_db = 10.0);
 
     virtual uint64_t embedded() const = 0;
     virtual uint64_t dropped() const = 0;

@@ -17,7 +17,9 @@ void bind_inn_embed(py::module& m)
              py::arg("threads") = 0,
              py::arg("max_queue") = 64,
              py::arg("key_file") = "",
-             py::arg("passphrase") = "")
+             py::arg("passphrase") = "",
+             py::arg("codec_model") = "",
+             py::arg("snr_db") = 10.0)
         .def("embedded", &inn_embed::embedded)
         .def("dropped", &inn_embed::dropped);
 }
