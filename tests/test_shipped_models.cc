@@ -425,6 +425,20 @@ TEST(ShippedModels, CalibrationFindsTheCovertContainersOnAnUnseenPhoto)
     EXPECT_GT(r.calibrated_auc, r.received_auc + 0.15);
 }
 
+// The same steganalysts against the covert point carried on through the public codec's
+// round trip (models/training/inn_rt, codec_round_trip): what goes on the air is the
+// codec's latent of an image, and calibration loses most of what it found. Measured
+// (session 28, 90 + 90 scored signals, 5 runs): calibrated accuracy 0.517-0.617, ROC AUC
+// 0.754-0.823 (the shipped covert point: 0.989-0.994, >= 0.999); the received statistics
+// alone 0.583-0.667, ROC AUC 0.685-0.746.
+TEST(ShippedModels, TheRoundTripTakesWhatCalibrationFindsOnAnUnseenPhoto)
+{
+    const auto r = steganalysis_on_an_unseen_photo("training/inn_rt.safetensors");
+    ASSERT_EQ(r.scored, 90);
+    EXPECT_LE(r.calibrated_accuracy, 0.617 + 0.10);
+    EXPECT_LE(r.calibrated_auc, 0.823 + 0.08);
+}
+
 TEST(ShippedModels, HostImageLossInnToo)
 {
     check_secure_link(
