@@ -169,6 +169,10 @@ int main(int argc, char** argv)
     app.add_option("--adversary-steps",
                    o.adversary_steps,
                    "inn: adversary updates per INN step, each on its own channel draw");
+    app.add_flag("--calibrated-adversaries",
+                 o.calibrated_adversaries,
+                 "inn: calibrated adversaries, reading the received signal and y - E(D(y)) "
+                 "(the kind of detector eve-detector --calibrated trains)");
     app.add_option("--lambda-adversarial",
                    o.lambda_adversarial,
                    "inn: weight of evading the adversaries (see --evasion)");

@@ -331,6 +331,7 @@ void detector_ensemble::save(const std::string& path) const
     torch::serialize::OutputArchive archive;
     archive.write("count", torch::tensor(static_cast<int64_t>(d_members.size())));
     archive.write("running_accuracy", torch::tensor(d_running_accuracy, torch::kDouble));
+    archive.write("calibrated", torch::tensor(static_cast<int64_t>(d_cfg.calibrated)));
     for (size_t k = 0; k < d_members.size(); ++k) {
         torch::serialize::OutputArchive member;
         d_members[k]->save(member);
@@ -352,6 +353,14 @@ void detector_ensemble::load(const std::string& path)
             throw error("'" + path + "' holds " + std::to_string(count.item<int64_t>())
                         + " detectors, " + std::to_string(d_members.size()) + " asked for");
         archive.read("running_accuracy", running);
+        // Files from before calibrated adversaries hold plain ones.
+        torch::Tensor calibrated;
+        const bool file_calibrated
+            = archive.try_read("calibrated", calibrated) && calibrated.item<int64_t>() != 0;
+        if (file_calibrated != d_cfg.calibrated)
+            throw error("'" + path + "' holds " + (file_calibrated ? "calibrated" : "plain")
+                        + " detectors, " + (d_cfg.calibrated ? "calibrated" : "plain")
+                        + " ones asked for");
         for (size_t k = 0; k < d_members.size(); ++k) {
             torch::serialize::InputArchive member;
             archive.read("member" + std::to_string(k), member);

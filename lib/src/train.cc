@@ -501,14 +501,32 @@ stage make_inn_stage(const stage_context& ctx)
     std::shared_ptr<detector_ensemble> adversaries;
     if (o.adversaries > 0) {
         adversaries = std::make_shared<detector_ensemble>(
-            o.adversaries, detector_config { channels, o.adversary_width }, 1e-3, dev);
+            o.adversaries,
+            detector_config { channels, o.adversary_width, o.calibrated_adversaries },
+            1e-3,
+            dev);
         const std::string path = o.out_model + ".adversaries";
         if (resuming && std::filesystem::exists(path))
             adversaries->load(path);
         st.save_extra = [adversaries, path] { adversaries->save(path); };
-    } else if (o.lambda_adversarial > 0) {
-        throw error("train: the adversarial term needs adversaries (--adversaries N)");
+    } else if (o.lambda_adversarial > 0 || o.calibrated_adversaries) {
+        throw error("train: the adversarial term and calibrated adversaries need "
+                    "adversaries (--adversaries N)");
     }
+    // What the adversaries read of received signals [B,C,h,w] at per-signal SNRs: the
+    // signals, or for calibrated ones also their calibration residuals (gradients flow
+    // through the codec where the caller has them on).
+    auto adversary_view = [=](const torch::Tensor& received,
+                              const torch::Tensor& snr) mutable -> torch::Tensor {
+        if (!o.calibrated_adversaries)
+            return received;
+        return torch::cat({ received, calibration_residual(*codec, received, snr, snr) }, 1);
+    };
+    auto adversary_view_no_grad
+        = [=](const torch::Tensor& received, const torch::Tensor& snr) mutable {
+              torch::NoGradGuard ng;
+              return adversary_view(received, snr);
+          };
     auto steps_run = std::make_shared<int64_t>(0);
     auto plain_statistics_cov = std::make_shared<running_covariance>(0.99);
     auto calibrated_statistics_cov = std::make_shared<running_covariance>(0.99);
@@ -596,15 +614,19 @@ stage make_inn_stage(const stage_context& ctx)
         }
         if (adversaries) {
             // The detectors learn plain host latents against containers, both received.
-            adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen), y);
+            adversaries->train_step(
+                adversary_view_no_grad(apply_channel_at_snr(zh, ch, snr, gen), snr),
+                adversary_view_no_grad(y.detach(), snr));
             const auto sent = out.sent.detach();
             for (int extra = 1; extra < o.adversary_steps; ++extra)
-                adversaries->train_step(apply_channel_at_snr(zh, ch, snr, gen),
-                                        apply_channel_at_snr(sent, ch, snr, gen));
+                adversaries->train_step(
+                    adversary_view_no_grad(apply_channel_at_snr(zh, ch, snr, gen), snr),
+                    adversary_view_no_grad(apply_channel_at_snr(sent, ch, snr, gen), snr));
             if (o.lambda_adversarial > 0)
                 loss = loss
                     + o.lambda_adversarial
-                        * adversaries->evasion_loss(y, o.evasion == "mean");
+                        * adversaries->evasion_loss(adversary_view(y, snr),
+                                                    o.evasion == "mean");
             if (o.adversary_refresh_steps > 0
                 && ++*steps_run % o.adversary_refresh_steps == 0)
                 adversaries->refresh_weakest();
@@ -677,7 +699,8 @@ stage make_inn_stage(const stage_context& ctx)
                     .item<double>());
             if (adversaries)
                 m.emplace_back("adversary_accuracy" + suffix,
-                               adversaries->accuracy(plain_rx, y));
+                               adversaries->accuracy(adversary_view_no_grad(plain_rx, snr),
+                                                     adversary_view_no_grad(y, snr)));
         }
         // The strongest training detector's accuracy over the last steps' batches.
         if (adversaries)
@@ -1246,6 +1269,7 @@ train_result run_training(const train_options& o,
                 covert << "adversaries=" << o.adversaries << ",width=" << o.adversary_width
                        << ",refresh=" << o.adversary_refresh_steps
                        << ",adversary_steps=" << o.adversary_steps
+                       << ",calibrated_adversaries=" << (o.calibrated_adversaries ? 1 : 0)
                        << ",lambda_adversarial=" << o.lambda_adversarial
                        << ",evasion=" << o.evasion
                        << ",lambda_statistics=" << o.lambda_statistics

@@ -130,6 +130,10 @@ struct train_options {
     //! detector trained for long on a frozen INN outruns adversaries that learn once per
     //! step: more updates keep the evasion term's opponent nearer that strength)
     int adversary_steps = 1;
+    //! calibrated adversaries (detector_config::calibrated): each reads the received signal
+    //! and what the public codec cannot explain in it, y − E(D(y)), as E3's calibrated CNN
+    //! does; the evasion term's gradients then pass through the codec's round trip
+    bool calibrated_adversaries = false;
     double lambda_adversarial = 0; //!< weight of the evasion term
     //! whom the evasion term is taken against: "strongest" (the member that spots this
     //! batch best) or "mean" (all members, averaged)
