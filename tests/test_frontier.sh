@@ -81,6 +81,19 @@ check frontier-with-csv '[[ $rc -eq 0 && $(wc -l < $tmp/fr3/frontier.csv) -eq 7 
   && [[ $(grep -c "^| keyless \|^| lambda6 \|^| again " $tmp/fr3/frontier.md) -eq 6 ]] \
   && [[ -z $(grep -vxF -f $tmp/fr3/frontier.csv $tmp/fr/frontier.csv) ]]'
 check frontier-with-csv-numbers 'grep -qF "1 = keyless; 2 = lambda6; 3 = again." $tmp/fr3/frontier.md'
+# Long names wrap by width under the plot (they ran off the image three to a line): every
+# legend line fits, and every point is named once.
+long="an operating point with a name as long as the frontier's real ones (step 1,000)"
+python3 "$src/tools/frontier.py" --out "$tmp/fr8" "$long A=$tmp/inn_awgn10_l6" \
+  "$long B=$tmp/inn_awgn10_l6" "$long C=$tmp/inn_awgn10_l6" >"$tmp/fr8.log" 2>&1; rc=$?
+check frontier-legend-wraps '[[ $rc -eq 0 ]] && python3 -c "
+import re
+legend = re.findall(r\"^set label \\d+ \\\"(.*)\\\" at screen\", open(\"$tmp/fr8/frontier.gp\").read(), re.M)
+assert len(legend) == 3, legend
+assert all(len(line) <= 165 for line in legend), legend
+names = \", \".join(legend)
+assert all(names.count(\"%d: \" % n) == 1 for n in (1, 2, 3)), names
+"'
 # A CSV written before the refitted-threshold and calibrated columns were added is still
 # read (those columns not measured).
 python3 -c "

@@ -233,8 +233,14 @@ def write_plot(out, rows, numbers):
     png = "frontier.png"
     snrs = sorted(set(r["eve_snr_db"] for r in rows))
     names = ["%d: %s" % (n, label) for label, n in numbers.items()]
-    per_line = 3
-    legend = [", ".join(names[i:i + per_line]) for i in range(0, len(names), per_line)]
+    # Filled by width, not by count: long names would run off the 1200-px image.
+    max_chars = 165
+    legend = []
+    for name in names:
+        if legend and len(legend[-1]) + 2 + len(name) <= max_chars:
+            legend[-1] += ", " + name
+        else:
+            legend.append(name)
     height = 520 + 16 * len(legend)
     bottom = (60.0 + 16 * len(legend)) / height
 
