@@ -204,6 +204,11 @@ int main(int argc, char** argv)
                    o.encode_snr_db,
                    "eve-detector: the SNR (dB) Alice's SNR-adaptive encoder is told, her "
                    "link's target (Bob's); default: each pair's --channel SNR (Eve's)");
+    app.add_flag("--round-trip-control",
+                 o.round_trip_control,
+                 "eve-detector, without --inn: a control; the second class is the host's "
+                 "latent through the public codec's round trip, E(D(E(x))), in place of a "
+                 "container (is the round trip alone detectable?)");
     app.add_option("--threads", threads, "torch threads (0: one per core)");
     app.add_option("--device",
                    o.device,

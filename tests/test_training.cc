@@ -437,6 +437,48 @@ TEST_F(Training, ARoundTripInnLearnsThroughTheCodec)
     EXPECT_TRUE(load_inn(without.out_model)->config().codec_round_trip);
 }
 
+// The round-trip control: a detector of plain latents against their own round trip
+// E(D(E(x))), with no INN. A short codec's round trip is far from the identity, so the
+// control learns it; it is labelled a control, and refuses an INN or another stage.
+TEST_F(Training, TheRoundTripControlDetectsAShortCodecsRoundTrip)
+{
+    const auto codec = trained_codec("control_codec.st", 45);
+    auto o = small("eve-detector", "control_det.st");
+    o.codec_model = codec;
+    o.inn_model.clear();
+    o.round_trip_control = true;
+    o.steps = 90;
+    const auto r = run_training(o, data(), {});
+    // Measured: 0.677 → 0.539 (the same with the plain latent as its own "round trip": 0.694 → 0.694).
+    EXPECT_LT(r.last_loss, 0.9 * r.first_loss) << r.first_loss << " → " << r.last_loss;
+    const auto info = read_model_file(o.out_model).info;
+    EXPECT_EQ(info.at("round_trip_control"), "true");
+    EXPECT_NO_THROW(load_detector(o.out_model));
+    // Misuse is refused with an error naming the option (not some other failure).
+    const auto refused = [](const train_options& bad) {
+        try {
+            run_training(bad, data(), {});
+        } catch (const error& e) {
+            return std::string(e.what()).find("--round-trip-control") != std::string::npos;
+        }
+        return false;
+    };
+    auto with_inn = writing(o, "control_with_inn.st");
+    with_inn.inn_model = codec; // any path: the option alone is refused with an INN
+    EXPECT_TRUE(refused(with_inn));
+    auto other_stage = writing(o, "control_mia.st");
+    other_stage.stage = "eve-mia";
+    EXPECT_TRUE(refused(other_stage));
+    EXPECT_FALSE(fs::exists(with_inn.out_model) || fs::exists(other_stage.out_model));
+    auto resumed_as_steganalyst = o; // its file is a control: carried on as one only
+    resumed_as_steganalyst.round_trip_control = false;
+    resumed_as_steganalyst.steps = 120;
+    EXPECT_TRUE(refused(resumed_as_steganalyst));
+    o.steps = 105; // carried on as a control, it keeps its label
+    EXPECT_TRUE(run_training(o, data(), {}).finished);
+    EXPECT_EQ(read_model_file(o.out_model).info.at("round_trip_control"), "true");
+}
+
 // Covert training: from one seed, the adversarial term lowers what the training detectors
 // achieve and the statistics term lowers the statistics gap, against the same run without
 // them; the detectors resume with the run. Then a fresh steganalyst (E10: wider, trained

@@ -777,12 +777,25 @@ stage make_detector_stage(const stage_context& ctx)
     jscc_codec codec = frozen_codec(ctx);
     const int channels = codec->config().latent_channels();
     stage st;
-    inn stego = frozen_inn(ctx);
-    jscc_codec private_codec = frozen_private_codec(ctx, codec, o.inn_model);
-    const bool keyed = stego->config().keyed;
-    const int64_t reals = static_cast<int64_t>(stego->config().secret_channels())
-        * (o.image_side / 4) * (o.image_side / 4);
-    const int rounds = stego->config().scramble_rounds;
+    const bool control = o.round_trip_control;
+    if (control && !o.inn_model.empty())
+        throw error("train: --round-trip-control trains against the codec's round trip "
+                    "of plain latents, with no INN; leave out --inn");
+    if (resuming
+        && (read_model_file(o.out_model, kind_detector).info.count("round_trip_control") > 0)
+            != control)
+        throw error("train: '" + o.out_model + "' is " + (control ? "not " : "")
+                    + "a round-trip control; carry it on " + (control ? "without" : "with")
+                    + " --round-trip-control");
+    // The control has no INN: its second class is E(D(z_h)), not a container.
+    inn stego = control ? inn(nullptr) : frozen_inn(ctx);
+    jscc_codec private_codec
+        = control ? codec : frozen_private_codec(ctx, codec, o.inn_model);
+    const bool keyed = !control && stego->config().keyed;
+    const int64_t reals = control ? 0
+                                  : static_cast<int64_t>(stego->config().secret_channels())
+            * (o.image_side / 4) * (o.image_side / 4);
+    const int rounds = control ? 0 : stego->config().scramble_rounds;
     const detector_config cfg = resuming
         ? detector_config::from_json(read_model_file(o.out_model, kind_detector).config)
         : detector_config { channels, o.detector_width, o.calibrated_detector };
@@ -810,15 +823,21 @@ stage make_detector_stage(const stage_context& ctx)
         const auto alice_snr
             = std::isnan(o.encode_snr_db) ? snr : torch::full_like(snr, o.encode_snr_db);
         auto zh = codec->encode(xh, alice_snr);
-        std::optional<latent_keying> keying;
-        if (keyed)
-            keying = seeded_keying(rng, xp.size(0), reals, rounds, dev);
-        auto zc = alice_embed(*stego,
-                              zh,
-                              private_latent(*private_codec, *stego, xp, alice_snr),
-                              keying ? &*keying : nullptr,
-                              { codec.get(), alice_snr })
-                      .sent;
+        torch::Tensor zc;
+        if (control) {
+            // What alice_embed does to a container, applied to the plain latent.
+            zc = codec->encode(codec->decode(zh, alice_snr), alice_snr);
+        } else {
+            std::optional<latent_keying> keying;
+            if (keyed)
+                keying = seeded_keying(rng, xp.size(0), reals, rounds, dev);
+            zc = alice_embed(*stego,
+                             zh,
+                             private_latent(*private_codec, *stego, xp, alice_snr),
+                             keying ? &*keying : nullptr,
+                             { codec.get(), alice_snr })
+                     .sent;
+        }
         auto y = detector_input(*net,
                                 *codec,
                                 torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
@@ -1089,6 +1108,9 @@ train_result run_training(const train_options& o,
         throw error("train: no training or validation images");
     if (o.out_model.empty())
         throw error("train: no output model path");
+    if (o.round_trip_control && o.stage != "eve-detector")
+        throw error(
+            "train: --round-trip-control is a control of the eve-detector stage only");
     if (o.batch <= 0 || o.steps <= 0 || o.steps_per_epoch <= 0 || !(o.lr > 0))
         throw error("train: batch, steps, steps per epoch and lr must be positive");
     if (o.host_image_loss != "mse" && o.host_image_loss != "ms-ssim")
@@ -1259,6 +1281,8 @@ train_result run_training(const train_options& o,
             info["schedule_start"] = std::to_string(schedule_start);
         if (o.stage == "eve-detector" && !std::isnan(o.encode_snr_db))
             info["encode_snr_db"] = std::to_string(o.encode_snr_db); // Alice's, not Eve's
+        if (o.stage == "eve-detector" && o.round_trip_control)
+            info["round_trip_control"] = "true"; // not a steganalyst: see train_options
         // What this INN leg trained with (earlier legs: the CSV and the model card).
         if (o.stage == "inn") {
             info["loss_weights"] = o.loss_weights.to_string();

@@ -165,6 +165,11 @@ struct train_options {
     //! target, Bob's SNR, public); NaN: each pair's channel SNR, Eve's. Eve's channel stays
     //! the --channel draw either way.
     double encode_snr_db = std::numeric_limits<double>::quiet_NaN();
+    //! eve-detector: a control with no INN: the second class is the host's own latent
+    //! through the public codec's round trip, E(D(E(x))), in place of a container. It
+    //! measures whether the round trip alone (what a codec_round_trip INN sends through)
+    //! is detectable, so a round-trip INN's detection can be read against it.
+    bool round_trip_control = false;
 };
 
 struct training_data {
