@@ -209,6 +209,12 @@ int main(int argc, char** argv)
                  "eve-detector, without --inn: a control; the second class is the host's "
                  "latent through the public codec's round trip, E(D(E(x))), in place of a "
                  "container (is the round trip alone detectable?)");
+    app.add_flag(
+        "--round-trip-plain",
+        o.round_trip_plain,
+        "eve-detector, with --inn: the plain class is the host's latent through the "
+        "public codec's round trip, E(D(E(x))), in place of E(x) (what do containers "
+        "leave beyond the round trip?)");
     app.add_option("--threads", threads, "torch threads (0: one per core)");
     app.add_option("--device",
                    o.device,

@@ -787,6 +787,13 @@ stage make_detector_stage(const stage_context& ctx)
         throw error("train: '" + o.out_model + "' is " + (control ? "not " : "")
                     + "a round-trip control; carry it on " + (control ? "without" : "with")
                     + " --round-trip-control");
+    const bool plain_through = o.round_trip_plain;
+    if (resuming
+        && (read_model_file(o.out_model, kind_detector).info.count("round_trip_plain") > 0)
+            != plain_through)
+        throw error("train: '" + o.out_model + "' was " + (plain_through ? "not " : "")
+                    + "trained against round-trip plain latents; carry it on "
+                    + (plain_through ? "without" : "with") + " --round-trip-plain");
     // The control has no INN: its second class is E(D(z_h)), not a container.
     inn stego = control ? inn(nullptr) : frozen_inn(ctx);
     jscc_codec private_codec
@@ -823,6 +830,9 @@ stage make_detector_stage(const stage_context& ctx)
         const auto alice_snr
             = std::isnan(o.encode_snr_db) ? snr : torch::full_like(snr, o.encode_snr_db);
         auto zh = codec->encode(xh, alice_snr);
+        // What Eve's plain class sends: E(x), or its round trip for --round-trip-plain.
+        const auto plain_sent
+            = plain_through ? codec->encode(codec->decode(zh, alice_snr), alice_snr) : zh;
         torch::Tensor zc;
         if (control) {
             // What alice_embed does to a container, applied to the plain latent.
@@ -840,7 +850,7 @@ stage make_detector_stage(const stage_context& ctx)
         }
         auto y = detector_input(*net,
                                 *codec,
-                                torch::cat({ apply_channel_at_snr(zh, ch, snr, gen),
+                                torch::cat({ apply_channel_at_snr(plain_sent, ch, snr, gen),
                                              apply_channel_at_snr(zc, ch, snr, gen) }),
                                 torch::cat({ snr, snr }),
                                 torch::cat({ alice_snr, alice_snr }));
@@ -1111,6 +1121,11 @@ train_result run_training(const train_options& o,
     if (o.round_trip_control && o.stage != "eve-detector")
         throw error(
             "train: --round-trip-control is a control of the eve-detector stage only");
+    if (o.round_trip_plain && o.stage != "eve-detector")
+        throw error("train: --round-trip-plain is an option of the eve-detector stage only");
+    if (o.round_trip_plain && o.round_trip_control)
+        throw error("train: --round-trip-plain with --round-trip-control would put the same "
+                    "round trip in both classes; use one");
     if (o.batch <= 0 || o.steps <= 0 || o.steps_per_epoch <= 0 || !(o.lr > 0))
         throw error("train: batch, steps, steps per epoch and lr must be positive");
     if (o.host_image_loss != "mse" && o.host_image_loss != "ms-ssim")
@@ -1283,6 +1298,8 @@ train_result run_training(const train_options& o,
             info["encode_snr_db"] = std::to_string(o.encode_snr_db); // Alice's, not Eve's
         if (o.stage == "eve-detector" && o.round_trip_control)
             info["round_trip_control"] = "true"; // not a steganalyst: see train_options
+        if (o.stage == "eve-detector" && o.round_trip_plain)
+            info["round_trip_plain"] = "true"; // its plain class: see train_options
         // What this INN leg trained with (earlier legs: the CSV and the model card).
         if (o.stage == "inn") {
             info["loss_weights"] = o.loss_weights.to_string();

@@ -170,6 +170,11 @@ struct train_options {
     //! measures whether the round trip alone (what a codec_round_trip INN sends through)
     //! is detectable, so a round-trip INN's detection can be read against it.
     bool round_trip_control = false;
+    //! eve-detector, with an INN: the plain class is the host's latent through the public
+    //! codec's round trip, E(D(E(x))), in place of E(x). It measures what a round-trip
+    //! INN's containers leave beyond the round trip itself: the detection a covert design
+    //! faces when plain traffic is sent through the same round trip.
+    bool round_trip_plain = false;
 };
 
 struct training_data {
