@@ -781,19 +781,20 @@ stage make_detector_stage(const stage_context& ctx)
     if (control && !o.inn_model.empty())
         throw error("train: --round-trip-control trains against the codec's round trip "
                     "of plain latents, with no INN; leave out --inn");
-    if (resuming
-        && (read_model_file(o.out_model, kind_detector).info.count("round_trip_control") > 0)
-            != control)
-        throw error("train: '" + o.out_model + "' is " + (control ? "not " : "")
-                    + "a round-trip control; carry it on " + (control ? "without" : "with")
-                    + " --round-trip-control");
     const bool plain_through = o.round_trip_plain;
-    if (resuming
-        && (read_model_file(o.out_model, kind_detector).info.count("round_trip_plain") > 0)
-            != plain_through)
-        throw error("train: '" + o.out_model + "' was " + (plain_through ? "not " : "")
-                    + "trained against round-trip plain latents; carry it on "
-                    + (plain_through ? "without" : "with") + " --round-trip-plain");
+    // The file records what its classes were (an info label per option): a detector is
+    // carried on only as what it began as.
+    const auto carried_on_as_made = [&](const std::string& label,
+                                        bool wanted,
+                                        const std::string& option) {
+        if (resuming
+            && (read_model_file(o.out_model, kind_detector).info.count(label) > 0) != wanted)
+            throw error("train: '" + o.out_model + "' was " + (wanted ? "not " : "")
+                        + "trained with " + option + "; carry it on "
+                        + (wanted ? "without " : "with ") + option);
+    };
+    carried_on_as_made("round_trip_control", control, "--round-trip-control");
+    carried_on_as_made("round_trip_plain", plain_through, "--round-trip-plain");
     // The control has no INN: its second class is E(D(z_h)), not a container.
     inn stego = control ? inn(nullptr) : frozen_inn(ctx);
     jscc_codec private_codec
