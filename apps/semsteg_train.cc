@@ -96,6 +96,11 @@ int main(int argc, char** argv)
                  "codec's round trip, so that what goes on the air is the codec's latent "
                  "of an image (the INN learns to put the payload where the round trip "
                  "keeps it); recorded in the INN file");
+    app.add_flag("--round-trip-host-detail",
+                 o.round_trip_host_detail,
+                 "inn, with --codec-round-trip: Alice adds back what the codec loses of "
+                 "the host image before re-encoding, E(D(container) + x_h - D(z_h)) (with "
+                 "nothing hidden she would send E(x_h)); recorded in the INN file");
     app.add_option("--inn-blocks", o.inn_blocks, "INN invertible blocks");
     app.add_option("--inn-width", o.inn_width, "INN sub-network width");
     app.add_option("--lost-estimator-width",

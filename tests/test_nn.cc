@@ -1197,6 +1197,22 @@ TEST(SecureLink, AReducedPayloadTravelsTheWholeLink)
         std::string::npos);
 }
 
+//! A codec and an INN saved as files, the INN naming the codec it was trained with (as
+//! training writes them): {codec path, INN path}.
+static std::pair<std::string, std::string>
+saved_with_its_codec(jscc_codec_impl& codec, inn_impl& net, const std::string& stem)
+{
+    const auto codec_path = temp_path(stem + "_codec.st").string();
+    save_module(codec_path, codec, kind_jscc, codec.config().to_json());
+    const auto path = temp_path(stem + "_inn.st").string();
+    save_module(path,
+                net,
+                kind_inn,
+                net.config().to_json(),
+                { { inn_codec_key, read_model_file(codec_path, kind_jscc).data_sha256 } });
+    return { codec_path, path };
+}
+
 // An INN with codec_round_trip sends E(D(z_c)) at Alice's encoding SNR: what goes on the
 // air is the codec's latent of an image. Alice needs the codec for it (the link and the
 // blocks' facade pass it); the file records it, older files lack it.
@@ -1234,14 +1250,7 @@ TEST(SecureLink, ARoundTripInnSendsTheCodecsLatentOfAnImage)
     EXPECT_FALSE(inn_config {}.to_json().contains("codec_round_trip"));
     // The blocks' facade: given the INN's codec and Alice's SNR, the link's container; without
     // them it extracts (Bob) but refuses to embed; another codec is refused.
-    const auto codec_path = temp_path("round_trip_codec.st").string();
-    save_module(codec_path, *codec, kind_jscc, codec->config().to_json());
-    const auto path = temp_path("round_trip_inn.st").string();
-    save_module(path,
-                *net,
-                kind_inn,
-                net->config().to_json(),
-                { { inn_codec_key, read_model_file(codec_path, kind_jscc).data_sha256 } });
+    const auto [codec_path, path] = saved_with_its_codec(*codec, *net, "round_trip");
     facade::inn alice(path, "auto", nullptr, facade::round_trip_codec { codec_path, 15.0 });
     EXPECT_TRUE(alice.codec_round_trip());
     const auto h = latent_to_symbols(zh[1].contiguous().data_ptr<float>(), 512);
@@ -1273,6 +1282,83 @@ TEST(SecureLink, ARoundTripInnSendsTheCodecsLatentOfAnImage)
         m, x, x, fixed_snr_channel("awgn", 10), fixed_snr_channel("awgn", 20), gen);
     EXPECT_EQ(r.secure_bob.sizes(), x.sizes());
     EXPECT_TRUE(torch::isfinite(r.secure_eve).all().item<bool>());
+}
+
+// With round_trip_host_detail Alice adds back what the codec loses of the host image before
+// re-encoding: E(D(z_c) + x_h − D(z_h)). Had the INN left z_h as it was, she would send
+// E(x_h), the plain latent; a host image that the codec keeps whole (x_h = D(z_h)) gives
+// the plain round trip. She needs the host images; the latent-level facade has none.
+TEST(SecureLink, TheHostsDetailGoesBackBeforeTheRoundTrip)
+{
+    auto codec = random_codec_pair(51).second;
+    codec->eval();
+    inn_config cfg { 8, 2, 8, 2.0 };
+    cfg.codec_round_trip = true;
+    cfg.round_trip_host_detail = true;
+    inn net(cfg);
+    randomise(*net, 0.05, 52);
+    {
+        // The INN learns through it: gradients reach its weights through D, the detail and E.
+        const auto snr = torch::tensor({ 10.0 });
+        const auto x = torch::rand({ 1, 3, 32, 32 });
+        const auto zh = codec->encode(x, snr).detach();
+        const auto zp = normalize_power_batch(torch::randn({ 1, 8, 8, 8 }));
+        const auto sent = alice_embed(*net, zh, zp, nullptr, { codec.get(), snr, x }).sent;
+        (sent * torch::randn_like(sent)).sum().backward(); // (E fixes the power)
+        double reached = 0;
+        for (const auto& p : net->parameters())
+            if (p.grad().defined())
+                reached += p.grad().abs().sum().item<double>();
+        EXPECT_GT(reached, 0.0);
+        net->zero_grad();
+    }
+    torch::NoGradGuard ng;
+    torch::manual_seed(56);
+    const auto snr = torch::tensor({ 5.0, 15.0 });
+    const auto x = torch::rand({ 2, 3, 32, 32 });
+    const auto zh = codec->encode(x, snr);
+    const auto zp = normalize_power_batch(torch::randn({ 2, 8, 8, 8 }));
+    const auto out = alice_embed(*net, zh, zp, nullptr, { codec.get(), snr, x });
+    const auto made = normalize_power_batch(out.container);
+    const auto picture = codec->decode(made, snr) + (x - codec->decode(zh, snr));
+    EXPECT_TRUE(torch::allclose(out.sent, codec->encode(picture, snr), 1e-5, 1e-6));
+    // The plain round trip, where the host has no detail the codec loses.
+    auto rt_cfg = cfg;
+    rt_cfg.round_trip_host_detail = false;
+    inn round_trip(rt_cfg);
+    copy_shared_parameters(*net, *round_trip);
+    const auto kept = codec->decode(zh, snr);
+    EXPECT_TRUE(
+        torch::allclose(alice_embed(*net, zh, zp, nullptr, { codec.get(), snr, kept }).sent,
+                        alice_embed(*round_trip, zh, zp, nullptr, { codec.get(), snr }).sent,
+                        1e-5,
+                        1e-6));
+    EXPECT_GT(
+        (out.sent - alice_embed(*round_trip, zh, zp, nullptr, { codec.get(), snr }).sent)
+            .abs()
+            .max()
+            .item<double>(),
+        1e-3);
+    EXPECT_NE(error_of([&] {
+                  alice_embed(*net, zh, zp, nullptr, { codec.get(), snr });
+              }).find("host images"),
+              std::string::npos);
+    // The file records it; it needs the round trip.
+    EXPECT_TRUE(inn_config::from_json(cfg.to_json()).round_trip_host_detail);
+    EXPECT_FALSE(rt_cfg.to_json().contains("round_trip_host_detail"));
+    auto without_trip = cfg.to_json();
+    without_trip.erase("codec_round_trip");
+    EXPECT_NE(error_of([&] { inn_config::from_json(without_trip); }).find("codec_round_trip"),
+              std::string::npos);
+    // The latent-level facade (the blocks') refuses to embed with it, naming why.
+    const auto [codec_path, path] = saved_with_its_codec(*codec, *net, "detail");
+    facade::inn alice(path, "auto", nullptr, facade::round_trip_codec { codec_path, 15.0 });
+    const auto h = latent_to_symbols(zh[1].contiguous().data_ptr<float>(), 512);
+    const auto p = latent_to_symbols(zp[1].contiguous().data_ptr<float>(), 512);
+    EXPECT_NE(error_of([&] {
+                  alice.embed(h.data(), h.size(), p.data(), p.size());
+              }).find("host image"),
+              std::string::npos);
 }
 
 TEST(Experiment, KeySweepRunsBobUnderEachRandomKeyOnTheSameNoise)

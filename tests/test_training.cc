@@ -449,6 +449,47 @@ TEST_F(Training, ARoundTripInnLearnsThroughTheCodec)
     EXPECT_TRUE(load_inn(without.out_model)->config().codec_round_trip);
 }
 
+// --round-trip-host-detail: the INN learns through E(D(z_c) + x_h − D(z_h)) (the host's
+// detail back before the round trip); the file records it, an INN carried on takes it on
+// with its weights, and misuse is refused with an error naming the option.
+TEST_F(Training, AnInnLearnsWithTheHostsDetailBackBeforeTheRoundTrip)
+{
+    const auto codec = trained_codec("detail_codec.st", 45);
+    auto o = small("inn", "detail_inn.st");
+    o.codec_model = codec;
+    o.codec_round_trip = true;
+    o.round_trip_host_detail = true;
+    o.steps = 120;
+    o.steps_per_epoch = 30;
+    const auto r = run_training(o, data(), {});
+    std::cerr << "loss with the host's detail " << r.first_loss << " → " << r.last_loss
+              << "\n";
+    EXPECT_LT(r.last_loss, 0.92 * r.first_loss) << r.first_loss << " → " << r.last_loss;
+    EXPECT_TRUE(load_inn(o.out_model)->config().round_trip_host_detail);
+    auto resumed = o; // resumed: the file's setting carries on
+    resumed.round_trip_host_detail = false;
+    resumed.steps = 135;
+    run_training(resumed, data(), {});
+    EXPECT_TRUE(load_inn(o.out_model)->config().round_trip_host_detail);
+    auto carried = writing(o, "detail_carried.st"); // a round-trip INN takes it on
+    carried.round_trip_host_detail = false;
+    carried.steps = 15;
+    run_training(carried, data(), {});
+    EXPECT_FALSE(load_inn(carried.out_model)->config().round_trip_host_detail);
+    carried.round_trip_host_detail = true;
+    carried.steps = 30;
+    run_training(carried, data(), {});
+    EXPECT_TRUE(load_inn(carried.out_model)->config().round_trip_host_detail);
+    auto no_trip = writing(o, "detail_no_trip.st");
+    no_trip.codec_round_trip = false;
+    EXPECT_TRUE(refused_naming(no_trip, "--round-trip-host-detail"));
+    auto other_stage = writing(o, "detail_detector.st");
+    other_stage.stage = "eve-detector";
+    other_stage.inn_model = o.out_model;
+    EXPECT_TRUE(refused_naming(other_stage, "--round-trip-host-detail"));
+    EXPECT_FALSE(fs::exists(no_trip.out_model) || fs::exists(other_stage.out_model));
+}
+
 // The round-trip control: a detector of plain latents against their own round trip
 // E(D(E(x))), with no INN. A short codec's round trip is far from the identity, so the
 // control learns it; it is labelled a control, and refuses an INN or another stage.

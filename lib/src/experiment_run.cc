@@ -432,7 +432,8 @@ std::vector<key_point> run_key_sweep(secure_link_models models, // shares the ne
                 used.push_back(nonces[k].next());
             const latent_keying keying(keys[k], used, zp[0].numel(), rounds);
             const auto sent
-                = alice_embed(*models.stego, zh, zp, &keying, { models.codec.get(), snr0 })
+                = alice_embed(
+                      *models.stego, zh, zp, &keying, { models.codec.get(), snr0, xh })
                       .sent;
             const auto rx = apply_channel_at_snr(sent, bob, snr, gen);
             const auto img = private_image(

@@ -36,6 +36,8 @@ nlohmann::json inn_config::to_json() const
         j["payload_channels"] = payload_channels;
     if (codec_round_trip) // absent when the container is sent as made (older files stay valid)
         j["codec_round_trip"] = true;
+    if (round_trip_host_detail) // absent without it (older files stay valid)
+        j["round_trip_host_detail"] = true;
     return j;
 }
 
@@ -53,6 +55,8 @@ inn_config inn_config::from_json(const nlohmann::json& j)
     c.payload_channels = json_int(j, "payload_channels", 0);
     c.codec_round_trip
         = j.contains("codec_round_trip") && j.at("codec_round_trip").get<bool>();
+    c.round_trip_host_detail
+        = j.contains("round_trip_host_detail") && j.at("round_trip_host_detail").get<bool>();
     if (c.keyed && c.scramble_rounds < 1)
         throw error("inn config: a keyed INN needs at least one scramble round");
     if (c.channels <= 0 || c.blocks <= 0 || c.width <= 0 || !(c.clamp > 0))
@@ -68,6 +72,8 @@ void inn_config::validate() const
     const int cells = private_downscale * private_downscale;
     if (payload_channels < 0)
         throw error("inn config: payload_channels must not be negative");
+    if (round_trip_host_detail && !codec_round_trip)
+        throw error("inn config: round_trip_host_detail needs codec_round_trip");
     if (private_downscale < 1 || private_downscale > 8 || payload() % cells != 0)
         throw error("inn config: private_downscale " + std::to_string(private_downscale)
                     + " must be 1 to 8 with its square dividing the payload's "

@@ -164,8 +164,22 @@ alice_output alice_embed(inn_impl& stego,
         if (!range.codec || range.snr_db.numel() != zh.size(0))
             throw error("alice_embed: this INN sends its containers through the public "
                         "codec's round trip; it needs the codec and one SNR per image");
+        auto picture = range.codec->decode(sent, range.snr_db);
+        if (stego.config().round_trip_host_detail) {
+            if (!range.host_image.defined() || range.host_image.size(0) != zh.size(0))
+                throw error("alice_embed: this INN adds the host's detail back before the "
+                            "codec's round trip; it needs the host images, one per latent");
+            // What the codec loses of the host, x_h − D(z_h) (a constant to the INN):
+            // were the container z_h itself, E would get x_h back exactly.
+            torch::Tensor detail;
+            {
+                torch::NoGradGuard ng;
+                detail = range.host_image - range.codec->decode(zh, range.snr_db);
+            }
+            picture = picture + detail;
+        }
         // E normalises the power itself.
-        sent = range.codec->encode(range.codec->decode(sent, range.snr_db), range.snr_db);
+        sent = range.codec->encode(picture, range.snr_db);
     }
     return { std::move(sent), std::move(out.container), std::move(out.lost) };
 }
@@ -307,7 +321,8 @@ secure_link_result run_secure_link(secure_link_models& m,
         keying.emplace(*m.key, nonces, reals, rounds);
     }
     const latent_keying* key = keying ? &*keying : nullptr;
-    const auto zc = alice_embed(*m.stego, zh, hidden, key, { m.codec.get(), bob_snr }).sent;
+    const auto zc
+        = alice_embed(*m.stego, zh, hidden, key, { m.codec.get(), bob_snr, host }).sent;
     const auto bob_rx = apply_channel_at_snr(zc, bob_channel, bob_snr, gen);
     const auto eve_rx = apply_channel_at_snr(zc, eve_channel, eve_snr, gen);
     r.secure_bob = private_image(m.private_coder(),

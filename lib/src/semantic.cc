@@ -344,6 +344,11 @@ struct facade::inn::impl {
             throw error("this INN sends its containers through the public codec's round trip "
                         "(codec_round_trip): embedding needs that codec and the SNR Alice "
                         "encodes at (inn_embed: codec_model, snr_db)");
+        // Embedding here gets latents, not images: the host's detail is not at hand.
+        if (net->config().round_trip_host_detail)
+            throw error("this INN adds the host image's detail back before the codec's "
+                        "round trip (round_trip_host_detail): it embeds from host images, "
+                        "which the latent-level embedder does not have");
     }
 
     //! The payload of a container of `shape`: the INN's secret_channels() on its grid.

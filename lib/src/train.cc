@@ -474,6 +474,16 @@ stage make_inn_stage(const stage_context& ctx)
         copy_shared_parameters(*net, *through);
         net = through;
     }
+    if (o.round_trip_host_detail && !net->config().round_trip_host_detail) {
+        if (!net->config().codec_round_trip)
+            throw error("train: --round-trip-host-detail needs an INN that sends through the "
+                        "codec's round trip (--codec-round-trip)");
+        auto cfg = net->config();
+        cfg.round_trip_host_detail = true; // the same weights; what Alice sends changes
+        inn with_detail(cfg);
+        copy_shared_parameters(*net, *with_detail);
+        net = with_detail;
+    }
     if (net->config().channels != channels)
         throw error("train: the INN has " + std::to_string(net->config().channels)
                     + " channels, the codec's latent " + std::to_string(channels));
@@ -560,7 +570,7 @@ stage make_inn_stage(const stage_context& ctx)
         }
         const auto key = random_keying(rng, bs);
         const latent_keying* keying = key ? &*key : nullptr;
-        auto out = alice_embed(*net, zh, zp, keying, { codec.get(), snr });
+        auto out = alice_embed(*net, zh, zp, keying, { codec.get(), snr, xh });
         auto y = apply_channel_at_snr(out.sent, ch, snr, gen);
         // L_forward's λ2 term pulls l towards Bob's l̂ ('auto': zero, or his learned
         // estimate).
@@ -644,12 +654,13 @@ stage make_inn_stage(const stage_context& ctx)
             const auto key = random_keying(key_rng, xvp.size(0));
             const latent_keying* keying = key ? &*key : nullptr;
             const auto snr = channel_snr(c, xvp.size(0), gen).to(dev);
-            const auto zh = codec->encode(xvh.to(dev), snr);
+            const auto xh = xvh.to(dev);
+            const auto zh = codec->encode(xh, snr);
             auto zc = alice_embed(*net,
                                   zh,
                                   private_latent(*private_codec, *net, xvp.to(dev), snr),
                                   keying,
-                                  { codec.get(), snr })
+                                  { codec.get(), snr, xh })
                           .sent;
             auto y = apply_channel_at_snr(zc, c, snr, gen);
             auto bob = private_image(
@@ -846,7 +857,7 @@ stage make_detector_stage(const stage_context& ctx)
                              zh,
                              private_latent(*private_codec, *stego, xp, alice_snr),
                              keying ? &*keying : nullptr,
-                             { codec.get(), alice_snr })
+                             { codec.get(), alice_snr, xh })
                      .sent;
         }
         auto y = detector_input(*net,
@@ -974,7 +985,7 @@ stage make_extractor_stage(const stage_context& ctx)
                                    codec->encode(xh, snr),
                                    codec->encode(xp, snr),
                                    keying ? &*keying : nullptr,
-                                   { codec.get(), snr })
+                                   { codec.get(), snr, xh })
                     .sent;
             },
             xp.size(0),
@@ -1122,6 +1133,8 @@ train_result run_training(const train_options& o,
     if (o.round_trip_control && o.stage != "eve-detector")
         throw error(
             "train: --round-trip-control is a control of the eve-detector stage only");
+    if (o.round_trip_host_detail && o.stage != "inn")
+        throw error("train: --round-trip-host-detail is an option of the inn stage only");
     if (o.round_trip_plain && o.stage != "eve-detector")
         throw error("train: --round-trip-plain is an option of the eve-detector stage only");
     if (o.round_trip_plain && o.round_trip_control)

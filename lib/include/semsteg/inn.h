@@ -50,6 +50,13 @@ struct inn_config {
      * trip keeps it (secure_link.h: alice_embed).
      */
     bool codec_round_trip = false;
+    /*!
+     * With codec_round_trip: Alice adds back what the codec loses of the host image before
+     * re-encoding, E(D(z_c) + x_h − D(z_h)), so that with nothing hidden she would send
+     * E(x_h), a plain latent, and not the round trip's smoother E(D(z_h)). Embedding needs
+     * the host image (codec_range::host_image).
+     */
+    bool round_trip_host_detail = false;
     int payload() const { return payload_channels > 0 ? payload_channels : channels; }
     //! K, the secret branch's channels: the payload's, folded s² times fewer (s² × more
     //! grid cells are folded in: K = payload / s² on the host's grid).

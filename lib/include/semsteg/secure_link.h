@@ -90,6 +90,9 @@ struct alice_output {
 struct codec_range {
     jscc_codec_impl* codec = nullptr;
     torch::Tensor snr_db;
+    //! the host images [B,3,H,W] z_h encodes: needed by an INN with
+    //! inn_config::round_trip_host_detail only
+    torch::Tensor host_image = {};
 };
 
 /*!

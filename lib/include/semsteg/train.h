@@ -102,6 +102,10 @@ struct train_options {
     //! (inn_config::codec_round_trip); a resumed INN or --init-inn without it takes it on
     //! (its weights carry on); one with it keeps it
     bool codec_round_trip = false;
+    //! inn, with codec_round_trip: the host's detail added back before the round trip
+    //! (inn_config::round_trip_host_detail); a resumed INN or --init-inn without it takes it
+    //! on with its weights
+    bool round_trip_host_detail = false;
     int scramble_rounds = 3;
     //! inn, new OUT: the payload (inn_config::private_downscale): 1 hides the whole private
     //! latent, s > 1 the latent of the private image downscaled s times
