@@ -46,6 +46,8 @@ $points << EOD
 20 0.9475 -16.686 -3.588 17
 10 0.5600 -19.491 -0.392 18
 20 0.5600 -19.473 -0.758 18
+10 0.8850 -15.553 -1.757 19
+20 0.8250 -15.645 -2.991 19
 EOD
 set grid
 set multiplot layout 1,2 title 'Detection against what the hiding costs (the strongest of the statistical steganalysts and a trained detector)' margins 0.06,0.98,0.307,0.92 spacing 0.08
@@ -57,7 +59,7 @@ set label 5 "12: codec round trip (step 1,600), calibrated CNN detector, 13: cod
 set label 6 "14: eighth payload, codec round trip (step 1,200), calibrated CNN detector, 15: codec round trip, host MSE term 10x (step 1,000), calibrated CNN detector" at screen 0.06,0.0904 font ',9' noenhanced
 set label 7 "16: codec round trip, Bob's weight 5x lighter (step 1,000), calibrated CNN detector" at screen 0.06,0.0663 font ',9' noenhanced
 set label 8 "17: codec round trip, Bob's weight 17x lighter (step 1,000), calibrated CNN detector" at screen 0.06,0.0422 font ',9' noenhanced
-set label 9 "18: host's detail back before the round trip (step 1,000), calibrated CNN detector" at screen 0.06,0.0181 font ',9' noenhanced
+set label 9 "18: host's detail back before the round trip (step 1,000), calibrated CNN detector, 19: host's detail back, Bob's weight 200 (step 1,000), calibrated CNN detector" at screen 0.06,0.0181 font ',9' noenhanced
 set xlabel 'detection accuracy at Eve (0.5: blind)'
 set xrange [0.45:1.02]
 set key bottom left
