@@ -1241,8 +1241,8 @@ TEST(SecureLink, ARoundTripInnSendsTheCodecsLatentOfAnImage)
               1e-3);
     EXPECT_NE(error_of([&] { alice_embed(*net, zh, zp); }).find("round trip"),
               std::string::npos);
-    inn as_made(inn_config { 8, 2, 8, 2.0 }); // other INNs ignore the codec
-    copy_shared_parameters(*net, *as_made);
+    auto as_made
+        = with_config(net, inn_config { 8, 2, 8, 2.0 }); // other INNs ignore the codec
     EXPECT_TRUE(torch::equal(
         alice_embed(*as_made, zh, zp, nullptr, { codec.get(), snr }).sent, made));
 
@@ -1325,8 +1325,7 @@ TEST(SecureLink, TheHostsDetailGoesBackBeforeTheRoundTrip)
     // The plain round trip, where the host has no detail the codec loses.
     auto rt_cfg = cfg;
     rt_cfg.round_trip_host_detail = false;
-    inn round_trip(rt_cfg);
-    copy_shared_parameters(*net, *round_trip);
+    auto round_trip = with_config(net, rt_cfg);
     const auto kept = codec->decode(zh, snr);
     EXPECT_TRUE(
         torch::allclose(alice_embed(*net, zh, zp, nullptr, { codec.get(), snr, kept }).sent,

@@ -184,15 +184,20 @@ torch::Tensor inn_impl::estimate_lost(const torch::Tensor& zc)
     return d_lost_estimator(zc);
 }
 
+inn with_config(inn& net, const inn_config& cfg)
+{
+    inn out(cfg);
+    copy_shared_parameters(*net, *out);
+    return out;
+}
+
 inn with_lost_estimator(inn& net, int width)
 {
     if (width <= 0)
         throw error("inn: the lost-part estimator's width must be positive");
     auto cfg = net->config();
     cfg.lost_estimator_width = width;
-    inn out(cfg);
-    copy_shared_parameters(*net, *out);
-    return out;
+    return with_config(net, cfg);
 }
 
 lost_part_mode lost_part_mode::parse(const std::string& text)

@@ -456,33 +456,28 @@ stage make_inn_stage(const stage_context& ctx)
         net = with_lost_estimator(net, o.lost_estimator_width);
         st.restart_optimizer = true;
     }
+    // Options that upgrade an INN in place keep its weights; only the config changes.
     if (o.keyed && !net->config().keyed) {
         auto cfg = net->config();
         cfg.keyed = true;
         cfg.scramble_rounds = o.scramble_rounds;
-        inn keyed_net(cfg);
-        copy_shared_parameters(*net, *keyed_net); // the same network, now keyed
-        net = keyed_net;
+        net = with_config(net, cfg);
     }
     if (!o.keyed && net->config().keyed)
         throw error("train: '" + o.out_model
                     + "' is a keyed INN: train it with the key option");
     if (o.codec_round_trip && !net->config().codec_round_trip) {
         auto cfg = net->config();
-        cfg.codec_round_trip = true; // the same weights; only what Alice sends changes
-        inn through(cfg);
-        copy_shared_parameters(*net, *through);
-        net = through;
+        cfg.codec_round_trip = true;
+        net = with_config(net, cfg);
     }
     if (o.round_trip_host_detail && !net->config().round_trip_host_detail) {
         if (!net->config().codec_round_trip)
             throw error("train: --round-trip-host-detail needs an INN that sends through the "
                         "codec's round trip (--codec-round-trip)");
         auto cfg = net->config();
-        cfg.round_trip_host_detail = true; // the same weights; what Alice sends changes
-        inn with_detail(cfg);
-        copy_shared_parameters(*net, *with_detail);
-        net = with_detail;
+        cfg.round_trip_host_detail = true;
+        net = with_config(net, cfg);
     }
     if (net->config().channels != channels)
         throw error("train: the INN has " + std::to_string(net->config().channels)

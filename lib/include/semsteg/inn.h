@@ -131,6 +131,10 @@ private:
 };
 TORCH_MODULE_IMPL(inn, inn_impl);
 
+//! `net`'s weights in a network built from `cfg`: a changed key, a changed signal path, or a
+//! new part (fresh, e.g. a lost-part estimator) around the same trained blocks.
+inn with_config(inn& net, const inn_config& cfg);
+
 //! A copy of `net` with a new (zero-output) lost-part estimator of `width` channels.
 inn with_lost_estimator(inn& net, int width);
 
