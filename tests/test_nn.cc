@@ -1287,7 +1287,7 @@ TEST(SecureLink, ARoundTripInnSendsTheCodecsLatentOfAnImage)
 // With round_trip_host_detail Alice adds back what the codec loses of the host image before
 // re-encoding: E(D(z_c) + x_h − D(z_h)). Had the INN left z_h as it was, she would send
 // E(x_h), the plain latent; a host image that the codec keeps whole (x_h = D(z_h)) gives
-// the plain round trip. She needs the host images; the latent-level facade has none.
+// the plain round trip. She needs the host images: the facade embeds from them.
 TEST(SecureLink, TheHostsDetailGoesBackBeforeTheRoundTrip)
 {
     auto codec = random_codec_pair(51).second;
@@ -1349,14 +1349,46 @@ TEST(SecureLink, TheHostsDetailGoesBackBeforeTheRoundTrip)
     without_trip.erase("codec_round_trip");
     EXPECT_NE(error_of([&] { inn_config::from_json(without_trip); }).find("codec_round_trip"),
               std::string::npos);
-    // The latent-level facade (the blocks') refuses to embed with it, naming why.
+    // The blocks' facade embeds from host images (it encodes x_h at Alice's SNR itself),
+    // and refuses host latents, naming why.
     const auto [codec_path, path] = saved_with_its_codec(*codec, *net, "detail");
     facade::inn alice(path, "auto", nullptr, facade::round_trip_codec { codec_path, 15.0 });
+    EXPECT_TRUE(alice.needs_host_image());
     const auto h = latent_to_symbols(zh[1].contiguous().data_ptr<float>(), 512);
     const auto p = latent_to_symbols(zp[1].contiguous().data_ptr<float>(), 512);
     EXPECT_NE(error_of([&] {
                   alice.embed(h.data(), h.size(), p.data(), p.size());
               }).find("host image"),
+              std::string::npos);
+    const auto x8 = (x * 255).round() / 255; // 8-bit host images, as the blocks carry them
+    const auto want
+        = alice_embed(*net, codec->encode(x8, snr), zp, nullptr, { codec.get(), snr, x8 })
+              .sent;
+    const auto host = tensor_to_images(x8)[1];
+    const auto container = alice.embed_image(host, p.data(), p.size());
+    const auto wanted = latent_to_symbols(want[1].contiguous().data_ptr<float>(), 512);
+    ASSERT_EQ(container.size(), wanted.size());
+    for (size_t i = 0; i < wanted.size(); i += 5)
+        EXPECT_NEAR(std::abs(container[i] - wanted[i]), 0.0, 1e-4) << i;
+    EXPECT_NE(error_of([&] {
+                  alice.embed_image(host, p.data(), p.size() - 4);
+              }).find("private latent has"),
+              std::string::npos);
+    EXPECT_NE(
+        error_of([&] { alice.embed_image(image {}, p.data(), p.size()); }).find("empty"),
+        std::string::npos);
+    facade::inn bob(path); // no codec: it extracts only
+    EXPECT_NE(error_of([&] { bob.embed_image(host, p.data(), p.size()); }).find("round trip"),
+              std::string::npos);
+    // An INN without the round trip has no codec to encode host images with.
+    const auto plain_path = temp_path("detail_plain_inn.st").string();
+    auto plain = with_config(net, inn_config { 8, 2, 8, 2.0 });
+    save_module(plain_path, *plain, kind_inn, plain->config().to_json());
+    facade::inn plain_alice(plain_path);
+    EXPECT_FALSE(plain_alice.needs_host_image());
+    EXPECT_NE(error_of([&] {
+                  plain_alice.embed_image(host, p.data(), p.size());
+              }).find("host latents"),
               std::string::npos);
 }
 

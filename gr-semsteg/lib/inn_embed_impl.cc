@@ -56,6 +56,9 @@ inn_embed_impl::inn_embed_impl(const std::string& model_path,
         d_logger->info(
             "containers sent through the round trip of {} at {} dB", codec_model, snr_db);
     }
+    if (d_inn.needs_host_image())
+        d_logger->info("the host's detail goes back before the round trip: 'host' takes "
+                       "host images (image_source), not latents");
     if (d_key) // named by its fingerprint only, once the INN has accepted it
         d_logger->info("keyed hiding with key {}", d_key->fingerprint());
     set_engine_threads(threads);
@@ -63,7 +66,10 @@ inn_embed_impl::inn_embed_impl(const std::string& model_path,
     message_port_register_in(pmt::mp("private"));
     message_port_register_out(pmt::mp("out"));
     set_msg_handler(pmt::mp("host"), [this](const pmt::pmt_t& msg) {
-        enqueue(d_hosts, msg, "host", d_inn.latent_channels());
+        if (d_inn.needs_host_image())
+            enqueue_host_image(msg);
+        else
+            enqueue(d_hosts, msg, "host", d_inn.latent_channels());
     });
     set_msg_handler(pmt::mp("private"), [this](const pmt::pmt_t& msg) {
         enqueue(d_secrets, msg, "private", d_inn.payload_channels());
@@ -77,18 +83,36 @@ void inn_embed_impl::enqueue(std::deque<latent>& queue,
 {
     handle_or_drop(d_logger, "inn_embed", d_dropped, [&] {
         const auto pdu = split_pdu(msg);
-        latent l { pdu.meta, pdu_to_symbols(pdu) };
+        latent l { pdu.meta, pdu_to_symbols(pdu), std::nullopt };
         ::semsteg::latent_shape::square(channels, l.symbols.size()); // checks the length
-        if (queue.size() >= d_max_queue) {
-            queue.pop_front();
-            ++d_dropped;
-            d_logger->warn("inn_embed: more than {} unpaired {} latents; dropped the oldest",
-                           d_max_queue,
-                           port);
-        }
-        queue.push_back(std::move(l));
+        push_bounded(queue, std::move(l), port);
     });
     embed_ready();
+}
+
+void inn_embed_impl::enqueue_host_image(const pmt::pmt_t& msg)
+{
+    handle_or_drop(d_logger, "inn_embed", d_dropped, [&] {
+        const auto pdu = split_pdu(msg);
+        if (!pmt::is_u8vector(pdu.vec))
+            throw std::invalid_argument(
+                "this INN adds the host's detail back before the round trip: 'host' takes "
+                "host image PDUs (u8vector, as image_source makes), not latents");
+        push_bounded(d_hosts, { pdu.meta, {}, pdu_to_image(pdu) }, "host");
+    });
+    embed_ready();
+}
+
+void inn_embed_impl::push_bounded(std::deque<latent>& queue, latent l, const char* port)
+{
+    if (queue.size() >= d_max_queue) {
+        queue.pop_front();
+        ++d_dropped;
+        d_logger->warn("inn_embed: more than {} unpaired {} inputs; dropped the oldest",
+                       d_max_queue,
+                       port);
+    }
+    queue.push_back(std::move(l));
 }
 
 void inn_embed_impl::embed_ready()
@@ -114,6 +138,11 @@ void inn_embed_impl::embed_ready()
                 d_dropped,
                 d_gate,
                 [&](auto done) {
+                    if (host.host_image)
+                        return d_inn.submit_embed_image(std::move(*host.host_image),
+                                                        std::move(secret.symbols),
+                                                        nonce,
+                                                        std::move(done));
                     return d_inn.submit_embed(std::move(host.symbols),
                                               std::move(secret.symbols),
                                               nonce,

@@ -28,6 +28,7 @@ public:
                    const std::string& passphrase,
                    const std::string& codec_model,
                    double snr_db);
+    bool needs_host_image() const override { return d_inn.needs_host_image(); }
     uint64_t embedded() const override { return d_embedded; }
     uint64_t dropped() const override { return d_dropped; }
 
@@ -35,11 +36,14 @@ private:
     struct latent {
         pmt::pmt_t meta;
         std::vector<std::complex<float>> symbols;
+        std::optional<::semsteg::image> host_image; //!< instead of symbols (needs_host_image)
     };
     // Both handlers run on the block's one message thread: no lock needed for the queues.
     //! `channels`: the port's latent channels (the host's, or the INN's payload's).
     void
     enqueue(std::deque<latent>& queue, const pmt::pmt_t& msg, const char* port, int channels);
+    void enqueue_host_image(const pmt::pmt_t& msg);
+    void push_bounded(std::deque<latent>& queue, latent l, const char* port);
     void embed_ready();
 
     const std::optional<::semsteg::stego_key> d_key; // before d_inn, which uses it

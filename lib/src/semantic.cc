@@ -202,6 +202,8 @@ struct embed_request {
     symbol_vector host, secret;
     latent_shape shape, secret_shape; //!< the host's (and container's); the payload's
     uint64_t nonce;
+    //! Embedding from a host image (then `host` is empty: the round-trip codec encodes it).
+    std::optional<image> host_image = std::nullopt;
 };
 struct extract_request {
     symbol_vector container;
@@ -338,17 +340,40 @@ struct facade::inn::impl {
     std::unique_ptr<batched_operation<embed_request, symbol_vector>> embed_op;
     std::unique_ptr<batched_operation<extract_request, symbol_vector>> extract_op;
 
-    void check_can_embed() const
+    void check_can_embed(bool from_image) const
     {
         if (net->config().codec_round_trip && !round_trip)
             throw error("this INN sends its containers through the public codec's round trip "
                         "(codec_round_trip): embedding needs that codec and the SNR Alice "
                         "encodes at (inn_embed: codec_model, snr_db)");
-        // Embedding here gets latents, not images: the host's detail is not at hand.
-        if (net->config().round_trip_host_detail)
+        if (from_image && !net->config().codec_round_trip)
+            throw error("only an INN that sends through the public codec's round trip "
+                        "embeds from host images (it has the codec to encode them): give "
+                        "this one host latents");
+        // From a latent the host's detail, x_h − D(z_h), is not at hand.
+        if (!from_image && net->config().round_trip_host_detail)
             throw error("this INN adds the host image's detail back before the codec's "
                         "round trip (round_trip_host_detail): it embeds from host images, "
-                        "which the latent-level embedder does not have");
+                        "not host latents (inn_embed: send the host image PDUs to 'host')");
+    }
+
+    //! An embedding from a host image (its checks; the image at the codec's side).
+    embed_request from_image(image host, symbol_vector secret, uint64_t nonce) const
+    {
+        check_can_embed(true);
+        if (host.empty())
+            throw error("cannot embed into an empty host image");
+        const int side = round_trip->config().image_side;
+        if (host.width != side || host.height != side)
+            host = prepare_image(host, side);
+        const latent_shape grid { net->config().channels, side / 4, side / 4 };
+        const auto payload = payload_shape(grid);
+        if (secret.size() != payload.num_symbols())
+            throw error("private latent has " + std::to_string(secret.size())
+                        + " symbols; on the codec's " + std::to_string(side)
+                        + " px grid this INN hides " + std::to_string(payload.num_symbols())
+                        + " (is the private image coded with the INN's private codec?)");
+        return { {}, std::move(secret), grid, payload, nonce, std::move(host) };
     }
 
     //! The payload of a container of `shape`: the INN's secret_channels() on its grid.
@@ -385,11 +410,26 @@ struct facade::inn::impl {
         for (const auto& group :
              groups_by_size(requests, [](const embed_request& r) { return r.host.size(); })) {
             const auto& shape = requests[group[0]].shape;
-            const auto zh = latent_batch(
-                group.size(),
-                shape,
-                [&](size_t j) -> const symbol_vector& { return requests[group[j]].host; },
-                dev);
+            // Host images (empty host latents: a group of their own) are encoded here.
+            torch::Tensor host_images;
+            if (requests[group[0]].host_image) {
+                std::vector<image> images;
+                for (size_t i : group)
+                    images.push_back(std::move(*requests[i].host_image));
+                host_images = images_to_tensor(images).to(dev);
+            }
+            if (round_trip)
+                follow_device(round_trip, round_trip_device, dev);
+            const auto snrs = torch::full({ static_cast<int64_t>(group.size()) },
+                                          round_trip_snr_db,
+                                          torch::TensorOptions().device(dev));
+            const auto zh = host_images.defined()
+                ? round_trip->encode(host_images, snrs)
+                : latent_batch(
+                    group.size(),
+                    shape,
+                    [&](size_t j) -> const symbol_vector& { return requests[group[j]].host; },
+                    dev);
             const auto zp = latent_batch(
                 group.size(),
                 requests[group[0]].secret_shape,
@@ -397,11 +437,8 @@ struct facade::inn::impl {
                 dev);
             const auto k = keying(requests, group, dev);
             codec_range range;
-            if (round_trip) {
-                follow_device(round_trip, round_trip_device, dev);
-                range = { round_trip.get(),
-                          torch::full({ zh.size(0) }, round_trip_snr_db, zh.options()) };
-            }
+            if (round_trip)
+                range = { round_trip.get(), snrs, host_images };
             const auto sent = alice_embed(*net, zh, zp, k ? &*k : nullptr, range).sent;
             for (size_t j = 0; j < group.size(); ++j)
                 out[group[j]]
@@ -471,7 +508,16 @@ facade::inn::inn(const std::string& model_path,
         [i](auto& r) { return i->extract_batch(r); }, inference_engine::instance(), i);
     const latent_shape grid { latent_channels(), warm_up_grid, warm_up_grid };
     const latent_shape payload { payload_channels(), warm_up_grid, warm_up_grid };
-    if (!codec_round_trip() || d_impl->round_trip) // (else this one cannot embed)
+    if (needs_host_image() && d_impl->round_trip) {
+        const int side = d_impl->round_trip->config().image_side;
+        const latent_shape on_codec { payload_channels(), side / 4, side / 4 };
+        d_impl->embed_op->set_warm_up_sample({ {},
+                                               warm_up_symbols(on_codec.num_symbols()),
+                                               { latent_channels(), side / 4, side / 4 },
+                                               on_codec,
+                                               0,
+                                               grey_image(side) });
+    } else if (!codec_round_trip() || d_impl->round_trip) // (else this one cannot embed)
         d_impl->embed_op->set_warm_up_sample({ warm_up_symbols(grid.num_symbols()),
                                                warm_up_symbols(payload.num_symbols()),
                                                grid,
@@ -485,6 +531,10 @@ int facade::inn::latent_channels() const { return d_impl->net->config().channels
 int facade::inn::payload_channels() const { return d_impl->net->config().secret_channels(); }
 bool facade::inn::keyed() const { return d_impl->net->config().keyed; }
 bool facade::inn::codec_round_trip() const { return d_impl->net->config().codec_round_trip; }
+bool facade::inn::needs_host_image() const
+{
+    return d_impl->net->config().round_trip_host_detail;
+}
 
 bool facade::inn::file_is_keyed(const std::string& model_path)
 {
@@ -521,7 +571,7 @@ symbol_vector facade::inn::embed(const std::complex<float>* host,
                                  size_t secret_symbols,
                                  uint64_t nonce)
 {
-    d_impl->check_can_embed();
+    d_impl->check_can_embed(false);
     return d_impl->embed_op->call(make_embed(latent_channels(),
                                              payload_channels(),
                                              symbol_vector(host, host + host_symbols),
@@ -534,11 +584,29 @@ bool facade::inn::submit_embed(symbol_vector host,
                                uint64_t nonce,
                                symbols_done done)
 {
-    d_impl->check_can_embed();
+    d_impl->check_can_embed(false);
     return d_impl->embed_op->submit(
         make_embed(
             latent_channels(), payload_channels(), std::move(host), std::move(secret), nonce),
         std::move(done));
+}
+
+symbol_vector facade::inn::embed_image(const image& host,
+                                       const std::complex<float>* secret,
+                                       size_t secret_symbols,
+                                       uint64_t nonce)
+{
+    return d_impl->embed_op->call(
+        d_impl->from_image(host, symbol_vector(secret, secret + secret_symbols), nonce));
+}
+
+bool facade::inn::submit_embed_image(image host,
+                                     symbol_vector secret,
+                                     uint64_t nonce,
+                                     symbols_done done)
+{
+    return d_impl->embed_op->submit(
+        d_impl->from_image(std::move(host), std::move(secret), nonce), std::move(done));
 }
 
 symbol_vector

@@ -93,13 +93,19 @@ class alice_tx(gr.hier_block2):
         if secure:
             self.host_source = image_source(host_images, side, host_crop, interval, loop,
                                             first_image_id, "host")
-            self.host_encoder = jscc_encoder(codec, threads, target_snr_db)
             # (The codec and SNR reach only an INN that sends through the codec's round trip.)
             self.embed = inn_embed(inn, threads, 64, key_file, passphrase, codec,
                                    target_snr_db)
-            self.msg_connect(self.host_source, "out", self.host_encoder, "in")
             self.msg_connect(self.host_source, "out", self, "host")
-            self.msg_connect(self.host_encoder, "out", self.embed, "host")
+            if self.embed.needs_host_image():
+                # The host's detail goes back before the round trip: the INN's block takes
+                # the host image and encodes it itself.
+                self.host_encoder = None
+                self.msg_connect(self.host_source, "out", self.embed, "host")
+            else:
+                self.host_encoder = jscc_encoder(codec, threads, target_snr_db)
+                self.msg_connect(self.host_source, "out", self.host_encoder, "in")
+                self.msg_connect(self.host_encoder, "out", self.embed, "host")
             self.msg_connect(self.private_encoder, "out", self.embed, "private")
             self.msg_connect(self.embed, "out", self.tx, "in")
         else:

@@ -409,6 +409,51 @@ class qa_round_trip_inn(gr_unittest.TestCase):
             self.assertEqual(len(pdu_symbols(rec)[1]), len(zp))
 
 
+class qa_host_detail_inn(gr_unittest.TestCase):
+    """An INN whose file records round_trip_host_detail: inn_embed takes the host image on
+    "host", encodes it, and sends E(D(z_c) + x_h − D(z_h)), which is what the codec's own
+    blocks make of the plain container and the host (8-bit pictures between them); host
+    latents are dropped with an error, and Alice's transmitter wires the host image in."""
+
+    def test_the_hosts_detail_goes_back_before_the_round_trip(self):
+        enc, dec = semsteg.jscc_encoder(CODEC), semsteg.jscc_decoder(CODEC)
+        face, photo = first_image(FACE), first_image(PHOTO)
+        zp, zh = encode(enc, FACE), encode(enc, PHOTO)
+        (plain,) = run_messages(semsteg.inn_embed(INN),
+                                [("private", latent_pdu(zp, 3)), ("host", latent_pdu(zh, 9))],
+                                expect=1)
+        with tempfile.TemporaryDirectory() as d:
+            detail_inn = os.path.join(d, "host_detail_inn.safetensors")
+            with_config(INN, detail_inn, codec_round_trip=True, round_trip_host_detail=True)
+            emb = semsteg.inn_embed(detail_inn, 0, 64, "", "", CODEC, 10.0)
+            self.assertTrue(emb.needs_host_image())
+            self.assertFalse(semsteg.inn_embed(INN).needs_host_image())
+            posts = [("host", latent_pdu(zh, 9)),  # a latent: refused, dropped
+                     ("private", latent_pdu(zp, 3)), ("host", image_pdu(photo, 9))]
+            (msg,) = run_messages(emb, posts, expect=1)
+            self.assertEqual(emb.dropped(), 1)
+            meta, zc = pdu_symbols(msg)
+            self.assertEqual(meta[K.role], "container")
+            self.assertEqual(meta[K.host_image_id], 9)
+            self.assertAlmostEqual(float(np.mean(np.abs(zc) ** 2)), 1.0, places=4)
+            # The codec's blocks: D(z_c) + x_h − D(z_h) as an 8-bit picture, encoded again.
+            picture = lambda z: pdu_image(
+                run_messages(dec, [("in", z)], expect=1)[0])[1].astype(np.int16)
+            made = picture(plain) + photo.astype(np.int16) - picture(latent_pdu(zh, 9))
+            (want,) = run_messages(enc, [("in", image_pdu(np.clip(made, 0, 255)))], expect=1)
+            (round_trip,) = run_messages(enc, [("in", image_pdu(picture(plain)))], expect=1)
+            rel = lambda a, b: np.mean(np.abs(a - b) ** 2) / np.mean(np.abs(b) ** 2)
+            zwant, zrt = pdu_symbols(want)[1], pdu_symbols(round_trip)[1]
+            print("host detail: rel to the blocks' %.2e, to the plain round trip %.2e"
+                  % (rel(zc, zwant), rel(zc, zrt)))
+            self.assertLess(rel(zc, zwant), 1e-3)
+            self.assertGreater(rel(zc, zrt), 10 * rel(zc, zwant))
+            # Alice's transmitter sends the host image straight to the INN's block.
+            tx = semsteg.alice_tx(FACE, PHOTO, CODEC, detail_inn)
+            self.assertIsNone(tx.host_encoder)
+            self.assertIsNotNone(semsteg.alice_tx(FACE, PHOTO, CODEC, INN).host_encoder)
+
+
 class qa_image_sink(gr_unittest.TestCase):
 
     def test_writes_pngs_and_measures_against_references(self):

@@ -143,6 +143,9 @@ public:
     //! True when the INN sends its containers through the public codec's round trip
     //! (embedding then needs the round_trip_codec).
     bool codec_round_trip() const;
+    //! True when the INN adds the host image's detail back before the round trip
+    //! (inn.h, round_trip_host_detail): it embeds from host images (embed_image) only.
+    bool needs_host_image() const;
     //! Whether the INN file at `model_path` is keyed, read from its header alone (so a
     //! program can pick the key it needs before loading). Throws like the constructor.
     static bool file_is_keyed(const std::string& model_path);
@@ -157,6 +160,17 @@ public:
                         const std::complex<float>* secret,
                         size_t secret_symbols,
                         uint64_t nonce = 0);
+    /*!
+     * (host image, private latent) → the container, for an INN that sends through the
+     * codec's round trip (given its round_trip_codec): the host latent is that codec's
+     * E(x_h) at its SNR, and a host-detail INN adds x_h − D(z_h) back before re-encoding.
+     * The image is prepared to the codec's side as jscc_codec::encode does; the private
+     * latent lies on that grid (payload_channels() channels).
+     */
+    symbol_vector embed_image(const image& host,
+                              const std::complex<float>* secret,
+                              size_t secret_symbols,
+                              uint64_t nonce = 0);
     //! Received container → Bob's estimate of the private latent, payload_channels()
     //! channels (`nonce`: the one the container was sent with, from the frame header;
     //! keyed INN).
@@ -166,6 +180,9 @@ public:
     bool
     submit_embed(symbol_vector host, symbol_vector secret, uint64_t nonce, symbols_done done);
     bool submit_extract(symbol_vector container, uint64_t nonce, symbols_done done);
+    //! embed_image queued on the engine; false: dropped (full queue, drop policy).
+    bool
+    submit_embed_image(image host, symbol_vector secret, uint64_t nonce, symbols_done done);
 
 private:
     struct impl;

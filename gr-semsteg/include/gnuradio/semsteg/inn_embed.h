@@ -15,7 +15,7 @@ namespace gr {
 namespace semsteg {
 
 /*!
- * \brief Alice's INN embedding: (host latent, private latent) → container latent.
+ * \brief Alice's INN embedding: (host latent or image, private latent) → container latent.
  * \ingroup semsteg
  *
  * \details
@@ -39,6 +39,10 @@ namespace semsteg {
  * that codec (the INN's own; another is refused) and the SNR the host was encoded at (the
  * jscc_encoder's); other INNs ignore both (the codec is then not even loaded). Bob's side
  * needs nothing more.
+ * An INN that also adds the host's detail back before that round trip (its file records
+ * round_trip_host_detail: it sends E(D(z_c) + x_h − D(z_h))) needs the host image itself:
+ * its "host" port takes image PDUs (as image_source makes, not jscc_encoder's latents),
+ * which the block encodes with that codec at snr_db (needs_host_image() says which).
  */
 class SEMSTEG_API inn_embed : virtual public gr::block
 {
@@ -64,6 +68,8 @@ public:
                      const std::string& codec_model = "",
                      double snr_db = 10.0);
 
+    //! True when "host" takes host images (an INN with round_trip_host_detail), not latents.
+    virtual bool needs_host_image() const = 0;
     virtual uint64_t embedded() const = 0;
     virtual uint64_t dropped() const = 0;
 };

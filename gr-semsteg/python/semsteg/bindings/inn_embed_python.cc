@@ -11,7 +11,9 @@ void bind_inn_embed(py::module& m)
 {
     using inn_embed = gr::semsteg::inn_embed;
     py::class_<inn_embed, gr::block, gr::basic_block, std::shared_ptr<inn_embed>>(
-        m, "inn_embed", "INN embedding: (host, private) latents to the container latent.")
+        m,
+        "inn_embed",
+        "INN embedding: (host latent or image, private latent) to the container latent.")
         .def(py::init(&inn_embed::make),
              py::arg("model_path"),
              py::arg("threads") = 0,
@@ -20,6 +22,7 @@ void bind_inn_embed(py::module& m)
              py::arg("passphrase") = "",
              py::arg("codec_model") = "",
              py::arg("snr_db") = 10.0)
+        .def("needs_host_image", &inn_embed::needs_host_image)
         .def("embedded", &inn_embed::embedded)
         .def("dropped", &inn_embed::dropped);
 }
