@@ -1,8 +1,8 @@
 # Written by tools/frontier.py; run: gnuplot frontier.gp
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-    set terminal pngcairo size 1200,680 enhanced font 'sans,10'
+    set terminal pngcairo size 1200,696 enhanced font 'sans,10'
 } else {
-    set terminal png size 1200,680
+    set terminal png size 1200,696
 }
 set output 'frontier.png'
 # Eve SNR (dB), detection accuracy, Bob minus the baseline (dB), Eve's host picture
@@ -50,19 +50,22 @@ $points << EOD
 20 0.8250 -15.645 -2.991 19
 10 0.9325 -12.509 -2.558 20
 20 0.8825 -12.528 -4.119 20
+10 0.9475 -12.570 -2.316 21
+20 0.9250 -12.593 -3.760 21
 EOD
 set grid
-set multiplot layout 1,2 title 'Detection against what the hiding costs (the strongest of the statistical steganalysts and a trained detector)' margins 0.06,0.98,0.324,0.92 spacing 0.08
-set label 1 "1: keyed, quarter payload (step 5,000), 2: keyed + covert, quarter payload (step 13,000), 3: keyed + covert, mean evasion (step 15,000)" at screen 0.06,0.2294 font ',9' noenhanced
-set label 2 "4: keyed + covert, mean evasion (step 17,000), 5: keyed + covert, host-heavy (step 19,800), 6: keyed + covert, wide adversaries (step 22,600)" at screen 0.06,0.2059 font ',9' noenhanced
-set label 3 "7: keyed + covert, host-heavy (step 19,800), width-96 detector, 8: keyed + covert, four adversary updates per step (step 25,000)" at screen 0.06,0.1824 font ',9' noenhanced
-set label 4 "9: shipped INN, Eve's detector at her SNR, 10: shipped INN, E10 calibrated, 11: calibrated term (step 1,600), calibrated CNN detector" at screen 0.06,0.1588 font ',9' noenhanced
-set label 5 "12: codec round trip (step 1,600), calibrated CNN detector, 13: codec round trip, four adversary updates per step (step 1,000), calibrated CNN detector" at screen 0.06,0.1353 font ',9' noenhanced
-set label 6 "14: eighth payload, codec round trip (step 1,200), calibrated CNN detector, 15: codec round trip, host MSE term 10x (step 1,000), calibrated CNN detector" at screen 0.06,0.1118 font ',9' noenhanced
-set label 7 "16: codec round trip, Bob's weight 5x lighter (step 1,000), calibrated CNN detector" at screen 0.06,0.0882 font ',9' noenhanced
-set label 8 "17: codec round trip, Bob's weight 17x lighter (step 1,000), calibrated CNN detector" at screen 0.06,0.0647 font ',9' noenhanced
-set label 9 "18: host's detail back before the round trip (step 1,000), calibrated CNN detector, 19: host's detail back, Bob's weight 200 (step 1,000), calibrated CNN detector" at screen 0.06,0.0412 font ',9' noenhanced
-set label 10 "20: host's detail back, Bob's weight 500 (step 1,000), calibrated CNN detector" at screen 0.06,0.0176 font ',9' noenhanced
+set multiplot layout 1,2 title 'Detection against what the hiding costs (the strongest of the statistical steganalysts and a trained detector)' margins 0.06,0.98,0.339,0.92 spacing 0.08
+set label 1 "1: keyed, quarter payload (step 5,000), 2: keyed + covert, quarter payload (step 13,000), 3: keyed + covert, mean evasion (step 15,000)" at screen 0.06,0.2471 font ',9' noenhanced
+set label 2 "4: keyed + covert, mean evasion (step 17,000), 5: keyed + covert, host-heavy (step 19,800), 6: keyed + covert, wide adversaries (step 22,600)" at screen 0.06,0.2241 font ',9' noenhanced
+set label 3 "7: keyed + covert, host-heavy (step 19,800), width-96 detector, 8: keyed + covert, four adversary updates per step (step 25,000)" at screen 0.06,0.2011 font ',9' noenhanced
+set label 4 "9: shipped INN, Eve's detector at her SNR, 10: shipped INN, E10 calibrated, 11: calibrated term (step 1,600), calibrated CNN detector" at screen 0.06,0.1782 font ',9' noenhanced
+set label 5 "12: codec round trip (step 1,600), calibrated CNN detector, 13: codec round trip, four adversary updates per step (step 1,000), calibrated CNN detector" at screen 0.06,0.1552 font ',9' noenhanced
+set label 6 "14: eighth payload, codec round trip (step 1,200), calibrated CNN detector, 15: codec round trip, host MSE term 10x (step 1,000), calibrated CNN detector" at screen 0.06,0.1322 font ',9' noenhanced
+set label 7 "16: codec round trip, Bob's weight 5x lighter (step 1,000), calibrated CNN detector" at screen 0.06,0.1092 font ',9' noenhanced
+set label 8 "17: codec round trip, Bob's weight 17x lighter (step 1,000), calibrated CNN detector" at screen 0.06,0.0862 font ',9' noenhanced
+set label 9 "18: host's detail back before the round trip (step 1,000), calibrated CNN detector, 19: host's detail back, Bob's weight 200 (step 1,000), calibrated CNN detector" at screen 0.06,0.0632 font ',9' noenhanced
+set label 10 "20: host's detail back, Bob's weight 500 (step 1,000), calibrated CNN detector" at screen 0.06,0.0402 font ',9' noenhanced
+set label 11 "21: eighth payload, host's detail back, Bob's weight 500 (step 1,000), calibrated CNN detector" at screen 0.06,0.0172 font ',9' noenhanced
 set xlabel 'detection accuracy at Eve (0.5: blind)'
 set xrange [0.45:1.02]
 set key bottom left
